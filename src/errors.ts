@@ -1,0 +1,48 @@
+/**
+ * The error catalogue (after Lighthouse's lh-error.js): every failure a user can cause or meet
+ * has a code, a one-line message and a hint. The CLI prints `error[CODE]: message` + `hint: …`
+ * and exits 1; nothing user-facing is a stack trace.
+ */
+export const ERROR_CODES = {
+  USAGE: 'Bad command-line usage',
+  CONFIG_INVALID: 'A suite/config file is invalid',
+  PRESET_UNKNOWN: 'No model preset by that name',
+  MODEL_NOT_FOUND: 'Model folder or file not found',
+  MODEL_INVALID: 'Model folder or file is invalid',
+  OUTPUT_UNWRITABLE: 'Output location cannot be written',
+  DISK_FULL: 'Not enough free disk space',
+  OUT_OF_MEMORY: 'Not enough free memory',
+  BACKEND_NOT_INSTALLED: 'Runtime backend not installed',
+  DEVICE_UNAVAILABLE: 'Requested device / execution provider is unavailable',
+  RUNNER_UNKNOWN: 'Unknown runner',
+  RESULTS_INVALID: 'A results file is invalid',
+  RESULTS_EXISTS: 'Output folder already holds results',
+  REFERENCE_INVALID: 'A reference-figures file is invalid',
+  NETWORK: 'Network request failed',
+  TIMEOUT: 'Timed out',
+  INTERNAL: 'Internal error (a bug in edgebench)',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class EdgebenchError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EdgebenchError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export function isEdgebenchError(e: unknown): e is EdgebenchError {
+  return e instanceof EdgebenchError;
+}
+
+/** One-line rendering for terminals and `errored` result rows. */
+export function formatError(e: unknown): string {
+  if (isEdgebenchError(e)) return `error[${e.code}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return `error[INTERNAL]: ${msg.split('\n')[0]}\n  hint: this is a bug in edgebench; rerun with EDGEBENCH_DEBUG=1 for a stack trace and report it`;
+}
