@@ -72,6 +72,8 @@ export const ModelInfo = z.strictObject({
   synthetic: z.boolean(),
 });
 
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
 export const CellResult = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   index: z.number().int().nonnegative(),

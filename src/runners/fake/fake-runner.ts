@@ -1,0 +1,56 @@
+/**
+ * A runner with scripted timings, for lifecycle tests of the harness (scheduler, resume,
+ * interruption, errors) without a model. Its timings come from `settings`:
+ *   prefillMsPerToken, decodeMs, loadMs, jitter (fraction), failOn ('load' | 'generate'), seed
+ */
+import type { LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
+import { EdgebenchError } from '../../errors.ts';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function num(settings: LoadOptions['settings'], key: string, dflt: number): number {
+  const v = settings[key];
+  return typeof v === 'number' ? v : dflt;
+}
+
+export const fakeRunner: RunnerFactory = {
+  id: 'fake',
+  boundary: 'engine',
+  description: 'scripted timings for harness tests (no model)',
+  async probe() {
+    return { ok: true };
+  },
+  async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
+    const s = opts.settings;
+    if (s.failOn === 'load') throw new EdgebenchError('MODEL_INVALID', `fake runner told to fail loading ${model.id}`, 'remove failOn from the fake runner settings');
+    await sleep(num(s, 'loadMs', 1));
+    const prefill = num(s, 'prefillMsPerToken', 0.01);
+    const decode = num(s, 'decodeMs', 1);
+    const jitter = num(s, 'jitter', 0);
+    let state = num(s, 'seed', 1) >>> 0 || 1;
+    const rand = () => {
+      state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+      return state / 0x100000000;
+    };
+    const wobble = (ms: number) => ms * (1 + jitter * (rand() * 2 - 1));
+    return {
+      resolved: {
+        runner: 'fake', executionProvider: opts.ep, dtype: model.dtype, threads: opts.threads,
+        settings: { prefillMsPerToken: prefill, decodeMs: decode, jitter }, fallback: false, versions: {},
+      },
+      async prepare(): Promise<PreparedSequence> {
+        return {
+          async generate(inputIds, maxNewTokens, onToken) {
+            if (s.failOn === 'generate') throw new EdgebenchError('INTERNAL', 'fake runner told to fail generating', 'remove failOn');
+            await sleep(wobble(prefill * inputIds.length));
+            for (let i = 0; i < maxNewTokens; i++) {
+              if (i > 0) await sleep(wobble(decode));
+              onToken(i % 7);
+            }
+          },
+        };
+      },
+      async [Symbol.asyncDispose]() {},
+    };
+  },
+};

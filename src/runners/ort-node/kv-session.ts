@@ -1,0 +1,135 @@
+/**
+ * Greedy decoding over a transformers.js-layout decoder graph (input_ids, attention_mask,
+ * position_ids?, past_key_values.{i}.key|value → logits, present.{i}.key|value) with
+ * onnxruntime's JS API. Shared by the ort-node runner (and usable by ort-web).
+ */
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { EdgebenchError } from '../../errors.ts';
+
+type TensorCtor = new (type: 'int64' | 'float32' | 'float16', data: BigInt64Array | Float32Array | Uint16Array, dims: readonly number[]) => OrtTensor;
+
+export interface KvLayout {
+  numLayers: number;
+  numKvHeads: number;
+  headDim: number;
+  kvType: 'float32' | 'float16';
+  hasPositionIds: boolean;
+}
+
+/** Work out the KV layout from the session's input names and the model's config. */
+export function kvLayoutFromSession(session: InferenceSession, numKvHeads: number, headDim: number): KvLayout {
+  const names = session.inputNames;
+  for (const required of ['input_ids', 'attention_mask']) {
+    if (!names.includes(required)) {
+      throw new EdgebenchError('MODEL_INVALID', `graph has no '${required}' input (inputs: ${names.join(', ')})`, 'edgebench runs decoder-only graphs in the transformers.js / optimum layout');
+    }
+  }
+  const layers = names.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
+  if (layers === 0) {
+    throw new EdgebenchError('MODEL_INVALID', 'graph has no past_key_values.*.key inputs (exported without KV cache?)', 'export with past key values ("text-generation-with-past") so decoding does not recompute the prompt');
+  }
+  let kvType: KvLayout['kvType'] = 'float32';
+  const meta = (session as unknown as { inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[] }).inputMetadata;
+  const pastMeta = meta?.find((m) => m.name === 'past_key_values.0.key');
+  if (pastMeta?.type === 'float16') kvType = 'float16';
+  return { numLayers: layers, numKvHeads, headDim, kvType, hasPositionIds: names.includes('position_ids') };
+}
+
+export function argmaxLastRow(logits: OrtTensor): number {
+  const dims = logits.dims;
+  const vocab = dims[dims.length - 1] ?? 0;
+  const rows = logits.size / vocab;
+  const data = logits.data as Float32Array | Uint16Array;
+  const start = (rows - 1) * vocab;
+  if (data instanceof Float32Array) {
+    let best = 0;
+    let bestV = -Infinity;
+    for (let i = 0; i < vocab; i++) {
+      const v = data[start + i]!;
+      if (v > bestV) { bestV = v; best = i; }
+    }
+    return best;
+  }
+  let best = 0;
+  let bestV = -Infinity;
+  for (let i = 0; i < vocab; i++) {
+    const v = halfToFloat(data[start + i]!);
+    if (v > bestV) { bestV = v; best = i; }
+  }
+  return best;
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** A sequence: owns its KV cache (past tensors) and the running length. */
+export class KvSequence {
+  private past: Record<string, OrtTensor>;
+  private length = 0;
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly layout: KvLayout,
+    private readonly Tensor: TensorCtor,
+  ) {
+    this.past = {};
+    const empty = layout.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    for (let i = 0; i < layout.numLayers; i++) {
+      for (const kv of ['key', 'value']) {
+        this.past[`past_key_values.${i}.${kv}`] = new Tensor(layout.kvType, empty, [1, layout.numKvHeads, 0, layout.headDim]);
+      }
+    }
+  }
+
+  get totalLength(): number {
+    return this.length;
+  }
+
+  /** Run the graph on `ids` at the current position; returns the greedy next token. */
+  async step(ids: readonly number[]): Promise<number> {
+    const n = ids.length;
+    const total = this.length + n;
+    const inputIds = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) inputIds[i] = BigInt(ids[i]!);
+    const mask = new BigInt64Array(total).fill(1n);
+    const feeds: Record<string, OrtTensor> = {
+      ...this.past,
+      input_ids: new this.Tensor('int64', inputIds, [1, n]),
+      attention_mask: new this.Tensor('int64', mask, [1, total]),
+    };
+    if (this.layout.hasPositionIds) {
+      const pos = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) pos[i] = BigInt(this.length + i);
+      feeds.position_ids = new this.Tensor('int64', pos, [1, n]);
+    }
+    const out = await this.session.run(feeds);
+    const logits = out.logits;
+    if (!logits) throw new EdgebenchError('MODEL_INVALID', "graph returned no 'logits' output", 'edgebench expects the transformers.js decoder layout');
+    const next = argmaxLastRow(logits);
+    for (let i = 0; i < this.layout.numLayers; i++) {
+      for (const kv of ['key', 'value']) {
+        const t = out[`present.${i}.${kv}`];
+        if (!t) throw new EdgebenchError('MODEL_INVALID', `graph returned no 'present.${i}.${kv}' output`, 'edgebench expects the transformers.js decoder layout');
+        this.past[`past_key_values.${i}.${kv}`] = t;
+      }
+    }
+    this.length = total;
+    return next;
+  }
+
+  /** Greedy decode: prefill `inputIds`, then `maxNewTokens − 1` single-token steps. */
+  async generate(inputIds: readonly number[], maxNewTokens: number, onToken: (id: number) => void): Promise<void> {
+    let ids: readonly number[] = inputIds;
+    for (let i = 0; i < maxNewTokens; i++) {
+      const tok = await this.step(ids);
+      onToken(tok);
+      ids = [tok];
+    }
+  }
+}
+

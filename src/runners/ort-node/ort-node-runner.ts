@@ -1,0 +1,129 @@
+/**
+ * onnxruntime-node runner: CPU EP with thread control, plus the other EPs of the native build
+ * (cuda, tensorrt, webgpu, coreml, dml, qnn) when present. Session options are recorded.
+ */
+import { createRequire } from 'node:module';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory, Availability } from '../types.ts';
+import { EdgebenchError } from '../../errors.ts';
+import { KvSequence, kvLayoutFromSession } from './kv-session.ts';
+
+type Ort = typeof import('onnxruntime-node');
+let ortModule: Ort | null = null;
+
+async function loadOrt(): Promise<Ort> {
+  if (ortModule) return ortModule;
+  try {
+    ortModule = (await import('onnxruntime-node')) as Ort;
+    return ortModule;
+  } catch (e) {
+    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `onnxruntime-node could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder', { cause: e });
+  }
+}
+
+function ortVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('onnxruntime-node/package.json') as { version: string }).version;
+}
+
+const KNOWN_EPS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'coreml', 'dml', 'qnn'] as const;
+
+function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptions & Record<string, unknown> {
+  const s = opts.settings;
+  const level = typeof s.graphOptimizationLevel === 'string' ? s.graphOptimizationLevel : 'all';
+  if (!['disabled', 'basic', 'extended', 'all'].includes(level)) {
+    throw new EdgebenchError('CONFIG_INVALID', `graphOptimizationLevel '${level}' is not one of disabled, basic, extended, all`, 'fix the ort-node settings in the suite');
+  }
+  return {
+    executionProviders: [opts.ep],
+    graphOptimizationLevel: level as 'all',
+    intraOpNumThreads: opts.threads ?? undefined,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+    logSeverityLevel: 3,
+  };
+}
+
+export const ortNodeRunner: RunnerFactory = {
+  id: 'ort-node',
+  boundary: 'runtime-api',
+  description: 'onnxruntime-node (native) with edgebench’s own greedy KV-cache decode loop',
+  async probe(opts): Promise<Availability> {
+    try {
+      const ort = await loadOrt();
+      if (!(KNOWN_EPS as readonly string[]).includes(opts.ep)) {
+        return { ok: false, reason: `unknown execution provider '${opts.ep}'`, hint: `use one of ${KNOWN_EPS.join(', ')}` };
+      }
+      const backends = ort.listSupportedBackends?.() ?? [];
+      const entry = backends.find((b) => b.name === opts.ep);
+      if (opts.ep !== 'cpu' && !entry) {
+        return { ok: false, reason: `onnxruntime-node ${ortVersion()} on ${process.platform}-${process.arch} has no '${opts.ep}' execution provider`, hint: epHint(opts.ep) };
+      }
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message.split('\n')[0] ?? 'unknown', hint: 'run `npm ci`' };
+    }
+  },
+  async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
+    if (!model.file) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${model.id}' has no ONNX file`, 'build it with `edgebench models build` or pass a folder with onnx/*.onnx');
+    if (!model.arch) throw new EdgebenchError('MODEL_INVALID', `model '${model.id}' has no readable config.json`, 'the folder needs config.json with num_key_value_heads and head_dim');
+    const ort = await loadOrt();
+    const so = sessionOptions(opts);
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model.file, so);
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0] ?? '';
+      if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `execution provider '${opts.ep}' failed: ${msg}`, epHint(opts.ep), { cause: e });
+      throw new EdgebenchError('MODEL_INVALID', `onnxruntime could not load ${model.file}: ${msg}`, 'rebuild the model (`edgebench models build … --force`) or re-download it', { cause: e });
+    }
+    const layout = kvLayoutFromSession(session, model.arch.numKvHeads, model.arch.headDim);
+    const Tensor = ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2];
+    return {
+      resolved: {
+        runner: 'ort-node',
+        executionProvider: opts.ep,
+        dtype: model.dtype,
+        threads: opts.threads,
+        settings: {
+          graphOptimizationLevel: so.graphOptimizationLevel ?? 'all',
+          intraOpNumThreads: opts.threads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          kvType: layout.kvType,
+          ioBinding: false,
+        },
+        fallback: false,
+        versions: { 'onnxruntime-node': ortVersion() },
+      },
+      async prepare(contextIds: number[]): Promise<PreparedSequence> {
+        const seq = new KvSequence(session, layout, Tensor);
+        if (contextIds.length > 0) await seq.step(contextIds);
+        return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
+      },
+      async [Symbol.asyncDispose]() {
+        await session.release();
+      },
+    };
+  },
+};
+
+export function epHint(ep: string): string {
+  switch (ep) {
+    case 'cuda':
+    case 'tensorrt':
+      return 'on Linux/Windows with an NVIDIA GPU: install CUDA 12 + cuDNN 9, then `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` (needs network)';
+    case 'webgpu':
+      return 'needs a Vulkan/Metal/D3D12 GPU driver; on a CPU-only Linux box tests can use SwiftShader: `apt-get install chromium libvulkan1` and VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json';
+    case 'coreml':
+      return 'CoreML is available on macOS only';
+    case 'dml':
+      return 'DirectML is available on Windows only';
+    case 'qnn':
+      return 'QNN needs Windows on Snapdragon with the QNN build of onnxruntime';
+    default:
+      return `use one of ${KNOWN_EPS.join(', ')}`;
+  }
+}

@@ -1,0 +1,21 @@
+/** Every runner edgebench knows, by id. Runners are reached only through the harness (src/measure). */
+import { EdgebenchError } from '../errors.ts';
+import { closest } from '../util/closest.ts';
+import { fakeRunner } from './fake/fake-runner.ts';
+import { ortNodeRunner } from './ort-node/ort-node-runner.ts';
+import type { RunnerFactory } from './types.ts';
+
+const RUNNERS: readonly RunnerFactory[] = [ortNodeRunner, fakeRunner];
+
+export function listRunners(): readonly RunnerFactory[] {
+  return RUNNERS;
+}
+
+export function getRunner(id: string): RunnerFactory {
+  const r = RUNNERS.find((x) => x.id === id);
+  if (!r) {
+    const near = closest(id, RUNNERS.map((x) => x.id));
+    throw new EdgebenchError('RUNNER_UNKNOWN', `no runner '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`, `runners: ${RUNNERS.map((x) => x.id).join(', ')}`);
+  }
+  return r;
+}

@@ -1,0 +1,46 @@
+/**
+ * The runner contract (DESIGN §4). Runners only produce tokens; the harness (src/measure) owns
+ * every clock reading. A runner calls `onToken` the moment a token id is available.
+ */
+import type { ResolvedRunner } from '../results/schema.ts';
+import type { ModelArch } from '../models/arch.ts';
+
+export type Availability = { ok: true; detail?: string } | { ok: false; reason: string; hint: string };
+
+/** What the harness hands a runner: a resolved local model (folder + chosen ONNX file) or a remote id. */
+export interface ModelSource {
+  id: string;
+  dir: string | null;
+  /** path of the model file inside dir (ONNX or GGUF) */
+  file: string | null;
+  dtype: string;
+  arch: ModelArch | null;
+}
+
+export interface LoadOptions {
+  /** execution provider / device asked for: cpu, webgpu, cuda, … */
+  ep: string;
+  threads: number | null;
+  /** runner-specific settings from the suite (validated by the runner) */
+  settings: Record<string, string | number | boolean>;
+}
+
+export interface PreparedSequence {
+  /** Timed part: feed `inputIds` on top of the prepared context and greedily decode `maxNewTokens` (EOS ignored). */
+  generate(inputIds: number[], maxNewTokens: number, onToken: (id: number) => void): Promise<void>;
+}
+
+export interface LoadedModel extends AsyncDisposable {
+  readonly resolved: ResolvedRunner;
+  /** Untimed: a fresh sequence whose KV cache already holds `contextIds` (the `@ d<D>` depth). */
+  prepare(contextIds: number[]): Promise<PreparedSequence>;
+}
+
+export interface RunnerFactory {
+  readonly id: string;
+  readonly boundary: 'engine' | 'runtime-api' | 'http-client';
+  readonly description: string;
+  /** Never throws. */
+  probe(opts: LoadOptions): Promise<Availability>;
+  load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel>;
+}
