@@ -37,7 +37,7 @@ function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptions & Re
   return {
     executionProviders: [opts.ep],
     graphOptimizationLevel: level as 'all',
-    intraOpNumThreads: opts.threads ?? undefined,
+    ...(opts.threads !== null ? { intraOpNumThreads: opts.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     enableCpuMemArena: true,

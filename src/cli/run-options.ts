@@ -1,0 +1,65 @@
+/** Turns `edgebench run` flags into a suite: the suite file first, then flags override it. */
+import { EdgebenchError } from '../errors.ts';
+import { loadSuite, SuiteFile } from '../config/suite.ts';
+import { parseShapes } from '../config/shapes.ts';
+
+export interface RunFlags {
+  suite: string;
+  model?: string;
+  runner?: string;
+  ep?: string;
+  threads?: string;
+  shape?: string;
+  dtype?: string;
+  style?: string;
+  reps?: string;
+  minTime?: string;
+  warmup?: string;
+  seed?: string;
+  prompt?: string;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+function positiveInt(flag: string, v: string, allowZero = false): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a ${allowZero ? 'non-negative' : 'positive'} whole number`, `e.g. --${flag} ${allowZero ? 0 : 5}`);
+  }
+  return n;
+}
+
+export function parseThreads(v: string): SuiteFile['threads'] {
+  return list(v).map((t) => (t === 'auto' ? 'auto' : positiveInt('threads', t)));
+}
+
+export function suiteFromFlags(f: RunFlags): SuiteFile {
+  const base = loadSuite(f.suite);
+  const s: SuiteFile = structuredClone(base);
+  if (f.model) s.models = list(f.model);
+  if (f.runner) s.runners = list(f.runner);
+  if (f.ep) s.eps = list(f.ep);
+  if (f.threads) s.threads = parseThreads(f.threads);
+  if (f.shape) s.shapes = parseShapes(f.shape).map((x) => x.name.replace(' @ ', '@'));
+  if (f.dtype) s.dtype = f.dtype;
+  if (f.style) {
+    if (f.style !== 'optimum' && f.style !== 'genai') throw new EdgebenchError('USAGE', `--style ${f.style}: expected optimum or genai`, 'optimum = transformers.js exports, genai = onnxruntime-genai exports');
+    s.style = f.style;
+  }
+  if (f.reps) {
+    s.repetitions.minCount = positiveInt('reps', f.reps);
+    s.repetitions.maxCount = Math.max(s.repetitions.maxCount, s.repetitions.minCount);
+  }
+  if (f.minTime) {
+    const t = Number(f.minTime);
+    if (!Number.isFinite(t) || t < 0) throw new EdgebenchError('USAGE', `--min-time ${f.minTime}: expected seconds ≥ 0`, 'e.g. --min-time 10');
+    s.repetitions.minTimeS = t;
+    s.repetitions.maxTimeS = Math.max(s.repetitions.maxTimeS, t);
+  }
+  if (f.warmup) s.repetitions.warmup = positiveInt('warmup', f.warmup, true);
+  if (f.seed) s.seed = positiveInt('seed', f.seed, true);
+  if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
+  const checked = SuiteFile.safeParse(s);
+  if (!checked.success) throw new EdgebenchError('USAGE', `flags give an invalid suite: ${checked.error.issues[0]?.message}`, 'see edgebench run --help');
+  return checked.data;
+}

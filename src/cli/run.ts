@@ -1,0 +1,169 @@
+/** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { suiteFromFlags, type RunFlags } from './run-options.ts';
+import { SuiteFile } from '../config/suite.ts';
+import { EdgebenchError } from '../errors.ts';
+import { formatRunTable, formatWarningsCompact } from './run-table.ts';
+import { cellId } from '../config/matrix.ts';
+import { runSuite, type RunEvent } from '../measure/run-suite.ts';
+import { realRunDeps } from '../measure/run-deps.ts';
+import { clockResolutionNs } from '../measure/clock.ts';
+import { collectEnvironment } from '../probes/environment.ts';
+import { appendCell, createRunFolder, finishedCellKeys, readManifest, setRunStatus } from '../results/io.ts';
+import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
+import { analyzeRun } from '../analyze/analyze-run.ts';
+import { listRunners } from '../runners/registry.ts';
+import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
+import { afterRunHooks } from './run-hooks.ts';
+
+interface Flags extends RunFlags {
+  out?: string;
+  resume?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  bandwidth: boolean;
+  report: boolean;
+}
+
+/** A path as the user would type it: relative when inside the current folder. */
+function shown(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
+    .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
+    .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
+    .option('--runner <list>', `runners: ${listRunners().map((r) => r.id).join(', ')}`)
+    .option('--ep <list>', 'execution providers for ort-node: cpu, cuda, tensorrt, webgpu, coreml, dml, qnn')
+    .option('--threads <list>', 'thread counts, e.g. 1,2 or auto (the runtime default)')
+    .option('--shape <list>', 'llama-bench shapes: pp512, tg128, pp512+tg128, tg128@d1024')
+    .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
+    .option('--style <style>', 'graph style for built presets: optimum | genai')
+    .option('--reps <n>', 'minimum measured requests per cell')
+    .option('--min-time <s>', 'minimum measured seconds per cell (both minimums must be met)')
+    .option('--warmup <n>', 'warmup requests per cell (discarded)')
+    .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
+    .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
+    .option('--out <dir>', 'results folder (default results/<suite>-<timestamp>)')
+    .option('--resume <dir>', 'finish an interrupted run: skips the cells already in <dir>')
+    .option('--force', 'overwrite an existing results folder')
+    .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
+    .option('--no-report', 'do not write the report at the end')
+    .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
+    .option('--quiet', 'no progress output')
+    .addHelpText('after', `
+Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token traces, one file per
+finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
+A killed run keeps every finished cell; \`edgebench run --resume <out>\` finishes the rest.
+
+Examples:
+  edgebench run
+  edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
+  edgebench run --suite harness/ci.yaml --out results/my-run --json
+  edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4`)
+    .action(async (flags: Flags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}
+
+async function runCommand(flags: Flags): Promise<number> {
+  const quiet = flags.quiet === true;
+  const log = (m: string) => {
+    if (!quiet) process.stderr.write(`${m}\n`);
+  };
+  let dir: string;
+  let suite: SuiteFile;
+  if (flags.resume) {
+    dir = flags.resume;
+    const stored = await readManifest(dir);
+    const parsed = SuiteFile.safeParse(stored.suite);
+    if (!parsed.success) throw new EdgebenchError('RESULTS_INVALID', `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`, 'start a new run instead of resuming this one');
+    suite = parsed.data;
+  } else {
+    suite = suiteFromFlags(flags);
+    dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${stamp(new Date())}`);
+  }
+  const environment = await collectEnvironment();
+  const manifest: RunManifest = {
+    schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
+    edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
+    clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
+  };
+  await createRunFolder(dir, manifest, { force: flags.force === true, resume: Boolean(flags.resume) });
+  const done = new Set((await finishedCellKeys(dir)).map(cellId));
+  log(`edgebench run ${suite.name} → ${shown(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
+
+  let stop = false;
+  const onSigint = () => {
+    if (stop) {
+      process.stderr.write('\ninterrupted again: exiting now; finished cells are kept\n');
+      process.exit(130);
+    }
+    stop = true;
+    process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const tty = process.stderr.isTTY && !quiet;
+  const bar = tty ? new cliProgress.SingleBar({ format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 5 }, cliProgress.Presets.shades_classic) : null;
+  let barStarted = false;
+  const onEvent = (e: RunEvent) => {
+    if (e.type === 'log') {
+      if (bar && barStarted) bar.stop(), (barStarted = false);
+      log(e.message);
+    } else if (e.type === 'cell-start') {
+      const label = `${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name}`;
+      if (bar) {
+        if (barStarted) bar.stop();
+        bar.start(suite.repetitions.minCount, 0, { cell: label, phase: 'cold', pos: e.position + 1, cells: e.total });
+        barStarted = true;
+      } else log(`[${e.position + 1}/${e.total}] ${label}`);
+    } else if (e.type === 'progress' && bar && barStarted) {
+      bar.setTotal(Math.max(1, e.progress.expected));
+      bar.update(e.progress.done, { phase: e.progress.phase });
+    } else if (e.type === 'cell-end') {
+      if (bar && barStarted) bar.stop(), (barStarted = false);
+      if (e.cell.status !== 'ok') log(`[${e.position}/${e.total}] ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
+    }
+  };
+
+  let interrupted = false;
+  try {
+    const r = await runSuite(
+      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
+      realRunDeps(environment, { bandwidth: flags.bandwidth, log }),
+    );
+    interrupted = r.interrupted;
+  } finally {
+    if (bar && barStarted) bar.stop();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await setRunStatus(dir, stop ? 'interrupted' : 'complete');
+  }
+  const summary = await analyzeRun(dir);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (!quiet) {
+    console.log(`\n${formatRunTable(summary)}`);
+    const warnings = formatWarningsCompact(summary);
+    if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shown(dir)}):\n${warnings}`);
+  }
+  await afterRunHooks({ dir, summary, report: flags.report, log });
+  log(`results: ${shown(dir)} (re-analyse with: edgebench analyze ${shown(dir)})`);
+  if (interrupted) {
+    log(`interrupted: resume with edgebench run --resume ${dir}`);
+    return 130;
+  }
+  return 0;
+}
