@@ -124,3 +124,147 @@ export const Environment = z.strictObject({
   userAgent: z.string().nullable(),
 });
 export type Environment = z.infer<typeof Environment>;
+
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+export type Boundary = z.infer<typeof Boundary>;
+export type SampleSummary = z.infer<typeof SampleSummary>;
+export type BootstrapCI = z.infer<typeof BootstrapCI>;
+
+/** Optional: how requests were timed (DESIGN §5: one monotonic clock, resolution recorded). */
+export const ClockInfo = z.strictObject({
+  source: z.string(), // 'process.hrtime.bigint' | 'performance.now' | …
+  resolutionMs: z.number().nonnegative().nullable(),
+});
+
+export const RunStatus = z.enum(['running', 'complete', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** run.json — written when the run starts, status updated when it ends or is interrupted. */
+export const RunManifest = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string().min(1),
+  createdAt: z.string(),
+  edgebenchVersion: z.string(),
+  /** the suite as resolved (presets expanded); the config module may tighten this schema */
+  suite: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  argv: z.array(z.string()),
+  environment: Environment,
+  status: RunStatus,
+  clock: ClockInfo.optional(),
+});
+export type RunManifest = z.infer<typeof RunManifest>;
+
+// ---- summary.json (written by `analyze`; always recomputable from run.json + cells) ----
+
+export const MetricName = z.enum([
+  'ttftMs',
+  'e2eMs',
+  'tpotMs',
+  'decodeTokensPerS',
+  'prefillTokensPerS',
+  'itlMs',
+  'rooflineFraction',
+]);
+export type MetricName = z.infer<typeof MetricName>;
+
+export const BootstrapCI = z.strictObject({
+  lo: z.number(),
+  hi: z.number(),
+  method: z.literal('bootstrap-percentile'),
+  resamples: z.number().int().positive(),
+  seed: z.number().int(),
+});
+
+/** Mirrors SampleSummary in src/stats/summarize.ts (see the definitions there). */
+export const SampleSummary = z.strictObject({
+  n: z.number().int().positive(),
+  median: z.number(),
+  mean: z.number(),
+  sd: z.number().nonnegative().nullable(),
+  cv: z.number().nonnegative().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  min: z.number(),
+  max: z.number(),
+  ci95: BootstrapCI,
+  mad: z.number().nonnegative(),
+  /** indices into `samples` */
+  outliers: z.array(z.number().int().nonnegative()),
+});
+
+export const MetricSummary = z.strictObject({
+  ...SampleSummary.shape,
+  unit: z.string(),
+  boundary: Boundary,
+  /** raw per-request samples (pooled per-token gaps for itlMs), in measured-request order */
+  samples: z.array(z.number()),
+  /** RequestTrace.index of each sample; absent for pooled metrics (itlMs) */
+  requestIndices: z.array(z.number().int().nonnegative()).optional(),
+  /** caveat printed next to the number, e.g. "includes one decode step" */
+  note: z.string().optional(),
+});
+export type MetricSummary = z.infer<typeof MetricSummary>;
+
+/** A warning that says how to fix it (after hyperfine's warnings.rs). */
+export const Warning = z.strictObject({
+  code: z.string().regex(/^[A-Z0-9_]+$/),
+  severity: z.enum(['info', 'warn']),
+  message: z.string(),
+  fix: z.string(),
+  metrics: z.array(MetricName).optional(),
+});
+export type Warning = z.infer<typeof Warning>;
+
+export const ColdStart = z.strictObject({
+  loadMs: z.number().nonnegative().nullable(),
+  /** TTFT of the first request after load (phase 'cold', else the first request) */
+  firstRunTtftMs: z.number().nonnegative().nullable(),
+  warmMedianTtftMs: z.number().nonnegative().nullable(),
+  /** firstRunTtftMs − warmMedianTtftMs (may be negative) */
+  firstRunOverheadMs: z.number().nullable(),
+});
+export type ColdStart = z.infer<typeof ColdStart>;
+
+export const MemorySummary = z.strictObject({
+  peakRssBytes: z.number().nonnegative().nullable(),
+  rssAfterLoadBytes: z.number().nonnegative().nullable(),
+  modelBytes: z.number().nonnegative().nullable(),
+  memoryBandwidthBytesPerS: z.number().positive().nullable(),
+});
+export type MemorySummary = z.infer<typeof MemorySummary>;
+
+export const CellSummary = z.strictObject({
+  index: z.number().int().nonnegative(),
+  key: CellKey,
+  status: CellResult.shape.status,
+  error: ErrorInfo.optional(),
+  boundary: Boundary,
+  resolved: ResolvedRunner.nullable(),
+  model: ModelInfo.nullable(),
+  requests: z.strictObject({
+    cold: z.number().int().nonnegative(),
+    warmup: z.number().int().nonnegative(),
+    measured: z.number().int().nonnegative(),
+  }),
+  /** every metric name is present; null = not applicable / not measurable (never 0) */
+  metrics: z.record(MetricName, MetricSummary.nullable()),
+  coldStart: ColdStart,
+  memory: MemorySummary,
+  warnings: z.array(Warning),
+});
+export type CellSummary = z.infer<typeof CellSummary>;
+
+export const RunSummary = z.strictObject({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runId: z.string().min(1),
+  generatedAt: z.string(),
+  /** version of the edgebench that analysed the traces (may differ from the one that ran them) */
+  edgebenchVersion: z.string(),
+  /** bootstrap seed used for every CI (defaults to the run's seed) */
+  seed: z.number().int(),
+  /** warnings about the whole run (e.g. on battery) */
+  warnings: z.array(Warning),
+  cells: z.array(CellSummary),
+});
+export type RunSummary = z.infer<typeof RunSummary>;

@@ -1,0 +1,65 @@
+/** Turns one cell's raw traces into its summary: metrics with statistics, cold start, memory, warnings. */
+import { summarize } from '../stats/index.ts';
+import type { CellResult, CellSummary, MetricName, MetricSummary, RequestTrace } from '../results/schema.ts';
+import { METRICS } from './metrics.ts';
+import type { Metric } from './metric.ts';
+import { coldStart } from './cold-start.ts';
+import { memorySummary } from './memory.ts';
+import { cellWarnings } from './warnings.ts';
+
+export interface AnalyzeOptions {
+  seed: number;
+  /** bootstrap resamples (default 10 000) */
+  resamples?: number;
+}
+
+/** Measured requests only ('cold' and 'warmup' are excluded from metrics), in request order. */
+export function measuredRequests(cell: Pick<CellResult, 'requests'>): RequestTrace[] {
+  return cell.requests.filter((r) => r.phase === 'measured').sort((a, b) => a.index - b.index);
+}
+
+function metricSummary(metric: Metric, cell: CellResult, measured: RequestTrace[], opts: AnalyzeOptions): MetricSummary | null {
+  let samples: number[];
+  let requestIndices: number[] | undefined;
+  if (metric.kind === 'pooled') {
+    samples = measured.flatMap((r) => metric.samples(r, cell));
+  } else {
+    const pairs = measured.map((r) => [r.index, metric.sample(r, cell)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+    samples = pairs.map((p) => p[1]);
+    requestIndices = pairs.map((p) => p[0]);
+  }
+  if (samples.length === 0) return null;
+  const s = summarize(samples, { seed: opts.seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) });
+  return {
+    ...s,
+    unit: metric.unit,
+    boundary: cell.boundary,
+    samples,
+    ...(requestIndices && { requestIndices }),
+    ...(metric.note !== undefined && { note: metric.note }),
+  };
+}
+
+export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary {
+  const measured = measuredRequests(cell);
+  const metrics = {} as Record<MetricName, MetricSummary | null>;
+  for (const m of METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
+  return {
+    index: cell.index,
+    key: cell.key,
+    status: cell.status,
+    ...(cell.error && { error: cell.error }),
+    boundary: cell.boundary,
+    resolved: cell.resolved,
+    model: cell.model,
+    requests: {
+      cold: cell.requests.filter((r) => r.phase === 'cold').length,
+      warmup: cell.requests.filter((r) => r.phase === 'warmup').length,
+      measured: measured.length,
+    },
+    metrics,
+    coldStart: coldStart(cell),
+    memory: memorySummary(cell),
+    warnings: cellWarnings(cell, measured, metrics),
+  };
+}

@@ -1,0 +1,18 @@
+import type { RequestTrace } from '../results/schema.ts';
+import type { PooledMetric } from './metric.ts';
+
+/** Inter-token latencies t_i − t_{i−1} for i ≥ 2, kept raw and pooled over requests. */
+export function itlMs(trace: RequestTrace): number[] {
+  const t = trace.tokenTimesMs;
+  const out: number[] = [];
+  for (let i = 1; i < t.length; i++) out.push(t[i]! - t[i - 1]!);
+  return out;
+}
+
+export const itl: PooledMetric = {
+  kind: 'pooled',
+  name: 'itlMs',
+  unit: 'ms',
+  definition: 't_i − t_{i−1}, i ≥ 2, pooled over measured requests',
+  samples: (trace) => itlMs(trace),
+};

@@ -1,0 +1,22 @@
+import type { CellResult, RequestTrace } from '../results/schema.ts';
+import { finiteOrNull, type RequestMetric } from './metric.ts';
+
+/**
+ * Prefill throughput: prompt tokens / ttft, in tokens per second. TTFT also contains the first
+ * decode step, so this slightly understates pure prefill speed. Null for generate-only shapes
+ * (promptTokens 0: the runner feeds a single seed token, which is not a prefill measurement).
+ */
+export function prefillTokensPerS(trace: RequestTrace, cell: Pick<CellResult, 'key'>): number | null {
+  const ttft = trace.tokenTimesMs[0];
+  if (cell.key.shape.promptTokens === 0 || trace.promptTokens === 0 || ttft === undefined || ttft <= 0) return null;
+  return finiteOrNull(trace.promptTokens / (ttft / 1000));
+}
+
+export const prefillThroughput: RequestMetric = {
+  kind: 'per-request',
+  name: 'prefillTokensPerS',
+  unit: 'tokens/s',
+  definition: 'prompt tokens / ttft',
+  note: 'includes one decode step',
+  sample: (trace, cell) => prefillTokensPerS(trace, cell),
+};
