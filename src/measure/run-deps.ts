@@ -2,7 +2,7 @@
  * The real dependencies of `runSuite`: model resolution (preset → built folder, or a folder / hub
  * id as given), memory checks before loading, and the memory-bandwidth probe for rooflines.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { EdgebenchError } from '../errors.ts';
@@ -13,6 +13,7 @@ import { loadModelFolder } from '../models/folder/load-folder.ts';
 import { modelsRoot } from '../models/folder/hub-cache.ts';
 import { findPreset } from '../models/presets.ts';
 import { resolveTokenizer } from '../models/tokenizers/resolve.ts';
+import { tokenizeWithFolder } from '../models/tokenizers/tokenize.ts';
 import { probeOrtBandwidth } from '../probes/memory-bandwidth.ts';
 import type { Environment } from '../results/schema.ts';
 import type { ResolvedModel, RunDeps } from './run-suite.ts';
@@ -52,7 +53,7 @@ export async function resolveModel(
     }
   }
   const folder = await loadModelFolder(dir, { dtype });
-  const bytes = folder.chosen.bytes + folder.chosen.externalData.reduce((s, f) => s + (existsSync(f) ? statSync(f).size : 0), 0);
+  const bytes = folder.chosen.bytes; // .onnx + its external data
   return {
     source: { id: preset?.id ?? spec, dir: folder.dir, file: folder.chosen.file, dtype: folder.chosen.dtype, arch: folder.arch },
     vocabSize: folder.arch.vocabSize,
@@ -85,6 +86,10 @@ export function realRunDeps(environment: Environment, opts: { bandwidth: boolean
     environment,
     resolveModel: (spec, dtype, style, runner, log) => resolveModel(spec, dtype, style, runner, log, opts.onBuildProgress),
     checkMemory: (m) => checkMemory(m),
+    async tokenize(m, text) {
+      if (!m.source.dir) return Array.from(text, (ch) => ch.charCodeAt(0) % m.vocabSize);
+      return tokenizeWithFolder(m.source.dir, text);
+    },
     async measureBandwidth(threads) {
       if (!opts.bandwidth) return null;
       opts.log(`measuring memory bandwidth (${threads ?? 'default'} threads) for the roofline…`);

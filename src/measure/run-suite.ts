@@ -27,6 +27,8 @@ export interface RunDeps {
   measureBandwidth(threads: number | null): Promise<number | null>;
   /** refuse a model too large for free memory, before loading (throws OUT_OF_MEMORY) */
   checkMemory(model: ResolvedModel): void;
+  /** text → token ids with the model's tokenizer (only for text-prompt suites) */
+  tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   environment: Environment;
 }
 
@@ -115,6 +117,21 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
       }
       continue;
     }
+    let promptIds: number[] | undefined;
+    if (opts.suite.prompt.kind === 'text') {
+      try {
+        promptIds = await deps.tokenize(model, opts.suite.prompt.text);
+      } catch (e) {
+        await loaded[Symbol.asyncDispose]();
+        for (const c of cells) {
+          const cell = baseCell(c.index, c.key, runner.boundary);
+          cell.status = 'errored';
+          cell.error = errorInfo(e);
+          await finish(cell);
+        }
+        continue;
+      }
+    }
     const bwKey = String(first.threads);
     if (!bandwidth.has(bwKey)) bandwidth.set(bwKey, await deps.measureBandwidth(first.threads));
     try {
@@ -131,7 +148,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         try {
           cell.requests = await measureCell(
             loaded,
-            { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed },
+            { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
             opts.suite.repetitions,
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,

@@ -72,10 +72,13 @@ function halfToFloat(h: number): number {
 export class KvSequence {
   private past: Record<string, OrtTensor>;
   private length = 0;
+  private logitsBuf: Float32Array | null = null;
   constructor(
     private readonly session: InferenceSession,
     private readonly layout: KvLayout,
     private readonly Tensor: TensorCtor,
+    /** when set, ORT writes into pre-allocated outputs (logits buffer reused across steps, presents fresh per step); fp32 graphs only */
+    private readonly preallocateVocab: number | null = null,
   ) {
     this.past = {};
     const empty = layout.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
@@ -107,7 +110,7 @@ export class KvSequence {
       for (let i = 0; i < n; i++) pos[i] = BigInt(this.length + i);
       feeds.position_ids = new this.Tensor('int64', pos, [1, n]);
     }
-    const out = await this.session.run(feeds);
+    const out = this.preallocateVocab !== null ? await this.session.run(feeds, this.fetches(n, total)) : await this.session.run(feeds);
     const logits = out.logits;
     if (!logits) throw new EdgebenchError('MODEL_INVALID', "graph returned no 'logits' output", 'edgebench expects the transformers.js decoder layout');
     const next = argmaxLastRow(logits);
@@ -120,6 +123,20 @@ export class KvSequence {
     }
     this.length = total;
     return next;
+  }
+
+  private fetches(n: number, total: number): Record<string, OrtTensor> {
+    const { numLayers, numKvHeads, headDim, kvType } = this.layout;
+    const vocab = this.preallocateVocab ?? 0;
+    if (!this.logitsBuf || this.logitsBuf.length !== n * vocab) this.logitsBuf = new Float32Array(n * vocab);
+    const f: Record<string, OrtTensor> = { logits: new this.Tensor('float32', this.logitsBuf, [1, n, vocab]) };
+    const size = numKvHeads * total * headDim;
+    for (let i = 0; i < numLayers; i++) {
+      for (const kv of ['key', 'value']) {
+        f[`present.${i}.${kv}`] = new this.Tensor(kvType, kvType === 'float16' ? new Uint16Array(size) : new Float32Array(size), [1, numKvHeads, total, headDim]);
+      }
+    }
+    return f;
   }
 
   /** Greedy decode: prefill `inputIds`, then `maxNewTokens − 1` single-token steps. */

@@ -80,6 +80,9 @@ export const ortNodeRunner: RunnerFactory = {
       throw new EdgebenchError('MODEL_INVALID', `onnxruntime could not load ${model.file}: ${msg}`, 'rebuild the model (`edgebench models build … --force`) or re-download it', { cause: e });
     }
     const layout = kvLayoutFromSession(session, model.arch.numKvHeads, model.arch.headDim);
+    // measured with `npm run bench:decode` (see README performance notes): the faster mode is the default
+    const preallocate = opts.settings.preallocateOutputs === true && layout.kvType === 'float32';
+    const vocab = model.arch.vocabSize;
     const Tensor = ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2];
     return {
       resolved: {
@@ -93,13 +96,13 @@ export const ortNodeRunner: RunnerFactory = {
           interOpNumThreads: 1,
           executionMode: 'sequential',
           kvType: layout.kvType,
-          ioBinding: false,
+          preallocateOutputs: preallocate,
         },
         fallback: false,
         versions: { 'onnxruntime-node': ortVersion() },
       },
       async prepare(contextIds: number[]): Promise<PreparedSequence> {
-        const seq = new KvSequence(session, layout, Tensor);
+        const seq = new KvSequence(session, layout, Tensor, preallocate ? vocab : null);
         if (contextIds.length > 0) await seq.step(contextIds);
         return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
       },
