@@ -1,0 +1,112 @@
+/**
+ * npm run bench:decode — llama-3.2-1b q4 on the CPU EP: decode and prefill throughput, TTFT,
+ * peak RSS, rooflineFraction, and the harness's per-token overhead against a bare session.run loop
+ * on the same session options. Modes are interleaved (A B C A B C …) so drift hits all alike.
+ * Usage: tsx scripts/bench-decode.ts [--model llama-3.2-1b] [--threads 2] [--tg 64] [--pp 512] [--reps 3]
+ */
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { resolveModel } from '../src/measure/run-deps.ts';
+import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
+import { measureCell } from '../src/measure/measure-cell.ts';
+import { startPeakRss } from '../src/measure/peak-rss.ts';
+import { seededTokenIds } from '../src/measure/workload.ts';
+import { nowMs } from '../src/measure/clock.ts';
+import { probeOrtBandwidth } from '../src/probes/memory-bandwidth.ts';
+import { summarize } from '../src/stats/index.ts';
+import { argmaxLastRow } from '../src/runners/ort-node/kv-session.ts';
+import type { ModelSource } from '../src/runners/types.ts';
+
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'llama-3.2-1b' }, threads: { type: 'string', default: '2' }, tg: { type: 'string', default: '64' }, pp: { type: 'string', default: '512' }, reps: { type: 'string', default: '3' } } });
+const threads = Number(values.threads);
+const tg = Number(values.tg);
+const pp = Number(values.pp);
+const reps = Number(values.reps);
+const median = (xs: number[]) => summarize(xs, { seed: 1 }).median;
+
+/** The bare loop: what a user would write by hand — no harness, no callbacks, same session options. */
+async function bareDecode(src: ModelSource, vocab: number): Promise<() => Promise<number[]>> {
+  const session = await ort.InferenceSession.create(src.file!, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  const a = src.arch!;
+  return async () => {
+    const past: Record<string, ort.Tensor> = {};
+    for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
+    let ids = seededTokenIds(1, vocab, 42);
+    let len = 0;
+    const times: number[] = [];
+    const t0 = nowMs();
+    for (let s = 0; s < tg; s++) {
+      const n = ids.length;
+      const feeds: Record<string, ort.Tensor> = {
+        ...past,
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(len + n).fill(1n), [1, len + n]),
+        position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)), [1, n]),
+      };
+      const out = await session.run(feeds);
+      const next = argmaxLastRow(out.logits!);
+      times.push(nowMs() - t0);
+      for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
+      len += n;
+      ids = [next];
+    }
+    return times;
+  };
+}
+
+const tpotOf = (times: number[]) => (times[times.length - 1]! - times[0]!) / (times.length - 1);
+
+async function main(): Promise<void> {
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  const m = await resolveModel(values.model!, 'q4', 'optimum', 'ort-node', log);
+  log(`model ${m.info.id} q4: ${(m.info.bytes! / 1e9).toFixed(2)} GB, ${(m.info.bytesPerToken! / 1e9).toFixed(3)} GB read per decoded token; threads ${threads}`);
+  const bw = await probeOrtBandwidth({ threads });
+  log(`memory bandwidth (ORT GEMV, ${threads} threads): ${(bw.bytesPerS / 1e9).toFixed(1)} GB/s`);
+
+  const rss = startPeakRss();
+  const harness = await ortNodeRunner.load(m.source, { ep: 'cpu', threads, settings: {} });
+  const harnessPre = await ortNodeRunner.load(m.source, { ep: 'cpu', threads, settings: { preallocateOutputs: true } });
+  const bare = await bareDecode(m.source, m.vocabSize);
+  const shape = { name: `tg${tg}`, promptTokens: 0, genTokens: tg, depth: 0 };
+  const policy = { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 1e9, cooldownS: 0 };
+  const tpot: Record<string, number[]> = { bare: [], harness: [], 'harness+prealloc': [] };
+  await bare(); // warm all three
+  await measureCell(harness, { shape, vocabSize: m.vocabSize, seed: 42 }, policy);
+  await measureCell(harnessPre, { shape, vocabSize: m.vocabSize, seed: 42 }, policy);
+  for (let r = 0; r < reps; r++) {
+    tpot.bare!.push(tpotOf(await bare()));
+    for (const [name, model] of [['harness', harness], ['harness+prealloc', harnessPre]] as const) {
+      const [req] = (await measureCell(model, { shape, vocabSize: m.vocabSize, seed: 42 }, policy)).filter((t) => t.phase === 'measured');
+      tpot[name]!.push(tpotOf(req!.tokenTimesMs));
+    }
+    log(`rep ${r + 1}/${reps}: TPOT bare ${tpot.bare!.at(-1)!.toFixed(2)} ms, harness ${tpot.harness!.at(-1)!.toFixed(2)} ms, prealloc ${tpot['harness+prealloc']!.at(-1)!.toFixed(2)} ms`);
+  }
+  const ppShape = { name: `pp${pp}`, promptTokens: pp, genTokens: 0, depth: 0 };
+  const ppReqs = (await measureCell(harness, { shape: ppShape, vocabSize: m.vocabSize, seed: 42 }, { ...policy, minCount: Math.max(1, reps - 1), maxCount: reps })).filter((t) => t.phase === 'measured');
+  const ttft = ppReqs.map((t) => t.tokenTimesMs[0]!);
+  const peak = rss.stop();
+
+  const bareT = median(tpot.bare!);
+  const harnessT = median(tpot.harness!);
+  const preT = median(tpot['harness+prealloc']!);
+  const decode = 1000 / Math.min(harnessT, preT);
+  const roofline = decode / (bw.bytesPerS / m.info.bytesPerToken!);
+  const rows: [string, string][] = [
+    [`decode tok/s (tg${tg}, median of ${reps})`, (1000 / harnessT).toFixed(2)],
+    ['decode tok/s with pre-allocated outputs', (1000 / preT).toFixed(2)],
+    ['decode tok/s, bare session.run loop', (1000 / bareT).toFixed(2)],
+    ['harness overhead vs bare loop (TPOT)', `${(((harnessT - bareT) / bareT) * 100).toFixed(2)} %`],
+    [`prefill tok/s (pp${pp}, incl. one decode step)`, (pp / (median(ttft) / 1000)).toFixed(2)],
+    [`TTFT ms (pp${pp})`, median(ttft).toFixed(1)],
+    ['peak RSS (process, both sessions + bare)', `${(peak / 2 ** 20).toFixed(0)} MiB (${rss.method})`],
+    ['memory bandwidth GB/s (ORT GEMV)', (bw.bytesPerS / 1e9).toFixed(1)],
+    ['roofline decode tok/s (bandwidth / bytes per token)', (bw.bytesPerS / m.info.bytesPerToken!).toFixed(2)],
+    ['rooflineFraction', roofline.toFixed(3)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  console.log(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n'));
+  await harness[Symbol.asyncDispose]();
+  await harnessPre[Symbol.asyncDispose]();
+}
+
+await main();
