@@ -1,5 +1,7 @@
-/** What happens after a run finishes (the report, when that stage is available). */
+/** What happens after a run finishes: the report (unless --no-report). */
 import type { RunSummary } from '../results/schema.ts';
+import { writeReport } from '../report/write.ts';
+import { defaultReportDir } from './report.ts';
 
 export interface AfterRun {
   dir: string;
@@ -8,4 +10,8 @@ export interface AfterRun {
   log: (m: string) => void;
 }
 
-export async function afterRunHooks(_a: AfterRun): Promise<void> {}
+export async function afterRunHooks(a: AfterRun): Promise<void> {
+  if (!a.report || a.summary.cells.length === 0) return;
+  const { files } = await writeReport({ runDirs: [a.dir], outDir: defaultReportDir([a.dir]) });
+  a.log(`report: ${files.join(', ')}`);
+}

@@ -1,0 +1,82 @@
+/**
+ * Claim thresholds. Defaults come from shared/claims.md; a YAML file given with
+ * `--claims-config` overrides any of them, e.g.
+ *   C1: { ttftMaxMs: 30 }
+ *   C6: { devicePriceUsd: 900, activeHoursPerDay: 4 }
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { EdgebenchError } from '../errors.ts';
+import { zodToError } from '../errors-zod.ts';
+
+const pos = z.number().positive();
+const latency = (ms: number) =>
+  z.strictObject({
+    ttftMaxMs: pos.default(ms),
+    tpotMaxMs: pos.default(ms),
+    /** a "short prompt" for the TTFT test */
+    maxPromptTokens: z.number().int().positive().default(128),
+  });
+
+export const ClaimsConfig = z.strictObject({
+  C1: latency(40).prefault({}),
+  C2: latency(50).prefault({}),
+  C3: z
+    .strictObject({
+      minDecodeTokensPerS: pos.default(5),
+      /** count only NPU runs (the claim is about NPUs); false lets CPU/GPU runs of this device count */
+      requireNpu: z.boolean().default(true),
+    })
+    .prefault({}),
+  C4: z.strictObject({ minEfficiencyRatio: pos.default(10) }).prefault({}),
+  C5: z.strictObject({ chipPowerW: pos.default(3) }).prefault({}),
+  C6: z
+    .strictObject({
+      /** added to server-side cloud TTFT figures that exclude the network */
+      networkRttMs: z.number().nonnegative().default(50),
+      devicePriceUsd: pos.default(1200),
+      amortizationYears: pos.default(3),
+      activeHoursPerDay: pos.max(24).default(2),
+      electricityUsdPerKwh: z.number().nonnegative().default(0.15),
+    })
+    .prefault({}),
+  C7: z
+    .strictObject({
+      priceLowUsd: pos.default(30000),
+      priceHighUsd: pos.default(40000),
+      powerW: pos.default(700),
+      /** relative tolerance on the power figure (0.1 = ±10 %) */
+      powerTolerance: z.number().min(0).max(1).default(0.1),
+    })
+    .prefault({}),
+  C8: z.strictObject({ maxLatencyMs: pos.default(10) }).prefault({}),
+});
+export type ClaimsConfig = z.infer<typeof ClaimsConfig>;
+
+export function defaultClaimsConfig(): ClaimsConfig {
+  return ClaimsConfig.parse({});
+}
+
+export function parseClaimsConfig(raw: unknown, where = 'claims config'): ClaimsConfig {
+  const r = ClaimsConfig.safeParse(raw ?? {});
+  if (!r.success) throw zodToError('CONFIG_INVALID', where, r.error, 'see src/claims/config.ts for the thresholds each claim takes (e.g. C1: { ttftMaxMs: 40 })');
+  return r.data;
+}
+
+export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
+  if (!file) return defaultClaimsConfig();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new EdgebenchError('CONFIG_INVALID', `${file}: cannot read the claims config file`, 'check the path given to --claims-config');
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new EdgebenchError('CONFIG_INVALID', `${file}: not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'fix the YAML syntax');
+  }
+  return parseClaimsConfig(raw, file);
+}

@@ -1,0 +1,44 @@
+/** `edgebench report <run-dir…>`: Markdown, self-contained HTML and CSV for one or more runs. */
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadClaimsConfig } from '../claims/config.ts';
+import { parseFormats, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.ts';
+
+interface ReportFlags {
+  title?: string;
+  out?: string;
+  format: ReportFormat[];
+  claimsConfig?: string;
+  references?: string;
+}
+
+export function defaultReportDir(runDirs: readonly string[]): string {
+  const names = runDirs.map((d) => basename(resolve(d)));
+  return `reports/${names.join('+')}`;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Write report.html (self-contained, charts), report.md and results.csv for one or more results folders (several runs = several devices side by side)')
+    .argument('<run-dirs...>', 'results folders written by `edgebench run` (results/<run-id>)')
+    .option('--title <text>', 'report title')
+    .option('--out <dir>', 'output folder (default: reports/<run>)')
+    .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
+    .option('--claims-config <file>', 'YAML file overriding claim thresholds (e.g. C1: { ttftMaxMs: 30 })')
+    .option('--references <dir>', 'reference figures folder (default: the references/ shipped with edgebench)')
+    .action(async (runDirs: string[], flags: ReportFlags) => {
+      const outDir = flags.out ?? defaultReportDir(runDirs);
+      const { files, data } = await writeReport({
+        runDirs,
+        outDir,
+        formats: flags.format,
+        claimsConfig: loadClaimsConfig(flags.claimsConfig),
+        ...(flags.title !== undefined && { title: flags.title }),
+        ...(flags.references !== undefined && { referencesDir: flags.references }),
+      });
+      const failed = data.cells.filter((c) => c.status !== 'ok').length;
+      console.log(`report for ${data.runs.map((r) => r.runId).join(', ')}: ${data.cells.length} cells (${failed} errored/unsupported), ${data.claims.length} claims, ${data.references.length} references cited`);
+      for (const f of files) console.log(`wrote ${f}`);
+    });
+}

@@ -1,0 +1,89 @@
+/**
+ * The view of a local measurement that matching and claims read: one matrix cell of a run with
+ * its metric summaries. Built from a RunSummary by src/report/run-view.ts; kept structural and
+ * small so rules can be tested with hand-written fixtures.
+ */
+import { deriveModel } from './derive.ts';
+import type { DeviceClass, Precision } from './schema.ts';
+
+export const LOCAL_METRICS = [
+  'ttftMs',
+  'tpotMs',
+  'e2eMs',
+  'decodeTokensPerS',
+  'prefillTokensPerS',
+  'itlMs',
+  'rooflineFraction',
+  'peakRssBytes',
+  'loadMs',
+  'energyJ',
+  'avgPowerW',
+  'joulesPerTokenDecode',
+  'joulesPerTokenPrefill',
+] as const;
+export type LocalMetricName = (typeof LOCAL_METRICS)[number];
+
+export interface LocalMetric {
+  n: number;
+  median: number;
+  ci95: { lo: number; hi: number };
+  unit: string;
+}
+
+export interface LocalCell {
+  /** stable id within the report, e.g. 'run-a#3' */
+  id: string;
+  runId: string;
+  /** cell index within its run */
+  index: number;
+  /** device label (host / CPU) of the run, for several devices side by side */
+  device: string;
+  deviceClass: DeviceClass;
+  model: string;
+  /** parameter count (exact), when known */
+  params: number | null;
+  dtype: string;
+  runner: string;
+  ep: string;
+  threads: number | null;
+  shape: { name: string; promptTokens: number; genTokens: number; depth: number };
+  status: 'ok' | 'errored' | 'unsupported';
+  metrics: Partial<Record<LocalMetricName, LocalMetric>>;
+  /** 'measured' | 'estimated' when energy metrics exist */
+  energySource: 'measured' | 'estimated' | null;
+}
+
+/** Model size in billions of parameters (exact count, else parsed from the id). */
+export function paramsB(cell: Pick<LocalCell, 'params' | 'model'>): number | null {
+  if (cell.params !== null && cell.params > 0) return cell.params / 1e9;
+  return deriveModel(cell.model).model_params_b;
+}
+
+export type SizeClass = '<1B' | '1B' | '3B' | '7-8B' | '13B' | '30B' | '70B' | '100B+';
+
+/** Size classes used for matching: a 1.24 B model is '1B', a 8.03 B model '7-8B'. */
+export function sizeClass(b: number | null): SizeClass | null {
+  if (b === null) return null;
+  if (b < 0.6) return '<1B';
+  if (b < 2.1) return '1B';
+  if (b < 5) return '3B';
+  if (b < 10) return '7-8B';
+  if (b < 20) return '13B';
+  if (b < 50) return '30B';
+  if (b < 100) return '70B';
+  return '100B+';
+}
+
+/** Precision class of a local dtype (ONNX/transformers.js names). */
+export function dtypePrecision(dtype: string): Precision | 'fp32' {
+  const d = dtype.toLowerCase();
+  if (/q4|int4|bnb4|4bit/.test(d)) return '4-bit';
+  if (/q8|int8|uint8|quantized/.test(d)) return '8-bit';
+  if (/fp16|bf16|f16/.test(d)) return '16-bit';
+  if (/fp32|f32/.test(d)) return 'fp32';
+  return 'unknown';
+}
+
+export function familyOf(model: string): string | null {
+  return deriveModel(model).model_family;
+}

@@ -1,0 +1,33 @@
+/** results.csv: one row per cell × metric (median, CI, n, unit, …); failed cells keep one row with their error. */
+import type { MetricName } from '../results/schema.ts';
+import type { ReportData } from './model.ts';
+
+const HEADER = [
+  'run_id', 'device', 'cell', 'model', 'params', 'dtype', 'runner', 'ep', 'threads', 'shape', 'prompt_tokens', 'gen_tokens', 'depth',
+  'status', 'error', 'metric', 'unit', 'n', 'median', 'ci95_lo', 'ci95_hi', 'mean', 'sd', 'cv', 'p90', 'p99', 'min', 'max', 'boundary',
+] as const;
+
+/** RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with ' */
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function renderCsv(d: ReportData): string {
+  const lines = [HEADER.join(',')];
+  for (const c of d.cells) {
+    const base = [c.runId, c.device, c.index, c.model, c.params, c.dtype, c.runner, c.ep, c.threads, c.shape.name, c.shape.promptTokens, c.shape.genTokens, c.shape.depth, c.status];
+    const metrics = Object.entries(c.metrics).filter((e): e is [MetricName, NonNullable<(typeof e)[1]>] => e[1] !== null && e[1] !== undefined);
+    if (c.status !== 'ok' || metrics.length === 0) {
+      const err = c.error ? `${c.error.code}: ${c.error.message}` : '';
+      lines.push([...base, err, ...Array<null>(HEADER.length - base.length - 1).fill(null)].map(csvField).join(','));
+      continue;
+    }
+    for (const [name, m] of metrics) {
+      lines.push([...base, '', name, m.unit, m.n, m.median, m.ci95.lo, m.ci95.hi, m.mean, m.sd, m.cv, m.p90, m.p99, m.min, m.max, m.boundary].map(csvField).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The report as data: one object that the Markdown, HTML and CSV renderers format. Built from
+ * loaded runs, the reference set and the claim verdicts; computes no statistics (medians and
+ * CIs come from the summaries, ratios from src/references/match.ts).
+ */
+import { evaluateClaims, type ClaimResult, type ClaimsConfig } from '../claims/index.ts';
+import { defaultClaimsConfig } from '../claims/config.ts';
+import type { ReferenceSet } from '../references/load.ts';
+import type { LocalCell, LocalMetricName } from '../references/local.ts';
+import { matchAll, type ReferenceMatch } from '../references/match.ts';
+import type { Figure } from '../references/schema.ts';
+import type { CellSummary, Environment, MetricName, MetricSummary, Warning } from '../results/schema.ts';
+import { energySourceOf, type ReportRun } from './load-runs.ts';
+
+/** Energy metrics (a later results schema); the report shows "not measured" while absent. */
+export const ENERGY_METRICS = ['energyJ', 'avgPowerW', 'joulesPerTokenDecode', 'joulesPerTokenPrefill'] as const;
+export type EnergyMetricName = (typeof ENERGY_METRICS)[number];
+
+export interface RunInfo {
+  runId: string;
+  dir: string;
+  device: string;
+  deviceClass: string;
+  createdAt: string;
+  status: string;
+  seed: number;
+  preset: string;
+  summarySource: ReportRun['summarySource'];
+  clock: string;
+  environment: Environment;
+  cellCounts: { ok: number; errored: number; unsupported: number };
+}
+
+export interface CellRow {
+  runId: string;
+  device: string;
+  index: number;
+  model: string;
+  params: number | null;
+  synthetic: boolean;
+  dtype: string;
+  runner: string;
+  ep: string;
+  threads: number | null;
+  shape: CellSummary['key']['shape'];
+  status: CellSummary['status'];
+  error: CellSummary['error'] | null;
+  measured: number;
+  /** every metric of the summary by name (energy metrics included once the results carry them) */
+  metrics: Partial<Record<MetricName | EnergyMetricName, MetricSummary | null>>;
+  energySource: 'measured' | 'estimated' | null;
+  loadMs: number | null;
+  peakRssBytes: number | null;
+  fallback: boolean;
+}
+
+export interface Comparison {
+  cellId: string;
+  runId: string;
+  index: number;
+  label: string;
+  metric: LocalMetricName;
+  local: { median: number; ci95: { lo: number; hi: number }; unit: string };
+  matches: ReferenceMatch[];
+}
+
+export interface WarningRow extends Warning {
+  where: string;
+}
+
+export interface ReportData {
+  title: string;
+  runs: RunInfo[];
+  cells: CellRow[];
+  claims: ClaimResult[];
+  comparisons: Comparison[];
+  /** every figure cited anywhere in the report, by id */
+  references: Figure[];
+  warnings: WarningRow[];
+  energyMeasured: boolean;
+  referencesMeta: ReferenceSet['meta'];
+  unverifiedCount: number;
+  claimsConfig: ClaimsConfig;
+}
+
+export interface BuildOptions {
+  title?: string;
+  claimsConfig?: ClaimsConfig;
+  /** matches shown per cell, metric and reference category (default 2) */
+  matchesPerMetric?: number;
+}
+
+const COMPARED: LocalMetricName[] = ['ttftMs', 'tpotMs', 'decodeTokensPerS', 'prefillTokensPerS', 'joulesPerTokenDecode'];
+
+export function cellLabel(c: Pick<CellRow, 'model' | 'dtype' | 'runner' | 'ep' | 'shape'>): string {
+  return `${c.model} ${c.dtype} ${c.shape.name} ${c.runner}/${c.ep}`;
+}
+
+function cellRow(run: ReportRun, c: CellSummary): CellRow {
+  return {
+    runId: run.runId,
+    device: run.device,
+    index: c.index,
+    model: c.key.model,
+    params: c.model?.params ?? null,
+    synthetic: c.model?.synthetic ?? false,
+    dtype: c.key.dtype,
+    runner: c.key.runner,
+    ep: c.resolved?.executionProvider ?? c.key.ep,
+    threads: c.resolved?.threads ?? c.key.threads,
+    shape: c.key.shape,
+    status: c.status,
+    error: c.error ?? null,
+    measured: c.requests.measured,
+    metrics: c.metrics,
+    energySource: energySourceOf(c),
+    loadMs: c.coldStart.loadMs,
+    peakRssBytes: c.memory.peakRssBytes,
+    fallback: c.resolved?.fallback ?? false,
+  };
+}
+
+function runInfo(run: ReportRun): RunInfo {
+  const m = run.manifest;
+  const count = (s: string) => run.summary.cells.filter((c) => c.status === s).length;
+  return {
+    runId: run.runId,
+    dir: run.dir,
+    device: run.device,
+    deviceClass: run.deviceClass,
+    createdAt: m.createdAt,
+    status: m.status,
+    seed: run.summary.seed,
+    preset: typeof m.suite.preset === 'string' ? m.suite.preset : 'custom',
+    summarySource: run.summarySource,
+    clock: m.clock ? `${m.clock.source}${m.clock.resolutionMs !== null ? ` (resolution ${m.clock.resolutionMs} ms)` : ''}` : 'not recorded',
+    environment: m.environment,
+    cellCounts: { ok: count('ok'), errored: count('errored'), unsupported: count('unsupported') },
+  };
+}
+
+/**
+ * The nearest matches of each category (edge, cloud GPU, ASIC…), so a cell is set beside its
+ * peers and the data centre alike; `perCategory` of each, in match order.
+ */
+function pickPerCategory(matches: readonly ReferenceMatch[], perCategory: number): ReferenceMatch[] {
+  const taken = new Map<string, number>();
+  return matches.filter((m) => {
+    const n = taken.get(m.figure.category) ?? 0;
+    taken.set(m.figure.category, n + 1);
+    return n < perCategory;
+  });
+}
+
+export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts: BuildOptions = {}): ReportData {
+  const config = opts.claimsConfig ?? defaultClaimsConfig();
+  const local: LocalCell[] = runs.flatMap((r) => r.localCells);
+  const claims = evaluateClaims(local, refs.figures, config);
+  const perMetric = opts.matchesPerMetric ?? 2;
+  const comparisons: Comparison[] = matchAll(local, refs.figures)
+    .filter((m) => COMPARED.includes(m.metric))
+    .map((m) => {
+      const lm = m.cell.metrics[m.metric];
+      return {
+        cellId: m.cell.id,
+        runId: m.cell.runId,
+        index: m.cell.index,
+        label: cellLabel(m.cell),
+        metric: m.metric,
+        local: { median: lm?.median ?? NaN, ci95: lm?.ci95 ?? { lo: NaN, hi: NaN }, unit: lm?.unit ?? '' },
+        matches: pickPerCategory(m.matches, perMetric),
+      };
+    });
+  const cited = new Set<string>();
+  for (const c of claims) for (const r of c.evidence.references) cited.add(r.id);
+  for (const c of comparisons) for (const m of c.matches) cited.add(m.figure.id);
+  const references = refs.figures.filter((f) => cited.has(f.id)).sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+  const warnings: WarningRow[] = [];
+  for (const r of runs) {
+    for (const w of r.summary.warnings) warnings.push({ ...w, where: `run ${r.runId}` });
+    for (const c of r.summary.cells) for (const w of c.warnings) warnings.push({ ...w, where: `${r.runId} #${c.index} ${cellLabel(cellRow(r, c))}` });
+  }
+  return {
+    title: opts.title ?? `edgebench report: ${runs.map((r) => r.runId).join(', ')}`,
+    runs: runs.map(runInfo),
+    cells: runs.flatMap((r) => r.summary.cells.map((c) => cellRow(r, c))),
+    claims,
+    comparisons,
+    references,
+    warnings,
+    energyMeasured: local.some((c) => c.metrics.joulesPerTokenDecode !== undefined),
+    referencesMeta: refs.meta,
+    unverifiedCount: refs.unverified.length,
+    claimsConfig: config,
+  };
+}
