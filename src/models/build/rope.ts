@@ -1,8 +1,7 @@
 /** RoPE frequencies (HF `rope_init_fn`, incl. the Llama-3 `llama3` rescaling) and cos/sin tables. */
 import type { ModelArch } from '../arch.ts';
-import type { LazyInit } from './onnx-graph.ts';
+import { DT, type LazyInit } from './onnx-graph.ts';
 import { toFloat16Bits } from './float16.ts';
-import { DT } from './onnx-graph.ts';
 import type { FloatType } from './initializers.ts';
 
 export function ropeInvFreq(arch: ModelArch): Float64Array {

@@ -3,7 +3,7 @@
  * weight W [N, K] (HF [out, in]) → B uint8 [N, K/blockSize, blockSize/2] with the element at even k
  * in the low nibble, scales float [N * K/blockSize], symmetric (no zero_points input: ORT then
  * uses the implicit zero point 8). Scale choice follows MLAS `range2scale`: the block's value of
- * largest magnitude, signed, divided by -8, so that value maps exactly onto code 0.
+ * largest magnitude, signed, divided by -8, so that value maps exactly onto code 0 (ties: first).
  */
 export const Q4_BLOCK = 32;
 const Q4_MID = 8;
@@ -32,20 +32,23 @@ export function quantizeQ4Rows(
   const blocksPerRow = K / block;
   const { b, scales } = out;
   const half = block / 2;
-  // hot loop (≈ 8e9 weights for an 8B model): branch-free min/max (a data-dependent sign branch
-  // costs ~4x on random weights), no allocation.
-  // floor(x + 8.5) = round-half-up(x) + 8, and x ∈ [-8, 8] here, so `| 0` is floor.
+  // Hot loop (≈ 8e9 weights for an 8B model). The block's largest magnitude is found by integer
+  // compares on the float bits with the sign masked off (monotonic for finite floats) — about
+  // 2x faster in V8 than Math.max/Math.min on doubles. No allocation inside.
+  const bits = new Uint32Array(w.buffer, w.byteOffset, w.length);
   for (let r = 0; r < rows; r++) {
     for (let blk = 0; blk < blocksPerRow; blk++) {
       const src = r * K + blk * block;
-      let max = 0;
-      let min = 0;
-      for (let j = 0; j < block; j++) {
-        const v = w[src + j]!;
-        max = Math.max(max, v);
-        min = Math.min(min, v);
+      let maxBits = 0;
+      let at = src;
+      for (let j = src; j < src + block; j++) {
+        const a = bits[j]! & 0x7fffffff;
+        if (a > maxBits) {
+          maxBits = a;
+          at = j;
+        }
       }
-      const extreme = max > -min ? max : min;
+      const extreme = w[at]!;
       const scale = extreme === 0 ? 0 : Math.fround(extreme / -Q4_MID);
       const inv = scale === 0 ? 0 : 1 / scale;
       const sIdx = (outRow0 + r) * blocksPerRow + blk;
