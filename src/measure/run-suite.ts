@@ -6,7 +6,7 @@
  */
 import type { CellKey, CellResult, Environment, ModelInfo } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
-import type { ModelSource, LoadedModel } from '../runners/types.ts';
+import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { getRunner } from '../runners/registry.ts';
@@ -14,6 +14,7 @@ import { isEdgebenchError } from '../errors.ts';
 import { measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
+import type { EnergyRun } from '../probes/energy/run-energy.ts';
 
 export interface ResolvedModel {
   source: ModelSource;
@@ -30,6 +31,8 @@ export interface RunDeps {
   /** text → token ids with the model's tokenizer (only for text-prompt suites) */
   tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   environment: Environment;
+  /** energy source (--energy): idle baseline before the first cell, one recording per cell */
+  energy?: EnergyRun;
 }
 
 export type RunEvent =
@@ -61,6 +64,23 @@ function baseCell(index: number, key: CellKey, boundary: CellResult['boundary'])
   };
 }
 
+/** Resolve, check and load the model of a load group (and tokenize a text prompt); disposes on failure. */
+async function openGroup(key: CellKey, runner: RunnerFactory, loadOpts: LoadOptions, opts: RunSuiteOptions, deps: RunDeps, log: (m: string) => void) {
+  const model = await deps.resolveModel(key.model, key.dtype, opts.suite.style, runner.id, log);
+  deps.checkMemory(model);
+  const t0 = nowMs();
+  const loaded = await runner.load(model.source, loadOpts);
+  const loadMs = nowMs() - t0;
+  const rssAfterLoad = process.memoryUsage.rss();
+  try {
+    const promptIds = opts.suite.prompt.kind === 'text' ? await deps.tokenize(model, opts.suite.prompt.text) : undefined;
+    return { model, loaded, loadMs, rssAfterLoad, promptIds };
+  } catch (e) {
+    await loaded[Symbol.asyncDispose]();
+    throw e;
+  }
+}
+
 export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ written: number; interrupted: boolean }> {
   const all = opts.cells ?? expandMatrix(opts.suite);
   const todo = all.map((key, index) => ({ key, index })).filter((c) => !opts.done.has(cellId(c.key)));
@@ -82,56 +102,36 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     opts.onEvent({ type: 'cell-end', position, total: all.length, cell });
   };
 
+  if (deps.energy && todo.length > 0) await deps.energy.measureBaseline(log);
   for (const cells of groups.values()) {
     if (opts.shouldStop()) return { written, interrupted: true };
     const first = cells[0]!.key;
     const runner = getRunner(first.runner);
-    const loadOpts = { ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {} };
+    const loadOpts = {
+      ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
+      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+    };
     const availability = await runner.probe(loadOpts);
+    const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
+      for (const c of cells) {
+        const cell = baseCell(c.index, c.key, runner.boundary);
+        cell.status = status;
+        cell.error = error;
+        await finish(cell);
+      }
+    };
     if (!availability.ok) {
-      for (const c of cells) {
-        const cell = baseCell(c.index, c.key, runner.boundary);
-        cell.status = 'unsupported';
-        cell.error = { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint };
-        await finish(cell);
-      }
+      await failAll('unsupported', { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint });
       continue;
     }
-    let model: ResolvedModel;
-    let loaded: LoadedModel;
-    let loadMs: number;
-    let rssAfterLoad: number;
+    let opened: Awaited<ReturnType<typeof openGroup>>;
     try {
-      model = await deps.resolveModel(first.model, first.dtype, opts.suite.style, runner.id, log);
-      deps.checkMemory(model);
-      const t0 = nowMs();
-      loaded = await runner.load(model.source, loadOpts);
-      loadMs = nowMs() - t0;
-      rssAfterLoad = process.memoryUsage.rss();
+      opened = await openGroup(first, runner, loadOpts, opts, deps, log);
     } catch (e) {
-      for (const c of cells) {
-        const cell = baseCell(c.index, c.key, runner.boundary);
-        cell.status = 'errored';
-        cell.error = errorInfo(e);
-        await finish(cell);
-      }
+      await failAll('errored', errorInfo(e));
       continue;
     }
-    let promptIds: number[] | undefined;
-    if (opts.suite.prompt.kind === 'text') {
-      try {
-        promptIds = await deps.tokenize(model, opts.suite.prompt.text);
-      } catch (e) {
-        await loaded[Symbol.asyncDispose]();
-        for (const c of cells) {
-          const cell = baseCell(c.index, c.key, runner.boundary);
-          cell.status = 'errored';
-          cell.error = errorInfo(e);
-          await finish(cell);
-        }
-        continue;
-      }
-    }
+    const { model, loaded, loadMs, rssAfterLoad, promptIds } = opened;
     const bwKey = String(first.threads);
     if (!bandwidth.has(bwKey)) bandwidth.set(bwKey, await deps.measureBandwidth(first.threads));
     try {
@@ -145,6 +145,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.rssAfterLoadBytes = rssAfterLoad;
         cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
         const rss = startPeakRss();
+        const energy = deps.energy ? await deps.energy.startCell() : null;
         try {
           cell.requests = await measureCell(
             loaded,
@@ -153,14 +154,20 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,
           );
-          if (opts.shouldStop()) return { written, interrupted: true }; // an unfinished cell is not written
+          if (opts.shouldStop()) {
+            await energy?.discard();
+            return { written, interrupted: true }; // an unfinished cell is not written
+          }
         } catch (e) {
           cell.status = 'errored';
           cell.error = errorInfo(e);
           cell.requests = [];
         }
+        if (energy) cell.energy = await energy.stop(cell.requests);
         cell.peakRssBytes = rss.stop();
         cell.extra = { peakRssMethod: rss.method, peakRssScope: 'process' };
+        const runnerExtra = loaded.takeCellExtra?.();
+        if (runnerExtra) cell.extra.runner = runnerExtra;
         await finish(cell);
       }
     } finally {

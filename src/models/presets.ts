@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { closestNames, editDistance } from '../util/closest.ts';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -189,24 +190,4 @@ export function presetForArch(a: ModelArch): ModelPreset | undefined {
   return listPresets().find(same);
 }
 
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, sub));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
-export function closestNames(name: string, names: string[], n: number): string[] {
-  const key = name.toLowerCase();
-  return names
-    .map((c) => ({ c, d: editDistance(key, c) - (c.includes(key) || key.includes(c) ? 2 : 0) }))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, n)
-    .map((x) => x.c);
-}
+export { closestNames, editDistance };

@@ -1,24 +1,24 @@
-/** Names within a small edit distance of `input`, best first (for "did you mean" hints). */
-export function closest(input: string, names: readonly string[], max = 3): string[] {
-  const a = input.toLowerCase();
-  return names
-    .map((n) => ({ n, d: levenshtein(a, n.toLowerCase()) - (n.toLowerCase().includes(a) || a.includes(n.toLowerCase()) ? 2 : 0) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(a.length / 3)))
-    .sort((x, y) => x.d - y.d)
-    .slice(0, max)
-    .map((x) => x.n);
+/** "Did you mean …" support: edit distance and the closest names to an input. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const sub = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, sub));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
 
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
+/** The `n` names nearest to `name` (substring matches favoured), optionally only within `maxDistance`. */
+export function closestNames(name: string, names: readonly string[], n: number, maxDistance = Infinity): string[] {
+  const key = name.toLowerCase();
+  return names
+    .map((c) => ({ c, d: editDistance(key, c.toLowerCase()) - (c.toLowerCase().includes(key) || key.includes(c.toLowerCase()) ? 2 : 0) }))
+    .filter((x) => x.d <= maxDistance)
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .slice(0, n)
+    .map((x) => x.c);
 }

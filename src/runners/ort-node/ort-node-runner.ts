@@ -4,11 +4,14 @@
  */
 import { createRequire } from 'node:module';
 import type { InferenceSession } from 'onnxruntime-node';
+import type * as OrtModule from 'onnxruntime-node';
 import type { LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory, Availability } from '../types.ts';
 import { EdgebenchError } from '../../errors.ts';
 import { KvSequence, kvLayoutFromSession } from './kv-session.ts';
+import { probeWebGpuAdapter } from '../webgpu/adapter.ts';
+import { startEpCheck } from '../webgpu/ep-check.ts';
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 let ortModule: Ort | null = null;
 
 async function loadOrt(): Promise<Ort> {
@@ -61,6 +64,10 @@ export const ortNodeRunner: RunnerFactory = {
       if (opts.ep !== 'cpu' && !entry) {
         return { ok: false, reason: `onnxruntime-node ${ortVersion()} on ${process.platform}-${process.arch} has no '${opts.ep}' execution provider`, hint: epHint(opts.ep) };
       }
+      if (opts.ep === 'webgpu') {
+        const adapter = await probeWebGpuAdapter();
+        if (!adapter.ok) return adapter;
+      }
       return { ok: true };
     } catch (e) {
       return { ok: false, reason: (e as Error).message.split('\n')[0] ?? 'unknown', hint: 'run `npm ci`' };
@@ -71,9 +78,10 @@ export const ortNodeRunner: RunnerFactory = {
     if (!model.arch) throw new EdgebenchError('MODEL_INVALID', `model '${model.id}' has no readable config.json`, 'the folder needs config.json with num_key_value_heads and head_dim');
     const ort = await loadOrt();
     const so = sessionOptions(opts);
+    const epCheck = await startEpCheck(opts.ep);
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(model.file, so);
+      session = await ort.InferenceSession.create(model.file, { ...so, ...epCheck?.sessionOptions });
     } catch (e) {
       const msg = (e as Error).message.split('\n')[0] ?? '';
       if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `execution provider '${opts.ep}' failed: ${msg}`, epHint(opts.ep), { cause: e });
@@ -84,6 +92,8 @@ export const ortNodeRunner: RunnerFactory = {
     const preallocate = opts.settings.preallocateOutputs === true && layout.kvType === 'float32';
     const vocab = model.arch.vocabSize;
     const Tensor = ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2];
+    // non-CPU EPs: one profiled 1-token step records the adapter and where the nodes really ran
+    const check = epCheck ? await epCheck.finish(() => session.endProfiling(), async () => void (await new KvSequence(session, layout, Tensor).step([0]))) : null;
     return {
       resolved: {
         runner: 'ort-node',
@@ -97,8 +107,9 @@ export const ortNodeRunner: RunnerFactory = {
           executionMode: 'sequential',
           kvType: layout.kvType,
           preallocateOutputs: preallocate,
+          ...check?.settings,
         },
-        fallback: false,
+        fallback: check?.fallback ?? false,
         versions: { 'onnxruntime-node': ortVersion() },
       },
       async prepare(contextIds: number[]): Promise<PreparedSequence> {
