@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   REFERENCE_INVALID: 'A reference-figures file is invalid',
   NETWORK: 'Network request failed',
   TIMEOUT: 'Timed out',
+  SERVER_PROTOCOL: 'A server broke the OpenAI-compatible protocol',
+  TOKEN_COUNT_MISMATCH: 'The output length differs from the one asked for',
   INTERNAL: 'Internal error (a bug in edgebench)',
 } as const;
 

@@ -111,7 +111,7 @@ runnerSettings:
       [['--runner', 'ort-nod'], /no runner 'ort-nod' \(did you mean ort-node\?\)/],
       [['--suite', 'nope.yaml'], /suite file nope\.yaml not found/],
     ] as const) {
-      const r = run([...args, '--out', join(tmpdir(), 'never')]);
+      const r = run([...args, '--out', join(mkdtempSync(join(tmpdir(), 'eb-bad-')), 'out')]);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(re);
       expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,0 +1,103 @@
+/**
+ * `edgebench serve`: long-running servers. One mode per flag, each in src/serve/<mode>/:
+ *   --openai   an OpenAI-compatible API over a local model (src/serve/openai)
+ * (a browser-page mode for phones can be added beside it as another flag.)
+ */
+import type { Command } from 'commander';
+import { EdgebenchError } from '../errors.ts';
+import { createServeEngine } from '../serve/openai/engine.ts';
+import { startOpenAiServer, type OpenAiServer } from '../serve/openai/server.ts';
+
+interface ServeFlags {
+  openai?: boolean;
+  model?: string;
+  dtype: string;
+  style: string;
+  host: string;
+  port: string;
+  threads?: string;
+  quiet?: boolean;
+}
+
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EdgebenchError('USAGE', `--port ${v}: expected a whole number 0..65535`, 'e.g. --port 8080 (0 = any free port)');
+  return n;
+}
+
+function threadCount(v: string | undefined): number | null {
+  if (v === undefined || v === 'auto') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new EdgebenchError('USAGE', `--threads ${v}: expected a positive whole number or auto`, 'e.g. --threads 2');
+  return n;
+}
+
+/** Resolves when the server has stopped (SIGINT / SIGTERM). */
+async function serveOpenAi(flags: ServeFlags): Promise<number> {
+  if (!flags.model) throw new EdgebenchError('USAGE', 'serve --openai needs --model <preset|folder>', 'e.g. edgebench serve --openai --model tiny-llama');
+  if (flags.style !== 'optimum' && flags.style !== 'genai') throw new EdgebenchError('USAGE', `--style ${flags.style}: expected optimum or genai`, 'optimum = transformers.js exports, genai = onnxruntime-genai exports');
+  const port = portNumber(flags.port);
+  const threads = threadCount(flags.threads);
+  const log = (m: string) => {
+    if (!flags.quiet) process.stderr.write(`${m}\n`);
+  };
+  if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
+    log(`warning: listening on ${flags.host} exposes the model to the network without authentication`);
+  }
+  const engine = await createServeEngine({ model: flags.model, dtype: flags.dtype, style: flags.style, threads, log });
+  let server: OpenAiServer;
+  try {
+    server = await startOpenAiServer({ engine, host: flags.host, port, log });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  // the one line tests and scripts wait for: the actual port (with --port 0)
+  process.stdout.write(`edgebench serve: ${engine.id} (${engine.dtype}${engine.synthetic ? ', synthetic weights' : ''}) on ${server.url}/v1\n`);
+  log(`  POST ${server.url}/v1/chat/completions | /v1/completions, GET /v1/models; one request at a time; Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) {
+        process.stderr.write('stopping now\n');
+        process.exit(130);
+      }
+      stopping = true;
+      log('stopping: finishing the running request (Ctrl-C again to quit now)');
+      server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  log('stopped');
+  return 0;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve a local model over HTTP (--openai: an OpenAI-compatible API other tools and `edgebench run --runner openai-http` can measure)')
+    .option('--openai', 'OpenAI-compatible API: POST /v1/chat/completions, /v1/completions (streaming), GET /v1/models')
+    .option('--model <preset|folder>', 'model preset id (built on first use) or model folder')
+    .option('--dtype <dtype>', 'weights: q4, q8, fp16, fp32', 'q4')
+    .option('--style <style>', 'graph style for built presets: optimum | genai', 'optimum')
+    .option('--host <host>', 'address to listen on (loopback by default; anything else exposes the model)', '127.0.0.1')
+    .option('--port <n>', 'port (0 = any free port)', '8080')
+    .option('--threads <n>', 'onnxruntime intra-op threads (default: the runtime default)')
+    .option('--quiet', 'no request log on stderr')
+    .addHelpText('after', `
+Decoding is greedy. Extensions for fixed-length benchmarks (as in vLLM): "ignore_eos": true and
+"min_tokens": N in the request body. Usage is in the final streamed chunk.
+
+Examples:
+  edgebench serve --openai --model tiny-llama --port 8080
+  curl -N http://127.0.0.1:8080/v1/chat/completions -d '{"model":"tiny-llama","messages":[{"role":"user","content":"hi"}],"stream":true,"max_tokens":8}'
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp64+tg16`)
+    .action(async (flags: ServeFlags) => {
+      if (flags.openai) {
+        process.exitCode = await serveOpenAi(flags);
+        return;
+      }
+      throw new EdgebenchError('USAGE', 'serve needs a mode', 'use edgebench serve --openai --model <preset|folder>');
+    });
+}
