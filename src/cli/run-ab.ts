@@ -1,0 +1,107 @@
+/**
+ * `edgebench run --ab <baseline>`: the suite (head arm) and a baseline arm measured alternately
+ * in the same process (see src/measure/ab-interleave.ts). <baseline> is a model (folder, preset or
+ * hub id) replacing the suite's one model, or a suite YAML (e.g. the same suite with other runner
+ * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
+ */
+import { basename, join, relative } from 'node:path';
+import { suiteFromFlags, type RunFlags } from './run-options.ts';
+import { PRESET_SUITES, type SuiteFile } from '../config/suite.ts';
+import { EdgebenchError } from '../errors.ts';
+import { formatRunTable } from './run-table.ts';
+import { AB_INTERLEAVE, describePairs, pairAbCells, runAbSuite, type Arm } from '../measure/ab-interleave.ts';
+import type { RunEvent } from '../measure/run-suite.ts';
+import { realRunDeps } from '../measure/run-deps.ts';
+import { clockResolutionNs } from '../measure/clock.ts';
+import { collectEnvironment } from '../probes/environment.ts';
+import { appendCell, createRunFolder, setRunStatus } from '../results/io.ts';
+import { writeJsonAtomic } from '../results/atomic-write.ts';
+import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
+import { analyzeRun } from '../analyze/analyze-run.ts';
+import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
+
+export interface AbFlags extends RunFlags {
+  ab: string;
+  out?: string;
+  resume?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  bandwidth: boolean;
+}
+
+const shown = (p: string) => {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+function isSuiteRef(ref: string): boolean {
+  return /\.ya?ml$/i.test(ref) || (PRESET_SUITES as readonly string[]).includes(ref);
+}
+
+/** The baseline arm: another suite (same command-line overrides as the head) or the head suite with another model. */
+export function baselineArm(ref: string, flags: RunFlags, head: SuiteFile): SuiteFile {
+  if (isSuiteRef(ref)) return suiteFromFlags({ ...flags, suite: ref });
+  if (head.models.length !== 1) {
+    throw new EdgebenchError('USAGE', `--ab ${ref}: the suite has ${head.models.length} models; a baseline model replaces exactly one`, 'pick one model with --model, or pass a baseline suite YAML to --ab');
+  }
+  return { ...structuredClone(head), models: [ref] };
+}
+
+export async function runAbCommand(flags: AbFlags): Promise<number> {
+  if (flags.resume) throw new EdgebenchError('USAGE', '--ab runs cannot be resumed', 'start the A/B run again (add --force to overwrite the folder)');
+  const log = (m: string) => {
+    if (!flags.quiet) process.stderr.write(`${m}\n`);
+  };
+  const head = suiteFromFlags(flags);
+  const baseline = baselineArm(flags.ab, flags, head);
+  const pairs = pairAbCells(baseline, head);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const out = flags.out ?? join(PROJECT_ROOT, 'results', `${head.name}-ab-${stamp}`);
+  const dirs: Record<Arm, string> = { baseline: join(out, 'baseline'), head: join(out, 'head') };
+  const environment = await collectEnvironment();
+  const arms: Record<Arm, SuiteFile> = { baseline, head };
+  for (const arm of ['baseline', 'head'] as const) {
+    const manifest: RunManifest = {
+      schemaVersion: SCHEMA_VERSION, runId: `${basename(out)}-${arm}`, createdAt: new Date().toISOString(), edgebenchVersion: readPackageVersion(),
+      suite: arms[arm], seed: arms[arm].seed, argv: process.argv.slice(2), environment, status: 'running',
+      clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
+    };
+    await createRunFolder(dirs[arm], manifest, { force: flags.force === true });
+  }
+  await writeJsonAtomic(join(out, 'ab.json'), { interleave: AB_INTERLEAVE, baselineRef: flags.ab, arms: { baseline: 'baseline', head: 'head' }, pairs: describePairs(pairs) });
+  const same = JSON.stringify(baseline) === JSON.stringify(head);
+  log(`edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shown(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`);
+
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    process.stderr.write('\nstopping after the current request (Ctrl-C again to quit now); finished pairs are kept\n');
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const onEvent = (e: RunEvent) => {
+    if (e.type === 'log') log(e.message);
+    else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name} (A/B)`);
+    else if (e.type === 'cell-end' && e.cell.status !== 'ok') log(`  ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
+  };
+  let interrupted = false;
+  try {
+    const r = await runAbSuite(
+      { arms, pairs, appendCell: async (arm, c) => void (await appendCell(dirs[arm], c)), onEvent, shouldStop: () => stop },
+      realRunDeps(environment, { bandwidth: flags.bandwidth, log }),
+    );
+    interrupted = r.interrupted;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    for (const d of Object.values(dirs)) await setRunStatus(d, stop ? 'interrupted' : 'complete');
+  }
+  const summaries = { baseline: await analyzeRun(dirs.baseline), head: await analyzeRun(dirs.head) };
+  if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+  else if (!flags.quiet) console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
+  const mismatch = pairs.some((p) => p.baseline.model !== p.head.model || p.baseline.dtype !== p.head.dtype);
+  log(`compare with: edgebench compare ${shown(dirs.baseline)} ${shown(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
+  return interrupted ? 130 : 0;
+}
