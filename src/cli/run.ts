@@ -14,11 +14,15 @@ import { collectEnvironment } from '../probes/environment.ts';
 import { appendCell, createRunFolder, finishedCellKeys, readManifest, setRunStatus } from '../results/io.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { listRunners } from '../runners/registry.ts';
+import { getRunner, listRunners } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
+import { runAbCommand } from './run-ab.ts';
+import { formatSideBySide } from '../analyze/side-by-side-table.ts';
+import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
+import { formatEnergyTable } from '../analyze/energy-table.ts';
 
-interface Flags extends RunFlags {
+interface Flags extends RunFlags, EnergyFlags {
   out?: string;
   resume?: string;
   force?: boolean;
@@ -26,6 +30,7 @@ interface Flags extends RunFlags {
   quiet?: boolean;
   bandwidth: boolean;
   report: boolean;
+  ab?: string;
 }
 
 /** A path as the user would type it: relative when inside the current folder. */
@@ -46,6 +51,7 @@ export function registerRun(program: Command): void {
     .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
     .option('--runner <list>', `runners: ${listRunners().map((r) => r.id).join(', ')}`)
     .option('--ep <list>', 'execution providers for ort-node: cpu, cuda, tensorrt, webgpu, coreml, dml, qnn')
+    .option('--gpu <device>', 'llama-cpp device, same as --ep: auto (the GPU llama.cpp finds, else cpu) | cuda | vulkan | metal | cpu')
     .option('--threads <list>', 'thread counts, e.g. 1,2 or auto (the runtime default)')
     .option('--shape <list>', 'llama-bench shapes: pp512, tg128, pp512+tg128, tg128@d1024')
     .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
@@ -55,13 +61,19 @@ export function registerRun(program: Command): void {
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
+    .option('--endpoint <url>', 'openai-http: OpenAI-compatible base URL, e.g. http://127.0.0.1:8080 (key from EDGEBENCH_API_KEY)')
+    .option('--api-model <name>', 'openai-http: model name sent to the endpoint (default: the --model id)')
     .option('--out <dir>', 'results folder (default results/<suite>-<timestamp>)')
     .option('--resume <dir>', 'finish an interrupted run: skips the cells already in <dir>')
     .option('--force', 'overwrite an existing results folder')
+    .option('--energy <source>', ENERGY_OPTION_HELP.energy)
+    .option('--tdp-watts <W>', ENERGY_OPTION_HELP.tdpWatts)
+    .option('--energy-baseline <s>', ENERGY_OPTION_HELP.energyBaseline)
     .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
     .option('--no-report', 'do not write the report at the end')
     .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
+    .option('--ab <baseline>', 'A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite\'s model, or a suite YAML; writes <out>/baseline and <out>/head')
     .addHelpText('after', `
 Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token traces, one file per
 finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
@@ -71,9 +83,10 @@ Examples:
   edgebench run
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
   edgebench run --suite harness/ci.yaml --out results/my-run --json
-  edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4`)
+  edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32`)
     .action(async (flags: Flags) => {
-      process.exitCode = await runCommand(flags);
+      process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
 }
 
@@ -94,6 +107,8 @@ async function runCommand(flags: Flags): Promise<number> {
     suite = suiteFromFlags(flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${stamp(new Date())}`);
   }
+  const energy = await energyFromFlags(flags, suite.eps, log);
+  for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created
   const environment = await collectEnvironment();
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
@@ -119,9 +134,13 @@ async function runCommand(flags: Flags): Promise<number> {
   const tty = process.stderr.isTTY && !quiet;
   const bar = tty ? new cliProgress.SingleBar({ format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 5 }, cliProgress.Presets.shades_classic) : null;
   let barStarted = false;
+  const stopBar = () => {
+    if (bar && barStarted) bar.stop();
+    barStarted = false;
+  };
   const onEvent = (e: RunEvent) => {
     if (e.type === 'log') {
-      if (bar && barStarted) bar.stop(), (barStarted = false);
+      stopBar();
       log(e.message);
     } else if (e.type === 'cell-start') {
       const label = `${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name}`;
@@ -134,7 +153,7 @@ async function runCommand(flags: Flags): Promise<number> {
       bar.setTotal(Math.max(1, e.progress.expected));
       bar.update(e.progress.done, { phase: e.progress.phase });
     } else if (e.type === 'cell-end') {
-      if (bar && barStarted) bar.stop(), (barStarted = false);
+      stopBar();
       if (e.cell.status !== 'ok') log(`[${e.position}/${e.total}] ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
     }
   };
@@ -143,7 +162,7 @@ async function runCommand(flags: Flags): Promise<number> {
   try {
     const r = await runSuite(
       { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
-      realRunDeps(environment, { bandwidth: flags.bandwidth, log }),
+      { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
   } finally {
@@ -156,6 +175,9 @@ async function runCommand(flags: Flags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!quiet) {
     console.log(`\n${formatRunTable(summary)}`);
+    if (summary.sideBySide) console.log(`\n${formatSideBySide(summary.sideBySide)}`);
+    const energyTable = formatEnergyTable(summary);
+    if (energyTable) console.log(`\n${energyTable}`);
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shown(dir)}):\n${warnings}`);
   }

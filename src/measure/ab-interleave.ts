@@ -10,17 +10,17 @@
  * (capped by maxCount per arm, 2 × maxTimeS wall time). Each arm's cells are written to its own
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
+import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { LoadedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { getRunner } from '../runners/registry.ts';
-import { EdgebenchError, isEdgebenchError } from '../errors.ts';
+import { EdgebenchError } from '../errors.ts';
 import type { RepetitionPolicy } from './policy.ts';
 import type { ResolvedModel, RunDeps, RunEvent } from './run-suite.ts';
-import { genLength, promptLength, type CellWorkload } from './measure-cell.ts';
-import { seededTokenIds } from './workload.ts';
+import { timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
 
@@ -55,11 +55,6 @@ export function pairAbCells(baseline: SuiteFile, head: SuiteFile): AbPair[] {
   });
 }
 
-function errorInfo(e: unknown): NonNullable<CellResult['error']> {
-  if (isEdgebenchError(e)) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
-  const msg = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
-  return { code: 'INTERNAL', message: msg, hint: 'rerun with EDGEBENCH_DEBUG=1 and report it' };
-}
 
 function emptyCell(index: number, key: CellKey, boundary: CellResult['boundary'], arm: Arm): CellResult {
   const now = new Date().toISOString();
@@ -68,25 +63,6 @@ function emptyCell(index: number, key: CellKey, boundary: CellResult['boundary']
     peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null, startedAt: now, endedAt: now,
     extra: { abArm: arm, abInterleave: AB_INTERLEAVE },
   };
-}
-
-/** One timed request, exactly as measure-cell.ts times it (t_submit right before generate). */
-async function oneRequest(model: LoadedModel, w: CellWorkload, index: number, phase: RequestTrace['phase'], offsetMs: number): Promise<{ trace: RequestTrace; ms: number }> {
-  const context = seededTokenIds(w.shape.depth, w.vocabSize, w.seed + 7919);
-  const prompt = w.promptIds ?? seededTokenIds(promptLength(w.shape), w.vocabSize, w.seed);
-  const seq = await model.prepare(context);
-  const n = genLength(w.shape);
-  const times = new Array<number>(n);
-  let emitted = 0;
-  const startedAt = new Date().toISOString();
-  const tSubmit = nowMs();
-  await seq.generate(prompt, n, () => {
-    if (emitted < n) times[emitted] = nowMs() - tSubmit;
-    emitted++;
-  });
-  const ms = nowMs() - tSubmit;
-  if (emitted !== n) throw new Error(`runner emitted ${emitted} tokens, asked for ${n} (EOS must be ignored)`);
-  return { trace: { index, phase, promptTokens: prompt.length, depth: w.shape.depth, tokenTimesMs: times, startedAt, offsetMs }, ms };
 }
 
 /** Interleaved measurement of one pair; returns each arm's traces, or null when stopped. */
@@ -99,9 +75,9 @@ export async function measurePair(
   const traces: [RequestTrace[], RequestTrace[]] = [[], []];
   const busyMs = [0, 0];
   const request = async (arm: 0 | 1, phase: RequestTrace['phase'], offsetMs: number) => {
-    const r = await oneRequest(models[arm], workloads[arm], traces[arm].length, phase, offsetMs);
-    traces[arm].push(r.trace);
-    if (phase === 'measured') busyMs[arm]! += r.ms;
+    const trace = await timedRequest(models[arm], workloads[arm], traces[arm].length, phase, offsetMs);
+    traces[arm].push(trace);
+    if (phase === 'measured') busyMs[arm]! += trace.tokenTimesMs.at(-1) ?? 0;
   };
   await request(0, 'cold', 0);
   await request(1, 'cold', 0);

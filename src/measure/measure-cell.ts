@@ -36,21 +36,28 @@ export function genLength(shape: Shape): number {
   return Math.max(1, shape.genTokens);
 }
 
-async function oneRequest(model: LoadedModel, w: CellWorkload, index: number, phase: RequestTrace['phase'], offsetMs: number): Promise<RequestTrace> {
+/** One timed request: t_submit right before generate, t_i inside onToken. Shared by measureCell and A/B interleaving. */
+export async function timedRequest(model: LoadedModel, w: CellWorkload, index: number, phase: RequestTrace['phase'], offsetMs: number): Promise<RequestTrace> {
   const context = seededTokenIds(w.shape.depth, w.vocabSize, w.seed + 7919);
   const prompt = w.promptIds ?? seededTokenIds(promptLength(w.shape), w.vocabSize, w.seed);
   const seq = await model.prepare(context);
   const n = genLength(w.shape);
   const times = new Array<number>(n);
   let emitted = 0;
-  const startedAt = new Date().toISOString();
-  const tSubmit = nowMs();
+  let startedAt = new Date().toISOString();
+  let promptTokens = prompt.length;
+  let tSubmit = nowMs();
+  // a retried request (remote runners) restarts its timing: failed attempts and waits are never timed
+  const control = {
+    restartClock: () => { emitted = 0; startedAt = new Date().toISOString(); tSubmit = nowMs(); },
+    setPromptTokens: (k: number) => { promptTokens = k; },
+  };
   await seq.generate(prompt, n, () => {
     if (emitted < n) times[emitted] = nowMs() - tSubmit;
     emitted++;
-  });
+  }, control);
   if (emitted !== n) throw new Error(`runner emitted ${emitted} tokens, asked for ${n} (EOS must be ignored)`);
-  return { index, phase, promptTokens: prompt.length, depth: w.shape.depth, tokenTimesMs: times, startedAt, offsetMs };
+  return { index, phase, promptTokens, depth: w.shape.depth, tokenTimesMs: times, startedAt, offsetMs, submitClockMs: tSubmit };
 }
 
 export async function measureCell(
@@ -62,10 +69,10 @@ export async function measureCell(
 ): Promise<RequestTrace[]> {
   const traces: RequestTrace[] = [];
   let index = 0;
-  traces.push(await oneRequest(model, w, index++, 'cold', 0));
+  traces.push(await timedRequest(model, w, index++, 'cold', 0));
   for (let i = 0; i < p.warmup && !shouldStop(); i++) {
     onProgress({ phase: 'warmup', done: i, expected: p.minCount });
-    traces.push(await oneRequest(model, w, index++, 'warmup', 0));
+    traces.push(await timedRequest(model, w, index++, 'warmup', 0));
   }
   const t0 = nowMs();
   let measured = 0;
@@ -77,7 +84,7 @@ export async function measureCell(
     const perReqS = measured > 0 ? elapsedS / measured : 0;
     const expected = Math.min(p.maxCount, Math.max(p.minCount, perReqS > 0 ? Math.ceil(p.minTimeS / perReqS) : p.minCount));
     onProgress({ phase: 'measured', done: measured, expected });
-    traces.push(await oneRequest(model, w, index++, 'measured', nowMs() - t0));
+    traces.push(await timedRequest(model, w, index++, 'measured', nowMs() - t0));
     measured++;
     if (p.cooldownS > 0) await sleep(p.cooldownS * 1000);
   }

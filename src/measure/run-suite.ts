@@ -4,13 +4,13 @@
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
+import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, Environment, ModelInfo } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { getRunner } from '../runners/registry.ts';
-import { isEdgebenchError } from '../errors.ts';
 import { measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
@@ -50,11 +50,6 @@ export interface RunSuiteOptions {
   shouldStop(): boolean;
 }
 
-function errorInfo(e: unknown): NonNullable<CellResult['error']> {
-  if (isEdgebenchError(e)) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
-  const msg = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
-  return { code: 'INTERNAL', message: msg, hint: 'rerun with EDGEBENCH_DEBUG=1 and report it' };
-}
 
 function baseCell(index: number, key: CellKey, boundary: CellResult['boundary']): CellResult {
   const now = new Date().toISOString();
