@@ -6,6 +6,7 @@ import type { Metric } from './metric.ts';
 import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
+import { analyzeCellEnergy, energyWarnings } from './energy.ts';
 
 export interface AnalyzeOptions {
   seed: number;
@@ -44,6 +45,7 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
   const measured = measuredRequests(cell);
   const metrics = {} as Record<MetricName, MetricSummary | null>;
   for (const m of METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
+  const energy = analyzeCellEnergy(cell, measured, opts);
   return {
     index: cell.index,
     key: cell.key,
@@ -60,6 +62,7 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: cellWarnings(cell, measured, metrics),
+    warnings: [...cellWarnings(cell, measured, metrics), ...energyWarnings(energy)],
+    ...(energy && { energy }),
   };
 }

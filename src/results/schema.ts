@@ -6,6 +6,8 @@
  * Raw traces (per-token times) live in the cells, so summaries can always be recomputed.
  */
 import { z } from 'zod';
+import { CellEnergy, EnergySummary } from './energy-schema.ts';
+import { SideBySide } from './side-by-side-schema.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -44,6 +46,8 @@ export const RequestTrace = z.strictObject({
   startedAt: z.string(),
   /** ms since the cell's first measured request started (for drift / throttling plots) */
   offsetMs: z.number().nonnegative(),
+  /** t_submit on the process monotonic clock (ms), for aligning energy samples (optional: older traces lack it) */
+  submitClockMs: z.number().optional(),
 });
 export type RequestTrace = z.infer<typeof RequestTrace>;
 
@@ -93,6 +97,8 @@ export const CellResult = z.strictObject({
   endedAt: z.string(),
   /** energy samples etc. are attached by the energy probes (see src/probes/energy) */
   extra: z.record(z.string(), z.unknown()).optional(),
+  /** energy samples of the cell and the idle baseline (src/probes/energy), when --energy was on */
+  energy: CellEnergy.optional(),
 });
 export type CellResult = z.infer<typeof CellResult>;
 
@@ -252,6 +258,8 @@ export const CellSummary = z.strictObject({
   coldStart: ColdStart,
   memory: MemorySummary,
   warnings: z.array(Warning),
+  /** J/token, avg W per phase with source and uncertainty (src/analyze/energy.ts), when energy was sampled */
+  energy: EnergySummary.optional(),
 });
 export type CellSummary = z.infer<typeof CellSummary>;
 
@@ -266,5 +274,7 @@ export const RunSummary = z.strictObject({
   /** warnings about the whole run (e.g. on battery) */
   warnings: z.array(Warning),
   cells: z.array(CellSummary),
+  /** ratios between runners/EPs on the same model and shape (src/analyze/side-by-side.ts), when a run has several */
+  sideBySide: SideBySide.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

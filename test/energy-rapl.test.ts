@@ -1,0 +1,111 @@
+/**
+ * RAPL on fixture sysfs trees (test/fixtures/energy/powercap-*): zone discovery, headline domains,
+ * counter wraparound at max_energy_range_uj while sampling live, a zone vanishing mid-recording,
+ * and permission denied (root-only energy_uj) with the fix in the message.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { counterDelta, listRaplZones, probeRapl, raplHeadline } from '../src/probes/energy/rapl.ts';
+
+const FIX = join(import.meta.dirname, 'fixtures', 'energy');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function copyTree(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eb-rapl-'));
+  cpSync(join(FIX, name), dir, { recursive: true });
+  return dir;
+}
+
+describe('RAPL powercap source', () => {
+  it('finds the zones of a server and a laptop tree and picks the headline domains', () => {
+    const server = listRaplZones(join(FIX, 'powercap-server'));
+    expect(server.map((z) => z.domain)).toEqual(['package-0', 'dram-0', 'package-1', 'dram-1']);
+    expect(server[0]!.maxRangeUj).toBe(262143328850);
+    expect(raplHeadline(server.map((z) => z.domain))).toEqual(['package-0', 'dram-0', 'package-1', 'dram-1']);
+    const laptop = listRaplZones(join(FIX, 'powercap-laptop'));
+    expect(laptop.map((z) => z.domain)).toEqual(['package-0', 'core-0', 'uncore-0', 'psys']);
+    expect(raplHeadline(laptop.map((z) => z.domain))).toEqual(['psys']);
+  });
+
+  it('computes counter deltas across a wrap and treats an unexplained step back as a reset', () => {
+    expect(counterDelta(100, 250, 1000)).toBe(150);
+    expect(counterDelta(900, 50, 1000)).toBe(150);
+    expect(counterDelta(900, 50, null)).toBeNull();
+  });
+
+  it('samples live counters, unwrapping package-0 as it passes max_energy_range_uj', async () => {
+    const root = copyTree('powercap-laptop');
+    const p = probeRapl(root);
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const src = p.source;
+    expect(src.headlineDomains).toEqual(['psys']);
+    const pkg = join(root, 'intel-rapl:0', 'energy_uj');
+    const psys = join(root, 'intel-rapl:1', 'energy_uj');
+    const max = 262143328850;
+    let pkgUj = 262143000000; // 328 850 µJ below the wrap
+    let psysUj = 45678901234;
+    await src.start();
+    for (let i = 0; i < 8; i++) {
+      await sleep(60);
+      pkgUj = (pkgUj + 100_000) % max; // 0.1 J per step: wraps after the 4th
+      psysUj += 250_000;
+      writeFileSync(pkg, `${pkgUj}\n`);
+      writeFileSync(psys, `${psysUj}\n`);
+    }
+    await sleep(60);
+    const rec = await src.stop();
+    expect(rec.lost).toBeNull();
+    expect(rec.samples.length).toBeGreaterThan(5);
+    const last = rec.samples.at(-1)!.values;
+    expect(last[0]).toBeCloseTo(0.8, 6); // package: 8 × 0.1 J, unbroken by the wrap
+    expect(last[3]).toBeCloseTo(2.0, 6); // psys: 8 × 0.25 J
+    expect(last[1]).toBe(0); // core did not move
+    rmSync(root, { recursive: true });
+  });
+
+  it('marks the recording lost when a zone disappears mid-run', async () => {
+    const root = copyTree('powercap-server');
+    const p = probeRapl(root);
+    if (!p.ok) throw new Error(p.reason);
+    await p.source.start();
+    await sleep(80);
+    rmSync(join(root, 'intel-rapl:1'), { recursive: true });
+    await sleep(80);
+    const rec = await p.source.stop();
+    expect(rec.lost?.reason).toMatch(/RAPL read failed: ENOENT/);
+    expect(rec.samples.length).toBeGreaterThan(0);
+    rmSync(root, { recursive: true });
+  });
+
+  it('explains permission denied (root-only energy_uj) with the chmod / udev fix', () => {
+    const root = copyTree('powercap-server');
+    chmodSync(root, 0o755);
+    for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0']) chmodSync(join(root, z, 'energy_uj'), 0o400);
+    let out: { ok: boolean; reason?: string; hint?: string };
+    if (process.getuid?.() === 0) {
+      // root reads anything: probe as an unprivileged user, the way a normal login would
+      const script = `import { probeRapl } from ${JSON.stringify(join(import.meta.dirname, '..', 'src', 'probes', 'energy', 'rapl.ts'))};
+const p = probeRapl(${JSON.stringify(root)}); console.log(JSON.stringify(p.ok ? { ok: true } : p));`;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        uid: 65534, gid: 65534, encoding: 'utf8', cwd: join(import.meta.dirname, '..'), env: { ...process.env, HOME: tmpdir() },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      out = JSON.parse(r.stdout.trim().split('\n').pop()!) as typeof out;
+    } else out = probeRapl(root);
+    expect(out.ok).toBe(false);
+    expect(out.reason).toMatch(/permission denied reading .*energy_uj \(root-only since Linux 5\.10, CVE-2020-8694\)/);
+    expect(out.hint).toMatch(/chmod o\+r/);
+    expect(out.hint).toMatch(/udev rule/);
+    rmSync(root, { recursive: true });
+  });
+
+  it('says why there is no RAPL when the powercap root is missing', () => {
+    const p = probeRapl(join(tmpdir(), 'eb-no-such-powercap'));
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.reason).toMatch(/no powercap interface/);
+  });
+});
