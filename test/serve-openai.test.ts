@@ -201,7 +201,6 @@ describe('edgebench serve --openai', () => {
 
   it('rejects bad serve flags with one line and a hint', async () => {
     const cases: [string[], RegExp][] = [
-      [['serve'], /serve needs a mode/],
       [['serve', '--openai'], /serve --openai needs --model/],
       [['serve', '--openai', '--model', dir, '--port', '99999'], /--port 99999: expected a whole number/],
       [['serve', '--openai', '--model', dir, '--threads', '0'], /--threads 0: expected a positive whole number/],

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { parseFormats, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.ts';
+import { expandDeviceRunDirs } from '../serve/page/device-run-dirs.ts';
 
 interface ReportFlags {
   title?: string;
@@ -30,7 +31,7 @@ export function registerReport(program: Command): void {
     .action(async (runDirs: string[], flags: ReportFlags) => {
       const outDir = flags.out ?? defaultReportDir(runDirs);
       const { files, data } = await writeReport({
-        runDirs,
+        runDirs: expandDeviceRunDirs(runDirs), // a serve folder = its devices' run folders
         outDir,
         formats: flags.format,
         claimsConfig: loadClaimsConfig(flags.claimsConfig),

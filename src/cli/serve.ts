@@ -1,12 +1,13 @@
 /**
  * `edgebench serve`: long-running servers. One mode per flag, each in src/serve/<mode>/:
  *   --openai   an OpenAI-compatible API over a local model (src/serve/openai)
- * (a browser-page mode for phones can be added beside it as another flag.)
+ *   (none)     the benchmark page for phones and browsers (src/serve/page)
  */
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { createServeEngine } from '../serve/openai/engine.ts';
 import { startOpenAiServer, type OpenAiServer } from '../serve/openai/server.ts';
+import { servePage } from '../serve/page/serve-page.ts';
 
 interface ServeFlags {
   openai?: boolean;
@@ -76,7 +77,7 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Serve a local model over HTTP (--openai: an OpenAI-compatible API other tools and `edgebench run --runner openai-http` can measure)')
+    .description('Serve a local model over HTTP: by default a benchmark page that phones and browsers run (results collected per device); --openai: an OpenAI-compatible API other tools and `edgebench run --runner openai-http` can measure')
     .option('--openai', 'OpenAI-compatible API: POST /v1/chat/completions, /v1/completions (streaming), GET /v1/models')
     .option('--model <preset|folder>', 'model preset id (built on first use) or model folder')
     .option('--dtype <dtype>', 'weights: q4, q8, fp16, fp32', 'q4')
@@ -85,11 +86,22 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (0 = any free port)', '8080')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: the runtime default)')
     .option('--quiet', 'no request log on stderr')
+    .option('--suite <name|file>', 'page mode: suite for shapes and repetitions: quick (default), ci, publish or a YAML file')
+    .option('--shape <list>', 'page mode: llama-bench shapes, e.g. pp128,tg32')
+    .option('--reps <n>', 'page mode: minimum measured requests per shape')
+    .option('--min-time <s>', 'page mode: minimum measured seconds per shape')
+    .option('--warmup <n>', 'page mode: warmup requests per shape')
+    .option('--seed <n>', 'page mode: seed of the token workload')
+    .option('--out <dir>', 'page mode: results folder (default results/serve-<timestamp>; one run folder per device inside)')
+    .option('--device-timeout <s>', 'page mode: mark a device interrupted after this many silent seconds', '120')
+    .option('--tls-cert <file>', 'page mode: serve HTTPS with this PEM certificate (phones need a secure context for WebGPU and wasm threads)')
+    .option('--tls-key <file>', 'page mode: the PEM private key for --tls-cert')
     .addHelpText('after', `
 Decoding is greedy. Extensions for fixed-length benchmarks (as in vLLM): "ignore_eos": true and
 "min_tokens": N in the request body. Usage is in the final streamed chunk.
 
 Examples:
+  edgebench serve --model qwen2.5-0.5b --host 0.0.0.0      # page for phones: prints URL + QR code
   edgebench serve --openai --model tiny-llama --port 8080
   curl -N http://127.0.0.1:8080/v1/chat/completions -d '{"model":"tiny-llama","messages":[{"role":"user","content":"hi"}],"stream":true,"max_tokens":8}'
   edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp64+tg16`)
@@ -98,6 +110,6 @@ Examples:
         process.exitCode = await serveOpenAi(flags);
         return;
       }
-      throw new EdgebenchError('USAGE', 'serve needs a mode', 'use edgebench serve --openai --model <preset|folder>');
+      process.exitCode = await servePage(flags);
     });
 }

@@ -1,0 +1,141 @@
+/**
+ * `edgebench serve` without --openai: serve the benchmark page for phones and browsers, print
+ * the URL and a QR code, collect every device's results until Ctrl-C. The suite comes from
+ * --suite (default quick) with the usual `run` overrides (--model, --shape, --reps, …); runner
+ * and EP are chosen on each device (WebGPU when it has an adapter, else wasm).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { suiteFromFlags } from '../../cli/run-options.ts';
+import { EdgebenchError } from '../../errors.ts';
+import { resolveModel } from '../../measure/run-deps.ts';
+import { PROJECT_ROOT } from '../../version.ts';
+import { startPageServer } from './page-server.ts';
+import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
+
+export interface PageServeFlags {
+  model?: string;
+  dtype: string;
+  style: string;
+  host: string;
+  port: string;
+  threads?: string;
+  quiet?: boolean;
+  suite?: string;
+  shape?: string;
+  reps?: string;
+  minTime?: string;
+  warmup?: string;
+  seed?: string;
+  out?: string;
+  deviceTimeout?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+const shown = (p: string) => {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+function wholeNumber(flag: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a whole number ${min}..${max}`, `e.g. --${flag} ${Math.max(min, 1)}`);
+  return n;
+}
+
+function prepareOut(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new EdgebenchError('RESULTS_EXISTS', `${dir} already holds files`, 'choose a new folder with --out (each serve session writes one folder per device inside it)');
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot create ${dir}: ${(e as Error).message}`, 'choose a writable folder with --out');
+  }
+}
+
+function readTls(flags: PageServeFlags): { cert: Buffer; key: Buffer } | undefined {
+  if (flags.tlsCert === undefined && flags.tlsKey === undefined) return undefined;
+  if (flags.tlsCert === undefined || flags.tlsKey === undefined) throw new EdgebenchError('USAGE', 'HTTPS needs both --tls-cert and --tls-key', 'e.g. mkcert 192.168.1.5, then --tls-cert 192.168.1.5.pem --tls-key 192.168.1.5-key.pem');
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new EdgebenchError('USAGE', `--${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass PEM files, e.g. made by mkcert');
+    }
+  };
+  return { cert: read('tls-cert', flags.tlsCert), key: read('tls-key', flags.tlsKey) };
+}
+
+/** Resolves with the exit code once the server has stopped (SIGINT / SIGTERM). */
+export async function servePage(flags: PageServeFlags): Promise<number> {
+  const log = (m: string) => {
+    if (!flags.quiet) process.stderr.write(`${m}\n`);
+  };
+  if (flags.model === undefined && flags.suite === undefined) {
+    // a bare `serve` must not start building the quick suite's 1B model
+    throw new EdgebenchError('USAGE', 'serve needs a mode: --model <preset|folder> for the phone and browser benchmark page, or --openai', 'e.g. edgebench serve --model qwen2.5-0.5b --host 0.0.0.0, or edgebench serve --openai --model tiny-llama');
+  }
+  const suite = suiteFromFlags({
+    suite: flags.suite ?? 'quick',
+    runner: 'ort-web',
+    ep: 'wasm',
+    ...(flags.model !== undefined && { model: flags.model }),
+    ...(flags.shape !== undefined && { shape: flags.shape }),
+    ...(flags.dtype !== undefined && { dtype: flags.dtype }),
+    ...(flags.style !== undefined && { style: flags.style }),
+    ...(flags.threads !== undefined && { threads: flags.threads }),
+    ...(flags.reps !== undefined && { reps: flags.reps }),
+    ...(flags.minTime !== undefined && { minTime: flags.minTime }),
+    ...(flags.warmup !== undefined && { warmup: flags.warmup }),
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+  });
+  if (suite.models.length !== 1) throw new EdgebenchError('USAGE', `serve runs one model, the suite lists ${suite.models.length}`, 'pick one with --model <preset|folder>');
+  if (suite.threads.length !== 1) throw new EdgebenchError('USAGE', 'serve takes one --threads value', 'e.g. --threads 4 (devices can override it with threads= in the URL)');
+  if (suite.prompt.kind !== 'tokens') throw new EdgebenchError('USAGE', 'serve runs seeded token prompts only (no tokenizer in the page)', 'remove prompt: from the suite');
+  const port = wholeNumber('port', flags.port, 0, 65535);
+  const deviceTimeoutS = flags.deviceTimeout !== undefined ? wholeNumber('device-timeout', flags.deviceTimeout, 1, 86400) : 120;
+  const tls = readTls(flags);
+  const model = await resolveModel(suite.models[0]!, suite.dtype, suite.style, 'ort-web', log);
+  const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${stamp(new Date())}`);
+  prepareOut(runDir);
+  const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }) });
+  const urls = reachableUrls(server.url, server.host);
+  // the one line scripts and tests wait for
+  process.stdout.write(`edgebench serve: ${model.info.id} (${model.source.dtype}) — open ${urls[0]}\n`);
+  for (const u of urls.slice(1)) log(`  also: ${u}`);
+  if (!flags.quiet) process.stderr.write(`${await terminalQr(urls[0]!)}\n`);
+  log(`  results: ${shown(runDir)}/<device>/ (one run folder per device); shapes ${suite.shapes.join(', ')}; Ctrl-C stops`);
+  if (isLoopback(server.host)) {
+    log('  listening on loopback only: a phone needs --host 0.0.0.0, or (Android over USB) `adb reverse tcp:<port> tcp:<port>`');
+  } else {
+    log(`  listening on ${server.host}: anyone on this network with the URL (it carries a secret token) can run the page`);
+    if (!tls) log('  plain HTTP on a LAN address is not a secure context in browsers: no WebGPU, no wasm threads. Use --tls-cert/--tls-key (e.g. mkcert) or adb reverse + localhost');
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) {
+        process.stderr.write('stopping now\n');
+        process.exit(130);
+      }
+      stopping = true;
+      log('stopping: devices still running are marked interrupted (their finished cells are kept)');
+      server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  const devices = server.devices.list();
+  if (devices.length === 0) {
+    log('no device joined');
+    return 0;
+  }
+  for (const d of devices) log(`  ${shown(d.dir)}: ${d.status}, ${d.posted}/${d.planned} cells`);
+  log(`report: edgebench report ${shown(runDir)}   (every device folder in it is one device)`);
+  return 0;
+}
