@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { EnergySummary, type EnergyPhase } from '../src/results/energy-schema.ts';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,15 +92,22 @@ describe('edgebench report', () => {
   });
 });
 
-describe('energy (results schema to come)', () => {
-  it('shows J/token with its source, charts it and lets C5 use it once the summaries carry it', async () => {
+describe('energy', () => {
+  it('shows J/token with its source, charts it and lets C5 use it', async () => {
     const run = await loadRun(LAPTOP);
-    const cells = run.summary.cells.map((c) => {
-      if (c.index !== 0) return c;
-      const base = c.metrics.ttftMs as MetricSummary;
-      const j = (median: number, unit: string): MetricSummary => ({ ...base, median, ci95: { ...base.ci95, lo: median * 0.95, hi: median * 1.05 }, unit });
-      return { ...c, metrics: { ...c.metrics, joulesPerTokenDecode: j(2.1, 'J/token'), avgPowerW: j(15, 'W') }, energy: { source: 'estimated' } };
+    const phase = (jPerToken: number, watts: number): EnergyPhase => ({
+      windows: 30, windowsUsed: 30, totalWindowMs: 60_000, medianWindowMs: 2000, tokens: 960,
+      grossJ: jPerToken * 960 * 1.1, netJ: jPerToken * 960, avgGrossW: watts * 1.1, avgNetW: watts,
+      joulesPerTokenGross: jPerToken * 1.1, joulesPerTokenNet: jPerToken, tokensPerJouleGross: 1 / (jPerToken * 1.1), tokensPerJouleNet: 1 / jPerToken,
+      aggregation: 'per-request', uncertainty: 'coarse', byDomainGrossJ: { cpu: jPerToken * 960 * 1.1 },
+      perRequest: { basis: 'net', samples: [jPerToken], summary: { n: 30, median: jPerToken, mean: jPerToken, min: jPerToken * 0.9, max: jPerToken * 1.1, ci95: { lo: jPerToken * 0.95, hi: jPerToken * 1.05 } } },
     });
+    const energy = EnergySummary.parse({
+      status: 'ok', source: 'estimated-tdp', method: 'estimated', domains: ['cpu-process'], headlineDomains: ['cpu-process'], sampleIntervalMs: 50, resolutionMs: 56,
+      uncertainty: 'coarse', assumptions: ['TDP × utilisation'], detail: {}, baselineW: 1.5, baselineByDomainW: {}, kind: 'power', gaps: 0,
+      prefill: null, decode: phase(2.1, 15), conditions: { start: null, end: null },
+    });
+    const cells = run.summary.cells.map((c) => (c.index === 0 ? { ...c, energy } : c));
     const summary = { ...run.summary, cells } as ReportRun['summary'];
     const withEnergy: ReportRun = { ...run, summary, localCells: toLocalCells({ ...run, summary }) };
     const data = buildReport([withEnergy], loadReferences(REFS));

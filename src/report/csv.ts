@@ -1,5 +1,4 @@
 /** results.csv: one row per cell × metric (median, CI, n, unit, …); failed cells keep one row with their error. */
-import type { MetricName } from '../results/schema.ts';
 import type { ReportData } from './model.ts';
 
 const HEADER = [
@@ -19,14 +18,16 @@ export function renderCsv(d: ReportData): string {
   const lines = [HEADER.join(',')];
   for (const c of d.cells) {
     const base = [c.runId, c.device, c.index, c.model, c.params, c.dtype, c.runner, c.ep, c.threads, c.shape.name, c.shape.promptTokens, c.shape.genTokens, c.shape.depth, c.status];
-    const metrics = Object.entries(c.metrics).filter((e): e is [MetricName, NonNullable<(typeof e)[1]>] => e[1] !== null && e[1] !== undefined);
+    const metrics = Object.entries(c.metrics).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== null && e[1] !== undefined);
     if (c.status !== 'ok' || metrics.length === 0) {
       const err = c.error ? `${c.error.code}: ${c.error.message}` : '';
       lines.push([...base, err, ...Array<null>(HEADER.length - base.length - 1).fill(null)].map(csvField).join(','));
       continue;
     }
     for (const [name, m] of metrics) {
-      lines.push([...base, '', name, m.unit, m.n, m.median, m.ci95.lo, m.ci95.hi, m.mean, m.sd, m.cv, m.p90, m.p99, m.min, m.max, m.boundary].map(csvField).join(','));
+      // energy figures carry only median and CI (see energy-metrics.ts): the descriptive columns stay empty
+      const full = 'samples' in m ? m : null;
+      lines.push([...base, '', name, m.unit, m.n, m.median, m.ci95.lo, m.ci95.hi, full?.mean, full?.sd, full?.cv, full?.p90, full?.p99, full?.min, full?.max, full?.boundary].map(csvField).join(','));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -212,7 +212,7 @@ export function compactData(d: ReportData): unknown {
     runs: d.runs,
     cells: d.cells.map((x) => ({
       ...x,
-      metrics: Object.fromEntries(Object.entries(x.metrics).map(([k, m]) => [k, m ? { n: m.n, median: m.median, ci95: m.ci95, p90: m.p90, p99: m.p99, unit: m.unit, boundary: m.boundary } : null])),
+      metrics: Object.fromEntries(Object.entries(x.metrics).map(([k, m]) => [k, m ? { n: m.n, median: m.median, ci95: m.ci95, unit: m.unit, ...('samples' in m && { p90: m.p90, p99: m.p99, boundary: m.boundary }) } : null])),
     })),
     claims: d.claims,
     comparisons: d.comparisons.map((x) => ({ ...x, matches: x.matches.map(({ figure, ...m }) => ({ ...m, figure: figure.id })) })),

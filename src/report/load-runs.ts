@@ -4,6 +4,7 @@
  * schema, the summary is recomputed from the raw traces by the analyze stage (pure, seeded).
  * A damaged file (truncated JSON, bad field) is an error naming the file.
  */
+import { energyMetrics, energySourceOf } from './energy-metrics.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRun } from '../analyze/analyze-run.ts';
@@ -66,12 +67,6 @@ export function deviceClassOf(env: Environment): DeviceClass {
   return 'unknown';
 }
 
-/** Energy metrics arrive in a later results schema: read its `energy.source` label when present. */
-export function energySourceOf(c: CellSummary): 'measured' | 'estimated' | null {
-  const energy = (c as { energy?: { source?: unknown } }).energy;
-  return energy?.source === 'measured' || energy?.source === 'estimated' ? energy.source : null;
-}
-
 /** The structural view that matching and claims read (src/references/local.ts). */
 export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClass; summary: RunSummary }): LocalCell[] {
   return run.summary.cells.map((c: CellSummary) => {
@@ -81,6 +76,7 @@ export function toLocalCells(run: { runId: string; device: string; deviceClass: 
         metrics[name as LocalMetricName] = { n: m.n, median: m.median, ci95: { lo: m.ci95.lo, hi: m.ci95.hi }, unit: m.unit };
       }
     }
+    Object.assign(metrics, energyMetrics(c));
     return {
       id: `${run.runId}#${c.index}`,
       runId: run.runId,

@@ -10,11 +10,11 @@ import type { LocalCell, LocalMetricName } from '../references/local.ts';
 import { matchAll, type ReferenceMatch } from '../references/match.ts';
 import type { Figure } from '../references/schema.ts';
 import type { CellSummary, Environment, MetricName, MetricSummary, Warning } from '../results/schema.ts';
-import { energySourceOf, type ReportRun } from './load-runs.ts';
+import type { ReportRun } from './load-runs.ts';
+import { energyMetrics, energySourceOf, type EnergyMetricName } from './energy-metrics.ts';
+import type { LocalMetric } from '../references/local.ts';
 
-/** Energy metrics (a later results schema); the report shows "not measured" while absent. */
-export const ENERGY_METRICS = ['energyJ', 'avgPowerW', 'joulesPerTokenDecode', 'joulesPerTokenPrefill'] as const;
-export type EnergyMetricName = (typeof ENERGY_METRICS)[number];
+export { ENERGY_METRICS, type EnergyMetricName } from './energy-metrics.ts';
 
 export interface RunInfo {
   runId: string;
@@ -47,7 +47,8 @@ export interface CellRow {
   error: CellSummary['error'] | null;
   measured: number;
   /** every metric of the summary by name (energy metrics included once the results carry them) */
-  metrics: Partial<Record<MetricName | EnergyMetricName, MetricSummary | null>>;
+  /** speed metrics as summarized (with samples); energy metrics as median + CI only */
+  metrics: Partial<Record<MetricName, MetricSummary | null>> & Partial<Record<EnergyMetricName, LocalMetric>>;
   energySource: 'measured' | 'estimated' | null;
   loadMs: number | null;
   peakRssBytes: number | null;
@@ -112,7 +113,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     status: c.status,
     error: c.error ?? null,
     measured: c.requests.measured,
-    metrics: c.metrics,
+    metrics: { ...c.metrics, ...energyMetrics(c) },
     energySource: energySourceOf(c),
     loadMs: c.coldStart.loadMs,
     peakRssBytes: c.memory.peakRssBytes,
