@@ -14,7 +14,6 @@ import { buildCharts } from '../src/report/charts.ts';
 import { loadRun, toLocalCells, type ReportRun } from '../src/report/load-runs.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { buildReport } from '../src/report/model.ts';
-import type { MetricSummary } from '../src/results/schema.ts';
 import { writeReport } from '../src/report/write.ts';
 
 const FIX = 'test/fixtures/report';
