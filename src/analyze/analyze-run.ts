@@ -4,6 +4,7 @@ import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
 import { readPackageVersion } from '../version.ts';
 import { analyzeCell } from './analyze-cell.ts';
 import { runWarnings } from './warnings.ts';
+import { runnerWarnings, sideBySide } from './side-by-side.ts';
 
 export interface AnalyzeRunOptions {
   /** bootstrap seed; defaults to the seed stored in run.json */
@@ -16,14 +17,17 @@ export interface AnalyzeRunOptions {
 export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunSummary {
   const seed = opts.seed ?? run.manifest.seed;
   const cellOpts = { seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
+  const cells = run.cells.map((c) => analyzeCell(c, cellOpts));
+  const sbs = sideBySide(cells, cellOpts);
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: run.manifest.runId,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     edgebenchVersion: readPackageVersion(),
     seed,
-    warnings: runWarnings(run.manifest, run.cells.length),
-    cells: run.cells.map((c) => analyzeCell(c, cellOpts)),
+    warnings: [...runWarnings(run.manifest, run.cells.length), ...runnerWarnings(cells)],
+    cells,
+    ...(sbs ? { sideBySide: sbs } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ export interface RunFlags {
   model?: string;
   runner?: string;
   ep?: string;
+  /** llama-cpp device; an alias of --ep */
+  gpu?: string;
   threads?: string;
   shape?: string;
   dtype?: string;
@@ -17,6 +19,8 @@ export interface RunFlags {
   warmup?: string;
   seed?: string;
   prompt?: string;
+  endpoint?: string;
+  apiModel?: string;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -39,6 +43,7 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   if (f.model) s.models = list(f.model);
   if (f.runner) s.runners = list(f.runner);
   if (f.ep) s.eps = list(f.ep);
+  if (f.gpu) s.eps = list(f.gpu);
   if (f.threads) s.threads = parseThreads(f.threads);
   if (f.shape) s.shapes = parseShapes(f.shape).map((x) => x.name.replace(' @ ', '@'));
   if (f.dtype) s.dtype = f.dtype;
@@ -59,6 +64,11 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   if (f.warmup) s.repetitions.warmup = positiveInt('warmup', f.warmup, true);
   if (f.seed) s.seed = positiveInt('seed', f.seed, true);
   if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
+  if (f.endpoint || f.apiModel) {
+    // openai-http settings; the runner validates them (a missing endpoint is reported per cell)
+    s.runnerSettings['openai-http'] = { ...s.runnerSettings['openai-http'], ...(f.endpoint ? { endpoint: f.endpoint } : {}), ...(f.apiModel ? { model: f.apiModel } : {}) };
+    if (!f.runner) s.runners = ['openai-http'];
+  }
   const checked = SuiteFile.safeParse(s);
   if (!checked.success) throw new EdgebenchError('USAGE', `flags give an invalid suite: ${checked.error.issues[0]?.message}`, 'see edgebench run --help');
   return checked.data;

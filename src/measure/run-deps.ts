@@ -15,6 +15,8 @@ import { findPreset } from '../models/presets.ts';
 import { resolveTokenizer } from '../models/tokenizers/resolve.ts';
 import { tokenizeWithFolder } from '../models/tokenizers/tokenize.ts';
 import { probeOrtBandwidth } from '../probes/memory-bandwidth.ts';
+import { resolveGgufModel } from '../runners/llama-cpp/resolve-gguf.ts';
+import { tokenizeWithGguf } from '../runners/llama-cpp/tokenize-gguf.ts';
 import type { Environment } from '../results/schema.ts';
 import type { ResolvedModel, RunDeps } from './run-suite.ts';
 
@@ -33,9 +35,12 @@ export async function resolveModel(
   log: (msg: string) => void,
   onBuildProgress?: (p: BuildProgress) => void,
 ): Promise<ResolvedModel> {
-  if (runner === 'fake') {
-    return { source: { id: spec, dir: null, file: null, dtype, arch: null }, vocabSize: 32000, info: { id: spec, path: null, file: null, bytes: null, params: null, bytesPerToken: null, sha256: null, synthetic: true } };
+  if (runner === 'fake' || runner === 'openai-http') {
+    // fake: no model; openai-http: the model lives behind the endpoint (nothing to build or load here)
+    return { source: { id: spec, dir: null, file: null, dtype, arch: null }, vocabSize: 32000, info: { id: spec, path: null, file: null, bytes: null, params: null, bytesPerToken: null, sha256: null, synthetic: runner === 'fake' } };
   }
+  // llama-cpp: a .gguf path as it is, a preset id → models/<id>-<gguf dtype>.gguf (built on first use)
+  if (runner === 'llama-cpp') return resolveGgufModel(spec, dtype, log, onBuildProgress);
   const preset = existsSync(spec) ? undefined : findPreset(spec);
   let dir = spec;
   if (preset) {
@@ -87,6 +92,7 @@ export function realRunDeps(environment: Environment, opts: { bandwidth: boolean
     resolveModel: (spec, dtype, style, runner, log) => resolveModel(spec, dtype, style, runner, log, opts.onBuildProgress),
     checkMemory: (m) => checkMemory(m),
     async tokenize(m, text) {
+      if (!m.source.dir && m.source.file?.toLowerCase().endsWith('.gguf')) return tokenizeWithGguf(m.source.file, text);
       if (!m.source.dir) return Array.from(text, (ch) => ch.charCodeAt(0) % m.vocabSize);
       return tokenizeWithFolder(m.source.dir, text);
     },

@@ -3,10 +3,13 @@ import { EdgebenchError } from '../errors.ts';
 import { closestNames } from '../util/closest.ts';
 import { fakeRunner } from './fake/fake-runner.ts';
 import { ortNodeRunner } from './ort-node/ort-node-runner.ts';
+import { ortWebRunner } from './ort-web/ort-web-runner.ts';
+import { transformersJsRunner } from './transformers-js/transformers-js-runner.ts';
 import { openAiHttpRunner } from './openai-http/openai-http-runner.ts';
+import { llamaCppRunner } from './llama-cpp/llama-cpp-runner.ts';
 import type { RunnerFactory } from './types.ts';
 
-const RUNNERS: readonly RunnerFactory[] = [ortNodeRunner, openAiHttpRunner, fakeRunner];
+const RUNNERS: readonly RunnerFactory[] = [ortNodeRunner, ortWebRunner, transformersJsRunner, openAiHttpRunner, llamaCppRunner, fakeRunner];
 
 export function listRunners(): readonly RunnerFactory[] {
   return RUNNERS;

@@ -23,17 +23,29 @@ export interface LoadOptions {
   threads: number | null;
   /** runner-specific settings from the suite (validated by the runner) */
   settings: Record<string, string | number | boolean>;
+  /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
+  promptText?: string;
+}
+
+/** Optional hooks a runner may use during the timed `generate` (the harness still reads every clock). */
+export interface GenerateControl {
+  /** A retried request starts over: the harness takes t_submit again now and forgets tokens so far (waits are never timed). */
+  restartClock(): void;
+  /** The prompt length the model actually saw, when it differs from inputIds.length (remote endpoints re-encode text). */
+  setPromptTokens(n: number): void;
 }
 
 export interface PreparedSequence {
   /** Timed part: feed `inputIds` on top of the prepared context and greedily decode `maxNewTokens` (EOS ignored). */
-  generate(inputIds: number[], maxNewTokens: number, onToken: (id: number) => void): Promise<void>;
+  generate(inputIds: number[], maxNewTokens: number, onToken: (id: number) => void, control?: GenerateControl): Promise<void>;
 }
 
 export interface LoadedModel extends AsyncDisposable {
   readonly resolved: ResolvedRunner;
   /** Untimed: a fresh sequence whose KV cache already holds `contextIds` (the `@ d<D>` depth). */
   prepare(contextIds: number[]): Promise<PreparedSequence>;
+  /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
+  takeCellExtra?(): Record<string, unknown>;
 }
 
 export interface RunnerFactory {

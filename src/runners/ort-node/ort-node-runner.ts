@@ -97,7 +97,7 @@ export const ortNodeRunner: RunnerFactory = {
     return {
       resolved: {
         runner: 'ort-node',
-        executionProvider: opts.ep,
+        executionProvider: check?.fallback ? 'cpu' : opts.ep,
         dtype: model.dtype,
         threads: opts.threads,
         settings: {
