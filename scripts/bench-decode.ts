@@ -2,7 +2,7 @@
  * npm run bench:decode — llama-3.2-1b q4 on the CPU EP: decode and prefill throughput, TTFT,
  * peak RSS, rooflineFraction, and the harness's per-token overhead against a bare session.run loop
  * on the same session options. Modes are interleaved (A B C A B C …) so drift hits all alike.
- * Usage: tsx scripts/bench-decode.ts [--model llama-3.2-1b] [--threads 2] [--tg 64] [--pp 512] [--reps 3]
+ * Usage: tsx scripts/bench-decode.ts [--model llama-3.2-1b] [--style optimum|genai] [--threads 2] [--tg 64] [--pp 512] [--reps 3]
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -13,11 +13,12 @@ import { startPeakRss } from '../src/measure/peak-rss.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { nowMs } from '../src/measure/clock.ts';
 import { probeOrtBandwidth } from '../src/probes/memory-bandwidth.ts';
+import { probeKernels } from '../src/probes/kernels.ts';
 import { summarize } from '../src/stats/index.ts';
 import { argmaxLastRow } from '../src/runners/ort-node/kv-session.ts';
 import type { ModelSource } from '../src/runners/types.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'llama-3.2-1b' }, threads: { type: 'string', default: '2' }, tg: { type: 'string', default: '64' }, pp: { type: 'string', default: '512' }, reps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'llama-3.2-1b' }, style: { type: 'string', default: 'optimum' }, threads: { type: 'string', default: '2' }, tg: { type: 'string', default: '64' }, pp: { type: 'string', default: '512' }, reps: { type: 'string', default: '3' } } });
 const threads = Number(values.threads);
 const tg = Number(values.tg);
 const pp = Number(values.pp);
@@ -58,10 +59,15 @@ const tpotOf = (times: number[]) => (times[times.length - 1]! - times[0]!) / (ti
 
 async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`${m}\n`);
-  const m = await resolveModel(values.model!, 'q4', 'optimum', 'ort-node', log);
+  const style = values.style === 'genai' ? 'genai' : 'optimum';
+  const m = await resolveModel(values.model!, 'q4', style, 'ort-node', log);
   log(`model ${m.info.id} q4: ${(m.info.bytes! / 1e9).toFixed(2)} GB, ${(m.info.bytesPerToken! / 1e9).toFixed(3)} GB read per decoded token; threads ${threads}`);
   const bw = await probeOrtBandwidth({ threads });
   log(`memory bandwidth (ORT GEMV, ${threads} threads): ${(bw.bytesPerS / 1e9).toFixed(1)} GB/s`);
+  // what the runtime's own q4 kernels allow: the model's matmul shapes timed alone (MatMulNBits, accuracy level 4)
+  const kernels = await probeKernels(m.source.arch!, { threads, variants: ['q4-acc4'], phases: ['decode'] });
+  const kernelTokS = kernels.rooflines[0]?.maxTokensPerS ?? NaN;
+  log(`kernel roofline (MatMulNBits alone, ${threads} threads): ${kernelTokS.toFixed(2)} tok/s`);
 
   const rss = startPeakRss();
   const harness = await ortNodeRunner.load(m.source, { ep: 'cpu', threads, settings: {} });
@@ -102,6 +108,8 @@ async function main(): Promise<void> {
     ['memory bandwidth GB/s (ORT GEMV)', (bw.bytesPerS / 1e9).toFixed(1)],
     ['roofline decode tok/s (bandwidth / bytes per token)', (bw.bytesPerS / m.info.bytesPerToken!).toFixed(2)],
     ['rooflineFraction', roofline.toFixed(3)],
+    ['kernel roofline tok/s (q4 MatMulNBits timed alone)', kernelTokS.toFixed(2)],
+    ['fraction of the kernel roofline', (decode / kernelTokS).toFixed(3)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n'));

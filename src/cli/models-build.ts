@@ -16,6 +16,7 @@ interface BuildFlags {
   seed: string;
   accuracyLevel: string;
   force?: boolean;
+  format: string;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
@@ -66,8 +67,14 @@ export function registerModelsBuild(models: Command): void {
     .option('--seed <n>', 'weight PRNG seed', '42')
     .option('--accuracy-level <n>', 'MatMulNBits accuracy_level for q4 (0-4; 4 = int8 activations, what CPU exports use)', '4')
     .option('--force', 'replace an existing, non-empty model folder')
+    .option('--format <format>', 'onnx (a model folder) | gguf (one .gguf file for the llama-cpp runner; --dtype q4_0 | q8_0 | f16 | f32 | q4_k_m)', 'onnx')
     .addHelpText('after', '\nThe folder has the Hugging Face / transformers.js layout: config.json, generation_config.json,\ntokenizer.json, tokenizer_config.json and onnx/model*.onnx. Families without an npm tokenizer get a\nsynthetic fallback tokenizer (tokenizer_config.json: "edgebench_fallback": true).')
     .action(async (presetId: string, o: BuildFlags) => {
+      if (o.format === 'gguf') {
+        const { buildGgufCommand } = await import('./models-build-gguf.ts');
+        return buildGgufCommand(presetId, { dtype: o.dtype, seed: intFlag('--seed', o.seed, 0, 2 ** 31 - 1), ...(o.out ? { out: o.out } : {}), ...(o.force ? { force: true } : {}) });
+      }
+      oneOf('--format', o.format, ['onnx', 'gguf']);
       // heavy modules load only when the command runs (keeps `edgebench --help` fast)
       const [{ default: cliProgress }, { buildModelFolder }, { assertFreeSpace }, { estimateWeightBytes }, { modelsRoot }, { getPreset }, { resolveTokenizer }] = await Promise.all([
         import('cli-progress'),

@@ -1,0 +1,145 @@
+/**
+ * llama.cpp through node-llama-cpp's low-level API: one context with one sequence, greedy sampling
+ * (temperature 0) in `sequence.evaluate`, EOS/EOT yielded and fed back like any token so every
+ * request decodes exactly the length asked for. The harness reads the clock in `onToken`, which
+ * runs the moment the generator yields a sampled token. Depth (`@ d<D>`) is evaluated in prepare().
+ */
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { EdgebenchError } from '../../errors.ts';
+import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
+import { readGguf } from '../../models/gguf/read-gguf.ts';
+import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
+import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
+import { parseLlamaCppSettings } from './settings.ts';
+
+const isEp = (ep: string): ep is LlamaCppEp => (LLAMA_CPP_EPS as readonly string[]).includes(ep);
+
+/** The most telling llama.cpp log line for a failed load (e.g. "unknown model architecture: 'foo'"). */
+function llamaReason(e: unknown): string {
+  const logs = takeRecentLogs();
+  const loading = logs.find((l) => l.includes('error loading model:'));
+  if (loading) return loading.slice(loading.indexOf('error loading model:') + 'error loading model:'.length).trim();
+  const pick = [...logs].reverse().find((l) => /^llama_|^gguf_|invalid|corrupt|tensor/i.test(l));
+  const own = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+  return pick ?? own;
+}
+
+export const llamaCppRunner: RunnerFactory = {
+  id: 'llama-cpp',
+  boundary: 'runtime-api',
+  description: 'llama.cpp (node-llama-cpp prebuilt binaries: CPU, CUDA, Vulkan, Metal) with greedy sampling in its own evaluation loop',
+  async probe(opts: LoadOptions): Promise<Availability> {
+    if (!isEp(opts.ep)) return { ok: false, reason: `llama-cpp has no device '${opts.ep}'`, hint: `use --ep ${LLAMA_CPP_EPS.join(' | ')} (auto = the GPU llama.cpp finds, else cpu)` };
+    try {
+      await loadNodeLlamaCpp();
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message, hint: 'run `npm ci`' };
+    }
+    const b = await backendFor(opts.ep);
+    return b.ok ? { ok: true, detail: `llama.cpp ${b.backend}` } : { ok: false, reason: b.reason, hint: b.hint };
+  },
+  load: (source, opts) => loadLlamaCpp(source, opts),
+};
+
+/** A loaded llama-cpp model; `sequence` is exposed for the bare-loop overhead check (scripts/bench-llamacpp.ts). */
+export interface LlamaCppLoadedModel extends LoadedModel {
+  readonly sequence: LlamaContextSequence;
+}
+
+export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Promise<LlamaCppLoadedModel> {
+  if (!isEp(opts.ep)) throw new EdgebenchError('DEVICE_UNAVAILABLE', `llama-cpp has no device '${opts.ep}'`, `use ${LLAMA_CPP_EPS.join(', ')}`);
+  const settings = parseLlamaCppSettings(opts.settings);
+  if (!source.file || !source.file.toLowerCase().endsWith('.gguf')) {
+    throw new EdgebenchError('MODEL_INVALID', `llama-cpp needs a .gguf file, got ${source.file ?? `'${source.id}' (no file)`}`, 'pass a .gguf path, or a preset id (built as GGUF on first use)');
+  }
+  const facts = await readGguf(source.file);
+  const b = await backendFor(opts.ep);
+  if (!b.ok) throw new EdgebenchError('DEVICE_UNAVAILABLE', b.reason, b.hint);
+  const { llama, backend } = b;
+  const onGpu = backend !== 'cpu';
+  takeRecentLogs();
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath: source.file, gpuLayers: onGpu ? settings.gpuLayers : 0, useMmap: settings.useMmap });
+  } catch (e) {
+    const reason = llamaReason(e);
+    const hint = /unknown model architecture/i.test(reason)
+      ? 'llama.cpp reads GGUF files of the architectures it knows; a newer node-llama-cpp may know more (npm install node-llama-cpp@latest)'
+      : 'the file may be damaged or need a newer llama.cpp: re-download it, or rebuild it (edgebench models build <preset> --format gguf)';
+    throw new EdgebenchError('MODEL_INVALID', `llama.cpp ${llama.llamaCppRelease.release} could not load ${source.file} (architecture '${facts.architecture}'): ${reason}`, hint, { cause: e });
+  }
+  let context: LlamaContext;
+  try {
+    context = await model.createContext({
+      contextSize: settings.contextSize,
+      batchSize: settings.batchSize,
+      sequences: 1,
+      flashAttention: settings.flashAttention,
+      ...(opts.threads !== null ? { threads: { ideal: opts.threads, min: opts.threads } } : {}),
+      failedCreationRemedy: false,
+    });
+  } catch (e) {
+    await model.dispose();
+    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${settings.contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
+  }
+  const sequence = context.getSequence();
+  const threads = context.currentThreads;
+  const commit = llamaCppCommit();
+  return {
+    sequence,
+    resolved: {
+      runner: 'llama-cpp',
+      executionProvider: backend,
+      dtype: source.dtype,
+      threads: opts.threads ?? (threads > 0 ? threads : null),
+      settings: {
+        requestedDevice: opts.ep,
+        backend,
+        contextSize: context.contextSize,
+        batchSize: context.batchSize,
+        flashAttention: context.flashAttention,
+        gpuLayers: model.gpuLayers,
+        threads,
+        useMmap: settings.useMmap,
+        sampling: 'greedy (temperature 0), EOS ignored',
+        weightType: facts.weightType,
+        weightFormat: `GGUF ${facts.weightType}: ${GGML_TYPE_NOTE[facts.weightType] ?? 'see ggml'}`,
+        llamaCppBuild: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release}`,
+        llamaCppCommit: commit,
+        buildType: llama.buildType,
+        cpuFeatures: llama.systemInfo.replace(/^CPU\s*:\s*/, '').replace(/\s*=\s*1/g, '').replace(/\s*\|\s*/g, ' ').trim(),
+      },
+      fallback: false, // `auto` may pick the CPU (recorded in backend); a named GPU never falls back, it is refused in probe()
+      versions: { 'node-llama-cpp': nodeLlamaCppVersion(), 'llama.cpp': `${llama.llamaCppRelease.release}${commit ? ` (${commit.slice(0, 10)})` : ''}` },
+    },
+    async prepare(contextIds: number[]): Promise<PreparedSequence> {
+      await sequence.clearHistory();
+      if (contextIds.length > 0) {
+        checkFits(contextIds.length, 0, 0, context.contextSize);
+        await sequence.evaluateWithoutGeneratingNewTokens(contextIds as Token[]);
+      }
+      return { generate: (ids, n, onToken) => generate(sequence, context.contextSize, ids, n, onToken) };
+    },
+    async [Symbol.asyncDispose]() {
+      await context.dispose();
+      await model.dispose();
+    },
+  };
+}
+
+function checkFits(depth: number, prompt: number, gen: number, contextSize: number): void {
+  const need = depth + prompt + gen;
+  if (need > contextSize) {
+    throw new EdgebenchError('CONFIG_INVALID', `this request needs ${need} tokens of KV cache (depth ${depth} + prompt ${prompt} + generated ${gen}) but the llama-cpp context holds ${contextSize}`, `set runnerSettings: { llama-cpp: { contextSize: ${2 ** Math.ceil(Math.log2(need))} } } in the suite`);
+  }
+}
+
+async function generate(sequence: LlamaContextSequence, contextSize: number, inputIds: number[], n: number, onToken: (id: number) => void): Promise<void> {
+  checkFits(sequence.nextTokenIndex, inputIds.length, n, contextSize);
+  if (n <= 0) return;
+  let emitted = 0;
+  for await (const token of sequence.evaluate(inputIds as Token[], { temperature: 0, yieldEogToken: true })) {
+    onToken(token);
+    if (++emitted >= n) break;
+  }
+}
