@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { InferenceSession } from 'onnxruntime-node';
 import type * as OrtModule from 'onnxruntime-node';
 import type { LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory, Availability } from '../types.ts';
+import type { ModelArch } from '../../models/arch.ts';
 import { EdgebenchError } from '../../errors.ts';
 import { KvSequence, kvLayoutFromSession } from './kv-session.ts';
 import { probeWebGpuAdapter } from '../webgpu/adapter.ts';
@@ -31,7 +32,7 @@ function ortVersion(): string {
 
 const KNOWN_EPS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'coreml', 'dml', 'qnn'] as const;
 
-function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptions & Record<string, unknown> {
+export function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptions & Record<string, unknown> {
   const s = opts.settings;
   const level = typeof s.graphOptimizationLevel === 'string' ? s.graphOptimizationLevel : 'all';
   if (!['disabled', 'basic', 'extended', 'all'].includes(level)) {
@@ -87,42 +88,55 @@ export const ortNodeRunner: RunnerFactory = {
       if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `execution provider '${opts.ep}' failed: ${msg}`, epHint(opts.ep), { cause: e });
       throw new EdgebenchError('MODEL_INVALID', `onnxruntime could not load ${model.file}: ${msg}`, 'rebuild the model (`edgebench models build … --force`) or re-download it', { cause: e });
     }
+    const Tensor = ort.Tensor as unknown as TensorCtor;
     const layout = kvLayoutFromSession(session, model.arch.numKvHeads, model.arch.headDim);
-    // measured with `npm run bench:decode` (see README performance notes): the faster mode is the default
-    const preallocate = opts.settings.preallocateOutputs === true && layout.kvType === 'float32';
-    const vocab = model.arch.vocabSize;
-    const Tensor = ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2];
     // non-CPU EPs: one profiled 1-token step records the adapter and where the nodes really ran
     const check = epCheck ? await epCheck.finish(() => session.endProfiling(), async () => void (await new KvSequence(session, layout, Tensor).step([0]))) : null;
-    return {
-      resolved: {
-        runner: 'ort-node',
-        executionProvider: check?.fallback ? 'cpu' : opts.ep,
-        dtype: model.dtype,
-        threads: opts.threads,
-        settings: {
-          graphOptimizationLevel: so.graphOptimizationLevel ?? 'all',
-          intraOpNumThreads: opts.threads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          kvType: layout.kvType,
-          preallocateOutputs: preallocate,
-          ...check?.settings,
-        },
-        fallback: check?.fallback ?? false,
-        versions: { 'onnxruntime-node': ortVersion() },
-      },
-      async prepare(contextIds: number[]): Promise<PreparedSequence> {
-        const seq = new KvSequence(session, layout, Tensor, preallocate ? vocab : null);
-        if (contextIds.length > 0) await seq.step(contextIds);
-        return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
-      },
-      async [Symbol.asyncDispose]() {
-        await session.release();
-      },
-    };
+    return wrapSession(session, Tensor, model.arch, model.dtype, opts, {
+      executionProvider: check?.fallback ? 'cpu' : opts.ep,
+      fallback: check?.fallback ?? false,
+      settings: { graphOptimizationLevel: so.graphOptimizationLevel ?? 'all', ...check?.settings },
+    });
   },
 };
+
+type TensorCtor = ConstructorParameters<typeof KvSequence>[2];
+
+/**
+ * The LoadedModel around an open session (exported so `bench:decode` can time the harness path and
+ * a bare loop on one and the same session: separately loaded copies of a model differ by up to ~20 %).
+ */
+export function wrapSession(
+  session: InferenceSession,
+  Tensor: TensorCtor,
+  arch: ModelArch,
+  dtype: string,
+  opts: LoadOptions,
+  extra: { executionProvider: string; fallback: boolean; settings: Record<string, string | number | boolean | null> },
+): LoadedModel {
+  const layout = kvLayoutFromSession(session, arch.numKvHeads, arch.headDim);
+  // pre-allocated outputs: no measurable gain on the same session (`npm run bench:decode`), so opt-in
+  const preallocate = opts.settings.preallocateOutputs === true && layout.kvType === 'float32';
+  return {
+    resolved: {
+      runner: 'ort-node',
+      executionProvider: extra.executionProvider,
+      dtype,
+      threads: opts.threads,
+      settings: { intraOpNumThreads: opts.threads, interOpNumThreads: 1, executionMode: 'sequential', kvType: layout.kvType, preallocateOutputs: preallocate, ...extra.settings },
+      fallback: extra.fallback,
+      versions: { 'onnxruntime-node': ortVersion() },
+    },
+    async prepare(contextIds: number[]): Promise<PreparedSequence> {
+      const seq = new KvSequence(session, layout, Tensor, preallocate ? arch.vocabSize : null);
+      if (contextIds.length > 0) await seq.step(contextIds);
+      return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
+    },
+    async [Symbol.asyncDispose]() {
+      await session.release();
+    },
+  };
+}
 
 export function epHint(ep: string): string {
   switch (ep) {
