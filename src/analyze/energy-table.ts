@@ -2,16 +2,10 @@
  * Terminal rendering of the energy figures of a run (formatting only). Estimated values carry a
  * leading "~" in every column so they are never read as measurements.
  */
+import { num } from './table.ts';
 import type { EnergyPhase, EnergySummary } from '../results/energy-schema.ts';
 import type { RunSummary } from '../results/schema.ts';
 
-function num(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  if (a >= 1) return x.toFixed(2);
-  return x.toPrecision(3);
-}
 
 const CLASS_TEXT = 'fine = a meter resolving each request; coarse = a meter, pooled over requests or a coarse gauge; rough = an estimate; unresolved = too short for a figure';
 

@@ -2,7 +2,7 @@
 import type { CellSummary, MetricSummary, RunSummary, Warning } from '../results/schema.ts';
 
 /** About three significant digits: 1234, 123, 12.3, 1.23, 0.123. */
-function num(x: number): string {
+export function num(x: number): string {
   const a = Math.abs(x);
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);

@@ -4,7 +4,8 @@
  * hub id) replacing the suite's one model, or a suite YAML (e.g. the same suite with other runner
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
-import { basename, join, relative } from 'node:path';
+import { shownPath } from './shown-path.ts';
+import { basename, join } from 'node:path';
 import { suiteFromFlags, type RunFlags } from './run-options.ts';
 import { PRESET_SUITES, type SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
@@ -30,10 +31,6 @@ export interface AbFlags extends RunFlags {
   bandwidth: boolean;
 }
 
-const shown = (p: string) => {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-};
 
 function isSuiteRef(ref: string): boolean {
   return /\.ya?ml$/i.test(ref) || (PRESET_SUITES as readonly string[]).includes(ref);
@@ -71,7 +68,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   }
   await writeJsonAtomic(join(out, 'ab.json'), { interleave: AB_INTERLEAVE, baselineRef: flags.ab, arms: { baseline: 'baseline', head: 'head' }, pairs: describePairs(pairs) });
   const same = JSON.stringify(baseline) === JSON.stringify(head);
-  log(`edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shown(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`);
+  log(`edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shownPath(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`);
 
   let stop = false;
   const onSigint = () => {
@@ -102,6 +99,6 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
   else if (!flags.quiet) console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
   const mismatch = pairs.some((p) => p.baseline.model !== p.head.model || p.baseline.dtype !== p.head.dtype);
-  log(`compare with: edgebench compare ${shown(dirs.baseline)} ${shown(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
+  log(`compare with: edgebench compare ${shownPath(dirs.baseline)} ${shownPath(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
   return interrupted ? 130 : 0;
 }

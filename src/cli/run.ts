@@ -1,5 +1,6 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
-import { join, relative } from 'node:path';
+import { shownPath } from './shown-path.ts';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { suiteFromFlags, type RunFlags } from './run-options.ts';
@@ -33,11 +34,6 @@ interface Flags extends RunFlags, EnergyFlags {
   ab?: string;
 }
 
-/** A path as the user would type it: relative when inside the current folder. */
-function shown(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-}
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -117,7 +113,7 @@ async function runCommand(flags: Flags): Promise<number> {
   };
   await createRunFolder(dir, manifest, { force: flags.force === true, resume: Boolean(flags.resume) });
   const done = new Set((await finishedCellKeys(dir)).map(cellId));
-  log(`edgebench run ${suite.name} → ${shown(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
+  log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
   let stop = false;
   const onSigint = () => {
@@ -179,10 +175,10 @@ async function runCommand(flags: Flags): Promise<number> {
     const energyTable = formatEnergyTable(summary);
     if (energyTable) console.log(`\n${energyTable}`);
     const warnings = formatWarningsCompact(summary);
-    if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shown(dir)}):\n${warnings}`);
+    if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }
   await afterRunHooks({ dir, summary, report: flags.report, log });
-  log(`results: ${shown(dir)} (re-analyse with: edgebench analyze ${shown(dir)})`);
+  log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
   if (interrupted) {
     log(`interrupted: resume with edgebench run --resume ${dir}`);
     return 130;

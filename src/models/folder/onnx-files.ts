@@ -9,7 +9,8 @@ export type FolderDtype = (typeof FOLDER_DTYPES)[number];
 /** Default preference: smallest CPU-friendly weights first; fp32 before fp16 (fp16 is slow on CPU). */
 const DEFAULT_ORDER: readonly FolderDtype[] = FOLDER_DTYPES;
 
-const SUFFIX_DTYPE: Record<string, FolderDtype> = {
+/** transformers.js file suffix → dtype (its DEFAULT_DTYPE_SUFFIX_MAPPING in utils/dtypes.js). */
+export const SUFFIX_DTYPE: Record<string, FolderDtype> = {
   '': 'fp32',
   _fp16: 'fp16',
   _quantized: 'q8',

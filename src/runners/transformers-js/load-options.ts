@@ -3,21 +3,11 @@
  * `<localModelPath>/<name>/<subfolder>/<model_file_name><dtype suffix>.onnx`, so the folder's parent
  * becomes localModelPath, the chosen ONNX file gives subfolder, base name and dtype.
  */
+import { SUFFIX_DTYPE, type FolderDtype } from '../../models/folder/onnx-files.ts';
 import { basename, dirname, relative, sep } from 'node:path';
 import { EdgebenchError } from '../../errors.ts';
 
-/** transformers.js dtype ↔ file suffix (DEFAULT_DTYPE_SUFFIX_MAPPING in its utils/dtypes.js). */
-const SUFFIX_DTYPE: Record<string, TjsDtype> = {
-  '': 'fp32',
-  _fp16: 'fp16',
-  _quantized: 'q8',
-  _int8: 'int8',
-  _uint8: 'uint8',
-  _q4: 'q4',
-  _q4f16: 'q4f16',
-  _bnb4: 'bnb4',
-};
-export type TjsDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+export type TjsDtype = FolderDtype;
 
 export interface TjsLocation {
   localModelPath: string;

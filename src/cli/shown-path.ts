@@ -1,0 +1,7 @@
+import { relative } from 'node:path';
+
+/** A path as the user would type it: relative when inside the current folder, else as given. */
+export function shownPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
