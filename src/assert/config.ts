@@ -13,8 +13,9 @@
  * Bounds: `min` / `max` (also spelled min<Metric> / max<Metric>), `maxRegressionPct` against a
  * baseline. Unknown metrics and keys are errors naming them, the file and the line.
  */
+import { parseYamlWithLines } from '../config/yaml-doc.ts';
 import { readFileSync, existsSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { isNode, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { MetricName } from '../results/schema.ts';
@@ -143,13 +144,7 @@ function entries(raw: Record<string, z.infer<typeof Entry>>, agg: Aggregation): 
 }
 
 export function parseAssertText(text: string, file: string): AssertConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax');
-  }
+  const { doc, lines } = parseYamlWithLines(text, file);
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const r = raw as Record<string, unknown>;

@@ -3,6 +3,7 @@
  *   --openai   an OpenAI-compatible API over a local model (src/serve/openai)
  *   (none)     the benchmark page for phones and browsers (src/serve/page)
  */
+import { waitForStop } from './wait-for-stop.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { createServeEngine } from '../serve/openai/engine.ts';
@@ -56,20 +57,7 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
   // the one line tests and scripts wait for: the actual port (with --port 0)
   process.stdout.write(`edgebench serve: ${engine.id} (${engine.dtype}${engine.synthetic ? ', synthetic weights' : ''}) on ${server.url}/v1\n`);
   log(`  POST ${server.url}/v1/chat/completions | /v1/completions, GET /v1/models; one request at a time; Ctrl-C stops`);
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) {
-        process.stderr.write('stopping now\n');
-        process.exit(130);
-      }
-      stopping = true;
-      log('stopping: finishing the running request (Ctrl-C again to quit now)');
-      server.close().then(resolve, resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStop(log, 'stopping: finishing the running request (Ctrl-C again to quit now)', () => server.close());
   log('stopped');
   return 0;
 }

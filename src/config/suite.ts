@@ -2,9 +2,10 @@
  * Suite files (harness/*.yaml): models × runners × EPs × threads × shapes, with repetition rules.
  * Unknown keys are errors naming the key, the file and the line.
  */
+import { parseYamlWithLines } from './yaml-doc.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { isNode, type parseDocument } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { RepetitionPolicy } from '../measure/policy.ts';
@@ -47,13 +48,7 @@ export function loadSuite(nameOrPath: string): SuiteFile {
 }
 
 export function parseSuiteText(text: string, file: string): SuiteFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax');
-  }
+  const { doc, lines } = parseYamlWithLines(text, file);
   const parsed = SuiteFile.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

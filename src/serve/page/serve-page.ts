@@ -4,6 +4,7 @@
  * --suite (default quick) with the usual `run` overrides (--model, --shape, --reps, …); runner
  * and EP are chosen on each device (WebGPU when it has an adapter, else wasm).
  */
+import { waitForStop } from '../../cli/wait-for-stop.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { suiteFromFlags } from '../../cli/run-options.ts';
@@ -116,20 +117,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     if (!tls) log('  plain HTTP on a LAN address is not a secure context in browsers: no WebGPU, no wasm threads. Use --tls-cert/--tls-key (e.g. mkcert) or adb reverse + localhost');
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) {
-        process.stderr.write('stopping now\n');
-        process.exit(130);
-      }
-      stopping = true;
-      log('stopping: devices still running are marked interrupted (their finished cells are kept)');
-      server.close().then(resolve, resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStop(log, 'stopping: devices still running are marked interrupted (their finished cells are kept)', () => server.close());
   const devices = server.devices.list();
   if (devices.length === 0) {
     log('no device joined');
