@@ -1,33 +1,31 @@
 /**
- * RAPL on fixture sysfs trees (test/fixtures/energy/powercap-*): zone discovery, headline domains,
+ * RAPL on fixture sysfs trees (test/fixtures/energy/powercap-*.json, built in a temp dir): zone discovery, headline domains,
  * counter wraparound at max_energy_range_uj while sampling live, a zone vanishing mid-recording,
  * and permission denied (root-only energy_uj) with the fix in the message.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { counterDelta, listRaplZones, probeRapl, raplHeadline } from '../src/probes/energy/rapl.ts';
+import { buildPowercapTree } from './helpers/powercap-tree.ts';
 
-const FIX = join(import.meta.dirname, 'fixtures', 'energy');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function copyTree(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-rapl-'));
-  cpSync(join(FIX, name), dir, { recursive: true });
-  return dir;
-}
 
 describe('RAPL powercap source', () => {
   it('finds the zones of a server and a laptop tree and picks the headline domains', () => {
-    const server = listRaplZones(join(FIX, 'powercap-server'));
+    const serverRoot = buildPowercapTree('powercap-server');
+    const laptopRoot = buildPowercapTree('powercap-laptop');
+    const server = listRaplZones(serverRoot);
     expect(server.map((z) => z.domain)).toEqual(['package-0', 'dram-0', 'package-1', 'dram-1']);
     expect(server[0]!.maxRangeUj).toBe(262143328850);
     expect(raplHeadline(server.map((z) => z.domain))).toEqual(['package-0', 'dram-0', 'package-1', 'dram-1']);
-    const laptop = listRaplZones(join(FIX, 'powercap-laptop'));
+    const laptop = listRaplZones(laptopRoot);
     expect(laptop.map((z) => z.domain)).toEqual(['package-0', 'core-0', 'uncore-0', 'psys']);
     expect(raplHeadline(laptop.map((z) => z.domain))).toEqual(['psys']);
+    rmSync(serverRoot, { recursive: true });
+    rmSync(laptopRoot, { recursive: true });
   });
 
   it('computes counter deltas across a wrap and treats an unexplained step back as a reset', () => {
@@ -37,7 +35,7 @@ describe('RAPL powercap source', () => {
   });
 
   it('samples live counters, unwrapping package-0 as it passes max_energy_range_uj', async () => {
-    const root = copyTree('powercap-laptop');
+    const root = buildPowercapTree('powercap-laptop');
     const p = probeRapl(root);
     expect(p.ok).toBe(true);
     if (!p.ok) return;
@@ -68,7 +66,7 @@ describe('RAPL powercap source', () => {
   });
 
   it('marks the recording lost when a zone disappears mid-run', async () => {
-    const root = copyTree('powercap-server');
+    const root = buildPowercapTree('powercap-server');
     const p = probeRapl(root);
     if (!p.ok) throw new Error(p.reason);
     await p.source.start();
@@ -82,7 +80,7 @@ describe('RAPL powercap source', () => {
   });
 
   it('explains permission denied (root-only energy_uj) with the chmod / udev fix', () => {
-    const root = copyTree('powercap-server');
+    const root = buildPowercapTree('powercap-server');
     chmodSync(root, 0o755);
     for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0']) chmodSync(join(root, z, 'energy_uj'), 0o400);
     let out: { ok: boolean; reason?: string; hint?: string };

@@ -4,11 +4,12 @@
  * meter that dies mid-cell (cell marked, run continues), bad input, and the doctor section.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/results/schema.ts';
+import { buildPowercapTree } from './helpers/powercap-tree.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'edgebench.js');
@@ -43,8 +44,7 @@ function runAsync(argv: string[], env: NodeJS.ProcessEnv): Promise<{ status: num
 describe('edgebench run --energy', () => {
   it('measures RAPL counters driven at 8 W + 2 W (package-0 wrapping every 375 ms): ~10 W gross, ~0 W net', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-energy-'));
-    const root = join(dir, 'powercap');
-    cpSync(join(FIX, 'powercap-server'), root, { recursive: true });
+    const root = buildPowercapTree('powercap-server', join(dir, 'powercap'));
     const max = 3_000_000; // a 3 J counter range: at 8 W package-0 wraps every 375 ms, many times per cell
     writeFileSync(join(root, 'intel-rapl:0', 'max_energy_range_uj'), `${max}\n`);
     let pkg = 1_000_000;
@@ -137,7 +137,9 @@ describe('edgebench run --energy', () => {
   });
 
   it('lists the energy sources in `edgebench doctor --json --fast`', () => {
-    const r = spawnSync(process.execPath, [BIN, 'doctor', '--json', '--fast'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: join(FIX, 'powercap-laptop') } });
+    const laptop = buildPowercapTree('powercap-laptop');
+    const r = spawnSync(process.execPath, [BIN, 'doctor', '--json', '--fast'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: laptop } });
+    rmSync(laptop, { recursive: true });
     expect(r.status, r.stderr).toBe(0);
     const section = (JSON.parse(r.stdout) as { sections: Record<string, { data: { sources: { name: string; ok: boolean }[]; auto: string } }> }).sections['energy sources']!;
     const names = section.data.sources.map((s) => s.name);

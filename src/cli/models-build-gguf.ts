@@ -1,4 +1,5 @@
 /** `edgebench models build <preset> --format gguf`: a shape-true synthetic GGUF for the llama-cpp runner. */
+import { byteProgressBar } from './byte-progress.ts';
 import { relative } from 'node:path';
 import { EdgebenchError } from '../errors.ts';
 import { formatBytes, formatCount, formatInt } from './models-format.ts';
@@ -11,9 +12,8 @@ export interface GgufBuildFlags {
 }
 
 export async function buildGgufCommand(presetId: string, o: GgufBuildFlags): Promise<void> {
-  const [{ default: cliProgress }, { existsSync }, { buildGguf, estimateGgufBytes, presetGgufPath }, { GGUF_DTYPES, toGgufDtype }, { getPreset }] = await Promise.all([
-    import('cli-progress'),
-    import('node:fs'),
+  const [{ existsSync }, { buildGguf, estimateGgufBytes, presetGgufPath }, { GGUF_DTYPES, toGgufDtype }, { getPreset }] = await Promise.all([
+        import('node:fs'),
     import('../models/gguf/build-gguf.ts'),
     import('../models/gguf/format.ts'),
     import('../models/presets.ts'),
@@ -24,27 +24,14 @@ export async function buildGgufCommand(presetId: string, o: GgufBuildFlags): Pro
   const out = o.out ?? presetGgufPath(preset.id, dtype);
   if (!out.toLowerCase().endsWith('.gguf')) throw new EdgebenchError('USAGE', `--out ${out} must be a .gguf file path`, `e.g. --out models/${preset.id}-${dtype}.gguf`);
   if (existsSync(out) && !o.force) throw new EdgebenchError('OUTPUT_UNWRITABLE', `${out} already exists`, 'pass --force to replace it, or choose another --out');
-  const bar = new cliProgress.SingleBar(
-    { format: `${preset.id} ${dtype} [{bar}] {percentage}% | {doneMB}/{totalMB} MB | eta {eta}s`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  const mb = (n: number): string => (n / 1e6).toFixed(1);
-  let started = false;
+  const progress = byteProgressBar(`${preset.id} ${dtype}`);
   const r = await buildGguf({
     preset,
     dtype,
     outFile: out,
     seed: o.seed,
-    onProgress: (p) => {
-      if (!started) {
-        bar.start(p.totalBytes, 0, { doneMB: mb(0), totalMB: mb(p.totalBytes) });
-        started = true;
-      }
-      bar.update(p.doneBytes, { doneMB: mb(p.doneBytes), totalMB: mb(p.totalBytes) });
-    },
-  }).finally(() => {
-    if (started) bar.stop();
-  });
+    onProgress: progress.onProgress,
+  }).finally(progress.stop);
   const rel = relative(process.cwd(), r.file) || r.file;
   const types = Object.entries(r.tensorTypes).map(([t, n]) => `${t} ×${n}`).join(', ');
   console.log(`built ${preset.id} (GGUF ${dtype}, seed ${o.seed}) → ${rel}`);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { byteProgressBar } from './byte-progress.ts';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { GraphStyle, ModelDtype } from '../models/arch.ts';
@@ -76,9 +77,8 @@ export function registerModelsBuild(models: Command): void {
       }
       oneOf('--format', o.format, ['onnx', 'gguf']);
       // heavy modules load only when the command runs (keeps `edgebench --help` fast)
-      const [{ default: cliProgress }, { buildModelFolder }, { assertFreeSpace }, { estimateWeightBytes }, { modelsRoot }, { getPreset }, { resolveTokenizer }] = await Promise.all([
-        import('cli-progress'),
-        import('../models/build/build-folder.ts'),
+      const [{ buildModelFolder }, { assertFreeSpace }, { estimateWeightBytes }, { modelsRoot }, { getPreset }, { resolveTokenizer }] = await Promise.all([
+                import('../models/build/build-folder.ts'),
         import('../models/disk-space.ts'),
         import('../models/estimate-bytes.ts'),
         import('../models/folder/hub-cache.ts'),
@@ -95,12 +95,7 @@ export function registerModelsBuild(models: Command): void {
       assertFreeSpace(out, estimate, `building ${preset.id} (${dtype})`);
       prepareOutDir(out, o.force === true);
       const tok = resolveTokenizer(preset);
-      const bar = new cliProgress.SingleBar(
-        { format: `${preset.id} ${dtype} [{bar}] {percentage}% | {doneMB}/{totalMB} MB | eta {eta}s`, stream: process.stderr, hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      );
-      let started = false;
-      const mb = (n: number): string => (n / 1e6).toFixed(1);
+      const progress = byteProgressBar(`${preset.id} ${dtype}`);
       const r = await buildModelFolder({
         arch: preset.arch,
         dtype,
@@ -110,16 +105,8 @@ export function registerModelsBuild(models: Command): void {
         accuracyLevel,
         hfConfigExtra: { _name_or_path: preset.hfId ?? preset.id, edgebench_preset: preset.id },
         tokenizerFiles: { tokenizerJson: tok.tokenizerJson, tokenizerConfigJson: tok.tokenizerConfigJson },
-        onProgress: (p) => {
-          if (!started) {
-            bar.start(p.totalBytes, 0, { doneMB: mb(0), totalMB: mb(p.totalBytes) });
-            started = true;
-          }
-          bar.update(p.doneBytes, { doneMB: mb(p.doneBytes), totalMB: mb(p.totalBytes) });
-        },
-      }).finally(() => {
-        if (started) bar.stop();
-      });
+        onProgress: progress.onProgress,
+      }).finally(progress.stop);
       const rel = relative(process.cwd(), r.dir) || '.';
       console.log(`built ${preset.id} (${dtype}, ${style} graph, seed ${seed}) → ${rel}`);
       console.log(`  params     ${formatInt(r.params)} (${formatCount(r.params)}); ${officialLine(preset)}`);

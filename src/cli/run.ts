@@ -1,4 +1,5 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
+import { byteProgressBar } from './byte-progress.ts';
 import { shownPath } from './shown-path.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -34,6 +35,15 @@ interface Flags extends RunFlags, EnergyFlags {
   ab?: string;
 }
 
+
+/** Progress of a first-use model build inside `run` (the bar closes when the last byte is written). */
+function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void {
+  const bar = byteProgressBar('building model');
+  return (p) => {
+    bar.onProgress(p);
+    if (p.doneBytes >= p.totalBytes) bar.stop();
+  };
+}
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -158,7 +168,7 @@ async function runCommand(flags: Flags): Promise<number> {
   try {
     const r = await runSuite(
       { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
-      { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log }), ...(energy && { energy }) },
+      { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
   } finally {
