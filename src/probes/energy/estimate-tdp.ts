@@ -3,11 +3,10 @@
  * time counters (os.cpus() for the whole system, process.cpuUsage() for edgebench alone). A model,
  * not a measurement: labelled `estimated`, uncertainty `rough`, its assumptions stored with it.
  */
+import { SampledRecording } from './sampled-recording.ts';
 import { cpus } from 'node:os';
-import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';
-import { startSampler, type Sampler } from './sampler-worker.ts';
 import { lookupTdp, type TdpLookup } from './tdp-table.ts';
 
 export const ESTIMATE_INTERVAL_MS = 50;
@@ -40,10 +39,8 @@ export class EstimateSource implements EnergySource {
   readonly sourceClass = 'rough' as const;
   readonly assumptions: string[];
   readonly detail: Record<string, string | number | boolean>;
-  private sampler: Sampler | null = null;
-  private samples: EnergySample[] = [];
+  private readonly rec = new SampledRecording();
   private first: number[] | null = null;
-  private lost: Recording['lost'] = null;
 
   constructor(private readonly tdp: TdpLookup, model: string, private readonly logical: number, userTdp: boolean) {
     const [lo, hi] = tdp.rangeWattsPerThread;
@@ -64,28 +61,20 @@ export class EstimateSource implements EnergySource {
     const w = this.tdp.wattsPerThread;
     const sysJ = ((busyMs - this.first[0]!) / 1000) * w;
     const procJ = ((procUs - this.first[1]!) / 1e6) * w;
-    this.samples.push({ tMs: roundMs(t), values: [roundValue(sysJ), roundValue(procJ)] });
+    this.rec.samples.push({ tMs: roundMs(t), values: [roundValue(sysJ), roundValue(procJ)] });
   }
 
   async start(): Promise<void> {
-    this.samples = [];
     this.first = null;
-    this.lost = null;
-    this.sampler = startSampler({ kind: 'cpu', intervalMs: this.sampleIntervalMs }, (m) => {
-      if (m.type === 'sample') this.onReading(m.t, m.values);
-      else if (m.type === 'error') this.lost ??= { atMs: m.t, reason: m.message };
-    });
-    await this.sampler.ready;
+    await this.rec.start({ kind: 'cpu', intervalMs: this.sampleIntervalMs }, (m) => m.type === 'sample' && this.onReading(m.t, m.values));
   }
 
   async sample(): Promise<void> {
-    this.sampler?.sampleNow();
+    this.rec.sampleNow();
   }
 
-  async stop(): Promise<Recording> {
-    await this.sampler?.stop();
-    this.sampler = null;
-    return { samples: this.samples, lost: this.lost };
+  stop(): Promise<Recording> {
+    return this.rec.stop();
   }
 
   /** full-load power of the threads this OS sees (for messages) */

@@ -3,11 +3,10 @@
  * (total_energy_consumption, mJ since driver load; Volta and newer) where the driver has it, else
  * power.draw.instant / power.draw sampled with -lms. Board power: GPU + its memory, not the host.
  */
+import { SampledRecording } from './sampled-recording.ts';
 import { execFile } from 'node:child_process';
-import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';
-import { startSampler, type Sampler } from './sampler-worker.ts';
 
 export const NVSMI_INTERVAL_MS = 100;
 const WANTED = ['index', 'name', 'power.draw', 'power.draw.instant', 'total_energy_consumption', 'temperature.gpu'];
@@ -85,12 +84,10 @@ export class NvidiaSmiSource implements EnergySource {
   readonly sourceClass: 'fine' | 'coarse';
   readonly assumptions: string[];
   readonly detail: Record<string, string>;
-  private sampler: Sampler | null = null;
-  private samples: EnergySample[] = [];
+  private readonly rec = new SampledRecording();
   private first: number[] | null = null;
   private pending = new Map<string, number>();
   private pendingT = 0;
-  private lost: Recording['lost'] = null;
 
   constructor(private readonly gpus: { index: string; name: string }[], private readonly mode: Mode) {
     this.kind = mode.kind;
@@ -119,7 +116,7 @@ export class NvidiaSmiSource implements EnergySource {
       this.first ??= raw as number[];
       values = raw.map((v, i) => roundValue(((v as number) - this.first![i]!) / 1000));
     } else values = raw.map((v) => (v === null ? null : roundValue(v)));
-    this.samples.push({ tMs: roundMs(this.pendingT), values });
+    this.rec.samples.push({ tMs: roundMs(this.pendingT), values });
   }
 
   private onLine(t: number, line: string): void {
@@ -127,7 +124,7 @@ export class NvidiaSmiSource implements EnergySource {
     if (index === undefined || value === undefined) return;
     const v = numeric(value);
     if (v === null) {
-      this.lost ??= { atMs: t, reason: `nvidia-smi printed "${line.trim()}"` };
+      this.rec.lose(t, `nvidia-smi printed "${line.trim()}"`);
       return;
     }
     if (this.pending.has(index)) this.flush();
@@ -137,25 +134,16 @@ export class NvidiaSmiSource implements EnergySource {
   }
 
   async start(): Promise<void> {
-    this.samples = [];
     this.first = null;
     this.pending.clear();
-    this.lost = null;
     const args = [`--query-gpu=index,${this.mode.field}`, '--format=csv,noheader,nounits', `-lms`, String(this.sampleIntervalMs)];
-    this.sampler = startSampler({ kind: 'spawn', cmd: 'nvidia-smi', args }, (m) => {
-      if (m.type === 'line') this.onLine(m.t, m.line);
-      else if (m.type === 'error') this.lost ??= { atMs: m.t, reason: m.message };
-    });
-    await this.sampler.ready;
+    await this.rec.start({ kind: 'spawn', cmd: 'nvidia-smi', args }, (m) => m.type === 'line' && this.onLine(m.t, m.line));
   }
 
   async sample(): Promise<void> {}
 
-  async stop(): Promise<Recording> {
-    await this.sampler?.stop();
-    this.sampler = null;
-    this.flush();
-    return { samples: this.samples, lost: this.lost };
+  stop(): Promise<Recording> {
+    return this.rec.stop(() => this.flush());
   }
 
   async temperatures(): Promise<Record<string, number>> {

@@ -3,11 +3,10 @@
  * reports mean power over its interval: on Apple Silicon "CPU Power: N mW", "GPU Power: N mW",
  * "ANE Power: N mW"; on Intel Macs "Intel energy model derived package power (CPUs+GT+SA): X W".
  */
+import { SampledRecording } from './sampled-recording.ts';
 import { access, constants } from 'node:fs/promises';
-import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';
-import { startSampler, type Sampler } from './sampler-worker.ts';
 
 export const POWERMETRICS_INTERVAL_MS = 200;
 export const POWERMETRICS_BIN = '/usr/bin/powermetrics';
@@ -93,10 +92,8 @@ export class PowermetricsSource implements EnergySource {
     'each block is timestamped when powermetrics prints it (the end of its interval)',
   ];
   readonly detail: Record<string, string>;
-  private sampler: Sampler | null = null;
+  private readonly rec = new SampledRecording();
   private parser = new PowermetricsParser();
-  private samples: EnergySample[] = [];
-  private lost: Recording['lost'] = null;
   private lastT = 0;
 
   constructor(readonly domains: string[], private readonly bin: string) {
@@ -106,30 +103,23 @@ export class PowermetricsSource implements EnergySource {
 
   private add(t: number, b: PowermetricsBlock | null): void {
     if (!b) return;
-    this.samples.push({ tMs: roundMs(t), intervalMs: b.elapsedMs, values: this.domains.map((d) => (b.watts[d] === undefined ? null : roundValue(b.watts[d]!))) });
+    this.rec.samples.push({ tMs: roundMs(t), intervalMs: b.elapsedMs, values: this.domains.map((d) => (b.watts[d] === undefined ? null : roundValue(b.watts[d]!))) });
   }
 
   async start(): Promise<void> {
-    this.samples = [];
     this.parser = new PowermetricsParser();
-    this.lost = null;
     const args = ['--samplers', 'cpu_power,gpu_power', '-i', String(this.sampleIntervalMs)];
-    this.sampler = startSampler({ kind: 'spawn', cmd: this.bin, args }, (m) => {
-      if (m.type === 'line') {
-        // powermetrics prints a block's header when its interval ends; the block is complete at the next header
-        this.add(this.lastT, this.parser.push(m.line));
-        if (HEADER.test(m.line.trim())) this.lastT = m.t;
-      } else if (m.type === 'error') this.lost ??= { atMs: m.t, reason: m.message };
+    await this.rec.start({ kind: 'spawn', cmd: this.bin, args }, (m) => {
+      if (m.type !== 'line') return;
+      // powermetrics prints a block's header when its interval ends; the block is complete at the next header
+      this.add(this.lastT, this.parser.push(m.line));
+      if (HEADER.test(m.line.trim())) this.lastT = m.t;
     });
-    await this.sampler.ready;
   }
 
   async sample(): Promise<void> {}
 
-  async stop(): Promise<Recording> {
-    await this.sampler?.stop();
-    this.sampler = null;
-    this.add(this.lastT, this.parser.end());
-    return { samples: this.samples, lost: this.lost };
+  stop(): Promise<Recording> {
+    return this.rec.stop(() => this.add(this.lastT, this.parser.end()));
   }
 }

@@ -3,12 +3,11 @@
  * is a µJ counter that wraps at max_energy_range_uj. Since Linux 5.10 (CVE-2020-8694, "PLATYPUS")
  * energy_uj is readable by root only. The root path is EDGEBENCH_POWERCAP_ROOT for tests.
  */
+import { SampledRecording } from './sampled-recording.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';
-import { startSampler, type Sampler } from './sampler-worker.ts';
 
 export const RAPL_INTERVAL_MS = 20;
 
@@ -101,11 +100,9 @@ export class RaplSource implements EnergySource {
     'excludes display, storage, fans and power-supply losses',
   ];
   readonly detail: Record<string, string | number | null>;
-  private sampler: Sampler | null = null;
-  private samples: EnergySample[] = [];
+  private readonly rec = new SampledRecording();
   private last: number[] = [];
   private cumulative: number[] = [];
-  private lost: Recording['lost'] = null;
 
   constructor(private readonly zones: RaplZone[]) {
     this.domains = zones.map((z) => z.domain);
@@ -127,28 +124,21 @@ export class RaplSource implements EnergySource {
       }
       this.last = uj;
     }
-    this.samples.push({ tMs: roundMs(t), values: this.cumulative.map(roundValue) });
+    this.rec.samples.push({ tMs: roundMs(t), values: this.cumulative.map(roundValue) });
   }
 
   async start(): Promise<void> {
-    this.samples = [];
     this.last = [];
-    this.lost = null;
-    this.sampler = startSampler({ kind: 'files', paths: this.zones.map((z) => z.energyFile), intervalMs: this.sampleIntervalMs }, (m) => {
-      if (m.type === 'sample') this.onReading(m.t, m.values);
-      else if (m.type === 'error') this.lost ??= { atMs: m.t, reason: `RAPL read failed: ${m.message}` };
-    });
-    await this.sampler.ready;
+    const task = { kind: 'files' as const, paths: this.zones.map((z) => z.energyFile), intervalMs: this.sampleIntervalMs };
+    await this.rec.start(task, (m) => m.type === 'sample' && this.onReading(m.t, m.values), 'RAPL read failed: ');
   }
 
   async sample(): Promise<void> {
-    this.sampler?.sampleNow();
+    this.rec.sampleNow();
   }
 
-  async stop(): Promise<Recording> {
-    await this.sampler?.stop();
-    this.sampler = null;
-    return { samples: this.samples, lost: this.lost };
+  stop(): Promise<Recording> {
+    return this.rec.stop();
   }
 }
 
