@@ -3,7 +3,7 @@
  * interleaved measurement on the fake runner (scripted timings), and the CLI for two runner
  * configurations and for two models, ending in `edgebench compare` on the two folders.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,18 +14,10 @@ import { parseShape } from '../src/config/shapes.ts';
 import { readRun } from '../src/results/io.ts';
 import type { CompareReport } from '../src/compare/types.ts';
 import { cliInProcess, cliProcess } from './fixtures/compare/cli.ts';
+import { writeFakeSuite } from './helpers/fake-suite.ts';
 
 function suite(dir: string, name: string, decodeMs: number, shapes = 'tg8', minCount = 8): string {
-  const f = join(dir, `${name}.yaml`);
-  writeFileSync(f, `name: ${name}
-models: [fake-model]
-runners: [fake]
-shapes: [${shapes}]
-repetitions: { warmup: 1, minCount: ${minCount}, minTimeS: 0, maxCount: 40, maxTimeS: 20 }
-runnerSettings:
-  fake: { decodeMs: ${decodeMs}, prefillMsPerToken: 0.05, loadMs: 1 }
-`);
-  return f;
+  return writeFakeSuite(dir, { name, shapes, repetitions: { warmup: 1, minCount, minTimeS: 0, maxCount: 40, maxTimeS: 20 }, fake: { decodeMs, prefillMsPerToken: 0.05, loadMs: 1 } });
 }
 
 describe('interleaving', () => {

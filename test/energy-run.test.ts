@@ -3,6 +3,7 @@
  * tree whose counters this test drives at a known power (and through a wrap), a meter CSV, a GPU
  * meter that dies mid-cell (cell marked, run continues), bad input, and the doctor section.
  */
+import { writeFakeSuite } from './helpers/fake-suite.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +17,7 @@ const BIN = join(ROOT, 'bin', 'edgebench.js');
 const FIX = join(import.meta.dirname, 'fixtures', 'energy');
 
 function suite(dir: string, shapes = 'pp16+tg16'): string {
-  const f = join(dir, 'suite.yaml');
-  writeFileSync(f, `name: energy
-models: [fake-model]
-runners: [fake]
-shapes: [${shapes}]
-repetitions: { warmup: 1, minCount: 3, minTimeS: 1.2, maxCount: 50, maxTimeS: 10 }
-runnerSettings:
-  fake: { decodeMs: 15, prefillMsPerToken: 2, loadMs: 1 }
-`);
-  return f;
+  return writeFakeSuite(dir, { name: 'energy', shapes, repetitions: { warmup: 1, minCount: 3, minTimeS: 1.2, maxCount: 50, maxTimeS: 10 }, fake: { decodeMs: 15, prefillMsPerToken: 2, loadMs: 1 } });
 }
 
 const args = (dir: string, out: string, extra: string[], shapes?: string) => [BIN, 'run', '--suite', suite(dir, shapes), '--out', out, '--no-bandwidth', '--no-report', '--json', '--energy-baseline', '0.6', ...extra];

@@ -3,6 +3,7 @@
  * refusing an existing folder, errored/unsupported cells, SIGINT and SIGKILL mid-run with every
  * finished cell kept, and --resume finishing the rest.
  */
+import { writeFakeSuite } from './helpers/fake-suite.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,16 +14,7 @@ import { readRun } from '../src/results/io.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
 
 function suiteFile(dir: string, extra = '', shapes = 'pp8, tg4, tg8, tg1, pp4+tg4@d8'): string {
-  const f = join(dir, 'suite.yaml');
-  writeFileSync(f, `name: lifecycle
-models: [fake-model]
-runners: [fake]
-shapes: [${shapes}]
-repetitions: { warmup: 1, minCount: 3, minTimeS: 0.3, maxCount: 20, maxTimeS: 5 }
-runnerSettings:
-  fake: { decodeMs: 5, prefillMsPerToken: 0.5, loadMs: 5 }
-${extra}`);
-  return f;
+  return writeFakeSuite(dir, { name: 'lifecycle', shapes, repetitions: { warmup: 1, minCount: 3, minTimeS: 0.3, maxCount: 20, maxTimeS: 5 }, fake: { decodeMs: 5, prefillMsPerToken: 0.5, loadMs: 5 }, extra });
 }
 
 function run(args: string[]) {

@@ -4,9 +4,9 @@
  * hub id) replacing the suite's one model, or a suite YAML (e.g. the same suite with other runner
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
-import { shownPath } from './shown-path.ts';
+import { runStamp, shownPath } from './shown-path.ts';
 import { basename, join } from 'node:path';
-import { suiteFromFlags, type RunFlags } from './run-options.ts';
+import { suiteFromFlags, type RunFlags, type RunOutputFlags } from './run-options.ts';
 import { PRESET_SUITES, type SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
 import { formatRunTable } from './run-table.ts';
@@ -21,14 +21,8 @@ import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 
-export interface AbFlags extends RunFlags {
+export interface AbFlags extends RunFlags, RunOutputFlags {
   ab: string;
-  out?: string;
-  resume?: string;
-  force?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  bandwidth: boolean;
 }
 
 
@@ -53,7 +47,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   const head = suiteFromFlags(flags);
   const baseline = baselineArm(flags.ab, flags, head);
   const pairs = pairAbCells(baseline, head);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const stamp = runStamp();
   const out = flags.out ?? join(PROJECT_ROOT, 'results', `${head.name}-ab-${stamp}`);
   const dirs: Record<Arm, string> = { baseline: join(out, 'baseline'), head: join(out, 'head') };
   const environment = await collectEnvironment();

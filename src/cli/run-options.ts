@@ -23,6 +23,16 @@ export interface RunFlags {
   apiModel?: string;
 }
 
+/** Where results go and how the run talks (shared by `run` and `run --ab`). */
+export interface RunOutputFlags {
+  out?: string;
+  resume?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  bandwidth: boolean;
+}
+
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 function positiveInt(flag: string, v: string, allowZero = false): number {

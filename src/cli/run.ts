@@ -1,10 +1,10 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
 import { byteProgressBar } from './byte-progress.ts';
-import { shownPath } from './shown-path.ts';
+import { runStamp, shownPath } from './shown-path.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { suiteFromFlags, type RunFlags } from './run-options.ts';
+import { suiteFromFlags, type RunFlags, type RunOutputFlags } from './run-options.ts';
 import { SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
 import { formatRunTable, formatWarningsCompact } from './run-table.ts';
@@ -24,13 +24,7 @@ import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
 
-interface Flags extends RunFlags, EnergyFlags {
-  out?: string;
-  resume?: string;
-  force?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  bandwidth: boolean;
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
   report: boolean;
   ab?: string;
 }
@@ -45,9 +39,6 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
   };
 }
 
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
 
 export function registerRun(program: Command): void {
   program
@@ -111,7 +102,7 @@ async function runCommand(flags: Flags): Promise<number> {
     suite = parsed.data;
   } else {
     suite = suiteFromFlags(flags);
-    dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${stamp(new Date())}`);
+    dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
   const energy = await energyFromFlags(flags, suite.eps, log);
   for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created

@@ -8,17 +8,11 @@ import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { createServeEngine } from '../serve/openai/engine.ts';
 import { startOpenAiServer, type OpenAiServer } from '../serve/openai/server.ts';
-import { servePage } from '../serve/page/serve-page.ts';
+import { servePage, type PageServeFlags } from '../serve/page/serve-page.ts';
 
-interface ServeFlags {
+/** page-mode flags plus --openai (the OpenAI mode uses the common subset) */
+interface ServeFlags extends PageServeFlags {
   openai?: boolean;
-  model?: string;
-  dtype: string;
-  style: string;
-  host: string;
-  port: string;
-  threads?: string;
-  quiet?: boolean;
 }
 
 function portNumber(v: string): number {

@@ -29,26 +29,30 @@ function dims2(spec: WeightSpec): [number, number] {
   return [R, C];
 }
 
-/** The tensor as stored in HF layout (embeddings, norms, biases). */
-export function rowMajorInit(name: string, spec: WeightSpec, seed: number, dataType: FloatType, chunkElems = CHUNK_ELEMS): LazyInit {
-  const [R, C] = dims2(spec);
-  const elem = dataType === DT.FLOAT ? 4 : 2;
+/** A float tensor of `rows × rowLen` generated chunk by chunk: `fill(row0, count, out)` writes rows row0… */
+function chunkedFloatInit(name: string, dataType: FloatType, dims: number[], rows: number, rowLen: number, chunkElems: number, fill: (row0: number, count: number, out: Float32Array) => void): LazyInit {
   return {
     name,
     dataType,
-    dims: [...spec.shape],
-    byteLength: R * C * elem,
+    dims,
+    byteLength: rows * rowLen * (dataType === DT.FLOAT ? 4 : 2),
     *chunks() {
-      const step = rowsPerChunk(C, chunkElems);
-      const buf = new Float32Array(step * C);
-      for (let r = 0; r < R; r += step) {
-        const rows = Math.min(step, R - r);
-        const view = buf.subarray(0, rows * C);
-        fillRows(spec, seed, r, rows, view);
+      const step = rowsPerChunk(rowLen, chunkElems);
+      const buf = new Float32Array(step * rowLen);
+      for (let r = 0; r < rows; r += step) {
+        const count = Math.min(step, rows - r);
+        const view = buf.subarray(0, count * rowLen);
+        fill(r, count, view);
         yield bytesOf(view, dataType).slice();
       }
     },
   };
+}
+
+/** The tensor as stored in HF layout (embeddings, norms, biases). */
+export function rowMajorInit(name: string, spec: WeightSpec, seed: number, dataType: FloatType, chunkElems = CHUNK_ELEMS): LazyInit {
+  const [R, C] = dims2(spec);
+  return chunkedFloatInit(name, dataType, [...spec.shape], R, C, chunkElems, (r, n, out) => fillRows(spec, seed, r, n, out));
 }
 
 /** Vectors (biases of a packed projection) concatenated into one [sum n] tensor. */
@@ -68,24 +72,7 @@ export function concatVectorInit(name: string, specs: WeightSpec[], seed: number
 
 /** A linear weight [out, in] stored transposed [in, out] for MatMul(x, W^T). */
 export function transposedInit(name: string, src: LinearSource, dataType: FloatType, chunkElems = CHUNK_ELEMS): LazyInit {
-  const { N, K } = src;
-  const elem = dataType === DT.FLOAT ? 4 : 2;
-  return {
-    name,
-    dataType,
-    dims: [K, N],
-    byteLength: K * N * elem,
-    *chunks() {
-      const step = rowsPerChunk(N, chunkElems);
-      const buf = new Float32Array(step * N);
-      for (let k = 0; k < K; k += step) {
-        const rows = Math.min(step, K - k);
-        const view = buf.subarray(0, rows * N);
-        src.fillTransposedRows(k, rows, view);
-        yield bytesOf(view, dataType).slice();
-      }
-    },
-  };
+  return chunkedFloatInit(name, dataType, [src.K, src.N], src.K, src.N, chunkElems, (k, n, out) => src.fillTransposedRows(k, n, out));
 }
 
 /** MatMulNBits (4-bit, block 32) B and scales; scales are kept from the B pass (1/64 of B's fp32 source). */

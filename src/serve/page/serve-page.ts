@@ -4,9 +4,10 @@
  * --suite (default quick) with the usual `run` overrides (--model, --shape, --reps, …); runner
  * and EP are chosen on each device (WebGPU when it has an adapter, else wasm).
  */
+import { runStamp, shownPath } from '../../cli/shown-path.ts';
 import { waitForStop } from '../../cli/wait-for-stop.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { suiteFromFlags } from '../../cli/run-options.ts';
 import { EdgebenchError } from '../../errors.ts';
 import { resolveModel } from '../../measure/run-deps.ts';
@@ -34,12 +35,7 @@ export interface PageServeFlags {
   tlsKey?: string;
 }
 
-const shown = (p: string) => {
-  const r = relative(process.cwd(), p);
-  return r && !r.startsWith('..') ? r : p;
-};
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 function wholeNumber(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
@@ -101,7 +97,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   const deviceTimeoutS = flags.deviceTimeout !== undefined ? wholeNumber('device-timeout', flags.deviceTimeout, 1, 86400) : 120;
   const tls = readTls(flags);
   const model = await resolveModel(suite.models[0]!, suite.dtype, suite.style, 'ort-web', log);
-  const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${stamp(new Date())}`);
+  const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${runStamp()}`);
   prepareOut(runDir);
   const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }) });
   const urls = reachableUrls(server.url, server.host);
@@ -109,7 +105,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   process.stdout.write(`edgebench serve: ${model.info.id} (${model.source.dtype}) — open ${urls[0]}\n`);
   for (const u of urls.slice(1)) log(`  also: ${u}`);
   if (!flags.quiet) process.stderr.write(`${await terminalQr(urls[0]!)}\n`);
-  log(`  results: ${shown(runDir)}/<device>/ (one run folder per device); shapes ${suite.shapes.join(', ')}; Ctrl-C stops`);
+  log(`  results: ${shownPath(runDir)}/<device>/ (one run folder per device); shapes ${suite.shapes.join(', ')}; Ctrl-C stops`);
   if (isLoopback(server.host)) {
     log('  listening on loopback only: a phone needs --host 0.0.0.0, or (Android over USB) `adb reverse tcp:<port> tcp:<port>`');
   } else {
@@ -123,7 +119,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     log('no device joined');
     return 0;
   }
-  for (const d of devices) log(`  ${shown(d.dir)}: ${d.status}, ${d.posted}/${d.planned} cells`);
-  log(`report: edgebench report ${shown(runDir)}   (every device folder in it is one device)`);
+  for (const d of devices) log(`  ${shownPath(d.dir)}: ${d.status}, ${d.posted}/${d.planned} cells`);
+  log(`report: edgebench report ${shownPath(runDir)}   (every device folder in it is one device)`);
   return 0;
 }
