@@ -38,14 +38,9 @@ export interface OnnxInspection {
   sha256: string | null;
 }
 
-interface Acc {
+/** What the protobuf walk accumulates: the inspection's fields, under their walk-time names. */
+interface Acc extends Pick<OnnxInspection, 'producer' | 'opsets' | 'inputs' | 'outputs' | 'nodeCount' | 'opCounts'> {
   ir: number;
-  producer: string;
-  opsets: { domain: string; version: number }[];
-  inputs: OnnxIo[];
-  outputs: OnnxIo[];
-  nodeCount: number;
-  opCounts: Record<string, number>;
   init: OnnxInspection['initializers'];
   external: Map<string, number>;
   sawGraph: boolean;
