@@ -20,7 +20,7 @@ import { getRunner } from '../runners/registry.ts';
 import { EdgebenchError } from '../errors.ts';
 import type { RepetitionPolicy } from './policy.ts';
 import type { ResolvedModel, RunDeps, RunEvent } from './run-suite.ts';
-import { timedRequest, type CellWorkload } from './measure-cell.ts';
+import { kvTokensOf, timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
 
@@ -148,7 +148,8 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
     for (const arm of ARMS) {
       const key = first[arm];
       const runner = getRunner(key.runner);
-      const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {} };
+      const seeded = opts.arms[arm].prompt.kind !== 'text';
+      const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {}, ...(seeded ? { kvTokens: kvTokensOf(cells.map((c) => c.pair[arm].shape)) } : {}) };
       const availability = await runner.probe(loadOpts);
       if (!availability.ok) {
         failure = { arm, error: { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint }, status: 'unsupported' };

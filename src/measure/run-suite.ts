@@ -11,7 +11,7 @@ import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.t
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { getRunner } from '../runners/registry.ts';
-import { measureCell, type MeasureProgress } from './measure-cell.ts';
+import { kvTokensOf, measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
@@ -104,7 +104,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const runner = getRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
     };
     const availability = await runner.probe(loadOpts);
     const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
