@@ -17,6 +17,7 @@ import { resolveModel } from '../src/measure/run-deps.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
 import { CHAT_INSTRUCTION, syntheticText } from '../src/runners/openai-http/request-body.ts';
+import { requestText, uniqueWords } from '../src/runners/openai-http/prompt-text.ts';
 import { createServeEngine, type ServeEngine } from '../src/serve/openai/engine.ts';
 import { startOpenAiServer, type OpenAiServer } from '../src/serve/openai/server.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
@@ -96,14 +97,15 @@ describe('edgebench serve --openai', () => {
     expect(cell!.resolved!.settings).toMatchObject({ modelListed: true, apiKeyFrom: 'EDGEBENCH_API_KEY', prompt: 'synthetic-words' });
     // the prompt the server tokenized: instruction + 16 synthetic words through the chat template
     const seed = (await readManifest(out)).seed;
-    const text = `${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`;
-    const expectedPrompt = engine.tokenizer.encodeChat([{ role: 'user', content: text }]).length;
+    const salt = Number(cell!.resolved!.settings.promptSalt);
     for (const r of cell!.requests) {
+      const text = requestText({ api: 'chat', mode: 'bust', suiteText: undefined, ids: seededTokenIds(16, 32000, seed), contextIds: [], unique: uniqueWords(salt, r.index) });
+      expect(text.startsWith(`${uniqueWords(salt, r.index)}. ${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`)).toBe(true);
       expect(r.tokenTimesMs).toHaveLength(8);
-      expect(r.promptTokens).toBe(expectedPrompt);
+      expect(r.promptTokens).toBe(engine.tokenizer.encodeChat([{ role: 'user', content: text }]).length);
       expect([...r.tokenTimesMs].sort((a, b) => a - b)).toEqual(r.tokenTimesMs);
     }
-    expect(cell!.extra!.runner).toMatchObject({ requests: 3, retries: 0, tokensPerChunk: { 1: 24 }, tokensAtStreamEnd: 0, fixedLength: { maxTokensHonoured: true, minTokensHonoured: true } });
+    expect(cell!.extra!.runner).toMatchObject({ requests: 3, retries: 0, tokensPerChunk: { 1: 24 }, tokensAtStreamEnd: 0, fixedLength: { maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null } });
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { cells: { metrics: { ttftMs: { boundary: string } } }[] };
     expect(summary.cells[0]!.metrics.ttftMs.boundary).toBe('http-client');
     for (const f of filesUnder(out)) expect(readFileSync(f, 'utf8'), f).not.toContain(KEY);
