@@ -11,6 +11,7 @@ import { EdgebenchError } from '../errors.ts';
 import { RepetitionPolicy } from '../measure/policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
+import { LoadPlan } from '../load/plan.ts';
 
 const Setting = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -29,6 +30,8 @@ export const SuiteFile = z.strictObject({
   seed: z.number().int().default(42),
   prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1) })]).default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
+  /** concurrency ladder / request rates and the goodput objective (src/load/plan.ts) */
+  load: LoadPlan.optional(),
 });
 export type SuiteFile = z.infer<typeof SuiteFile>;
 

@@ -15,6 +15,10 @@ import { measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
+import type { LoadPlan } from '../load/plan.ts';
+import type { LoadFile } from '../load/ladder-schema.ts';
+import { runLadder } from '../load/run-ladder.ts';
+import { startCellNetwork } from '../cloud/cell-network.ts';
 
 export interface ResolvedModel {
   source: ModelSource;
@@ -48,6 +52,8 @@ export interface RunSuiteOptions {
   appendCell(cell: CellResult): Promise<void>;
   onEvent(e: RunEvent): void;
   shouldStop(): boolean;
+  /** the concurrency ladder (src/load), run on each ok cell after its sequential measurement, stored by `appendLoad` */
+  load?: { plan: LoadPlan; appendLoad(f: LoadFile): Promise<void> };
 }
 
 
@@ -139,12 +145,14 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.loadMs = loadMs;
         cell.rssAfterLoadBytes = rssAfterLoad;
         cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+        const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
         const energy = deps.energy ? await deps.energy.startCell() : null;
+        const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
           cell.requests = await measureCell(
             loaded,
-            { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
+            workload,
             opts.suite.repetitions,
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,
@@ -163,7 +171,13 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.extra = { peakRssMethod: rss.method, peakRssScope: 'process' };
         const runnerExtra = loaded.takeCellExtra?.();
         if (runnerExtra) cell.extra.runner = runnerExtra;
+        if (network) Object.assign(cell.extra, network.finish());
         await finish(cell);
+        if (opts.load && cell.status === 'ok' && !opts.shouldStop()) {
+          log(`load ladder: ${c.key.shape.name}`);
+          const file = await runLadder({ model: loaded, cellIndex: c.index, key: c.key, boundary: runner.boundary, workload, plan: opts.load.plan, shouldStop: opts.shouldStop });
+          await opts.load.appendLoad(file);
+        }
       }
     } finally {
       await loaded[Symbol.asyncDispose]();

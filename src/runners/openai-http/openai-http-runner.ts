@@ -111,6 +111,8 @@ export const openAiHttpRunner: RunnerFactory = {
         fallback: false,
         versions: { edgebench: readPackageVersion(), node: process.versions.node },
       },
+      remote: { modelsUrl: apiUrl(s.endpoint, 'models'), shown: shownEndpoint(s.endpoint), headers: () => authHeaders(key) },
+      parallel: { max: null, how: 'parallel HTTP requests; the server decides how it batches or queues them' },
       takeCellExtra() {
         const out = stats;
         stats = emptyStats(s.fixedLength, s.promptCache);
@@ -159,6 +161,7 @@ export const openAiHttpRunner: RunnerFactory = {
             control?.setPromptTokens(out.usage.promptTokens);
           } else stats.usageMissing++;
           stats.promptCache.cachedTokens.push(out.cachedTokens);
+          control?.setCachedTokens?.(out.cachedTokens);
           stats.promptCache.promptTokens.push(out.usage?.promptTokens ?? null);
           noteLength(stats, produced, n);
           if (produced !== n) throw mismatch(produced, n, out.finishReason, s);
