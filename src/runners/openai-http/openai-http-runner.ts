@@ -65,7 +65,7 @@ export const openAiHttpRunner: RunnerFactory = {
     } catch (e) {
       return { ok: false, reason: (e as Error).message, hint: isEdgebenchError(e) ? (e.hint ?? '') : '' };
     }
-    const key = apiKeyFromEnv();
+    const key = apiKeyFromEnv(process.env, s.apiKeyEnv);
     const shown = shownEndpoint(s.endpoint);
     try {
       const r = await listModels(s, key);
@@ -80,7 +80,7 @@ export const openAiHttpRunner: RunnerFactory = {
 
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
     const s = parseSettings(opts.settings);
-    const key = apiKeyFromEnv();
+    const key = apiKeyFromEnv(process.env, s.apiKeyEnv);
     const apiModel = s.model ?? model.id;
     const url = apiUrl(s.endpoint, s.api === 'chat' ? 'chat/completions' : 'completions');
     let listed: Awaited<ReturnType<typeof listModels>> | null = null;
