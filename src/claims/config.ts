@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 
 const pos = z.number().positive();
 const latency = (ms: number) =>

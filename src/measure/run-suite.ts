@@ -4,8 +4,8 @@
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
-import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, Environment, ModelInfo } from '../results/schema.ts';
+import { errorInfo } from '../errors.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';

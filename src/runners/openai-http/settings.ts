@@ -3,8 +3,7 @@
  * --endpoint … --api-model …`), the endpoint URL rules, and the API key (from the environment only).
  */
 import { z } from 'zod';
-import { EdgebenchError } from '../../errors.ts';
-import { zodToError } from '../../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../../errors.ts';
 
 export const OpenAiHttpSettings = z.strictObject({
   /** base URL: http://host:port, http://host:port/v1 or https://provider/…/v1 */

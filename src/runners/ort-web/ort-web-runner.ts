@@ -11,8 +11,7 @@
  */
 import { z } from 'zod';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
-import { EdgebenchError } from '../../errors.ts';
-import { zodToError } from '../../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../../errors.ts';
 import { inspectOnnx } from '../../models/folder/inspect-onnx.ts';
 import { listTransformersJsOnnx } from '../../models/folder/onnx-files.ts';
 import { checkWasmMemory } from './wasm-limits.ts';
