@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { writeReport } from '../src/report/write.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
 import type { PageServer } from '../src/serve/page/page-server.ts';

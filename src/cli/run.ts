@@ -16,7 +16,7 @@ import { collectEnvironment } from '../probes/environment.ts';
 import { appendCell, createRunFolder, finishedCellKeys, readManifest, setRunStatus } from '../results/io.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { getRunner, listRunners } from '../runners/registry.ts';
+import { listRunners, runnerEntry } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
@@ -105,7 +105,7 @@ async function runCommand(flags: Flags): Promise<number> {
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
   const energy = await energyFromFlags(flags, suite.eps, log);
-  for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created
+  for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
   const environment = await collectEnvironment();
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
