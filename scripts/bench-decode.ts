@@ -11,7 +11,7 @@ import { sessionOptions, wrapSession } from '../src/runners/ort-node/ort-node-ru
 import { measureCell } from '../src/measure/measure-cell.ts';
 import { startPeakRss } from '../src/measure/peak-rss.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { probeOrtBandwidth } from '../src/probes/memory-bandwidth.ts';
 import { probeKernels } from '../src/probes/kernels.ts';
 import { summarize } from '../src/stats/index.ts';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { measureCell } from '../src/measure/measure-cell.ts';
 import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { resolveGgufModel } from '../src/runners/llama-cpp/resolve-gguf.ts';

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import type { ResolvedModel } from '../src/runners/types.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
 import { transformersJsRunner } from '../src/runners/transformers-js/transformers-js-runner.ts';
 import { ortWebRunner } from '../src/runners/ort-web/ort-web-runner.ts';

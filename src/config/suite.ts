@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { runnerEntry, type RunnerEntry } from '../runners/registry.ts';
 import { validKeys } from '../runners/settings.ts';
-import { RepetitionPolicy } from '../measure/policy.ts';
+import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
 

@@ -18,11 +18,11 @@ import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner, runnerEntry } from '../runners/registry.ts';
 import { EdgebenchError } from '../errors.ts';
-import type { RepetitionPolicy } from './policy.ts';
+import type { RepetitionPolicy } from '../config/policy.ts';
 import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
 
 export const AB_INTERLEAVE = 'request-abba';
 export type Arm = 'baseline' | 'head';

@@ -14,7 +14,7 @@ import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner } from '../runners/registry.ts';
 import { measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
 
 export interface RunDeps {

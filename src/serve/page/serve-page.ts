@@ -4,11 +4,11 @@
  * --suite (default quick) with the usual `run` overrides (--model, --shape, --reps, …); runner
  * and EP are chosen on each device (WebGPU when it has an adapter, else wasm).
  */
-import { runStamp, shownPath } from '../../cli/shown-path.ts';
-import { waitForStop } from '../../cli/wait-for-stop.ts';
+import { runStamp, shownPath } from '../../util/shown-path.ts';
+import { waitForStop } from '../../util/wait-for-stop.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suiteFromFlags } from '../../cli/run-options.ts';
+import { suiteFromFlags } from '../../config/run-options.ts';
 import { EdgebenchError } from '../../errors.ts';
 import { ortWebRunner } from '../../runners/ort-web/ort-web-runner.ts';
 import { PROJECT_ROOT } from '../../version.ts';
