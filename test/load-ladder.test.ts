@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSuite } from '../src/measure/run-suite.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
 import { SuiteFile } from '../src/config/suite.ts';
 import type { LoadFile } from '../src/load/ladder-schema.ts';
 import { startScriptServer, type ScriptOptions, type ScriptServer } from '../src/load/script-server.ts';
@@ -33,7 +32,7 @@ async function ladder(opts: Partial<ScriptOptions>, load: Record<string, unknown
   const files: LoadFile[] = [];
   await runSuite(
     { suite, done: new Set(), appendCell: async () => {}, onEvent: noop, shouldStop: () => false, load: { plan: suite.load!, appendLoad: async (f) => void files.push(f) } },
-    { environment: {} as never, resolveModel: (s, d, st, r) => resolveModel(s, d, st, r, noop), checkMemory: noop, measureBandwidth: async () => null, tokenize: async () => [] },
+    { environment: {} as never, checkMemory: noop, measureBandwidth: async () => null },
   );
   expect(files).toHaveLength(1);
   return files[0]!;

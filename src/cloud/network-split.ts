@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { nowMs } from '../measure/clock.ts';
+import { nowMs } from '../clock.ts';
 import { percentile } from '../stats/index.ts';
 
 export const NETWORK_PROBES = 5;

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { PROJECT_ROOT } from '../version.ts';
 
 export const PROVIDERS_FILE = join(PROJECT_ROOT, 'references', 'providers.yaml');

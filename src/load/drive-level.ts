@@ -8,8 +8,8 @@
  * Bounded: `count` requests and `maxTimeS`, whichever comes first.
  */
 import type { GenerateControl, LoadedModel } from '../runners/types.ts';
-import { errorInfo } from '../measure/error-info.ts';
-import { nowMs } from '../measure/clock.ts';
+import { errorInfo } from '../errors.ts';
+import { nowMs } from '../clock.ts';
 import { genLength, promptLength, type CellWorkload } from '../measure/measure-cell.ts';
 import { seededTokenIds } from '../measure/workload.ts';
 import type { LevelSpec } from './plan.ts';

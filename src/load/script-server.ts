@@ -10,8 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 
 const ms = z.number().nonnegative().max(60_000);
 
