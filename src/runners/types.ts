@@ -46,6 +46,19 @@ export interface LoadedModel extends AsyncDisposable {
   prepare(contextIds: number[]): Promise<PreparedSequence>;
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
+  /** Optional, untimed: a fresh sequence that reports next-token scores, for the quality pass (src/quality). */
+  scorer?(): Promise<TokenScorer>;
+}
+
+/** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
+export type NextTokenScores =
+  | { kind: 'logits'; logits: Float32Array }
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+
+/** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
+export interface TokenScorer {
+  /** Feeds `ids` after those fed before; `onRow` gets, in order, the distribution of the token after each. */
+  feed(ids: readonly number[], onRow: (scores: NextTokenScores) => void): Promise<void>;
 }
 
 export interface RunnerFactory {

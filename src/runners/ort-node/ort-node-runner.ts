@@ -132,6 +132,10 @@ export function wrapSession(
       if (contextIds.length > 0) await seq.step(contextIds);
       return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
     },
+    async scorer() {
+      const seq = new KvSequence(session, layout, Tensor);
+      return { feed: (ids, onRow) => seq.feedRows(ids, (logits) => onRow({ kind: 'logits', logits })) };
+    },
     async [Symbol.asyncDispose]() {
       await session.release();
     },
