@@ -130,7 +130,7 @@ export function wrapSession(
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
       const seq = new KvSequence(session, layout, Tensor, preallocate ? arch.vocabSize : null);
       if (contextIds.length > 0) await seq.step(contextIds);
-      return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
+      return { generate: (ids, n, onToken, control) => seq.generate(ids, n, onToken, control?.onLogits) };
     },
     async scorer() {
       const seq = new KvSequence(session, layout, Tensor);
