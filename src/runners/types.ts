@@ -48,8 +48,8 @@ export interface LoadedModel extends AsyncDisposable {
   prepare(contextIds: number[]): Promise<PreparedSequence>;
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
-  /** Optional, untimed: a fresh sequence that reports next-token scores, for the quality pass (src/quality). */
-  scorer?(): Promise<TokenScorer>;
+  /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */
+  scorer?(maxTokens: number): Promise<TokenScorer>;
 }
 
 /** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
@@ -61,6 +61,8 @@ export type NextTokenScores =
 export interface TokenScorer {
   /** Feeds `ids` after those fed before; `onRow` gets, in order, the distribution of the token after each. */
   feed(ids: readonly number[], onRow: (scores: NextTokenScores) => void): Promise<void>;
+  /** Frees what the scorer holds beyond the loaded model (its own context, connections). */
+  dispose?(): Promise<void>;
 }
 
 export interface RunnerFactory {

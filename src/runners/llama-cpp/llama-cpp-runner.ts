@@ -11,6 +11,7 @@ import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
 import { parseLlamaCppSettings } from './settings.ts';
+import { llamaCppScorer } from './scorer.ts';
 
 const isEp = (ep: string): ep is LlamaCppEp => (LLAMA_CPP_EPS as readonly string[]).includes(ep);
 
@@ -120,6 +121,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       }
       return { generate: (ids, n, onToken) => generate(sequence, context.contextSize, ids, n, onToken) };
     },
+    scorer: (maxTokens) => llamaCppScorer(model, facts.vocabSize, opts.threads, maxTokens),
     async [Symbol.asyncDispose]() {
       await context.dispose();
       await model.dispose();

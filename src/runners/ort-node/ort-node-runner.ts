@@ -133,6 +133,7 @@ export function wrapSession(
       return { generate: (ids, n, onToken, control) => seq.generate(ids, n, onToken, control?.onLogits) };
     },
     async scorer() {
+      // the graph takes any length: maxTokens needs no preparation here
       const seq = new KvSequence(session, layout, Tensor);
       return { feed: (ids, onRow) => seq.feedRows(ids, (logits) => onRow({ kind: 'logits', logits })) };
     },
