@@ -75,24 +75,28 @@ export async function runQualityJob(job: QualityJob, o: QualityOptions): Promise
   const testRunner = await loadRunner(job.runner);
   const ctx = { style: 'optimum' as const, log: o.log };
   const test = await testRunner.resolveModel(job.model, job.dtype, ctx);
+  const base: Omit<LoadOptions, 'ep'> = { threads: job.threads, settings: {} };
+  // the test model first: a runner that cannot score is told before any reference is built
+  await using testLoaded = await testRunner.load(test.source, { ...base, ep: job.ep, settings: job.settings });
+  if (!testLoaded.scorer) {
+    throw new EdgebenchError('QUALITY_UNSUPPORTED', `the ${job.runner} runner cannot report next-token scores`, 'quality works with ort-node, ort-web, transformers-js, llama-cpp and openai-http (top_logprobs)');
+  }
   const ref = await resolveReference(job, test, o);
-  const need = (ref.model.info.bytes ?? 0) * 1.2 + (test.info.bytes ?? 0) * 1.2;
+  const need = (ref.model.info.bytes ?? 0) * 1.2;
   const free = o.freeBytes ?? freemem();
   if (need > free) {
     const gb = (n: number) => (n / 1e9).toFixed(1);
-    throw new EdgebenchError('OUT_OF_MEMORY', `the quality pass holds the reference (${gb(ref.model.info.bytes ?? 0)} GB) and the test model (${gb(test.info.bytes ?? 0)} GB) at once: about ${gb(need)} GB, but ${gb(free)} GB is free`, 'use --reference fp16 or a smaller model, or close other programs (the stream length does not change this)');
+    throw new EdgebenchError('OUT_OF_MEMORY', `the quality pass holds the ${ref.model.source.dtype} reference (${gb(ref.model.info.bytes ?? 0)} GB) beside the test model: about ${gb(need)} GB more, but ${gb(free)} GB is free`, 'use --reference fp16 or a smaller model, or close other programs (the stream length does not change this)');
   }
   if (ref.model.vocabSize !== test.vocabSize) {
     throw new EdgebenchError('USAGE', `the reference has ${ref.model.vocabSize} tokens in its vocabulary, the test model ${test.vocabSize}: not the same model`, 'pass a --reference of the same model at higher precision');
   }
   const ids = (await ref.runner.tokenize(ref.model, STREAM_TEXT)).slice(0, o.tokens);
   if (ids.length < 2) throw new EdgebenchError('USAGE', `the stream gave ${ids.length} token(s)`, 'use --quality-tokens of at least 2');
-  const base: Omit<LoadOptions, 'ep'> = { threads: job.threads, settings: {} };
   o.log(`quality: ${job.model} ${job.runner}/${job.ep} ${job.dtype} vs ${ref.model.source.dtype} reference, ${ids.length} tokens of ${STREAM_ID}`);
   await using refLoaded = await ref.runner.load(ref.model.source, { ...base, ep: 'cpu' });
-  await using testLoaded = await testRunner.load(test.source, { ...base, ep: job.ep, settings: job.settings });
   const refScorer = await scorerOf(ref.runner.id, refLoaded, ids.length);
-  const testScorer = await scorerOf(job.runner, testLoaded, ids.length);
+  const testScorer = await testLoaded.scorer(ids.length);
   let shown = 0;
   const figures = await compareOnStream({
     reference: refScorer,
