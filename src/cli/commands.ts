@@ -10,6 +10,7 @@ import { registerServe } from './serve.ts';
 import { registerCompare } from './compare.ts';
 import { registerAssert } from './assert.ts';
 import { registerCloud } from './cloud.ts';
+import { registerQuality } from './quality.ts';
 
 /** Every subcommand registers itself here; keep each command in its own file. */
 export function registerCommands(program: Command): void {
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerCompare(program);
   registerAssert(program);
   registerCloud(program);
+  registerQuality(program);
 }

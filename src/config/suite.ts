@@ -34,6 +34,8 @@ export const SuiteFile = z.strictObject({
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
   /** concurrency ladder / request rates and the goodput objective (src/load/plan.ts) */
   load: LoadPlan.optional(),
+  /** run the quality stage after measuring (KL vs a reference of the same weights); `run --quality` turns it on */
+  quality: z.boolean().optional(),
 });
 export type SuiteFile = z.infer<typeof SuiteFile>;
 
