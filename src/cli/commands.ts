@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'Serve a local model over HTTP: by default a benchmark page that phones and browsers run (results collected per device); --openai: an OpenAI-compatible API other tools and `edgebench run --runner openai-http` can measure', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'compare', summary: 'Compare two results folders cell by cell: ratio with bootstrap CI, Mann–Whitney U, Holm, noise band; exit 2 on a regression', load: async () => (await import('./compare.ts')).registerCompare },
   { name: 'assert', summary: 'Check a results folder against an assertion file (Lighthouse-CI style); exit 2 when an error-level assertion fails', load: async () => (await import('./assert.ts')).registerAssert },
+  { name: 'quality', summary: 'Measure how close outputs are to a reference of the same weights (KL divergence, same top token, Δp; perplexity for real weights), teacher-forced over a fixed text', load: async () => (await import('./quality.ts')).registerQuality },
 ];
 
 /** The command named on the command line (`help <cmd>` names one too); global options take no values. */
