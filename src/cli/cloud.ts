@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatProviders, loadProviders } from '../cloud/presets.ts';
 
 export function registerCloud(program: Command): void {
-  const cloud = program.command('cloud').description('OpenAI-compatible provider presets for `run --cloud <name>`');
+  const cloud = program.command('cloud').description('OpenAI-compatible provider presets for `run --cloud <name>` (`cloud list`)');
   cloud
     .command('list')
     .description('list the provider presets: base URL, key variable, model names per edgebench preset, what each honours')
