@@ -95,7 +95,7 @@ describe('concurrency ladder over HTTP (scripted server)', () => {
     expect(l.requests).toHaveLength(12);
     const due = l.requests.map((r) => r.scheduledMs).sort((a, b) => a - b);
     expect(due.at(-1)!).toBeGreaterThan(100); // 12 arrivals at 40/s ≈ 300 ms
-    for (const r of l.requests) expect(r.submitMs).toBeGreaterThanOrEqual(r.scheduledMs - 1);
+    for (const r of l.requests) expect(r.submitMs).toBeGreaterThanOrEqual(r.scheduledMs - 2); // timers may fire up to a ms early
     expect(server!.stats.maxInFlight).toBeLessThanOrEqual(4);
   });
 
