@@ -13,6 +13,6 @@ export const itl: PooledMetric = {
   kind: 'pooled',
   name: 'itlMs',
   unit: 'ms',
-  definition: 't_i − t_{i−1}, i ≥ 2, pooled over measured requests',
+  definition: 't_i − t_{i−1}, i ≥ 2, pooled over measured requests; 95 % CI by cluster bootstrap (whole requests resampled)',
   samples: (trace) => itlMs(trace),
 };

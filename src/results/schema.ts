@@ -177,7 +177,8 @@ export type MetricName = z.infer<typeof MetricName>;
 export const BootstrapCI = z.strictObject({
   lo: z.number(),
   hi: z.number(),
-  method: z.literal('bootstrap-percentile'),
+  /** cluster-bootstrap-percentile: whole requests resampled (pooled metrics such as itlMs) */
+  method: z.enum(['bootstrap-percentile', 'cluster-bootstrap-percentile']),
   resamples: z.number().int().positive(),
   seed: z.number().int(),
 });
@@ -203,7 +204,7 @@ export const MetricSummary = z.strictObject({
   ...SampleSummary.shape,
   unit: z.string(),
   boundary: Boundary,
-  /** raw per-request samples (pooled per-token gaps for itlMs), in measured-request order */
+  /** raw per-request samples (pooled per-token gaps for itlMs, CI by cluster bootstrap over requests), in measured-request order */
   samples: z.array(z.number()),
   /** RequestTrace.index of each sample; absent for pooled metrics (itlMs) */
   requestIndices: z.array(z.number().int().nonnegative()).optional(),
