@@ -7,6 +7,8 @@ import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
 import { analyzeCellEnergy, energyWarnings } from './energy.ts';
+import { machineWarnings } from './machine-warnings.ts';
+import { stoppingWarnings } from './stopping-warnings.ts';
 
 export interface AnalyzeOptions {
   seed: number;
@@ -68,7 +70,10 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: [...cellWarnings(cell, measured, metrics), ...energyWarnings(energy)],
+    warnings: [...cellWarnings(cell, measured, metrics), ...stoppingWarnings(cell), ...machineWarnings(cell), ...energyWarnings(energy)],
     ...(energy && { energy }),
+    ...(cell.stopping && { stopping: cell.stopping }),
+    ...(cell.machine && { machine: cell.machine }),
+    ...(cell.interleave && { interleave: cell.interleave }),
   };
 }

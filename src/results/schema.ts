@@ -8,8 +8,10 @@
 import { z } from 'zod';
 import { CellEnergy, EnergySummary } from './energy-schema.ts';
 import { SideBySide } from './side-by-side-schema.ts';
+import { CellStopping } from './stopping-schema.ts';
+import { MachineLoad } from './machine-schema.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const ErrorInfo = z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
@@ -99,6 +101,12 @@ export const CellResult = z.strictObject({
   extra: z.record(z.string(), z.unknown()).optional(),
   /** energy samples of the cell and the idle baseline (src/probes/energy), when --energy was on */
   energy: CellEnergy.optional(),
+  /** the stopping rule applied and why the cell stopped (v2) */
+  stopping: CellStopping.optional(),
+  /** machine conditions during the cell: other processes' CPU, steal, clock, temperature (v2) */
+  machine: MachineLoad.optional(),
+  /** --interleave: requests of these cells alternated round-robin; order = cell index of each measured request, in run order (v2) */
+  interleave: z.strictObject({ cells: z.array(z.number().int().nonnegative()), order: z.array(z.number().int().nonnegative()) }).optional(),
 });
 export type CellResult = z.infer<typeof CellResult>;
 
@@ -261,6 +269,9 @@ export const CellSummary = z.strictObject({
   warnings: z.array(Warning),
   /** J/token, avg W per phase with source and uncertainty (src/analyze/energy.ts), when energy was sampled */
   energy: EnergySummary.optional(),
+  stopping: CellStopping.optional(),
+  machine: MachineLoad.optional(),
+  interleave: CellResult.shape.interleave,
 });
 export type CellSummary = z.infer<typeof CellSummary>;
 
