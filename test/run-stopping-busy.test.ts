@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRun } from '../src/results/io.ts';
+import { openRun as readRun } from '../src/results/open-run.ts';
 import type { RunSummary } from '../src/results/schema.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');

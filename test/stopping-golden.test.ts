@@ -18,7 +18,7 @@ import { describeRule, headlineMetric, StoppingRule } from '../src/measure/stopp
 import { measureCellStopping } from '../src/measure/measure-cell.ts';
 import { fakeRunner } from '../src/runners/fake/fake-runner.ts';
 import type { RequestTrace } from '../src/results/schema.ts';
-import type { RepetitionPolicy } from '../src/measure/policy.ts';
+import type { RepetitionPolicy } from '../src/config/policy.ts';
 
 const PP = { name: 'pp8', promptTokens: 8, genTokens: 0, depth: 0 };
 const SAMPLES = [100, 101, 102, 103, 104, 102, 102, 102, 102];

@@ -18,9 +18,9 @@ import { median } from 'simple-statistics';
 import { bootstrapMedianCI, DEFAULT_RESAMPLES } from '../stats/index.ts';
 import type { RequestTrace, Shape } from '../results/schema.ts';
 import type { CellStopping, StopReason, StoppingLook } from '../results/stopping-schema.ts';
-import type { RepetitionPolicy } from './policy.ts';
-import { decodeTokensPerS } from '../analyze/decode-throughput.ts';
-import { ttftMs } from '../analyze/ttft.ts';
+import type { RepetitionPolicy } from '../config/policy.ts';
+import { decodeTokensPerS } from '../analyze/metrics/decode-tokens-per-s.ts';
+import { ttftMs } from '../analyze/metrics/ttft-ms.ts';
 
 export const DEFAULT_CHECK_EVERY = 5;
 export const STOP_CONFIDENCE = 0.95;
