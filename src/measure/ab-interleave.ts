@@ -12,14 +12,13 @@
  * same machine conditions, measured over the pair. Each arm's cells are written to its own
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
-import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner, runnerEntry } from '../runners/registry.ts';
-import { EdgebenchError } from '../errors.ts';
+import { EdgebenchError, errorInfo } from '../errors.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
 import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { timedRequest, type CellWorkload } from './measure-cell.ts';

@@ -4,7 +4,7 @@
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
-import { errorInfo } from './error-info.ts';
+import { errorInfo } from '../errors.ts';
 import type { CellKey, CellResult, Environment } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { BuildProgress } from '../models/build/build-folder.ts';

@@ -12,8 +12,7 @@
  *      count timed windows. v1 files have none of the new fields and upgrade unchanged.
  */
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { CellResult, RequestTrace, RunManifest, SCHEMA_VERSION } from './schema.ts';
 
 const HINT = 'the file is damaged or was not written by edgebench; rerun that cell (--resume) or the whole run';
