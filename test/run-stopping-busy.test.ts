@@ -45,7 +45,7 @@ describe('adaptive stopping through edgebench run', () => {
   it('a loose target stops at the first look, and the summary CI is the one that stopped it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-stop-'));
     const out = join(dir, 'out');
-    const r = run(['--suite', suite(dir, 50, 40), '--out', out, '--json', '--quiet']);
+    const r = run(['--suite', suite(dir, 100, 40), '--out', out, '--json', '--quiet']); // ±100 %: met at the first look even on a loaded machine
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as RunSummary;
     for (const c of s.cells) {
