@@ -4,6 +4,7 @@
  * busy the machine was, and only the columns whose values vary (constant ones go in the title).
  */
 import type { CellSummary, MetricSummary, RunSummary } from '../results/schema.ts';
+import { qualityCell } from '../quality/format.ts';
 import { busyThresholdCores } from '../probes/machine-thresholds.ts';
 
 /** A CI counts as asymmetric when one side is more than this many times the other. */
@@ -54,6 +55,7 @@ export function formatRunTable(s: RunSummary): string {
     { name: 'runner', get: (c) => c.key.runner },
     { name: 'ep', get: (c) => c.key.ep },
     { name: 'threads', get: (c) => String(c.key.threads ?? 'auto') },
+    ...(s.cells.some((c) => c.quality) ? [{ name: 'quality', get: (c: CellSummary) => qualityCell(c.quality) }] : []),
     { name: 'test', get: (c) => c.key.shape.name, always: true },
     { name: 't/s', get: (c) => (c.status === 'ok' ? withCi(throughput(c)) : c.status), always: true, right: true },
     { name: 'TTFT ms', get: (c) => (c.status === 'ok' ? withCi(c.metrics.ttftMs) : '-'), always: true, right: true },
