@@ -89,7 +89,7 @@ export function browserTokens(ua: string | null): string | null {
   if (!ua) return null;
   const product = /\b(Edg|OPR|SamsungBrowser|CriOS|FxiOS|Firefox|Chrome|Version)\/(\d+)/.exec(ua);
   const os = /\b(Android \d+(?:\.\d+)?|iPhone OS \d+|CPU OS \d+|Mac OS X \d+[._]\d+|Windows NT \d+\.\d+|CrOS|Linux x86_64|Linux aarch64)/.exec(ua);
-  const parts = [product ? `${product[1] === 'Version' ? 'Safari' : product[1]}/${product[2]}` : null, os ? os[1]!.replace(/_/g, '.') : null].filter(Boolean);
+  const parts = [product ? `${product[1] === 'Version' ? 'Safari' : product[1]}/${product[2]}` : null, os ? (os[1]!.startsWith('Linux') ? os[1]! : os[1]!.replace(/_/g, '.')) : null].filter(Boolean);
   return parts.length ? parts.join(' ') : null;
 }
 
