@@ -33,6 +33,8 @@ export interface GenerateControl {
   restartClock(): void;
   /** The prompt length the model actually saw, when it differs from inputIds.length (remote endpoints re-encode text). */
   setPromptTokens(n: number): void;
+  /** Optional, for servers that return logprobs: the next-token logits row, shown before that token's onToken (read it synchronously). */
+  onLogits?(row: Float32Array): void;
 }
 
 export interface PreparedSequence {

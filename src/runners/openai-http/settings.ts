@@ -23,6 +23,8 @@ export const OpenAiHttpSettings = z.strictObject({
   /** longest single wait (s); a server asking for more fails the request instead */
   maxRetryWaitS: z.number().positive().default(60),
   seed: z.number().int().optional(),
+  /** bust: every prompt unique (no server prompt cache can serve it); warm: the @d context is a shared prefix on purpose */
+  promptCache: z.enum(['bust', 'warm']).default('bust'),
 });
 export type OpenAiHttpSettings = z.infer<typeof OpenAiHttpSettings>;
 

@@ -130,7 +130,7 @@ export function wrapSession(
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
       const seq = new KvSequence(session, layout, Tensor, preallocate ? arch.vocabSize : null);
       if (contextIds.length > 0) await seq.step(contextIds);
-      return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
+      return { generate: (ids, n, onToken, control) => seq.generate(ids, n, onToken, control?.onLogits) };
     },
     async [Symbol.asyncDispose]() {
       await session.release();
@@ -142,7 +142,7 @@ export function epHint(ep: string): string {
   switch (ep) {
     case 'cuda':
     case 'tensorrt':
-      return 'on Linux/Windows with an NVIDIA GPU: install CUDA 12 + cuDNN 9, then `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` (needs network)';
+      return 'on Linux/Windows with an NVIDIA GPU: install CUDA 12 + cuDNN 9, then `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` (needs network)';
     case 'webgpu':
       return 'needs a Vulkan/Metal/D3D12 GPU driver; on a CPU-only Linux box tests can use SwiftShader: `apt-get install chromium libvulkan1` and VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json';
     case 'coreml':

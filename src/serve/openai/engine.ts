@@ -12,6 +12,7 @@ import { resolveModel } from '../../measure/run-deps.ts';
 import { ortNodeRunner } from '../../runners/ort-node/ort-node-runner.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
+import { tokenLogprob, type TokenLogprob } from './logprobs.ts';
 
 export interface ServeEngineOptions {
   model: string;
@@ -27,8 +28,10 @@ export interface EngineRequest {
   /** no EOS stop before this many tokens */
   minTokens: number;
   ignoreEos: boolean;
-  /** called for every generated token; `last` is true for the final one */
-  onToken(id: number, last: boolean): void;
+  /** k alternatives per token with log-probabilities (0 = the token's own only); null = no logprobs */
+  topLogprobs: number | null;
+  /** called for every generated token; `last` is true for the final one; `lp` when logprobs were asked for */
+  onToken(id: number, last: boolean, lp: TokenLogprob | null): void;
   /** checked before each token: true stops generation (client gone) */
   cancelled(): boolean;
 }
@@ -115,11 +118,18 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
       const seq = await loaded.prepare([]);
       let count = 0;
       let finishReason: EngineResult['finishReason'] = 'length';
+      let row: Float32Array | null = null;
+      const control = {
+        restartClock() {},
+        setPromptTokens() {},
+        ...(req.topLogprobs !== null && { onLogits: (r: Float32Array) => void (row = r) }),
+      };
       try {
         await seq.generate(req.promptIds, req.maxTokens, (id) => {
           count++;
           const stopAtEos = eos.has(id) && !req.ignoreEos && count >= req.minTokens;
-          req.onToken(id, count === req.maxTokens || stopAtEos);
+          const lp = row !== null && req.topLogprobs !== null ? tokenLogprob(row, id, req.topLogprobs) : null;
+          req.onToken(id, count === req.maxTokens || stopAtEos, lp);
           if (stopAtEos) {
             finishReason = 'stop';
             throw new StopGeneration();
@@ -128,7 +138,7 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
             finishReason = 'cancelled';
             throw new StopGeneration();
           }
-        });
+        }, control);
       } catch (e) {
         if (!(e instanceof StopGeneration)) throw e;
       }
