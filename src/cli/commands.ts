@@ -10,6 +10,8 @@ import { registerServe } from './serve.ts';
 import { registerCompare } from './compare.ts';
 import { registerAssert } from './assert.ts';
 import { registerPublish } from './publish.ts';
+import { registerLeaderboard } from './leaderboard.ts';
+import { registerHistory } from './history.ts';
 
 /** Every subcommand registers itself here; keep each command in its own file. */
 export function registerCommands(program: Command): void {
@@ -24,4 +26,6 @@ export function registerCommands(program: Command): void {
   registerCompare(program);
   registerAssert(program);
   registerPublish(program);
+  registerLeaderboard(program);
+  registerHistory(program);
 }
