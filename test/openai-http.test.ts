@@ -9,7 +9,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '../src/measure/run-suite.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
 import { SuiteFile } from '../src/config/suite.ts';
 import type { CellResult } from '../src/results/schema.ts';
 import { openAiHttpRunner } from '../src/runners/openai-http/openai-http-runner.ts';
@@ -81,7 +80,7 @@ async function run(endpoint: string, shapes: string[], settings: Record<string, 
   const cells: CellResult[] = [];
   await runSuite(
     { suite, done: new Set(), appendCell: async (c) => void cells.push(c), onEvent: noop, shouldStop: () => false },
-    { environment: {} as never, resolveModel: (s, d, st, r) => resolveModel(s, d, st, r, noop), checkMemory: noop, measureBandwidth: async () => null, tokenize: async () => [] },
+    { environment: {} as never, checkMemory: noop, measureBandwidth: async () => null },
   );
   return cells;
 }
@@ -107,7 +106,7 @@ describe('openai-http settings and helpers', () => {
     expect(() => parseSettings({})).toThrow(/needs an endpoint/);
     expect(() => parseSettings({ endpoint: 'ftp://h' })).toThrow(/not http/);
     expect(() => parseSettings({ endpoint: 'http://h', api: 'embeddings' })).toThrow(/api: /);
-    expect(() => parseSettings({ endpoint: 'http://h', retries: 3 })).toThrow(/Unrecognized key/);
+    expect(() => parseSettings({ endpoint: 'http://h', retries: 3 })).toThrow(/unknown key 'retries'/);
     expect(parseSettings({ endpoint: 'http://h' })).toMatchObject({ api: 'chat', fixedLength: true, maxRetries: 3 });
   });
 

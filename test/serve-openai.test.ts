@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildModelFolder } from '../src/models/build/build-folder.ts';
 import { getPreset } from '../src/models/presets.ts';
 import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
 import { CHAT_INSTRUCTION, syntheticText } from '../src/runners/openai-http/request-body.ts';
@@ -36,7 +36,7 @@ const logs: string[] = [];
 
 /** The ort-node runner's own greedy tokens for PROMPT (the server must give the same). */
 async function runnerGreedy(n: number): Promise<number[]> {
-  const m = await resolveModel(dir, 'q4', 'optimum', 'ort-node', noop);
+  const m = await resolveOnnxModel(dir, 'q4', { style: 'optimum', log: noop });
   const loaded = await ortNodeRunner.load(m.source, { ep: 'cpu', threads: 1, settings: {} });
   const out: number[] = [];
   await (await loaded.prepare([])).generate(PROMPT, n, (id) => out.push(id));

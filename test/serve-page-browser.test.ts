@@ -15,7 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { writeReport } from '../src/report/write.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
 import type { PageServer } from '../src/serve/page/page-server.ts';

@@ -4,8 +4,8 @@
  */
 import { linearSlope, minSamplesForPercentile } from '../stats/index.ts';
 import type { CellResult, Environment, MetricName, MetricSummary, RequestTrace, RunManifest, Warning } from '../results/schema.ts';
-import { e2eMs } from './e2e.ts';
-import { tpotMs } from './tpot.ts';
+import { e2eMs } from './metrics/e2e-ms.ts';
+import { tpotMs } from './metrics/tpot-ms.ts';
 import { promptCacheWarning } from './prompt-cache.ts';
 
 export const NOISY_CV = 0.05;

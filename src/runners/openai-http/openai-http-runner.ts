@@ -16,6 +16,8 @@ import { randomInt } from 'node:crypto';
 import { RetryableFailure, retryDelayMs, sleep } from './retry.ts';
 import { apiKeyFromEnv, apiUrl, parseSettings, redact, shownEndpoint, type ApiKey, type OpenAiHttpSettings } from './settings.ts';
 import { streamAttempt } from './stream-attempt.ts';
+import { codePointIds, modellessModel } from '../modelless.ts';
+import { openAiHttpInfo } from './info.ts';
 
 const PROBE_TIMEOUT_MS = 5000;
 const AUTH_HINT = 'set EDGEBENCH_API_KEY (or OPENAI_API_KEY) to a key this endpoint accepts';
@@ -55,9 +57,15 @@ function mismatch(produced: number, asked: number, finish: string | null, s: Ope
 }
 
 export const openAiHttpRunner: RunnerFactory = {
-  id: 'openai-http',
-  boundary: 'http-client',
-  description: 'any OpenAI-compatible HTTP endpoint, streamed (network and queueing included)',
+  ...openAiHttpInfo,
+  /** the model lives behind the endpoint: nothing to build or read here */
+  async resolveModel(spec, dtype) {
+    return modellessModel(spec, dtype, false);
+  },
+  /** the endpoint gets the text itself; these ids only set the prompt length until `usage` reports the real one */
+  async tokenize(model, text) {
+    return codePointIds(model, text);
+  },
   async probe(opts): Promise<Availability> {
     let s: OpenAiHttpSettings;
     try {

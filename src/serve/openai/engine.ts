@@ -8,7 +8,6 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
 import type { GraphStyle } from '../../models/arch.ts';
-import { resolveModel } from '../../measure/run-deps.ts';
 import { ortNodeRunner } from '../../runners/ort-node/ort-node-runner.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
@@ -74,7 +73,7 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
 class StopGeneration extends Error {}
 
 export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEngine> {
-  const resolved = await resolveModel(o.model, o.dtype, o.style, 'ort-node', o.log);
+  const resolved = await ortNodeRunner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });
   const { source } = resolved;
   if (!source.dir || !source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${o.model}' has no folder to serve`, 'pass a preset id or a model folder');
   const availability = await ortNodeRunner.probe({ ep: 'cpu', threads: o.threads, settings: {} });

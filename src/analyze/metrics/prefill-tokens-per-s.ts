@@ -1,6 +1,6 @@
-import type { CellResult, RequestTrace } from '../results/schema.ts';
-import { finiteOrNull, type RequestMetric } from './metric.ts';
-import { servedFromCache } from './prompt-cache.ts';
+import type { CellResult, RequestTrace } from '../../results/schema.ts';
+import { servedFromCache } from '../prompt-cache.ts';
+import { finiteOrNull, type RequestMetric } from './types.ts';
 
 /**
  * Prefill throughput: prompt tokens / ttft, in tokens per second. TTFT also contains the first
@@ -15,11 +15,12 @@ export function prefillTokensPerS(trace: RequestTrace, cell: Pick<CellResult, 'k
   return finiteOrNull(trace.promptTokens / (ttft / 1000));
 }
 
-export const prefillThroughput: RequestMetric = {
+export const prefillThroughput: RequestMetric<'prefillTokensPerS'> = {
   kind: 'per-request',
   name: 'prefillTokensPerS',
   unit: 'tokens/s',
-  definition: 'prompt tokens / ttft',
+  direction: 'higher-is-better',
+  definition: 'prompt tokens / ttft (includes one decode step)',
   note: 'includes one decode step',
   sample: (trace, cell) => prefillTokensPerS(trace, cell),
 };
