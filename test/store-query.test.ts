@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns } from '../src/compare/compare-runs.ts';
-import { loadRunForCompare } from '../src/compare/load.ts';
+import { openAnalyzedRun } from '../src/results/open-run.ts';
 import type { NoiseBand } from '../src/compare/noise-band.ts';
 import { parseMatch, parseSince } from '../src/cli/history.ts';
 import type { StoreDb } from '../src/store/db.ts';
@@ -98,8 +98,8 @@ describe('history', () => {
     expect(pts.map((p) => p.change?.verdict === 'regressed')).toEqual([false, false, false, false, true]);
     expect(h.regressions).toBe(1);
     for (let i = 1; i < 5; i++) {
-      const base = await loadRunForCompare(dirs.get(`dev-a-r${i - 1}`)!, 'baseline');
-      const head = await loadRunForCompare(dirs.get(`dev-a-r${i}`)!, 'head');
+      const base = await openAnalyzedRun(dirs.get(`dev-a-r${i - 1}`)!, { summary: 'recompute' });
+      const head = await openAnalyzedRun(dirs.get(`dev-a-r${i}`)!, { summary: 'recompute' });
       const c = compareRuns(base, head, { noiseBand: BAND, metrics: ['tpotMs'] }).cells[0]!.metrics[0]!;
       expect(pts[i]!.change).toMatchObject({ verdict: c.verdict, pAdjusted: c.pAdjusted, regressionPct: c.regressionPct });
     }
