@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   STORE_VERSION: 'The results store was made by a newer edgebench',
   STORE_CONFLICT: 'The store already holds a different run under that id',
   STORE_NO_MATCH: 'Nothing in the results store matches the query',
+  QUALITY_UNSUPPORTED: 'This runner or endpoint cannot report next-token scores',
   INTERNAL: 'Internal error (a bug in edgebench)',
 } as const;
 

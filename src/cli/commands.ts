@@ -12,6 +12,7 @@ import { registerAssert } from './assert.ts';
 import { registerPublish } from './publish.ts';
 import { registerLeaderboard } from './leaderboard.ts';
 import { registerHistory } from './history.ts';
+import { registerQuality } from './quality.ts';
 
 /** Every subcommand registers itself here; keep each command in its own file. */
 export function registerCommands(program: Command): void {
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerPublish(program);
   registerLeaderboard(program);
   registerHistory(program);
+  registerQuality(program);
 }

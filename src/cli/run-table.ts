@@ -3,6 +3,7 @@
  * the 95 % CI of the median, and only the columns whose values vary (constant ones go in the title).
  */
 import type { CellSummary, MetricSummary, RunSummary } from '../results/schema.ts';
+import { qualityCell } from '../quality/format.ts';
 
 function fmt(x: number, digits = 2): string {
   return x.toFixed(Math.abs(x) >= 100 ? 1 : digits);
@@ -26,6 +27,7 @@ export function formatRunTable(s: RunSummary): string {
     { name: 'runner', get: (c) => c.key.runner },
     { name: 'ep', get: (c) => c.key.ep },
     { name: 'threads', get: (c) => String(c.key.threads ?? 'auto') },
+    ...(s.cells.some((c) => c.quality) ? [{ name: 'quality', get: (c: CellSummary) => qualityCell(c.quality) }] : []),
     { name: 'test', get: (c) => c.key.shape.name, always: true },
     { name: 't/s', get: (c) => (c.status === 'ok' ? withCi(throughput(c)) : c.status), always: true },
     { name: 'TTFT ms', get: (c) => (c.status === 'ok' ? withCi(c.metrics.ttftMs) : '-'), always: true },
