@@ -1,7 +1,7 @@
 /** Plausibility screening with hand-computed bounds. */
 import { describe, expect, it } from 'vitest';
 import { analyzeCell } from '../src/analyze/analyze-cell.ts';
-import type { CellResult, Environment, RequestTrace } from '../src/results/schema.ts';
+import { SCHEMA_VERSION, type CellResult, type Environment, type RequestTrace } from '../src/results/schema.ts';
 import { screenCell } from '../src/store/plausibility/index.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ function cell(o: { ttft: number; tpot: number; bytesPerToken: number | null; par
     index: i, phase: 'measured', promptTokens: 64, depth: 0, tokenTimesMs: Array.from({ length: 16 }, (_, k) => o.ttft + k * o.tpot), startedAt: '2026-11-23T08:00:00.000Z', offsetMs: i * 100,
   }));
   return {
-    schemaVersion: 1, index: 0, key: { model: 'm', dtype: 'q4', runner: 'ort-node', ep: o.ep ?? 'cpu', threads: 2, shape: { name: 'pp64+tg16', promptTokens: 64, genTokens: 16, depth: 0 } },
+    schemaVersion: SCHEMA_VERSION, index: 0, key: { model: 'm', dtype: 'q4', runner: 'ort-node', ep: o.ep ?? 'cpu', threads: 2, shape: { name: 'pp64+tg16', promptTokens: 64, genTokens: 16, depth: 0 } },
     status: 'ok', boundary: o.boundary ?? 'engine', resolved: null,
     model: { id: 'm', path: null, file: null, bytes: null, params: o.params, bytesPerToken: o.bytesPerToken, sha256: null, synthetic: true },
     loadMs: 10, requests, peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: o.bandwidth, startedAt: '2026-11-23T08:00:00.000Z', endedAt: '2026-11-23T08:00:01.000Z',
