@@ -73,7 +73,7 @@ function edgebenchRate(s: Shape, r: RequestTrace): number {
 interface Row { model: string; threads: number; shape: string; lb: number[]; eb: number[]; lbRow: LlamaBenchRow | null }
 
 const lbFlags = ['-fa', fa, '-b', '2048', '-ub', '512'];
-const ebSettings = fa === 'auto' ? {} : { flashAttention: fa === 'on' };
+const ebSettings: Record<string, boolean> = fa === 'auto' ? {} : { flashAttention: fa === 'on' };
 
 log(`load average before: ${load()} (1 / 5 / 15 min)`);
 const lb = await ensureLlamaBench(build as LlamaBenchBuildMode, log);
@@ -81,7 +81,7 @@ log(`llama-bench: ${lb.bin} — ${lb.note}, llama.cpp ${lb.commit.slice(0, 10)}`
 const rows: Row[] = [];
 const ebSettingsSeen = new Map<string, Record<string, unknown>>();
 for (const preset of values.models!.split(',')) {
-  const m = await resolveGgufModel(preset, 'q4_0', log);
+  const m = await resolveGgufModel(preset, 'q4_0', { log });
   for (const threads of threadList) {
     const loaded = await llamaCppRunner.load(m.source, { ep: 'cpu', threads, settings: ebSettings, kvTokens: kvTokensOf(shapes) });
     ebSettingsSeen.set(`${preset} t${threads}`, loaded.resolved.settings);

@@ -10,11 +10,12 @@ import {
   finishedCellKeys,
   readCells,
   readManifest,
-  readRun,
   readSummary,
   setRunStatus,
 } from '../src/results/io.ts';
+import { openRun } from '../src/results/open-run.ts';
 import { CellResult, RunManifest } from '../src/results/schema.ts';
+import { upgradeCell, upgradeManifest } from '../src/results/upgrade.ts';
 import { isEdgebenchError } from '../src/errors.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures/results/golden');
@@ -45,15 +46,15 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 async function goldenManifest(): Promise<RunManifest> {
-  return RunManifest.parse(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')));
+  return RunManifest.parse(upgradeManifest(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')), 'golden run.json'));
 }
 async function goldenCell(name: string): Promise<CellResult> {
-  return CellResult.parse(JSON.parse(await readFile(join(GOLDEN, 'cells', name), 'utf8')));
+  return CellResult.parse(upgradeCell(JSON.parse(await readFile(join(GOLDEN, 'cells', name), 'utf8')), name));
 }
 
 describe('reading a run folder', () => {
   it('reads and validates the golden folder in index order', async () => {
-    const run = await readRun(GOLDEN);
+    const run = await openRun(GOLDEN);
     expect(run.manifest.runId).toBe('golden-2026-11-23');
     expect(run.cells.map((c) => [c.index, c.status])).toEqual([
       [0, 'ok'],
@@ -67,7 +68,7 @@ describe('reading a run folder', () => {
     const dir = await copyGolden();
     const file = join(dir, 'cells', '0001-tiny-q4-fake-webgpu-t1-tg1.json');
     await truncate(file, 200);
-    const e = await errorOf(readRun(dir));
+    const e = await errorOf(openRun(dir));
     expect(e.code).toBe('RESULTS_INVALID');
     expect(e.message).toContain(file);
     expect(e.message).toMatch(/not valid JSON/);
@@ -96,7 +97,7 @@ describe('reading a run folder', () => {
   });
 
   it('explains a folder without run.json and a future schema version', async () => {
-    expect((await errorOf(readRun(tmp))).message).toMatch(/no run\.json/);
+    expect((await errorOf(openRun(tmp))).message).toMatch(/no run\.json/);
     const dir = await copyGolden();
     const m = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dir, 'run.json'), JSON.stringify({ ...m, schemaVersion: 99 }));
@@ -106,12 +107,12 @@ describe('reading a run folder', () => {
   });
 
   it('upgrades a v0 folder on read (ns token times, old field names)', async () => {
-    const run = await readRun(V0);
-    expect(run.manifest.schemaVersion).toBe(1);
+    const run = await openRun(V0);
+    expect(run.manifest.schemaVersion).toBe(2);
     expect(run.manifest.edgebenchVersion).toBe('0.1.0');
     expect(run.manifest.status).toBe('complete');
     const cell = run.cells[0]!;
-    expect(cell.schemaVersion).toBe(1);
+    expect(cell.schemaVersion).toBe(2);
     expect(cell.requests[0]!.tokenTimesMs).toEqual([10, 20, 30, 40]); // 10 000 000 ns = 10 ms
     expect(cell.requests[1]!.tokenTimesMs).toEqual([20, 26, 32, 38]);
     expect(cell.peakRssBytes).toBe(300_000_000);
@@ -193,7 +194,8 @@ describe('writing a run folder', () => {
       script,
       `import { readFileSync } from 'node:fs';
 import { appendCell } from ${JSON.stringify(io)};
-const cell = JSON.parse(readFileSync(${JSON.stringify(cellPath)}, 'utf8'));
+import { upgradeCell } from ${JSON.stringify(join(import.meta.dirname, '../src/results/upgrade.ts'))};
+const cell = upgradeCell(JSON.parse(readFileSync(${JSON.stringify(cellPath)}, 'utf8')), 'golden');
 const req = cell.requests[2];
 cell.requests = Array.from({ length: 3000 }, (_, i) => ({ ...req, index: i, tokenTimesMs: Array.from({ length: 128 }, (_, k) => k + i / 7) }));
 for (let i = 0; ; i++) await appendCell(process.argv[2], { ...cell, index: i });

@@ -1,32 +1,57 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
 import { byteProgressBar } from './byte-progress.ts';
-import { runStamp, shownPath } from './shown-path.ts';
+import { runStamp, shownPath } from '../util/shown-path.ts';
+import { listenForStop } from '../util/wait-for-stop.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { suiteFromFlags, type RunFlags, type RunOutputFlags } from './run-options.ts';
+import { suiteFromFlags, type RunFlags, type RunOutputFlags } from '../config/run-options.ts';
 import { SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
 import { formatRunTable, formatWarningsCompact } from './run-table.ts';
 import { cellId } from '../config/matrix.ts';
 import { runSuite, type RunEvent } from '../measure/run-suite.ts';
 import { realRunDeps } from '../measure/run-deps.ts';
-import { clockResolutionNs } from '../measure/clock.ts';
+import { clockResolutionNs } from '../clock.ts';
 import { collectEnvironment } from '../probes/environment.ts';
 import { appendCell, createRunFolder, finishedCellKeys, readManifest, setRunStatus } from '../results/io.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { getRunner, listRunners } from '../runners/registry.ts';
+import { listRunners, runnerEntry } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addLoadOptions, applyLoadFlags, type LoadFlags } from './load-options.ts';
+import { writeLoadFile } from '../load/io.ts';
+import { printLadders } from './load-table.ts';
+import { addQualityToRun } from '../quality/quality-stage.ts';
+import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-job.ts';
+import type { QualityFloor } from '../quality/floors.ts';
+import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
-interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags {
   report: boolean;
   ab?: string;
+  quality?: boolean;
+  qualityTokens: number;
+  qualityReference: string;
+  qualityFloor?: Partial<QualityFloor>;
+  waitForQuiet?: string;
+}
+
+/** Longest --wait-for-quiet per cell (an hour): a bound checked before any work starts. */
+export const MAX_WAIT_FOR_QUIET_S = 3600;
+
+function parseWaitForQuiet(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_WAIT_FOR_QUIET_S) {
+    throw new EdgebenchError('USAGE', `--wait-for-quiet ${v}: expected seconds in (0, ${MAX_WAIT_FOR_QUIET_S}]`, 'e.g. --wait-for-quiet 120 (wait up to 2 minutes per cell for other processes to go quiet)');
+  }
+  return n;
 }
 
 
@@ -41,8 +66,9 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
 
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addLoadOptions(cmd);
+  cmd
     .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
     .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
     .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
@@ -54,7 +80,9 @@ export function registerRun(program: Command): void {
     .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
     .option('--style <style>', 'graph style for built presets: optimum | genai')
     .option('--reps <n>', 'minimum measured requests per cell')
-    .option('--min-time <s>', 'minimum measured seconds per cell (both minimums must be met)')
+    .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
+    .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
+    .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -68,6 +96,10 @@ export function registerRun(program: Command): void {
     .option('--energy-baseline <s>', ENERGY_OPTION_HELP.energyBaseline)
     .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
     .option('--no-report', 'do not write the report at the end')
+    .option('--quality', 'after measuring, compare each runner\'s outputs with a reference of the same weights (on in the publish suite; see `edgebench quality --help`)')
+    .option('--quality-tokens <n>', `quality: tokens of the bundled stream (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
+    .option('--quality-reference <fp32|fp16|path>', 'quality: the reference model', 'fp32')
+    .option('--quality-floor <spec>', 'quality: override the floor, e.g. kl=0.05,same-top=0.9', parseQualityFloor)
     .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .option('--ab <baseline>', 'A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite\'s model, or a suite YAML; writes <out>/baseline and <out>/head')
@@ -81,7 +113,9 @@ Examples:
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
   edgebench run --suite harness/ci.yaml --out results/my-run --json
   edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
-  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32`)
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
+  edgebench run --cloud groq --model llama-3.1-8b --shape pp128+tg128            # key from GROQ_API_KEY
+  edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50`)
     .action(async (flags: Flags) => {
       process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
@@ -92,6 +126,7 @@ async function runCommand(flags: Flags): Promise<number> {
   const log = (m: string) => {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
+  const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
   let dir: string;
   let suite: SuiteFile;
   if (flags.resume) {
@@ -101,11 +136,11 @@ async function runCommand(flags: Flags): Promise<number> {
     if (!parsed.success) throw new EdgebenchError('RESULTS_INVALID', `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`, 'start a new run instead of resuming this one');
     suite = parsed.data;
   } else {
-    suite = suiteFromFlags(flags);
+    suite = applyLoadFlags(suiteFromFlags(flags), flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
   const energy = await energyFromFlags(flags, suite.eps, log);
-  for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created
+  for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
   const environment = await collectEnvironment();
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
@@ -116,17 +151,10 @@ async function runCommand(flags: Flags): Promise<number> {
   const done = new Set((await finishedCellKeys(dir)).map(cellId));
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
-  let stop = false;
-  const onSigint = () => {
-    if (stop) {
-      process.stderr.write('\ninterrupted again: exiting now; finished cells are kept\n');
-      process.exit(130);
-    }
-    stop = true;
-    process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stop = listenForStop(
+    () => process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`),
+    '\ninterrupted again: exiting now; finished cells are kept',
+  );
 
   const tty = process.stderr.isTTY && !quiet;
   const bar = tty ? new cliProgress.SingleBar({ format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 5 }, cliProgress.Presets.shades_classic) : null;
@@ -158,15 +186,20 @@ async function runCommand(flags: Flags): Promise<number> {
   let interrupted = false;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
+      {
+        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }),
+        ...(suite.load && { load: { plan: suite.load, appendLoad: async (f) => void (await writeLoadFile(dir, f)) } }),
+      },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
   } finally {
     if (bar && barStarted) bar.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    await setRunStatus(dir, stop ? 'interrupted' : 'complete');
+    stop.release();
+    await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
+  }
+  if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
+    await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
   }
   const summary = await analyzeRun(dir);
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -175,6 +208,7 @@ async function runCommand(flags: Flags): Promise<number> {
     if (summary.sideBySide) console.log(`\n${formatSideBySide(summary.sideBySide)}`);
     const energyTable = formatEnergyTable(summary);
     if (energyTable) console.log(`\n${energyTable}`);
+    await printLadders(dir);
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }

@@ -6,23 +6,25 @@
  * The arms are two suites whose matrices pair cell by cell: usually the same suite with another
  * model folder, or with other runner settings. For each pair both models are loaded at once
  * (memory: both arms), each gets its cold request, warmups alternate, then measured requests
- * alternate until each arm has ≥ minCount requests and ≥ minTimeS of its own measured time
- * (capped by maxCount per arm, 2 × maxTimeS wall time). Each arm's cells are written to its own
+ * alternate until each arm has ≥ minCount requests and ≥ minTimeS of its own timed windows
+ * (capped by maxCount per arm, or maxTimeS of timed windows in either arm). A CI target
+ * (targetCiPct) is not applied here: both arms get the same count. Both arms' cells record the
+ * same machine conditions, measured over the pair. Each arm's cells are written to its own
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
-import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
-import type { LoadedModel } from '../runners/types.ts';
+import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
-import { getRunner } from '../runners/registry.ts';
-import { EdgebenchError } from '../errors.ts';
-import type { RepetitionPolicy } from './policy.ts';
-import type { ResolvedModel, RunDeps, RunEvent } from './run-suite.ts';
+import { loadRunner, runnerEntry } from '../runners/registry.ts';
+import { EdgebenchError, errorInfo } from '../errors.ts';
+import type { RepetitionPolicy } from '../config/policy.ts';
+import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { kvTokensOf, timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
+import { startMachineLoad } from '../probes/machine-load.ts';
 
 export const AB_INTERLEAVE = 'request-abba';
 export type Arm = 'baseline' | 'head';
@@ -88,7 +90,7 @@ export async function measurePair(
       // decide only between pairs, so both arms always have the same number of requests
       const perArm = slot / 2;
       const metMin = perArm >= p.minCount && Math.min(...busyMs) >= p.minTimeS * 1000;
-      const hitCap = perArm >= p.maxCount || nowMs() - t0 >= 2 * p.maxTimeS * 1000;
+      const hitCap = perArm >= p.maxCount || Math.max(...busyMs) >= p.maxTimeS * 1000;
       if (metMin || hitCap || shouldStop()) break;
     }
     await request(abbaArm(slot), 'measured', nowMs() - t0);
@@ -132,7 +134,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
   const failGroup = async (cells: { index: number; pair: AbPair }[], failed: Arm, error: NonNullable<CellResult['error']>, status: CellResult['status']) => {
     for (const { index, pair } of cells) {
       for (const arm of ARMS) {
-        const cell = emptyCell(index, pair[arm], getRunner(pair[arm].runner).boundary, arm);
+        const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
         cell.status = arm === failed ? status : 'errored';
         cell.error = arm === failed ? error : { code: error.code, message: `not measured: the ${failed} arm could not run (${error.message})`, hint: error.hint ?? 'fix the other arm' };
         await finish(arm, cell);
@@ -147,7 +149,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
     let failure: { arm: Arm; error: NonNullable<CellResult['error']>; status: CellResult['status'] } | null = null;
     for (const arm of ARMS) {
       const key = first[arm];
-      const runner = getRunner(key.runner);
+      const runner = await loadRunner(key.runner);
       const seeded = opts.arms[arm].prompt.kind !== 'text';
       const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {}, ...(seeded ? { kvTokens: kvTokensOf(cells.map((c) => c.pair[arm].shape)) } : {}) };
       const availability = await runner.probe(loadOpts);
@@ -156,13 +158,13 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         break;
       }
       try {
-        const model = await deps.resolveModel(key.model, key.dtype, opts.arms[arm].style, runner.id, log);
+        const model = await resolveFor(runner, key, opts.arms[arm].style, deps, log);
         deps.checkMemory(model);
         const t0 = nowMs();
         const loaded = await runner.load(model.source, loadOpts);
         states[arm] = { model, loaded, loadMs: nowMs() - t0, rssAfterLoad: process.memoryUsage.rss() };
         const prompt = opts.arms[arm].prompt;
-        if (prompt.kind === 'text') states[arm].promptIds = await deps.tokenize(model, prompt.text);
+        if (prompt.kind === 'text') states[arm].promptIds = await runner.tokenize(model, prompt.text);
       } catch (e) {
         failure = { arm, error: errorInfo(e), status: 'errored' };
         break;
@@ -185,7 +187,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         }));
         const out = ARMS.map((arm, i) => {
           const s = i === 0 ? a : b;
-          const cell = emptyCell(index, pair[arm], getRunner(pair[arm].runner).boundary, arm);
+          const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
           cell.resolved = s.loaded.resolved;
           cell.model = s.model.info;
           cell.loadMs = s.loadMs;
@@ -195,9 +197,13 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         });
         const workload = (arm: Arm, s: ArmState): CellWorkload => ({ shape: pair[arm].shape, vocabSize: s.model.vocabSize, seed: opts.arms[arm].seed, ...(s.promptIds ? { promptIds: s.promptIds } : {}) });
         const rss = startPeakRss();
+        const machine = startMachineLoad();
         try {
           const traces = await measurePair([a.loaded, b.loaded], [workload('baseline', a), workload('head', b)], opts.arms.head.repetitions, opts.shouldStop);
-          if (!traces) return { written, interrupted: true }; // an unfinished pair is not written
+          if (!traces) {
+            machine.stop();
+            return { written, interrupted: true }; // an unfinished pair is not written
+          }
           out[0]!.requests = traces[0];
           out[1]!.requests = traces[1];
         } catch (e) {
@@ -208,8 +214,10 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
           }
         }
         const peak = rss.stop();
+        const load = machine.stop();
         for (const [i, c] of out.entries()) {
           c.peakRssBytes = peak;
+          c.machine = load;
           c.extra = { ...c.extra, peakRssMethod: rss.method, peakRssScope: 'process (both arms loaded)' };
           await finish(ARMS[i]!, c);
         }

@@ -4,32 +4,32 @@
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
-import { errorInfo } from './error-info.ts';
-import type { CellKey, CellResult, Environment, ModelInfo } from '../results/schema.ts';
+import { errorInfo } from '../errors.ts';
+import type { CellKey, CellResult, Environment } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
-import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.ts';
+import type { BuildProgress } from '../models/build/build-folder.ts';
+import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
-import { getRunner } from '../runners/registry.ts';
-import { kvTokensOf, measureCell, type MeasureProgress } from './measure-cell.ts';
+import { loadRunner } from '../runners/registry.ts';
+import { kvTokensOf, measureCellStopping, type MeasureProgress } from './measure-cell.ts';
+import { startMachineLoad } from '../probes/machine-load.ts';
+import { waitForQuiet } from './wait-for-quiet.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
-
-export interface ResolvedModel {
-  source: ModelSource;
-  info: ModelInfo;
-  vocabSize: number;
-}
+import type { LoadPlan } from '../load/plan.ts';
+import type { LoadFile } from '../load/ladder-schema.ts';
+import { runLadder } from '../load/run-ladder.ts';
+import { startCellNetwork } from '../cloud/cell-network.ts';
 
 export interface RunDeps {
-  resolveModel(spec: string, dtype: string, style: SuiteFile['style'], runner: string, log: (msg: string) => void): Promise<ResolvedModel>;
+  /** progress of a preset a runner builds on first use */
+  onBuildProgress?(p: BuildProgress): void;
   /** memory bandwidth in bytes/s measured with `threads`, once per thread count per run */
   measureBandwidth(threads: number | null): Promise<number | null>;
   /** refuse a model too large for free memory, before loading (throws OUT_OF_MEMORY) */
   checkMemory(model: ResolvedModel): void;
-  /** text → token ids with the model's tokenizer (only for text-prompt suites) */
-  tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   environment: Environment;
   /** energy source (--energy): idle baseline before the first cell, one recording per cell */
   energy?: EnergyRun;
@@ -48,6 +48,10 @@ export interface RunSuiteOptions {
   appendCell(cell: CellResult): Promise<void>;
   onEvent(e: RunEvent): void;
   shouldStop(): boolean;
+  /** the concurrency ladder (src/load), run on each ok cell after its sequential measurement, stored by `appendLoad` */
+  load?: { plan: LoadPlan; appendLoad(f: LoadFile): Promise<void> };
+  /** --wait-for-quiet: before each cell wait up to this many seconds for other processes to go quiet */
+  waitForQuietS?: number;
 }
 
 
@@ -59,16 +63,21 @@ function baseCell(index: number, key: CellKey, boundary: CellResult['boundary'])
   };
 }
 
+/** The runner resolves a model spec; build progress goes to the caller's display. */
+export function resolveFor(runner: RunnerFactory, key: CellKey, style: SuiteFile['style'], deps: RunDeps, log: (m: string) => void): Promise<ResolvedModel> {
+  return runner.resolveModel(key.model, key.dtype, { style, log, ...(deps.onBuildProgress && { onBuildProgress: deps.onBuildProgress }) });
+}
+
 /** Resolve, check and load the model of a load group (and tokenize a text prompt); disposes on failure. */
 async function openGroup(key: CellKey, runner: RunnerFactory, loadOpts: LoadOptions, opts: RunSuiteOptions, deps: RunDeps, log: (m: string) => void) {
-  const model = await deps.resolveModel(key.model, key.dtype, opts.suite.style, runner.id, log);
+  const model = await resolveFor(runner, key, opts.suite.style, deps, log);
   deps.checkMemory(model);
   const t0 = nowMs();
   const loaded = await runner.load(model.source, loadOpts);
   const loadMs = nowMs() - t0;
   const rssAfterLoad = process.memoryUsage.rss();
   try {
-    const promptIds = opts.suite.prompt.kind === 'text' ? await deps.tokenize(model, opts.suite.prompt.text) : undefined;
+    const promptIds = opts.suite.prompt.kind === 'text' ? await runner.tokenize(model, opts.suite.prompt.text) : undefined;
     return { model, loaded, loadMs, rssAfterLoad, promptIds };
   } catch (e) {
     await loaded[Symbol.asyncDispose]();
@@ -101,7 +110,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
   for (const cells of groups.values()) {
     if (opts.shouldStop()) return { written, interrupted: true };
     const first = cells[0]!.key;
-    const runner = getRunner(first.runner);
+    const runner = await loadRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
       ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
@@ -139,18 +148,26 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.loadMs = loadMs;
         cell.rssAfterLoadBytes = rssAfterLoad;
         cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+        const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
+        const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
         const energy = deps.energy ? await deps.energy.startCell() : null;
+        const machine = startMachineLoad();
+        const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
-          cell.requests = await measureCell(
+          const measured = await measureCellStopping(
             loaded,
-            { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
+            workload,
             opts.suite.repetitions,
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,
           );
+          cell.requests = measured.requests;
+          cell.stopping = measured.stopping;
           if (opts.shouldStop()) {
+            machine.stop();
             await energy?.discard();
+            network?.finish(); // unsubscribes the connection counter
             return { written, interrupted: true }; // an unfinished cell is not written
           }
         } catch (e) {
@@ -158,12 +175,19 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
           cell.error = errorInfo(e);
           cell.requests = [];
         }
+        cell.machine = { ...machine.stop(), ...(quiet && { waitedS: quiet.waitedS, quiet: quiet.quiet }) };
         if (energy) cell.energy = await energy.stop(cell.requests);
         cell.peakRssBytes = rss.stop();
         cell.extra = { peakRssMethod: rss.method, peakRssScope: 'process' };
         const runnerExtra = loaded.takeCellExtra?.();
         if (runnerExtra) cell.extra.runner = runnerExtra;
+        if (network) Object.assign(cell.extra, network.finish());
         await finish(cell);
+        if (opts.load && cell.status === 'ok' && !opts.shouldStop()) {
+          log(`load ladder: ${c.key.shape.name}`);
+          const file = await runLadder({ model: loaded, cellIndex: c.index, key: c.key, boundary: runner.boundary, workload, plan: opts.load.plan, shouldStop: opts.shouldStop });
+          await opts.load.appendLoad(file);
+        }
       }
     } finally {
       await loaded[Symbol.asyncDispose]();

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import type { ClaimsConfig } from '../claims/config.ts';
 import { EdgebenchError } from '../errors.ts';
 import { loadReferences } from '../references/load.ts';
-import { buildCharts } from './charts.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
-import { loadRuns } from './load-runs.ts';
 import { renderMarkdown } from './markdown.ts';
 import { buildReport, type ReportData } from './model.ts';
+import { openReportRuns } from './report-run.ts';
 
 export const REPORT_FORMATS = ['html', 'md', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -34,7 +33,7 @@ export function parseFormats(list: string): ReportFormat[] {
 }
 
 export async function writeReport(opts: WriteReportOptions): Promise<{ files: string[]; data: ReportData }> {
-  const runs = await loadRuns(opts.runDirs);
+  const runs = await openReportRuns(opts.runDirs);
   const refs = loadReferences(opts.referencesDir);
   const data = buildReport(runs, refs, { ...(opts.title && { title: opts.title }), ...(opts.claimsConfig && { claimsConfig: opts.claimsConfig }) });
   const formats = opts.formats ?? REPORT_FORMATS;
@@ -43,7 +42,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<{ files: st
   });
   const files: string[] = [];
   for (const f of formats) {
-    const text = f === 'md' ? renderMarkdown(data) : f === 'csv' ? renderCsv(data) : renderHtml(data, await buildCharts(data, runs));
+    const text = f === 'md' ? renderMarkdown(data) : f === 'csv' ? renderCsv(data) : renderHtml(data, await (await import('./charts.ts')).buildCharts(data, runs)) // vega loads only for HTML;
     const path = join(opts.outDir, FILE_NAMES[f]);
     await writeFile(path, text).catch((e: unknown) => {
       throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable folder with --out');

@@ -2,8 +2,10 @@
  * The runner contract (DESIGN §4). Runners only produce tokens; the harness (src/measure) owns
  * every clock reading. A runner calls `onToken` the moment a token id is available.
  */
-import type { ResolvedRunner } from '../results/schema.ts';
-import type { ModelArch } from '../models/arch.ts';
+import type { z } from 'zod';
+import type { ModelInfo, ResolvedRunner } from '../results/schema.ts';
+import type { GraphStyle, ModelArch } from '../models/arch.ts';
+import type { BuildProgress } from '../models/build/build-folder.ts';
 
 export type Availability = { ok: true; detail?: string } | { ok: false; reason: string; hint: string };
 
@@ -17,11 +19,28 @@ export interface ModelSource {
   arch: ModelArch | null;
 }
 
+/** A model spec (preset id, folder, file or remote name) resolved by its runner: what to load, and what results record. */
+export interface ResolvedModel {
+  source: ModelSource;
+  info: ModelInfo;
+  vocabSize: number;
+}
+
+/** What `resolveModel` may use besides the spec: the suite's graph style, a log line, build progress. */
+export interface ResolveContext {
+  style: GraphStyle;
+  log(msg: string): void;
+  onBuildProgress?(p: BuildProgress): void;
+}
+
+/** A runner's settings schema (suite `runnerSettings.<id>`): a strict zod object, checked when the suite is read. */
+export type RunnerSettingsSchema = z.ZodObject<z.ZodRawShape>;
+
 export interface LoadOptions {
   /** execution provider / device asked for: cpu, webgpu, cuda, … */
   ep: string;
   threads: number | null;
-  /** runner-specific settings from the suite (validated by the runner) */
+  /** runner-specific settings from the suite (already checked against `RunnerFactory.settings` when the suite was read) */
   settings: Record<string, string | number | boolean>;
   /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
   promptText?: string;
@@ -35,6 +54,10 @@ export interface GenerateControl {
   restartClock(): void;
   /** The prompt length the model actually saw, when it differs from inputIds.length (remote endpoints re-encode text). */
   setPromptTokens(n: number): void;
+  /** Optional: prompt tokens the server took from its prompt cache for this request (null: not reported). */
+  setCachedTokens?(n: number | null): void;
+  /** Optional, for servers that return logprobs: the next-token logits row, shown before that token's onToken (read it synchronously). */
+  onLogits?(row: Float32Array): void;
 }
 
 export interface PreparedSequence {
@@ -46,14 +69,46 @@ export interface LoadedModel extends AsyncDisposable {
   readonly resolved: ResolvedRunner;
   /** Untimed: a fresh sequence whose KV cache already holds `contextIds` (the `@ d<D>` depth). */
   prepare(contextIds: number[]): Promise<PreparedSequence>;
+  /**
+   * How many `generate` calls may run at once (the concurrency ladder): max null = no limit here
+   * (a server decides), and `how` says it in words. Absent = one request at a time: the harness
+   * queues parallel requests and their wait is inside their TTFT, as a user would see it.
+   */
+  readonly parallel?: { max: number | null; how: string };
+  /** Remote runners: where the harness measures the network split before a cell (headers carry the key: never stored). */
+  readonly remote?: { modelsUrl: string; shown: string; headers(): Record<string, string> };
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
+  /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */
+  scorer?(maxTokens: number): Promise<TokenScorer>;
 }
 
-export interface RunnerFactory {
+/** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
+export type NextTokenScores =
+  | { kind: 'logits'; logits: Float32Array }
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+
+/** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
+export interface TokenScorer {
+  /** Feeds `ids` after those fed before; `onRow` gets, in order, the distribution of the token after each. */
+  feed(ids: readonly number[], onRow: (scores: NextTokenScores) => void): Promise<void>;
+  /** Frees what the scorer holds beyond the loaded model (its own context, connections). */
+  dispose?(): Promise<void>;
+}
+
+/** What the registry knows of a runner without importing it (ids, help text, settings schema). */
+export interface RunnerInfo {
   readonly id: string;
   readonly boundary: 'engine' | 'runtime-api' | 'http-client';
   readonly description: string;
+  readonly settings: RunnerSettingsSchema;
+}
+
+export interface RunnerFactory extends RunnerInfo {
+  /** Untimed: a spec (preset id, folder, file, remote model name) → the model this runner loads; builds presets on first use. */
+  resolveModel(spec: string, dtype: string, ctx: ResolveContext): Promise<ResolvedModel>;
+  /** Untimed: a text prompt → the token ids this runner's model reads (text-prompt suites only). */
+  tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   /** Never throws. */
   probe(opts: LoadOptions): Promise<Availability>;
   load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel>;

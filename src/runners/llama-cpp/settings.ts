@@ -5,7 +5,7 @@
  * request (llama-bench sizes n_ctx = depth + prompt + generated for each test).
  */
 import { z } from 'zod';
-import { EdgebenchError } from '../../errors.ts';
+import { parseRunnerSettings } from '../settings.ts';
 
 /** llama-bench's defaults at the llama.cpp commit node-llama-cpp 3.21.1 bundles (tools/llama-bench/llama-bench.cpp). */
 export const LLAMA_BENCH_DEFAULTS = { flashAttention: 'auto', nBatch: 2048, nUbatch: 512 } as const;
@@ -30,13 +30,7 @@ export const LlamaCppSettings = z.strictObject({
 export type LlamaCppSettings = z.infer<typeof LlamaCppSettings>;
 
 export function parseLlamaCppSettings(raw: Record<string, string | number | boolean>): LlamaCppSettings {
-  const r = LlamaCppSettings.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const where = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : `${issue.path.join('.')}: ${issue.message}`;
-    throw new EdgebenchError('CONFIG_INVALID', `runnerSettings.llama-cpp: ${where}`, `valid keys: ${Object.keys(LlamaCppSettings.shape).join(', ')}`);
-  }
-  return r.data;
+  return parseRunnerSettings('llama-cpp', LlamaCppSettings, raw);
 }
 
 /**

@@ -1,0 +1,93 @@
+/** Turns `edgebench run` flags into a suite: the suite file first, then flags override it. */
+import { EdgebenchError } from '../errors.ts';
+import { loadSuite, SuiteFile } from './suite.ts';
+import { parseShapes } from './shapes.ts';
+
+export interface RunFlags {
+  suite: string;
+  model?: string;
+  runner?: string;
+  ep?: string;
+  /** llama-cpp device; an alias of --ep */
+  gpu?: string;
+  threads?: string;
+  shape?: string;
+  dtype?: string;
+  style?: string;
+  reps?: string;
+  minTime?: string;
+  /** --target-ci <pct>: adaptive stopping target (0 = fixed counts) */
+  targetCi?: string;
+  warmup?: string;
+  seed?: string;
+  prompt?: string;
+  endpoint?: string;
+  apiModel?: string;
+}
+
+/** Where results go and how the run talks (shared by `run` and `run --ab`). */
+export interface RunOutputFlags {
+  out?: string;
+  resume?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  bandwidth: boolean;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+function positiveInt(flag: string, v: string, allowZero = false): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a ${allowZero ? 'non-negative' : 'positive'} whole number`, `e.g. --${flag} ${allowZero ? 0 : 5}`);
+  }
+  return n;
+}
+
+export function parseThreads(v: string): SuiteFile['threads'] {
+  return list(v).map((t) => (t === 'auto' ? 'auto' : positiveInt('threads', t)));
+}
+
+export function suiteFromFlags(f: RunFlags): SuiteFile {
+  const base = loadSuite(f.suite);
+  const s: SuiteFile = structuredClone(base);
+  if (f.model) s.models = list(f.model);
+  if (f.runner) s.runners = list(f.runner);
+  if (f.ep) s.eps = list(f.ep);
+  if (f.gpu) s.eps = list(f.gpu);
+  if (f.threads) s.threads = parseThreads(f.threads);
+  if (f.shape) s.shapes = parseShapes(f.shape).map((x) => x.name.replace(' @ ', '@'));
+  if (f.dtype) s.dtype = f.dtype;
+  if (f.style) {
+    if (f.style !== 'optimum' && f.style !== 'genai') throw new EdgebenchError('USAGE', `--style ${f.style}: expected optimum or genai`, 'optimum = transformers.js exports, genai = onnxruntime-genai exports');
+    s.style = f.style;
+  }
+  if (f.reps) {
+    s.repetitions.minCount = positiveInt('reps', f.reps);
+    s.repetitions.maxCount = Math.max(s.repetitions.maxCount, s.repetitions.minCount);
+  }
+  if (f.minTime) {
+    const t = Number(f.minTime);
+    if (!Number.isFinite(t) || t < 0) throw new EdgebenchError('USAGE', `--min-time ${f.minTime}: expected seconds ≥ 0`, 'e.g. --min-time 10');
+    s.repetitions.minTimeS = t;
+    s.repetitions.maxTimeS = Math.max(s.repetitions.maxTimeS, t);
+  }
+  if (f.targetCi !== undefined) {
+    const t = Number(f.targetCi);
+    if (!Number.isFinite(t) || t < 0 || t > 100) throw new EdgebenchError('USAGE', `--target-ci ${f.targetCi}: expected a percentage in [0, 100] (0 = fixed counts)`, 'e.g. --target-ci 2 (stop when the 95 % CI is within ±2 %)');
+    if (t === 0) delete s.repetitions.targetCiPct;
+    else s.repetitions.targetCiPct = t;
+  }
+  if (f.warmup) s.repetitions.warmup = positiveInt('warmup', f.warmup, true);
+  if (f.seed) s.seed = positiveInt('seed', f.seed, true);
+  if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
+  if (f.endpoint || f.apiModel) {
+    // openai-http settings; the runner validates them (a missing endpoint is reported per cell)
+    s.runnerSettings['openai-http'] = { ...s.runnerSettings['openai-http'], ...(f.endpoint ? { endpoint: f.endpoint } : {}), ...(f.apiModel ? { model: f.apiModel } : {}) };
+    if (!f.runner) s.runners = ['openai-http'];
+  }
+  const checked = SuiteFile.safeParse(s);
+  if (!checked.success) throw new EdgebenchError('USAGE', `flags give an invalid suite: ${checked.error.issues[0]?.message}`, 'see edgebench run --help');
+  return checked.data;
+}
