@@ -3,6 +3,7 @@
  * the 95 % CI of the median, and only the columns whose values vary (constant ones go in the title).
  */
 import type { CellSummary, MetricSummary, RunSummary } from '../results/schema.ts';
+import { pipeTable } from '../format/tables.ts';
 
 function fmt(x: number, digits = 2): string {
   return x.toFixed(Math.abs(x) >= 100 ? 1 : digits);
@@ -34,11 +35,10 @@ export function formatRunTable(s: RunSummary): string {
   ];
   const shown = cols.filter((col) => col.always || new Set(s.cells.map(col.get)).size > 1);
   const constant = cols.filter((col) => !shown.includes(col) && s.cells.length > 0).map((col) => `${col.name} ${col.get(s.cells[0]!)}`);
-  const rows = [shown.map((c) => c.name), ...s.cells.map((c) => shown.map((col) => col.get(c)))];
-  const widths = shown.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => (i >= shown.length - 4 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (i >= shown.length - 4 ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
-  const out = [constant.length ? constant.join(', ') : '', line(rows[0]!), sep, ...rows.slice(1).map(line)].filter(Boolean);
+  const rows = s.cells.map((c) => shown.map((col) => col.get(c)));
+  // the last four columns (t/s, TTFT, TPOT, n) are numbers: right-aligned
+  const table = pipeTable(shown.map((c) => c.name), rows, (i) => i >= shown.length - 4);
+  const out = [constant.length ? constant.join(', ') : '', table].filter(Boolean);
   out.push('t/s: prefill tokens/s for pp tests, decode tokens/s for tg tests; ± = half-width of the 95 % bootstrap CI of the median.');
   return out.join('\n');
 }
