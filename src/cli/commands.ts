@@ -9,6 +9,7 @@ import { registerReferences } from './references.ts';
 import { registerServe } from './serve.ts';
 import { registerCompare } from './compare.ts';
 import { registerAssert } from './assert.ts';
+import { registerQuality } from './quality.ts';
 
 /** Every subcommand registers itself here; keep each command in its own file. */
 export function registerCommands(program: Command): void {
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerCompare(program);
   registerAssert(program);
+  registerQuality(program);
 }

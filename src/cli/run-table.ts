@@ -4,6 +4,7 @@
  */
 import type { CellSummary, MetricSummary, RunSummary } from '../results/schema.ts';
 import { pipeTable } from '../format/tables.ts';
+import { qualityCell } from '../quality/format.ts';
 
 function fmt(x: number, digits = 2): string {
   return x.toFixed(Math.abs(x) >= 100 ? 1 : digits);
@@ -27,6 +28,7 @@ export function formatRunTable(s: RunSummary): string {
     { name: 'runner', get: (c) => c.key.runner },
     { name: 'ep', get: (c) => c.key.ep },
     { name: 'threads', get: (c) => String(c.key.threads ?? 'auto') },
+    ...(s.cells.some((c) => c.quality) ? [{ name: 'quality', get: (c: CellSummary) => qualityCell(c.quality) }] : []),
     { name: 'test', get: (c) => c.key.shape.name, always: true },
     { name: 't/s', get: (c) => (c.status === 'ok' ? withCi(throughput(c)) : c.status), always: true },
     { name: 'TTFT ms', get: (c) => (c.status === 'ok' ? withCi(c.metrics.ttftMs) : '-'), always: true },

@@ -25,10 +25,18 @@ import { runAbCommand } from './run-ab.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addQualityToRun } from '../quality/quality-stage.ts';
+import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-job.ts';
+import type { QualityFloor } from '../quality/floors.ts';
+import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
 interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
   report: boolean;
   ab?: string;
+  quality?: boolean;
+  qualityTokens: number;
+  qualityReference: string;
+  qualityFloor?: Partial<QualityFloor>;
 }
 
 
@@ -70,6 +78,10 @@ export function registerRun(program: Command): void {
     .option('--energy-baseline <s>', ENERGY_OPTION_HELP.energyBaseline)
     .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
     .option('--no-report', 'do not write the report at the end')
+    .option('--quality', 'after measuring, compare each runner\'s outputs with a reference of the same weights (on in the publish suite; see `edgebench quality --help`)')
+    .option('--quality-tokens <n>', `quality: tokens of the bundled stream (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
+    .option('--quality-reference <fp32|fp16|path>', 'quality: the reference model', 'fp32')
+    .option('--quality-floor <spec>', 'quality: override the floor, e.g. kl=0.05,same-top=0.9', parseQualityFloor)
     .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .option('--ab <baseline>', 'A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite\'s model, or a suite YAML; writes <out>/baseline and <out>/head')
@@ -161,6 +173,9 @@ async function runCommand(flags: Flags): Promise<number> {
     if (bar && barStarted) bar.stop();
     stop.release();
     await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
+  }
+  if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
+    await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
   }
   const summary = await analyzeRun(dir);
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

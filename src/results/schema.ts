@@ -6,6 +6,7 @@
  * Raw traces (per-token times) live in the cells, so summaries can always be recomputed.
  */
 import { z } from 'zod';
+import { QualityEntrySchema } from './quality-schema.ts';
 import { TRACE_METRIC_NAMES } from '../analyze/metrics/index.ts';
 import { CellEnergy, EnergySummary } from './energy-schema.ts';
 import { SideBySide } from './side-by-side-schema.ts';
@@ -254,6 +255,8 @@ export const CellSummary = z.strictObject({
   warnings: z.array(Warning),
   /** J/token, avg W per phase with source and uncertainty (src/analyze/energy.ts), when energy was sampled */
   energy: EnergySummary.optional(),
+  /** closeness of the outputs to a reference of the same weights (quality stage), when measured */
+  quality: QualityEntrySchema.optional(),
 });
 export type CellSummary = z.infer<typeof CellSummary>;
 
