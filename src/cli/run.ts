@@ -37,6 +37,19 @@ interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
   qualityTokens: number;
   qualityReference: string;
   qualityFloor?: Partial<QualityFloor>;
+  waitForQuiet?: string;
+}
+
+/** Longest --wait-for-quiet per cell (an hour): a bound checked before any work starts. */
+export const MAX_WAIT_FOR_QUIET_S = 3600;
+
+function parseWaitForQuiet(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_WAIT_FOR_QUIET_S) {
+    throw new EdgebenchError('USAGE', `--wait-for-quiet ${v}: expected seconds in (0, ${MAX_WAIT_FOR_QUIET_S}]`, 'e.g. --wait-for-quiet 120 (wait up to 2 minutes per cell for other processes to go quiet)');
+  }
+  return n;
 }
 
 
@@ -64,7 +77,9 @@ export function registerRun(program: Command): void {
     .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
     .option('--style <style>', 'graph style for built presets: optimum | genai')
     .option('--reps <n>', 'minimum measured requests per cell')
-    .option('--min-time <s>', 'minimum measured seconds per cell (both minimums must be met)')
+    .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
+    .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
+    .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -106,6 +121,7 @@ async function runCommand(flags: Flags): Promise<number> {
   const log = (m: string) => {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
+  const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
   let dir: string;
   let suite: SuiteFile;
   if (flags.resume) {
@@ -165,7 +181,7 @@ async function runCommand(flags: Flags): Promise<number> {
   let interrupted = false;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested },
+      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }) },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
