@@ -5,6 +5,7 @@ import { reportCellLabel, modelShapeLabel } from '../format/labels.ts';
 import { bytesText, metricText, num, paramsText, ratioText } from '../format/numbers.ts';
 import { mdTable } from '../format/tables.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
+import { qualityMarkdown } from './quality-section.ts';
 import { type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -162,6 +163,7 @@ export function renderMarkdown(d: ReportData): string {
     '',
     latencyTable(d),
     '',
+    ...((q) => (q ? ['## Quality (outputs vs a reference of the same weights)', '', q, ''] : []))(qualityMarkdown(d.cells)),
     '## Claims',
     '',
     claimsMarkdown(d),
