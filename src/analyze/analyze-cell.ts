@@ -7,6 +7,7 @@ import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
 import { analyzeCellEnergy, energyWarnings } from './energy.ts';
+import { screenCell, screeningWarning } from './trace-check.ts';
 
 export interface AnalyzeOptions {
   seed: number;
@@ -41,7 +42,10 @@ function metricSummary(metric: Metric, cell: CellResult, measured: RequestTrace[
   };
 }
 
-export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary {
+export function analyzeCell(stored: CellResult, opts: AnalyzeOptions): CellSummary {
+  // damaged traces are excluded (and named in a warning) before any metric sees them
+  const { cell, excluded, dropped } = screenCell(stored);
+  const screening = screeningWarning(excluded, dropped);
   const measured = measuredRequests(cell);
   const metrics = {} as Record<MetricName, MetricSummary | null>;
   for (const m of METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
@@ -62,7 +66,7 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: [...cellWarnings(cell, measured, metrics), ...energyWarnings(energy)],
+    warnings: [...(screening ? [screening] : []), ...cellWarnings(cell, measured, metrics), ...energyWarnings(energy)],
     ...(energy && { energy }),
   };
 }

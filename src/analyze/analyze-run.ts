@@ -1,5 +1,6 @@
 /** `analyze` stage: raw traces in a results folder → summary.json. Pure apart from the file I/O. */
 import { readRun, writeSummary, type RunFolder } from '../results/io.ts';
+import { refuseToShrink } from './keep-summary.ts';
 import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
 import { readPackageVersion } from '../version.ts';
 import { analyzeCell } from './analyze-cell.ts';
@@ -12,6 +13,8 @@ export interface AnalyzeRunOptions {
   resamples?: number;
   /** timestamp for generatedAt (tests pass a fixed one) */
   now?: Date;
+  /** `run` itself: its summary is of the cells it just wrote, even if fewer than a stale summary's */
+  replaceLargerSummary?: boolean;
 }
 
 export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunSummary {
@@ -33,7 +36,9 @@ export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunS
 
 /** Read and validate `dir`, recompute every summary from the raw traces, write summary.json. */
 export async function analyzeRun(dir: string, opts: AnalyzeRunOptions = {}): Promise<RunSummary> {
-  const summary = summarizeRun(await readRun(dir), opts);
+  const run = await readRun(dir);
+  if (!opts.replaceLargerSummary) await refuseToShrink(dir, run.cells.length);
+  const summary = summarizeRun(run, opts);
   await writeSummary(dir, summary);
   return summary;
 }

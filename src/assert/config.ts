@@ -13,8 +13,8 @@
  * Bounds: `min` / `max` (also spelled min<Metric> / max<Metric>), `maxRegressionPct` against a
  * baseline. Unknown metrics and keys are errors naming them, the file and the line.
  */
-import { parseYamlWithLines } from '../config/yaml-doc.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { MAX_YAML_BYTES, parseYamlWithLines, yamlToJs } from '../config/yaml-doc.ts';
+import { readTextFile } from '../util/input-path.ts';
 import { isNode, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
@@ -145,7 +145,7 @@ function entries(raw: Record<string, z.infer<typeof Entry>>, agg: Aggregation): 
 
 export function parseAssertText(text: string, file: string): AssertConfig {
   const { doc, lines } = parseYamlWithLines(text, file);
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = yamlToJs(doc, file) ?? {};
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const r = raw as Record<string, unknown>;
     checkMetrics(doc, lines, file, r.assertions, ['assertions']);
@@ -177,6 +177,6 @@ export function parseAssertText(text: string, file: string): AssertConfig {
 }
 
 export function loadAssertConfig(file: string): AssertConfig {
-  if (!existsSync(file)) throw new EdgebenchError('CONFIG_INVALID', `assertion file ${file} not found`, 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example');
-  return parseAssertText(readFileSync(file, 'utf8'), file);
+  const text = readTextFile(file, { what: 'assertion file', code: 'CONFIG_INVALID', hint: 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example' }, MAX_YAML_BYTES);
+  return parseAssertText(text, file);
 }

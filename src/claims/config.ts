@@ -4,10 +4,9 @@
  *   C1: { ttftMaxMs: 30 }
  *   C6: { devicePriceUsd: 900, activeHoursPerDay: 4 }
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { MAX_YAML_BYTES, parseYamlSafe } from '../config/yaml-doc.ts';
+import { readTextFile } from '../util/input-path.ts';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
 import { zodToError } from '../errors-zod.ts';
 
 const pos = z.number().positive();
@@ -66,17 +65,6 @@ export function parseClaimsConfig(raw: unknown, where = 'claims config'): Claims
 
 export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
   if (!file) return defaultClaimsConfig();
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new EdgebenchError('CONFIG_INVALID', `${file}: cannot read the claims config file`, 'check the path given to --claims-config');
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    throw new EdgebenchError('CONFIG_INVALID', `${file}: not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'fix the YAML syntax');
-  }
-  return parseClaimsConfig(raw, file);
+  const text = readTextFile(file, { what: 'claims config', code: 'CONFIG_INVALID', hint: 'check the path given to --claims-config' }, MAX_YAML_BYTES);
+  return parseClaimsConfig(parseYamlSafe(text, file), file);
 }

@@ -20,6 +20,7 @@ import { getRunner, listRunners } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
+import { runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
@@ -112,8 +113,16 @@ async function runCommand(flags: Flags): Promise<number> {
     edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
     clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
   };
+  const priorStatus = flags.resume ? (await readManifest(dir)).status : null;
   await createRunFolder(dir, manifest, { force: flags.force === true, resume: Boolean(flags.resume) });
-  const done = new Set((await finishedCellKeys(dir)).map(cellId));
+  let done: Set<string>;
+  try {
+    done = new Set((await finishedCellKeys(dir)).map(cellId));
+  } catch (e) {
+    // a resume that cannot start must leave run.json as it found it, not 'running'
+    await setRunStatus(dir, priorStatus === 'complete' ? 'complete' : 'interrupted');
+    throw e;
+  }
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
   let stop = false;
@@ -156,19 +165,22 @@ async function runCommand(flags: Flags): Promise<number> {
   };
 
   let interrupted = false;
+  let failed = true;
   try {
     const r = await runSuite(
       { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
+    failed = false;
   } finally {
     if (bar && barStarted) bar.stop();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await setRunStatus(dir, stop ? 'interrupted' : 'complete');
+    // a run that threw is resumable, never left 'running' nor called complete
+    await setRunStatus(dir, stop || failed ? 'interrupted' : 'complete');
   }
-  const summary = await analyzeRun(dir);
+  const summary = await analyzeRun(dir, { replaceLargerSummary: true });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!quiet) {
     console.log(`\n${formatRunTable(summary)}`);
@@ -180,9 +192,8 @@ async function runCommand(flags: Flags): Promise<number> {
   }
   await afterRunHooks({ dir, summary, report: flags.report, log });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
-  if (interrupted) {
-    log(`interrupted: resume with edgebench run --resume ${dir}`);
-    return 130;
-  }
-  return 0;
+  const outcome = runOutcome([summary], interrupted, `edgebench run --resume ${dir}`);
+  // the verdict is printed even with --quiet: it is the one line a script reads
+  if (outcome.line) process.stderr.write(`${outcome.line}\n`);
+  return outcome.code;
 }

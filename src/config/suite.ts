@@ -2,8 +2,8 @@
  * Suite files (harness/*.yaml): models × runners × EPs × threads × shapes, with repetition rules.
  * Unknown keys are errors naming the key, the file and the line.
  */
-import { parseYamlWithLines } from './yaml-doc.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { parseYamlWithLines, yamlToJs, MAX_YAML_BYTES } from './yaml-doc.ts';
+import { readTextFile } from '../util/input-path.ts';
 import { join } from 'node:path';
 import { isNode, type parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -11,6 +11,8 @@ import { EdgebenchError } from '../errors.ts';
 import { RepetitionPolicy } from '../measure/policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
+import { expandMatrix } from './matrix.ts';
+import { BOUNDS, boundedInt, threadCount } from './bounds.ts';
 
 const Setting = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -23,11 +25,11 @@ export const SuiteFile = z.strictObject({
   runners: z.array(z.string().min(1)).min(1).default(['ort-node']),
   eps: z.array(z.string().min(1)).min(1).default(['cpu']),
   /** 'auto' = the runtime's default (physical cores) */
-  threads: z.array(z.union([z.number().int().positive(), z.literal('auto')])).min(1).default(['auto']),
-  shapes: z.array(z.string()).min(1),
+  threads: z.array(z.union([threadCount(), z.literal('auto')])).min(1).default(['auto']),
+  shapes: z.array(z.string()).min(1).max(1000),
   repetitions: RepetitionPolicy.default({ warmup: 1, minCount: 5, minTimeS: 10, maxCount: 200, maxTimeS: 300, cooldownS: 0 }),
-  seed: z.number().int().default(42),
-  prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1) })]).default({ kind: 'tokens' }),
+  seed: boundedInt(0, BOUNDS.seed, 'seed').default(42),
+  prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1).max(BOUNDS.tokens * 4) })]).default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
 });
 export type SuiteFile = z.infer<typeof SuiteFile>;
@@ -41,15 +43,13 @@ export function suitePath(nameOrPath: string): string {
 
 export function loadSuite(nameOrPath: string): SuiteFile {
   const file = suitePath(nameOrPath);
-  if (!existsSync(file)) {
-    throw new EdgebenchError('CONFIG_INVALID', `suite file ${file} not found`, `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite`);
-  }
-  return parseSuiteText(readFileSync(file, 'utf8'), file);
+  const text = readTextFile(file, { what: 'suite file', code: 'CONFIG_INVALID', hint: `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite` }, MAX_YAML_BYTES);
+  return parseSuiteText(text, file);
 }
 
 export function parseSuiteText(text: string, file: string): SuiteFile {
   const { doc, lines } = parseYamlWithLines(text, file);
-  const parsed = SuiteFile.safeParse(doc.toJS());
+  const parsed = SuiteFile.safeParse(yamlToJs(doc, file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     let path = issue.path.map(String);
@@ -68,6 +68,12 @@ export function parseSuiteText(text: string, file: string): SuiteFile {
     } catch (e) {
       throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
     }
+  }
+  try {
+    expandMatrix(parsed.data);
+  } catch (e) {
+    if (e instanceof EdgebenchError) throw new EdgebenchError(e.code, `${file}: ${e.message}`, e.hint);
+    throw e;
   }
   return parsed.data;
 }

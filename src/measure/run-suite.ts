@@ -12,6 +12,7 @@ import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { getRunner } from '../runners/registry.ts';
 import { measureCell, type MeasureProgress } from './measure-cell.ts';
+import { checkContextFit } from './context-fit.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from './clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
@@ -142,6 +143,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         const rss = startPeakRss();
         const energy = deps.energy ? await deps.energy.startCell() : null;
         try {
+          checkContextFit(c.key.shape, model.source.arch?.maxPositionEmbeddings, model.info.id, promptIds);
           cell.requests = await measureCell(
             loaded,
             { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
