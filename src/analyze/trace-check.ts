@@ -1,6 +1,7 @@
 /**
  * Raw traces are checked before any metric is computed from them: token times must be finite,
- * non-decreasing (t_1 ≤ t_2 ≤ … — a monotonic clock cannot go back) and within a bound (a week).
+ * non-decreasing (t_1 ≤ t_2 ≤ … — a monotonic clock cannot go back), within a bound (a week) and
+ * no finer than a nanosecond.
  * A request that breaks one of these is excluded with its reason, so a damaged or hand-edited cell
  * never becomes a negative TPOT or an overflowing mean; the cell's other requests still count.
  * Cell-level figures beyond any real value (load time, memory) are dropped the same way.
@@ -9,6 +10,8 @@ import type { CellResult, RequestTrace, Warning } from '../results/schema.ts';
 
 /** No request of a benchmark runs for a week; past this a time is damage, not a measurement. */
 export const MAX_TRACE_MS = 7 * 24 * 3600 * 1000;
+/** No clock ticks finer than a nanosecond: a smaller non-zero step is damage (and an overflowing rate). */
+export const MIN_STEP_MS = 1e-6;
 /** No process uses a petabyte of memory; no memory bus moves a petabyte per second. */
 export const MAX_BYTES = 1e15;
 
@@ -25,7 +28,9 @@ export function traceProblem(r: RequestTrace): string | null {
     const x = t[i]!;
     if (!Number.isFinite(x) || x < 0) return `token ${i + 1} time ${x} ms is not a finite time after submit`;
     if (x > MAX_TRACE_MS) return `token ${i + 1} time ${x} ms is beyond the ${MAX_TRACE_MS} ms (one week) bound`;
+    if (x > 0 && x < MIN_STEP_MS) return `token ${i + 1} time ${x} ms is below any clock's resolution (1 ns)`;
     if (i > 0 && x < t[i - 1]!) return `token times go backwards (token ${i + 1} at ${x} ms, before token ${i} at ${t[i - 1]} ms)`;
+    if (i > 0 && x > t[i - 1]! && x - t[i - 1]! < MIN_STEP_MS) return `tokens ${i} and ${i + 1} are ${x - t[i - 1]!} ms apart, below any clock's resolution (1 ns)`;
   }
   if (!Number.isFinite(r.offsetMs) || r.offsetMs > MAX_TRACE_MS) return `offsetMs ${r.offsetMs} is beyond the ${MAX_TRACE_MS} ms bound`;
   if (r.submitClockMs !== undefined && !Number.isFinite(r.submitClockMs)) return `submitClockMs ${r.submitClockMs} is not finite`;

@@ -15,6 +15,7 @@
  */
 import { MAX_YAML_BYTES, parseYamlWithLines, yamlToJs } from '../config/yaml-doc.ts';
 import { readTextFile } from '../util/input-path.ts';
+import { matchPatternProblem } from './match-pattern.ts';
 import { isNode, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
@@ -34,13 +35,18 @@ const Bounds = z.strictObject({
 });
 const Entry = z.union([Level, z.tuple([Level]), z.tuple([Level, Bounds])]);
 const Assertions = z.record(z.string(), Entry);
+/** a literal or a `/regex/flags`, compiled here so a bad pattern names its field */
+const Pattern = z.string().superRefine((v, ctx) => {
+  const why = matchPatternProblem(v);
+  if (why) ctx.addIssue({ code: 'custom', message: `${why}; write a literal, or /pattern/ with a valid JavaScript regular expression` });
+});
 const Match = z.strictObject({
-  model: z.string().optional(),
-  dtype: z.string().optional(),
-  runner: z.string().optional(),
-  ep: z.string().optional(),
+  model: Pattern.optional(),
+  dtype: Pattern.optional(),
+  runner: Pattern.optional(),
+  ep: Pattern.optional(),
   threads: z.union([z.number().int().positive(), z.literal('auto')]).optional(),
-  shape: z.string().optional(),
+  shape: Pattern.optional(),
 });
 export type CellMatch = z.infer<typeof Match>;
 
