@@ -7,6 +7,11 @@ import type { RunSummary } from '../results/schema.ts';
 
 export const EXIT = { ok: 0, failed: 1, assertion: 2, partial: 3, interrupted: 130 } as const;
 
+/** The exit-code table, as `--help` prints it (the README has the same table). */
+export const EXIT_CODES_HELP = `Exit codes: 0 ok · 1 tool or usage error, or a run where no cell measured anything · 2 a failed
+assertion or regression (assert, compare) · 3 a partial run (some cells errored or were unsupported;
+the last line says which) · 130 interrupted (finished cells are kept; --resume finishes the rest)`;
+
 export interface RunOutcome {
   code: number;
   /** the line printed last (null: all cells measured, nothing to add) */

@@ -20,7 +20,7 @@ import { getRunner, listRunners } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
-import { runOutcome } from './run-outcome.ts';
+import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
@@ -76,6 +76,8 @@ export function registerRun(program: Command): void {
 Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token traces, one file per
 finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
 A killed run keeps every finished cell; \`edgebench run --resume <out>\` finishes the rest.
+
+${EXIT_CODES_HELP}
 
 Examples:
   edgebench run
