@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readManifest, readRun } from '../src/results/io.ts';
+import { readManifest } from '../src/results/io.ts';
+import { openRun } from '../src/results/open-run.ts';
 import { cliInProcess } from './fixtures/compare/cli.ts';
 import { writeSyntheticRun } from './fixtures/compare/synthetic-run.ts';
 import { writeFakeSuite } from './helpers/fake-suite.ts';
@@ -122,7 +123,7 @@ describe('no silently wrong numbers', () => {
     const dir = await buildTiny(tmp, 'ctx-model'); // max_position_embeddings 128
     const r = await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('ctx'), '--runner', 'ort-node', '--model', dir, '--dtype', 'fp32', '--shape', 'tg4,tg4@d500', '--threads', '1', '--out', at('ctx')]);
     expect(r.code, r.stderr).toBe(3);
-    const cells = (await readRun(at('ctx'))).cells;
+    const cells = (await openRun(at('ctx'))).cells;
     expect(cells.map((c) => c.status)).toEqual(['ok', 'errored']);
     expect(cells[1]!.error).toMatchObject({ code: 'CONFIG_INVALID' });
     expect(cells[1]!.error!.message).toMatch(/shape tg4 @ d500 needs 505 positions .* holds 128/);

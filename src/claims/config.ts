@@ -4,10 +4,9 @@
  *   C1: { ttftMaxMs: 30 }
  *   C6: { devicePriceUsd: 900, activeHoursPerDay: 4 }
  */
-import { MAX_YAML_BYTES, parseYamlSafe } from '../config/yaml-doc.ts';
-import { readTextFile } from '../util/input-path.ts';
 import { z } from 'zod';
-import { zodToError } from '../errors-zod.ts';
+import { zodToError } from '../errors.ts';
+import { parseYamlWith, readYamlText } from '../config/yaml-doc.ts';
 
 const pos = z.number().positive();
 const latency = (ms: number) =>
@@ -53,18 +52,19 @@ export const ClaimsConfig = z.strictObject({
 });
 export type ClaimsConfig = z.infer<typeof ClaimsConfig>;
 
+const CLAIMS_HINT = 'see src/claims/config.ts for the thresholds each claim takes (e.g. C1: { ttftMaxMs: 40 })';
+
 export function defaultClaimsConfig(): ClaimsConfig {
   return ClaimsConfig.parse({});
 }
 
 export function parseClaimsConfig(raw: unknown, where = 'claims config'): ClaimsConfig {
   const r = ClaimsConfig.safeParse(raw ?? {});
-  if (!r.success) throw zodToError('CONFIG_INVALID', where, r.error, 'see src/claims/config.ts for the thresholds each claim takes (e.g. C1: { ttftMaxMs: 40 })');
+  if (!r.success) throw zodToError('CONFIG_INVALID', where, r.error, CLAIMS_HINT);
   return r.data;
 }
 
 export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
   if (!file) return defaultClaimsConfig();
-  const text = readTextFile(file, { what: 'claims config', code: 'CONFIG_INVALID', hint: 'check the path given to --claims-config' }, MAX_YAML_BYTES);
-  return parseClaimsConfig(parseYamlSafe(text, file), file);
+  return parseYamlWith(ClaimsConfig, readYamlText(file, 'claims config', 'check the path given to --claims-config'), file, { hint: CLAIMS_HINT });
 }

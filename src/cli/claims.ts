@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { evaluateClaims, type ClaimResult } from '../claims/index.ts';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { loadReferences } from '../references/load.ts';
-import { loadRuns } from '../report/load-runs.ts';
+import { openReportRuns } from '../report/report-run.ts';
 
 interface ClaimsFlags {
   claimsConfig?: string;
@@ -54,7 +54,7 @@ export function registerClaims(program: Command): void {
     .option('--json', 'print the verdicts with their evidence as JSON')
     .option('--verbose', 'also print each rule and its evidence')
     .action(async (runDirs: string[], flags: ClaimsFlags) => {
-      const runs = await loadRuns(runDirs);
+      const runs = await openReportRuns(runDirs);
       const refs = loadReferences(flags.references);
       const results = evaluateClaims(runs.flatMap((r) => r.localCells), refs.figures, loadClaimsConfig(flags.claimsConfig));
       if (flags.json) {

@@ -5,7 +5,7 @@ import { BOUNDS, intFlag } from '../config/bounds.ts';
 import { MetricName } from '../results/schema.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import { DEFAULT_ALPHA } from '../compare/compare-samples.ts';
-import { loadRunForCompare } from '../compare/load.ts';
+import { openAnalyzedRun } from '../results/open-run.ts';
 import { parseNoiseBandPct, resolveNoiseBand, NOISE_ENVIRONMENTS } from '../compare/noise-band.ts';
 import { formatCompareMarkdown, formatCompareText } from '../compare/format-text.ts';
 import { junitXml } from '../compare/junit.ts';
@@ -84,8 +84,8 @@ async function compareCommand(baselineDir: string, headDir: string, flags: Flags
   const resamples = intFlag('resamples', flags.resamples ?? '10000', 100, BOUNDS.resamples);
   const seed = flags.seed !== undefined ? intFlag('seed', flags.seed, 0, BOUNDS.seed) : undefined;
   const metrics = flags.metrics !== undefined ? parseMetricList(flags.metrics) : undefined;
-  const base = await loadRunForCompare(baselineDir, 'baseline');
-  const head = await loadRunForCompare(headDir, 'head');
+  const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
+  const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const report = compareRuns(base, head, {
     noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true,
     ...(seed !== undefined && { seed }), ...(metrics && { metrics }),

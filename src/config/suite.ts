@@ -1,14 +1,15 @@
 /**
  * Suite files (harness/*.yaml): models × runners × EPs × threads × shapes, with repetition rules.
- * Unknown keys are errors naming the key, the file and the line.
+ * Unknown keys are errors naming the key, the file and the line; so are runner settings the runner
+ * does not take (each runner's schema is checked here, before anything loads).
  */
-import { parseYamlWithLines, yamlToJs, MAX_YAML_BYTES } from './yaml-doc.ts';
-import { readTextFile } from '../util/input-path.ts';
+import { issueError, parseYamlWith, readYamlText, type YamlDoc } from './yaml-doc.ts';
 import { join } from 'node:path';
-import { isNode, type parseDocument } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
-import { RepetitionPolicy } from '../measure/policy.ts';
+import { runnerEntry, type RunnerEntry } from '../runners/registry.ts';
+import { validKeys } from '../runners/settings.ts';
+import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
 import { expandMatrix } from './matrix.ts';
@@ -43,48 +44,41 @@ export function suitePath(nameOrPath: string): string {
 
 export function loadSuite(nameOrPath: string): SuiteFile {
   const file = suitePath(nameOrPath);
-  const text = readTextFile(file, { what: 'suite file', code: 'CONFIG_INVALID', hint: `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite` }, MAX_YAML_BYTES);
-  return parseSuiteText(text, file);
+  return parseSuiteText(readYamlText(file, 'suite file', `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite`), file);
 }
 
 export function parseSuiteText(text: string, file: string): SuiteFile {
-  const { doc, lines } = parseYamlWithLines(text, file);
-  const parsed = SuiteFile.safeParse(yamlToJs(doc, file));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    let path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') path = [...path, String(issue.keys[0])];
-    const node = doc.getIn(path, true);
-    const keyNode = issue.code === 'unrecognized_keys' ? findKeyNode(doc, path) : node;
-    const offset = isNode(keyNode) ? keyNode.range?.[0] : undefined;
-    const where = offset !== undefined ? `:${lines.linePos(offset).line}` : '';
-    const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : `${path.join('.') || '(root)'}: ${issue.message}`;
-    const valid = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? `valid keys: ${Object.keys(SuiteFile.shape).join(', ')}` : 'see harness/quick.yaml for a complete example';
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${where}: ${what}`, valid);
-  }
-  for (const s of parsed.data.shapes) {
-    try {
-      parseShape(s);
-    } catch (e) {
-      throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
-    }
-  }
-  try {
-    expandMatrix(parsed.data);
-  } catch (e) {
-    if (e instanceof EdgebenchError) throw new EdgebenchError(e.code, `${file}: ${e.message}`, e.hint);
-    throw e;
-  }
-  return parsed.data;
+  return parseYamlWith(SuiteFile, text, file, {
+    hint: 'see harness/quick.yaml for a complete example',
+    after(suite, y) {
+      for (const s of suite.shapes) {
+        try {
+          parseShape(s);
+        } catch (e) {
+          throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
+        }
+      }
+      checkRunnerSettings(suite.runnerSettings, y);
+      try {
+        expandMatrix(suite); // duplicate cells and the matrix bound, before any work
+      } catch (e) {
+        if (e instanceof EdgebenchError) throw new EdgebenchError(e.code, `${file}: ${e.message}`, e.hint);
+        throw e;
+      }
+    },
+  });
 }
 
-function findKeyNode(doc: ReturnType<typeof parseDocument>, path: string[]): unknown {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-  const key = path[path.length - 1];
-  const items = (parent as { items?: { key?: unknown }[] } | null)?.items ?? [];
-  for (const it of items) {
-    const k = it.key as { value?: unknown } | undefined;
-    if (k && k.value === key) return k;
+/** Each runner's settings against its own schema, before anything is loaded. */
+function checkRunnerSettings(all: SuiteFile['runnerSettings'], y: YamlDoc): void {
+  for (const [id, raw] of Object.entries(all)) {
+    let entry: RunnerEntry;
+    try {
+      entry = runnerEntry(id);
+    } catch (e) {
+      throw new EdgebenchError('CONFIG_INVALID', `${y.at(['runnerSettings', id], true)}: runnerSettings: ${(e as Error).message}`, (e as EdgebenchError).hint ?? '');
+    }
+    const r = entry.settings.safeParse(raw);
+    if (!r.success) throw issueError(y, r.error.issues[0]!, ['runnerSettings', id], validKeys(entry.settings));
   }
-  return parent;
 }

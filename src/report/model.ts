@@ -10,11 +10,10 @@ import type { LocalCell, LocalMetricName } from '../references/local.ts';
 import { matchAll, type ReferenceMatch } from '../references/match.ts';
 import type { Figure } from '../references/schema.ts';
 import type { CellSummary, Environment, MetricName, MetricSummary, Warning } from '../results/schema.ts';
-import type { ReportRun } from './load-runs.ts';
-import { energyMetrics, energySourceOf, type EnergyMetricName } from './energy-metrics.ts';
+import type { ReportRun } from './report-run.ts';
+import { CELL_METRICS, type CellMetricName } from '../analyze/metrics/index.ts';
+import { energySourceOf } from '../analyze/energy.ts';
 import type { LocalMetric } from '../references/local.ts';
-
-export { ENERGY_METRICS, type EnergyMetricName } from './energy-metrics.ts';
 
 export interface RunInfo {
   runId: string;
@@ -46,9 +45,8 @@ export interface CellRow {
   status: CellSummary['status'];
   error: CellSummary['error'] | null;
   measured: number;
-  /** every metric of the summary by name (energy metrics included once the results carry them) */
-  /** speed metrics as summarized (with samples); energy metrics as median + CI only */
-  metrics: Partial<Record<MetricName, MetricSummary | null>> & Partial<Record<EnergyMetricName, LocalMetric>>;
+  /** trace metrics as summarized (with samples); cell metrics (energy…) as median + CI only */
+  metrics: Partial<Record<MetricName, MetricSummary | null>> & Partial<Record<CellMetricName, LocalMetric>>;
   energySource: 'measured' | 'estimated' | null;
   loadMs: number | null;
   peakRssBytes: number | null;
@@ -93,6 +91,18 @@ export interface BuildOptions {
 
 const COMPARED: LocalMetricName[] = ['ttftMs', 'tpotMs', 'decodeTokensPerS', 'prefillTokensPerS', 'joulesPerTokenDecode'];
 
+/** Cell metrics the row already shows as columns (loadMs, peakRssBytes), so not repeated per metric. */
+const COLUMNS: ReadonlySet<string> = new Set(['loadMs', 'peakRssBytes']);
+
+function cellMetrics(c: CellSummary): Partial<Record<CellMetricName, LocalMetric>> {
+  const out: Partial<Record<CellMetricName, LocalMetric>> = {};
+  for (const m of CELL_METRICS) {
+    const v = COLUMNS.has(m.name) ? null : m.sample(c);
+    if (v) out[m.name] = v;
+  }
+  return out;
+}
+
 export function cellLabel(c: Pick<CellRow, 'model' | 'dtype' | 'runner' | 'ep' | 'shape'>): string {
   return `${c.model} ${c.dtype} ${c.shape.name} ${c.runner}/${c.ep}`;
 }
@@ -113,7 +123,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     status: c.status,
     error: c.error ?? null,
     measured: c.requests.measured,
-    metrics: { ...c.metrics, ...energyMetrics(c) },
+    metrics: { ...c.metrics, ...cellMetrics(c) },
     energySource: energySourceOf(c),
     loadMs: c.coldStart.loadMs,
     peakRssBytes: c.memory.peakRssBytes,

@@ -9,8 +9,7 @@
  *   v1: current (src/results/schema.ts).
  */
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { CellResult, RequestTrace, RunManifest, SCHEMA_VERSION } from './schema.ts';
 
 const HINT = 'the file is damaged or was not written by edgebench; rerun that cell (--resume) or the whole run';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { SuiteFile } from '../../config/suite.ts';
 import { expandMatrix } from '../../config/matrix.ts';
 import { checkCellOnce, uploadDigest, type StoredCell } from './cell-once.ts';
-import type { ResolvedModel } from '../../measure/run-suite.ts';
+import type { ResolvedModel } from '../../runners/types.ts';
 import { analyzeCell } from '../../analyze/analyze-cell.ts';
 import { analyzeRun } from '../../analyze/analyze-run.ts';
 import { writeJsonAtomic } from '../../results/atomic-write.ts';

@@ -1,9 +1,9 @@
 /** Turns `edgebench run` flags into a suite: the suite file first, then flags override it. */
 import { EdgebenchError } from '../errors.ts';
-import { loadSuite, SuiteFile } from '../config/suite.ts';
-import { parseShapes } from '../config/shapes.ts';
-import { expandMatrix } from '../config/matrix.ts';
-import { BOUNDS, intFlag, numberFlag, threadsFlag } from '../config/bounds.ts';
+import { loadSuite, SuiteFile } from './suite.ts';
+import { parseShapes } from './shapes.ts';
+import { expandMatrix } from './matrix.ts';
+import { BOUNDS, intFlag, numberFlag, threadsFlag } from './bounds.ts';
 
 export interface RunFlags {
   suite: string;
