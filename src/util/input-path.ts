@@ -4,8 +4,17 @@
  * it claims. Each becomes the caller's error code with the path and a hint, never a raw EISDIR /
  * ELOOP surfacing as error[INTERNAL].
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { EdgebenchError, type ErrorCode } from '../errors.ts';
+
+const lexists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export interface PathSpec {
   /** what the path should be, in words: 'suite file', 'assertion config', 'model folder' */
@@ -44,9 +53,10 @@ export function checkFile(path: string, spec: PathSpec, maxBytes = Number.POSITI
   return st.size;
 }
 
-/** The path must be a folder (symlinks followed). */
-export function checkDir(path: string, spec: PathSpec): void {
+/** The path must be a folder (symlinks followed); a missing one throws only when `missingOk` is not set. */
+export function checkDir(path: string, spec: PathSpec, missingOk = false): void {
   if (path.includes('\0')) throw new EdgebenchError(spec.code, `${spec.what}: the path contains a NUL byte`, spec.hint);
+  if (missingOk && !lexists(path)) return;
   const st = statOf(path, spec);
   if (!st.isDirectory()) throw new EdgebenchError(spec.code, `${spec.what} ${path} is a file, not a folder`, `pass the folder; ${spec.hint}`);
 }
