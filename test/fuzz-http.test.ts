@@ -45,7 +45,8 @@ afterAll(async () => {
 function expectHandled(r: { status: number; body: string }): void {
   expect(r.status, r.body).toBeLessThan(500);
   expect(r.body).not.toMatch(/\n\s+at |INTERNAL/);
-  if (r.status >= 400) expect(() => JSON.parse(r.body) as unknown).not.toThrow();
+  // Node's own HTTP parser answers a request line it cannot read (e.g. raw non-ASCII) with a bare 400
+  if (r.status >= 400 && r.body !== '') expect(() => JSON.parse(r.body) as unknown).not.toThrow();
 }
 
 const num = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(1e308, -1, 0, 2 ** 53, 1e12));
@@ -125,7 +126,7 @@ describe('serve page: generated bodies and paths', () => {
       const shape = r.cells[index]!.shape;
       const trace = (i: number, phase: 'cold' | 'measured') => ({
         index: i, phase, promptTokens: Math.max(1, shape.promptTokens), depth: shape.depth,
-        tokenTimesMs: Array.from({ length: genLength(shape) }, (_, k) => ms + k * 2), startedAt: new Date().toISOString(), offsetMs: i * 20,
+        tokenTimesMs: Array.from({ length: genLength(shape) }, (_, k) => ms + k * 2), startedAt: '2026-11-23T08:00:00.500Z', offsetMs: i * 20,
       });
       return {
         index, status: 'ok', loadMs: 12, requests: [trace(0, 'cold'), trace(1, 'measured'), trace(2, 'measured')],
