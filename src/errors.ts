@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   TIMEOUT: 'Timed out',
   SERVER_PROTOCOL: 'A server broke the OpenAI-compatible protocol',
   TOKEN_COUNT_MISMATCH: 'The output length differs from the one asked for',
+  QUALITY_UNSUPPORTED: 'This runner or endpoint cannot report next-token scores',
   INTERNAL: 'Internal error (a bug in edgebench)',
 } as const;
 

@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv.slice(2));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -12,12 +12,16 @@ import { checkDir } from '../util/input-path.ts';
 import type { DeviceClass } from '../references/schema.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
+import { readQualityEntries } from './quality-io.ts';
+import type { QualityEntry } from './quality-schema.ts';
 import { SCHEMA_VERSION, type CellResult, type RunManifest, type RunSummary } from './schema.ts';
 
 /** What the device wrote: the manifest and the raw cells, in index order. */
 export interface RunFolder {
   manifest: RunManifest;
   cells: CellResult[];
+  /** the quality stage's records (quality/*.json), when it ran */
+  quality?: QualityEntry[];
 }
 
 export interface OpenRun extends RunFolder {
@@ -59,8 +63,9 @@ export async function openRun(dir: string, opts: OpenOptions = {}): Promise<Open
   }
   const manifest = await readManifest(dir);
   const cells = await readCells(dir);
+  const quality = await readQualityEntries(dir);
   const env = manifest.environment;
-  return { dir, runId: manifest.runId, manifest, cells, device: deviceLabel(env), deviceClass: deviceClassOf(env) };
+  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env) };
 }
 
 async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {
