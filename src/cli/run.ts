@@ -25,12 +25,15 @@ import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addLoadOptions, applyLoadFlags, type LoadFlags } from './load-options.ts';
+import { writeLoadFile } from '../load/io.ts';
+import { printLadders } from './load-table.ts';
 import { addQualityToRun } from '../quality/quality-stage.ts';
 import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-job.ts';
 import type { QualityFloor } from '../quality/floors.ts';
 import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
-interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags {
   report: boolean;
   ab?: string;
   quality?: boolean;
@@ -64,8 +67,9 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
 
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addLoadOptions(cmd);
+  cmd
     .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
     .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
     .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
@@ -112,7 +116,9 @@ Examples:
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
   edgebench run --suite harness/ci.yaml --out results/my-run --json
   edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
-  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32`)
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
+  edgebench run --cloud groq --model llama-3.1-8b --shape pp128+tg128            # key from GROQ_API_KEY
+  edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50`)
     .action(async (flags: Flags) => {
       process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
@@ -133,7 +139,7 @@ async function runCommand(flags: Flags): Promise<number> {
     if (!parsed.success) throw new EdgebenchError('RESULTS_INVALID', `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`, 'start a new run instead of resuming this one');
     suite = parsed.data;
   } else {
-    suite = suiteFromFlags(flags);
+    suite = applyLoadFlags(suiteFromFlags(flags), flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
   const energy = await energyFromFlags(flags, suite.eps, log);
@@ -192,7 +198,10 @@ async function runCommand(flags: Flags): Promise<number> {
   let failed = true;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }) },
+      {
+        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }),
+        ...(suite.load && { load: { plan: suite.load, appendLoad: async (f) => void (await writeLoadFile(dir, f)) } }),
+      },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
@@ -213,6 +222,7 @@ async function runCommand(flags: Flags): Promise<number> {
     if (summary.sideBySide) console.log(`\n${formatSideBySide(summary.sideBySide)}`);
     const energyTable = formatEnergyTable(summary);
     if (energyTable) console.log(`\n${energyTable}`);
+    await printLadders(dir);
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }

@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
 import { expandMatrix } from './matrix.ts';
 import { BOUNDS, boundedInt, threadCount } from './bounds.ts';
+import { LoadPlan } from '../load/plan.ts';
 
 const Setting = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -32,6 +33,8 @@ export const SuiteFile = z.strictObject({
   seed: boundedInt(0, BOUNDS.seed, 'seed').default(42),
   prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1).max(BOUNDS.tokens * 4) })]).default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
+  /** concurrency ladder / request rates and the goodput objective (src/load/plan.ts) */
+  load: LoadPlan.optional(),
   /** run the quality stage after measuring (KL vs a reference of the same weights); `run --quality` turns it on */
   quality: z.boolean().optional(),
 });
