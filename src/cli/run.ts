@@ -21,6 +21,7 @@ import { listRunners, runnerEntry } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
+import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
@@ -108,6 +109,8 @@ Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token 
 finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
 A killed run keeps every finished cell; \`edgebench run --resume <out>\` finishes the rest.
 
+${EXIT_CODES_HELP}
+
 Examples:
   edgebench run
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
@@ -147,8 +150,16 @@ async function runCommand(flags: Flags): Promise<number> {
     edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
     clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
   };
+  const priorStatus = flags.resume ? (await readManifest(dir)).status : null;
   await createRunFolder(dir, manifest, { force: flags.force === true, resume: Boolean(flags.resume) });
-  const done = new Set((await finishedCellKeys(dir)).map(cellId));
+  let done: Set<string>;
+  try {
+    done = new Set((await finishedCellKeys(dir)).map(cellId));
+  } catch (e) {
+    // a resume that cannot start must leave run.json as it found it, not 'running'
+    await setRunStatus(dir, priorStatus === 'complete' ? 'complete' : 'interrupted');
+    throw e;
+  }
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
   const stop = listenForStop(
@@ -184,6 +195,7 @@ async function runCommand(flags: Flags): Promise<number> {
   };
 
   let interrupted = false;
+  let failed = true;
   try {
     const r = await runSuite(
       {
@@ -193,15 +205,17 @@ async function runCommand(flags: Flags): Promise<number> {
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
+    failed = false;
   } finally {
     if (bar && barStarted) bar.stop();
     stop.release();
-    await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
+    // a run that threw is resumable, never left 'running' nor called complete
+    await setRunStatus(dir, stop.requested || failed ? 'interrupted' : 'complete');
   }
   if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
     await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
   }
-  const summary = await analyzeRun(dir);
+  const summary = await analyzeRun(dir, { replaceLargerSummary: true });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!quiet) {
     console.log(`\n${formatRunTable(summary)}`);
@@ -214,9 +228,8 @@ async function runCommand(flags: Flags): Promise<number> {
   }
   await afterRunHooks({ dir, summary, report: flags.report, log });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
-  if (interrupted) {
-    log(`interrupted: resume with edgebench run --resume ${dir}`);
-    return 130;
-  }
-  return 0;
+  const outcome = runOutcome([summary], interrupted, `edgebench run --resume ${dir}`);
+  // the verdict is printed even with --quiet: it is the one line a script reads
+  if (outcome.line) process.stderr.write(`${outcome.line}\n`);
+  return outcome.code;
 }

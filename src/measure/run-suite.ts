@@ -15,6 +15,7 @@ import { loadRunner } from '../runners/registry.ts';
 import { measureCellStopping, type MeasureProgress } from './measure-cell.ts';
 import { startMachineLoad } from '../probes/machine-load.ts';
 import { waitForQuiet } from './wait-for-quiet.ts';
+import { checkContextFit } from './context-fit.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
@@ -156,6 +157,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         const machine = startMachineLoad();
         const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
+          checkContextFit(c.key.shape, model.source.arch?.maxPositionEmbeddings, model.info.id, promptIds);
           const measured = await measureCellStopping(
             loaded,
             workload,
