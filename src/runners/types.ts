@@ -46,6 +46,8 @@ export interface LoadOptions {
   promptText?: string;
   /** KV-cache tokens the largest request of this load needs (depth + prompt + generated), when known: runners that size a cache use it */
   kvTokens?: number;
+  /** the most requests the harness will run at once (the load ladder's top level); runners that batch prepare that many sequences */
+  parallel?: number;
 }
 
 /** Optional hooks a runner may use during the timed `generate` (the harness still reads every clock). */

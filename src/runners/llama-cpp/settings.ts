@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseRunnerSettings } from '../settings.ts';
+import { MAX_PARALLEL_SEQUENCES } from './sequence-pool.ts';
 
 /** llama-bench's defaults at the llama.cpp commit node-llama-cpp 3.21.1 bundles (tools/llama-bench/llama-bench.cpp). */
 export const LLAMA_BENCH_DEFAULTS = { flashAttention: 'auto', nBatch: 2048, nUbatch: 512 } as const;
@@ -26,6 +27,8 @@ export const LlamaCppSettings = z.strictObject({
   /** layers offloaded to the GPU: 'max' (default on a GPU backend), 'auto' (what fits) or a number; always 0 on CPU */
   gpuLayers: z.union([z.number().int().min(0).max(100000), z.literal('max'), z.literal('auto')]).default('max'),
   useMmap: z.boolean().default(true),
+  /** sequences of the one context, for parallel requests batched together (the load ladder asks for as many as its top level) */
+  parallelSequences: z.number().int().min(1).max(MAX_PARALLEL_SEQUENCES).default(1),
 });
 export type LlamaCppSettings = z.infer<typeof LlamaCppSettings>;
 
