@@ -6,7 +6,10 @@
  *   v0 (pre-release): per-request token times in nanoseconds as `tokenTimesNs`; peak RSS as
  *      `peakRss`; no `rssAfterLoadBytes` / `memoryBandwidthBytesPerS`; run.json had `version`
  *      instead of `edgebenchVersion` and no `status` (v0 wrote run.json only when a run completed).
- *   v1: current (src/results/schema.ts).
+ *   v1: per-token times in ms; minTimeS/maxTimeS counted wall time of the measured phase.
+ *   v2: current (src/results/schema.ts): optional `stopping` (rule and reason), `machine` (other
+ *      processes' CPU, steal, clock, temperature) and `interleave` per cell; times of the run rules
+ *      count timed windows. v1 files have none of the new fields and upgrade unchanged.
  */
 import { z } from 'zod';
 import { EdgebenchError, zodToError } from '../errors.ts';
@@ -52,6 +55,8 @@ const CELL_STEPS: Record<number, Step> = {
       memoryBandwidthBytesPerS: null,
     };
   },
+  // v2 only adds optional fields: a v1 cell is a valid v2 cell (validated by the caller)
+  1: (raw) => ({ ...(raw as object), schemaVersion: 2 }),
 };
 
 const MANIFEST_STEPS: Record<number, Step> = {
@@ -59,6 +64,7 @@ const MANIFEST_STEPS: Record<number, Step> = {
     const { version, ...rest } = parseOld(RunManifestV0, raw, where, 0);
     return { ...rest, schemaVersion: 1, edgebenchVersion: version, status: 'complete' };
   },
+  1: (raw) => ({ ...(raw as object), schemaVersion: 2 }),
 };
 
 function schemaVersionOf(raw: unknown, where: string): number {
