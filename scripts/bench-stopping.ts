@@ -12,7 +12,7 @@
  * fixed arm's own request times (an estimate, labelled); and whether the two medians fall within
  * each other's CIs.
  * Usage: tsx scripts/bench-stopping.ts [--model llama-3.2-1b] [--threads 2] [--shapes pp512,tg128]
- *        [--target 2] [--min-count 10] [--min-time 20] [--max-count 60] [--max-time 240] [--fixed-cap-s 120]
+ *        [--target 2] [--min-count 10] [--min-time 20] [--max-count 60] [--max-time 240] [--fixed-cap-s 120] [--warmup 2]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'max-count': { type: 'string', default: '60' },
     'max-time': { type: 'string', default: '240' },
     'fixed-cap-s': { type: 'string', default: '120' },
+    warmup: { type: 'string', default: '2' },
   },
 });
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -47,11 +48,11 @@ async function main(): Promise<void> {
   const threads = Number(values.threads);
   const fixedCap = Number(values['fixed-cap-s']);
   const adaptive: RepetitionPolicy = {
-    warmup: 2, minCount: Number(values['min-count']), minTimeS: Number(values['min-time']),
+    warmup: Number(values.warmup), minCount: Number(values['min-count']), minTimeS: Number(values['min-time']),
     maxCount: Number(values['max-count']), maxTimeS: Number(values['max-time']), cooldownS: 0, targetCiPct: Number(values.target), checkEvery: 5,
   };
   // the publish rule's fixed counts, with its ≥ 600 s cut to the cap (maxTimeS = minTimeS = cap)
-  const fixed: RepetitionPolicy = { warmup: 2, minCount: PUBLISH.minCount, minTimeS: fixedCap, maxCount: 1000, maxTimeS: fixedCap, cooldownS: 0 };
+  const fixed: RepetitionPolicy = { warmup: Number(values.warmup), minCount: PUBLISH.minCount, minTimeS: fixedCap, maxCount: 1000, maxTimeS: fixedCap, cooldownS: 0 };
   const m = await resolveOnnxModel(values.model!, 'q4', { style: 'optimum', log });
   const model = await ortNodeRunner.load(m.source, { ep: 'cpu', threads, settings: {} });
   log(`${m.info.id} q4, ort-node cpu, ${threads} threads; load avg ${loadavg().map((x) => x.toFixed(1)).join(' ')} (machine shared with other jobs)`);
