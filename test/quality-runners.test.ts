@@ -95,6 +95,12 @@ describe('quality through the CLI', () => {
     const fake = summary.cells.find((c) => c.key.runner === 'fake')!;
     expect(fake.quality && isQualityError(fake.quality) && fake.quality.error.code).toBe('QUALITY_UNSUPPORTED');
     expect(fake.warnings.map((w) => w.code)).toContain('QUALITY_UNMEASURED');
+    const rep = await cli(['report', out, '--out', join(root, 'rep1')]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const md = readFileSync(join(root, 'rep1', 'report.md'), 'utf8');
+    expect(md).toContain('## Quality (outputs vs a reference of the same weights)');
+    expect(md).toMatch(/\| tiny-llama \| ort-node \| cpu \| q4 \| synthetic \| ort-node fp32 \| 64 \|/);
+    expect(readFileSync(join(root, 'rep1', 'results.csv'), 'utf8')).toContain(',qualityKlMeanNats,nats,64,');
     const again = await cli(['quality', out, '--quality-tokens', '64']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('already has a quality record');

@@ -3,6 +3,7 @@
  * scripts to run and nothing fetched. All text from data goes through escapeHtml.
  */
 import type { ClaimResult } from '../claims/index.ts';
+import { qualityHtml } from './quality-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
@@ -228,6 +229,7 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
   const sections: [string, string, string][] = [
     ['summary', 'Throughput (llama-bench style)', perRun(d, throughputRows)],
     ['latency', 'Latency', perRun(d, latencyRows)],
+    ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
     ['charts', 'Charts', charts.map(chart).join('\n')],
     ['claims', 'Claims', claimsSection(d)],
     ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],

@@ -2,6 +2,7 @@
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
 import { bytesText, escapeMd, mdLink, mdTable, metricText, num, paramsText, ratioText } from './format.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
+import { qualityMarkdown } from './quality-section.ts';
 import { cellLabel, type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -159,6 +160,7 @@ export function renderMarkdown(d: ReportData): string {
     '',
     latencyTable(d),
     '',
+    ...((q) => (q ? ['## Quality (outputs vs a reference of the same weights)', '', q, ''] : []))(qualityMarkdown(d.cells)),
     '## Claims',
     '',
     claimsMarkdown(d),

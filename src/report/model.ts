@@ -4,6 +4,7 @@
  * CIs come from the summaries, ratios from src/references/match.ts).
  */
 import { evaluateClaims, type ClaimResult, type ClaimsConfig } from '../claims/index.ts';
+import type { QualityEntry } from '../results/quality-schema.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
 import type { ReferenceSet } from '../references/load.ts';
 import type { LocalCell, LocalMetricName } from '../references/local.ts';
@@ -51,6 +52,8 @@ export interface CellRow {
   loadMs: number | null;
   peakRssBytes: number | null;
   fallback: boolean;
+  /** the quality stage's record for this cell's (model, runner, EP, dtype), when it ran */
+  quality?: QualityEntry;
 }
 
 export interface Comparison {
@@ -115,6 +118,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     model: c.key.model,
     params: c.model?.params ?? null,
     synthetic: c.model?.synthetic ?? false,
+    ...(c.quality && { quality: c.quality }),
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,
