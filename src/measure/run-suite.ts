@@ -12,14 +12,14 @@ import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner } from '../runners/registry.ts';
-import { measureCellStopping, type MeasureProgress } from './measure-cell.ts';
+import { kvTokensOf, measureCellStopping, type MeasureProgress } from './measure-cell.ts';
 import { startMachineLoad } from '../probes/machine-load.ts';
 import { waitForQuiet } from './wait-for-quiet.ts';
 import { checkContextFit } from './context-fit.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
-import type { LoadPlan } from '../load/plan.ts';
+import { maxParallel, type LoadPlan } from '../load/plan.ts';
 import type { LoadFile } from '../load/ladder-schema.ts';
 import { runLadder } from '../load/run-ladder.ts';
 import { startCellNetwork } from '../cloud/cell-network.ts';
@@ -114,7 +114,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const runner = await loadRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
+      ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
     };
     const availability = await runner.probe(loadOpts);
     const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
