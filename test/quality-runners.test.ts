@@ -73,6 +73,17 @@ describe('quality against the fp32 reference (tiny-llama, real runtimes)', () =>
     expect(q4.belowFloor).toEqual([]);
   });
 
+  it('onnxruntime-web (wasm) on the same q4 weights: its own difference from native ORT, and both vs fp32', async () => {
+    const web = await runQualityJob(job('ort-web', 'q4'), { tokens: 96, reference: 'fp32', log });
+    const native = await runQualityJob(job('ort-node', 'q4'), { tokens: 96, reference: 'fp32', log });
+    const sameWeights = await runQualityJob(job('ort-web', 'q4'), { tokens: 96, reference: 'q4', log });
+    expect(sameWeights.reference).toMatchObject({ runner: 'ort-node', dtype: 'q4' });
+    // native CPU quantises activations to int8 (accuracy_level 4), wasm does not: not the same numbers
+    expect(sameWeights.figures.klMeanNats).toBeGreaterThan(0);
+    expect(web.figures.klMeanNats).not.toBe(native.figures.klMeanNats);
+    expect(web.belowFloor).toEqual([]);
+  });
+
   it('a floor set on purpose below the measured KL marks the record QUALITY_BELOW_FLOOR', async () => {
     const r = await runQualityJob(job('ort-node', 'q4'), { tokens: 64, reference: 'fp32', floor: { maxKlMeanNats: 1e-9 }, log });
     expect(r.belowFloor[0]).toMatch(/^mean KL .* nats > 1e-9$/);

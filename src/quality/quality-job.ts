@@ -39,7 +39,8 @@ export interface QualityOptions {
 export const DEFAULT_QUALITY_TOKENS = 1024;
 export const MAX_QUALITY_TOKENS = 16_384;
 
-const REFERENCE_DTYPES = ['fp32', 'fp16'];
+/** fp32 (default) or fp16 are references in the MLPerf sense; q8/q4 through ort-node isolate a runtime's own difference on the same weights. */
+const REFERENCE_DTYPES = ['fp32', 'fp16', 'q8', 'q4'];
 
 async function resolveReference(job: QualityJob, test: ResolvedModel, o: QualityOptions): Promise<{ runner: RunnerFactory; model: ResolvedModel }> {
   const ctx = { style: 'optimum' as const, log: o.log };
@@ -57,7 +58,7 @@ async function resolveReference(job: QualityJob, test: ResolvedModel, o: Quality
     }
   }
   if (!existsSync(o.reference)) {
-    throw new EdgebenchError('USAGE', `--reference '${o.reference}' is neither fp32, fp16 nor an existing path`, 'use --reference fp32 (default), fp16, or a path to the full-precision model');
+    throw new EdgebenchError('USAGE', `--reference '${o.reference}' is neither a dtype (${REFERENCE_DTYPES.join(', ')}) nor an existing path`, 'use --reference fp32 (default), fp16, or a path to the full-precision model; q8/q4 compare with ort-node on the same weights');
   }
   const runner = await loadRunner(o.reference.toLowerCase().endsWith('.gguf') ? 'llama-cpp' : 'ort-node');
   return { runner, model: await runner.resolveModel(o.reference, o.reference.toLowerCase().endsWith('.gguf') ? 'f32' : 'fp32', ctx) };
