@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   TIMEOUT: 'Timed out',
   SERVER_PROTOCOL: 'A server broke the OpenAI-compatible protocol',
   TOKEN_COUNT_MISMATCH: 'The output length differs from the one asked for',
+  STORE_UNAVAILABLE: 'The results store cannot be reached or opened',
+  STORE_VERSION: 'The results store was made by a newer edgebench',
+  STORE_CONFLICT: 'The store already holds a different run under that id',
+  STORE_NO_MATCH: 'Nothing in the results store matches the query',
   QUALITY_UNSUPPORTED: 'This runner or endpoint cannot report next-token scores',
   INTERNAL: 'Internal error (a bug in edgebench)',
 } as const;

@@ -7,6 +7,7 @@
  * maxRegressionPct with `median` fails only when the change is also significant (Holm-adjusted
  * Mann–Whitney U, as in `compare`); a larger but non-significant change is `inconclusive`.
  */
+import { matchesPattern } from './match-pattern.ts';
 import { cellId } from '../config/matrix.ts';
 import type { CellKey, CellSummary, MetricName, RunSummary } from '../results/schema.ts';
 import type { CompareReport, MetricComparison } from '../compare/types.ts';
@@ -32,11 +33,7 @@ export interface AssertionResult {
 }
 
 function matches(m: CellMatch, k: CellKey): boolean {
-  const test = (want: string | undefined, got: string) => {
-    if (want === undefined) return true;
-    const re = /^\/(.*)\/([a-z]*)$/.exec(want);
-    return re ? new RegExp(re[1]!, re[2]).test(got) : want === got;
-  };
+  const test = matchesPattern;
   if (m.threads !== undefined && m.threads !== (k.threads ?? 'auto')) return false;
   return test(m.model, k.model) && test(m.dtype, k.dtype) && test(m.runner, k.runner) && test(m.ep, k.ep) && test(m.shape, k.shape.name);
 }

@@ -23,7 +23,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'Serve a local model over HTTP: by default a benchmark page that phones and browsers run (results collected per device); --openai: an OpenAI-compatible API other tools and `edgebench run --runner openai-http` can measure', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'compare', summary: 'Compare two results folders cell by cell: ratio with bootstrap CI, Mann–Whitney U, Holm, noise band; exit 2 on a regression', load: async () => (await import('./compare.ts')).registerCompare },
   { name: 'assert', summary: 'Check a results folder against an assertion file (Lighthouse-CI style); exit 2 when an error-level assertion fails', load: async () => (await import('./assert.ts')).registerAssert },
+  { name: 'cloud', summary: 'OpenAI-compatible provider presets for `run --cloud <name>` (`cloud list`)', load: async () => (await import('./cloud.ts')).registerCloud },
   { name: 'quality', summary: 'Measure how close outputs are to a reference of the same weights (KL divergence, same top token, Δp; perplexity for real weights), teacher-forced over a fixed text', load: async () => (await import('./quality.ts')).registerQuality },
+  { name: 'publish', summary: 'Publish results folders into the results store (embedded by default; a PostgreSQL server with --db or EDGEBENCH_DB): validated, privacy-trimmed, screened for implausible numbers, once per run', load: async () => (await import('./publish.ts')).registerPublish },
+  { name: 'leaderboard', summary: 'Rank devices in the results store on one metric: only comparable rows (same model, dtype, shape, runner; synthetic and real weights apart), each with its CI and n', load: async () => (await import('./leaderboard.ts')).registerLeaderboard },
+  { name: 'history', summary: 'One metric from the results store over runs and commits, per device and setup, with CIs; marks the changes `compare` would call regressions', load: async () => (await import('./history.ts')).registerHistory },
 ];
 
 /** The command named on the command line (`help <cmd>` names one too); global options take no values. */

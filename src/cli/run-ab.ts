@@ -20,6 +20,7 @@ import { appendCell, createRunFolder, setRunStatus } from '../results/io.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
+import { runOutcome } from './run-outcome.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 
 export interface AbFlags extends RunFlags, RunOutputFlags {
@@ -90,5 +91,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   else if (!flags.quiet) console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
   const mismatch = pairs.some((p) => p.baseline.model !== p.head.model || p.baseline.dtype !== p.head.dtype);
   log(`compare with: edgebench compare ${shownPath(dirs.baseline)} ${shownPath(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
-  return interrupted ? 130 : 0;
+  const outcome = runOutcome([summaries.baseline, summaries.head], interrupted, `edgebench run --ab ${flags.ab} (A/B runs restart)`);
+  if (outcome.line) process.stderr.write(`${outcome.line}\n`);
+  return outcome.code;
 }
