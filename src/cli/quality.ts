@@ -80,6 +80,7 @@ Examples:
   edgebench quality results/quick-20261206-101500
   edgebench quality --model llama-3.2-1b --dtype q4 --reference fp32
   edgebench quality --model tiny-llama --runner llama-cpp --dtype q4_0
+  edgebench quality --model llama-3.2-1b --runner ort-web --dtype q4 --reference q4   # wasm vs native ORT, same weights
   edgebench run --model llama-3.2-1b --runner ort-node,llama-cpp --quality`)
     .action(async (run: string | undefined, opts: Omit<Flags, 'tokens' | 'floor'> & { qualityTokens: number; qualityFloor?: Partial<QualityFloor> }) => {
       const log = (m: string) => {

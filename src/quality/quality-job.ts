@@ -89,7 +89,8 @@ export async function runQualityJob(job: QualityJob, o: QualityOptions): Promise
     const gb = (n: number) => (n / 1e9).toFixed(1);
     throw new EdgebenchError('OUT_OF_MEMORY', `the quality pass holds the ${ref.model.source.dtype} reference (${gb(ref.model.info.bytes ?? 0)} GB) beside the test model: about ${gb(need)} GB more, but ${gb(free)} GB is free`, 'use --reference fp16 or a smaller model, or close other programs (the stream length does not change this)');
   }
-  if (ref.model.vocabSize !== test.vocabSize) {
+  // a remote model's vocabulary is unknown here (no arch): its ids are checked against the reference's by the server
+  if (test.source.arch && ref.model.vocabSize !== test.vocabSize) {
     throw new EdgebenchError('USAGE', `the reference has ${ref.model.vocabSize} tokens in its vocabulary, the test model ${test.vocabSize}: not the same model`, 'pass a --reference of the same model at higher precision');
   }
   const ids = (await ref.runner.tokenize(ref.model, STREAM_TEXT)).slice(0, o.tokens);
@@ -114,7 +115,8 @@ export async function runQualityJob(job: QualityJob, o: QualityOptions): Promise
   await refScorer.dispose?.();
   await testScorer.dispose?.();
   const { approximate, ...f } = figures;
-  const synthetic = test.info.synthetic;
+  // the reference holds the same weights: a synthetic reference means a synthetic test model (remote ones included)
+  const synthetic = test.info.synthetic || ref.model.info.synthetic;
   const floor = floorFor(job.dtype, synthetic, o.floor);
   return {
     schemaVersion: QUALITY_SCHEMA_VERSION,
