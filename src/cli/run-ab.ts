@@ -5,6 +5,7 @@
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
 import { runStamp, shownPath } from '../util/shown-path.ts';
+import { progressLabel } from '../format/labels.ts';
 import { listenForStop } from '../util/wait-for-stop.ts';
 import { basename, join } from 'node:path';
 import { suiteFromFlags, type RunFlags, type RunOutputFlags } from '../config/run-options.ts';
@@ -72,7 +73,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   );
   const onEvent = (e: RunEvent) => {
     if (e.type === 'log') log(e.message);
-    else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name} (A/B)`);
+    else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${progressLabel(e.key)} (A/B)`);
     else if (e.type === 'cell-end' && e.cell.status !== 'ok') log(`  ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
   };
   let interrupted = false;

@@ -1,5 +1,6 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
 import { byteProgressBar } from './byte-progress.ts';
+import { progressLabel } from '../format/labels.ts';
 import { runStamp, shownPath } from '../util/shown-path.ts';
 import { listenForStop } from '../util/wait-for-stop.ts';
 import { join } from 'node:path';
@@ -179,7 +180,7 @@ async function runCommand(flags: Flags): Promise<number> {
       stopBar();
       log(e.message);
     } else if (e.type === 'cell-start') {
-      const label = `${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name}`;
+      const label = progressLabel(e.key);
       if (bar) {
         if (barStarted) bar.stop();
         bar.start(suite.repetitions.minCount, 0, { cell: label, phase: 'cold', pos: e.position + 1, cells: e.total });

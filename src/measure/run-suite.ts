@@ -19,7 +19,7 @@ import { checkContextFit } from './context-fit.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
-import type { LoadPlan } from '../load/plan.ts';
+import { maxParallel, type LoadPlan } from '../load/plan.ts';
 import type { LoadFile } from '../load/ladder-schema.ts';
 import { runLadder } from '../load/run-ladder.ts';
 import { startCellNetwork } from '../cloud/cell-network.ts';
@@ -115,6 +115,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
       ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+      ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
     };
     const availability = await runner.probe(loadOpts);
     const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {

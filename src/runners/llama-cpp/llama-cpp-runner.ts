@@ -16,6 +16,7 @@ import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
 import { tokenizeWithGguf } from './tokenize-gguf.ts';
 import { tokenizeWithFolder } from '../../models/tokenizers/tokenize.ts';
+import { MAX_PARALLEL_SEQUENCES, parallelOf, sequencePool } from './sequence-pool.ts';
 
 const isEp = (ep: string): ep is LlamaCppEp => (LLAMA_CPP_EPS as readonly string[]).includes(ep);
 
@@ -78,12 +79,13 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       : 'the file may be damaged or need a newer llama.cpp: re-download it, or rebuild it (edgebench models build <preset> --format gguf)';
     throw new EdgebenchError('MODEL_INVALID', `llama.cpp ${llama.llamaCppRelease.release} could not load ${source.file} (architecture '${facts.architecture}'): ${reason}`, hint, { cause: e });
   }
+  const sequences = Math.min(MAX_PARALLEL_SEQUENCES, Math.max(settings.parallelSequences, opts.parallel ?? 1));
   let context: LlamaContext;
   try {
     context = await model.createContext({
       contextSize: settings.contextSize,
       batchSize: settings.batchSize,
-      sequences: 1,
+      sequences,
       flashAttention: settings.flashAttention,
       ...(opts.threads !== null ? { threads: { ideal: opts.threads, min: opts.threads } } : {}),
       failedCreationRemedy: false,
@@ -92,7 +94,8 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     await model.dispose();
     throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${settings.contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
   }
-  const sequence = context.getSequence();
+  const pool = sequencePool(context, sequences);
+  const sequence = pool.first;
   const threads = context.currentThreads;
   const commit = llamaCppCommit();
   return {
@@ -106,6 +109,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         requestedDevice: opts.ep,
         backend,
         contextSize: context.contextSize,
+        parallelSequences: sequences,
         batchSize: context.batchSize,
         flashAttention: context.flashAttention,
         gpuLayers: model.gpuLayers,
@@ -122,13 +126,29 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       fallback: false, // `auto` may pick the CPU (recorded in backend); a named GPU never falls back, it is refused in probe()
       versions: { 'node-llama-cpp': nodeLlamaCppVersion(), 'llama.cpp': `${llama.llamaCppRelease.release}${commit ? ` (${commit.slice(0, 10)})` : ''}` },
     },
+    ...(parallelOf(sequences) && { parallel: parallelOf(sequences) }),
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
-      await sequence.clearHistory();
-      if (contextIds.length > 0) {
-        checkFits(contextIds.length, 0, 0, context.contextSize);
-        await sequence.evaluateWithoutGeneratingNewTokens(contextIds as Token[]);
+      // a free sequence of the pool (the only one unless parallel requests were asked for), back to the pool after generate
+      const seq = await pool.take();
+      try {
+        await seq.clearHistory();
+        if (contextIds.length > 0) {
+          checkFits(contextIds.length, 0, 0, context.contextSize);
+          await seq.evaluateWithoutGeneratingNewTokens(contextIds as Token[]);
+        }
+      } catch (e) {
+        pool.give(seq);
+        throw e;
       }
-      return { generate: (ids, n, onToken) => generate(sequence, context.contextSize, ids, n, onToken) };
+      return {
+        generate: async (ids, n, onToken) => {
+          try {
+            await generate(seq, context.contextSize, ids, n, onToken);
+          } finally {
+            pool.give(seq);
+          }
+        },
+      };
     },
     scorer: (maxTokens) => llamaCppScorer(model, facts.vocabSize, opts.threads, maxTokens),
     async [Symbol.asyncDispose]() {

@@ -1,6 +1,7 @@
 /** llama-cpp runner settings (suite `runnerSettings: { llama-cpp: {…} }`), validated; unknown keys are errors. */
 import { z } from 'zod';
 import { parseRunnerSettings } from '../settings.ts';
+import { MAX_PARALLEL_SEQUENCES } from './sequence-pool.ts';
 
 export const LlamaCppSettings = z.strictObject({
   /** KV cache length in tokens; a request needing more is refused with a hint (never silently shifted) */
@@ -11,6 +12,8 @@ export const LlamaCppSettings = z.strictObject({
   /** layers offloaded to the GPU: 'max' (default on a GPU backend), 'auto' (what fits) or a number; always 0 on CPU */
   gpuLayers: z.union([z.number().int().min(0), z.literal('max'), z.literal('auto')]).default('max'),
   useMmap: z.boolean().default(true),
+  /** sequences of the one context, for parallel requests batched together (the load ladder asks for as many as its top level) */
+  parallelSequences: z.number().int().min(1).max(MAX_PARALLEL_SEQUENCES).default(1),
 });
 export type LlamaCppSettings = z.infer<typeof LlamaCppSettings>;
 
