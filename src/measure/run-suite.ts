@@ -12,7 +12,7 @@ import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner } from '../runners/registry.ts';
-import { measureCellStopping, type MeasureProgress } from './measure-cell.ts';
+import { kvTokensOf, measureCellStopping, type MeasureProgress } from './measure-cell.ts';
 import { startMachineLoad } from '../probes/machine-load.ts';
 import { waitForQuiet } from './wait-for-quiet.ts';
 import { checkContextFit } from './context-fit.ts';
@@ -114,7 +114,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const runner = await loadRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
       ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
     };
     const availability = await runner.probe(loadOpts);
