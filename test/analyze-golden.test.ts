@@ -164,7 +164,7 @@ describe('golden run: the whole summary', () => {
   it('warns about battery power at run level and records seed and time', () => {
     expect(summary.warnings.map((w) => w.code)).toEqual(['ON_BATTERY']);
     expect(summary.warnings[0]!.message).toContain('80 %');
-    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: 1 });
+    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: 2 });
   });
 
   it('summary.json is written, valid, and identical when recomputed with the same seed', async () => {

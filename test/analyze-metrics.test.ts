@@ -18,7 +18,7 @@ function trace(tokenTimesMs: number[], extra: Partial<RequestTrace> = {}): Reque
 
 function cellWith(requests: RequestTrace[], genTokens: number, patch: Partial<CellResult> = {}): CellResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     index: 0,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: `pp8+tg${genTokens}`, promptTokens: 8, genTokens, depth: 0 } },
     status: 'ok',
@@ -63,7 +63,7 @@ describe('per-request metric functions', () => {
     expect(prefillTokensPerS(trace([20, 30], { promptTokens: 1 }), tgOnly)).toBeNull();
     const t = trace([10, 20, 30]); // decode 2/0.020 s = 100 tok/s
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: null, model: null })).toBeNull();
-    const model = { id: 'm', path: null, file: null, bytes: null, params: null, bytesPerToken: 1e8, sha256: null, synthetic: true };
+    const model = { id: 'm', path: null, file: null, bytes: null, params: null, bytesPerToken: 1e8, sha256: null, synthetic: true, weights: 'synthetic' as const };
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model })).toBeCloseTo(0.25, 12); // 100 / (4e10/1e8 = 400)
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model: { ...model, bytesPerToken: null } })).toBeNull();
   });

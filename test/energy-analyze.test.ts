@@ -50,7 +50,7 @@ function energy(trace: EnergyTrace | null, extra: Partial<CellEnergy> = {}): Cel
 
 function cell(e: CellEnergy): CellResult {
   return CellResult.parse({
-    schemaVersion: 1, index: 0, status: 'ok', boundary: 'engine', resolved: null, model: null, loadMs: 1,
+    schemaVersion: 2, index: 0, status: 'ok', boundary: 'engine', resolved: null, model: null, loadMs: 1,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: 'pp16+tg11', promptTokens: 16, genTokens: 11, depth: 0 } },
     requests: SUBMITS.map((s, i) => request(i + 2, s)), peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null,
     startedAt: '2026-11-20T14:00:00Z', endedAt: '2026-11-20T14:00:05Z', energy: e,

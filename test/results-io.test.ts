@@ -15,6 +15,7 @@ import {
   setRunStatus,
 } from '../src/results/io.ts';
 import { CellResult, RunManifest } from '../src/results/schema.ts';
+import { upgradeCell, upgradeManifest } from '../src/results/upgrade.ts';
 import { isEdgebenchError } from '../src/errors.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures/results/golden');
@@ -45,10 +46,11 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 async function goldenManifest(): Promise<RunManifest> {
-  return RunManifest.parse(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')));
+  // the golden folder is stored in schema v1: read it as edgebench does (upgrade on read)
+  return RunManifest.parse(upgradeManifest(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')), 'golden run.json'));
 }
 async function goldenCell(name: string): Promise<CellResult> {
-  return CellResult.parse(JSON.parse(await readFile(join(GOLDEN, 'cells', name), 'utf8')));
+  return CellResult.parse(upgradeCell(JSON.parse(await readFile(join(GOLDEN, 'cells', name), 'utf8')), name));
 }
 
 describe('reading a run folder', () => {
@@ -107,11 +109,13 @@ describe('reading a run folder', () => {
 
   it('upgrades a v0 folder on read (ns token times, old field names)', async () => {
     const run = await readRun(V0);
-    expect(run.manifest.schemaVersion).toBe(1);
+    expect(run.manifest.schemaVersion).toBe(2);
+    expect(run.manifest.environment.device.source).toBe('detected');
     expect(run.manifest.edgebenchVersion).toBe('0.1.0');
     expect(run.manifest.status).toBe('complete');
     const cell = run.cells[0]!;
-    expect(cell.schemaVersion).toBe(1);
+    expect(cell.schemaVersion).toBe(2);
+    expect(cell.model === null || cell.model.weights === (cell.model.synthetic ? 'synthetic' : 'real')).toBe(true);
     expect(cell.requests[0]!.tokenTimesMs).toEqual([10, 20, 30, 40]); // 10 000 000 ns = 10 ms
     expect(cell.requests[1]!.tokenTimesMs).toEqual([20, 26, 32, 38]);
     expect(cell.peakRssBytes).toBe(300_000_000);
@@ -193,7 +197,8 @@ describe('writing a run folder', () => {
       script,
       `import { readFileSync } from 'node:fs';
 import { appendCell } from ${JSON.stringify(io)};
-const cell = JSON.parse(readFileSync(${JSON.stringify(cellPath)}, 'utf8'));
+import { upgradeCell } from ${JSON.stringify(io.replace('io.ts', 'upgrade.ts'))};
+const cell = upgradeCell(JSON.parse(readFileSync(${JSON.stringify(cellPath)}, 'utf8')), 'golden');
 const req = cell.requests[2];
 cell.requests = Array.from({ length: 3000 }, (_, i) => ({ ...req, index: i, tokenTimesMs: Array.from({ length: 128 }, (_, k) => k + i / 7) }));
 for (let i = 0; ; i++) await appendCell(process.argv[2], { ...cell, index: i });

@@ -1,5 +1,6 @@
 /** What happens after a run finishes: the report (unless --no-report). */
 import type { RunSummary } from '../results/schema.ts';
+import type { ClaimsConfig } from '../claims/config.ts';
 import { writeReport } from '../report/write.ts';
 import { defaultReportDir } from './report.ts';
 
@@ -8,10 +9,12 @@ export interface AfterRun {
   summary: RunSummary;
   report: boolean;
   log: (m: string) => void;
+  /** claim thresholds with the cost flags applied (--electricity-usd-per-kwh, …) */
+  claimsConfig?: ClaimsConfig;
 }
 
 export async function afterRunHooks(a: AfterRun): Promise<void> {
   if (!a.report || a.summary.cells.length === 0) return;
-  const { files } = await writeReport({ runDirs: [a.dir], outDir: defaultReportDir([a.dir]) });
+  const { files } = await writeReport({ runDirs: [a.dir], outDir: defaultReportDir([a.dir]), ...(a.claimsConfig && { claimsConfig: a.claimsConfig }) });
   a.log(`report: ${files.join(', ')}`);
 }

@@ -23,8 +23,10 @@ import { runAbCommand } from './run-ab.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addCostOptions, addDeviceOptions, applyCostFlags, parseDeviceFlags, type CostFlags, type DeviceFlags } from '../edge-cloud/options.ts';
+import { defaultClaimsConfig } from '../claims/config.ts';
 
-interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, DeviceFlags, CostFlags {
   report: boolean;
   ab?: string;
 }
@@ -41,7 +43,7 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
 
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
     .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
@@ -81,7 +83,9 @@ Examples:
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
   edgebench run --suite harness/ci.yaml --out results/my-run --json
   edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
-  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32`)
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
+  edgebench run --suite claims --device-price-usd 1200      # let this laptop decide C1–C3`);
+  addCostOptions(addDeviceOptions(cmd))
     .action(async (flags: Flags) => {
       process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
@@ -104,9 +108,11 @@ async function runCommand(flags: Flags): Promise<number> {
     suite = suiteFromFlags(flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
+  const device = parseDeviceFlags(flags); // bad class / price → usage error before any work
+  const claimsConfig = applyCostFlags(defaultClaimsConfig(), flags);
   const energy = await energyFromFlags(flags, suite.eps, log);
   for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created
-  const environment = await collectEnvironment();
+  const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
     edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
@@ -178,7 +184,7 @@ async function runCommand(flags: Flags): Promise<number> {
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }
-  await afterRunHooks({ dir, summary, report: flags.report, log });
+  await afterRunHooks({ dir, summary, report: flags.report, log, claimsConfig });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
   if (interrupted) {
     log(`interrupted: resume with edgebench run --resume ${dir}`);

@@ -37,7 +37,7 @@ export async function resolveModel(
 ): Promise<ResolvedModel> {
   if (runner === 'fake' || runner === 'openai-http') {
     // fake: no model; openai-http: the model lives behind the endpoint (nothing to build or load here)
-    return { source: { id: spec, dir: null, file: null, dtype, arch: null }, vocabSize: 32000, info: { id: spec, path: null, file: null, bytes: null, params: null, bytesPerToken: null, sha256: null, synthetic: runner === 'fake' } };
+    return { source: { id: spec, dir: null, file: null, dtype, arch: null }, vocabSize: 32000, info: { id: spec, path: null, file: null, bytes: null, params: null, bytesPerToken: null, sha256: null, synthetic: runner === 'fake', weights: runner === 'fake' ? 'synthetic' : 'real' } };
   }
   // llama-cpp: a .gguf path as it is, a preset id → models/<id>-<gguf dtype>.gguf (built on first use)
   if (runner === 'llama-cpp') return resolveGgufModel(spec, dtype, log, onBuildProgress);
@@ -71,6 +71,7 @@ export async function resolveModel(
       bytesPerToken: decodeBytesPerToken(folder.arch, folder.chosen.dtype),
       sha256: await folder.sha256(),
       synthetic: folder.synthetic,
+      weights: folder.synthetic ? 'synthetic' : 'real',
     },
   };
 }

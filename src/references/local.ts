@@ -4,7 +4,8 @@
  * small so rules can be tested with hand-written fixtures.
  */
 import { deriveModel } from './derive.ts';
-import type { DeviceClass, Precision } from './schema.ts';
+import type { Precision } from './schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
 export const LOCAL_METRICS = [
   'ttftMs',
@@ -38,7 +39,12 @@ export interface LocalCell {
   index: number;
   /** device label (host / CPU) of the run, for several devices side by side */
   device: string;
-  deviceClass: DeviceClass;
+  /** laptop, phone, server-or-VM, … (src/edge-cloud/device-class.ts): decides which claims this cell may decide */
+  deviceClass: DeviceClassName;
+  /** the device's price when the user recorded it (--device-price-usd) */
+  devicePriceUsd: number | null;
+  /** synthetic weights: speed-true, not quality-true (null when the model is unknown, e.g. a failed cell) */
+  weights: 'synthetic' | 'real' | null;
   model: string;
   /** parameter count (exact), when known */
   params: number | null;

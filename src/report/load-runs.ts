@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRun } from '../analyze/analyze-run.ts';
 import { EdgebenchError } from '../errors.ts';
-import type { DeviceClass } from '../references/schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { LOCAL_METRICS, type LocalCell, type LocalMetric, type LocalMetricName } from '../references/local.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from '../results/io.ts';
 import { SCHEMA_VERSION, type CellResult, type CellSummary, type Environment, type RunManifest, type RunSummary } from '../results/schema.ts';
@@ -24,7 +24,7 @@ export interface ReportRun {
   /** how the summary was obtained */
   summarySource: 'summary.json' | 'recomputed from raw traces';
   device: string;
-  deviceClass: DeviceClass;
+  deviceClass: DeviceClassName;
   localCells: LocalCell[];
 }
 
@@ -61,14 +61,13 @@ export function deviceLabel(env: Environment): string {
   return `${cpu}${gpu}${where}`;
 }
 
-export function deviceClassOf(env: Environment): DeviceClass {
-  if (env.kind === 'browser' && /android|iphone|ipad|mobile/i.test(env.userAgent ?? '')) return 'phone';
-  if (env.power.source === 'battery' || env.power.batteryPercent !== null) return 'laptop';
-  return 'unknown';
+/** The class recorded with the run (detected or given; v1 results get it on read, see results/upgrade.ts). */
+export function deviceClassOf(env: Environment): DeviceClassName {
+  return env.device.class;
 }
 
 /** The structural view that matching and claims read (src/references/local.ts). */
-export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClass; summary: RunSummary }): LocalCell[] {
+export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClassName; devicePriceUsd?: number | null; summary: RunSummary }): LocalCell[] {
   return run.summary.cells.map((c: CellSummary) => {
     const metrics: Partial<Record<LocalMetricName, LocalMetric>> = {};
     for (const [name, m] of Object.entries(c.metrics)) {
@@ -83,6 +82,8 @@ export function toLocalCells(run: { runId: string; device: string; deviceClass: 
       index: c.index,
       device: run.device,
       deviceClass: run.deviceClass,
+      devicePriceUsd: run.devicePriceUsd ?? null,
+      weights: c.model?.weights ?? null,
       model: c.key.model,
       params: c.model?.params ?? null,
       dtype: c.key.dtype,
@@ -106,7 +107,7 @@ export async function loadRun(dir: string): Promise<ReportRun> {
   }
   const device = deviceLabel(manifest.environment);
   const deviceClass = deviceClassOf(manifest.environment);
-  const base = { runId: manifest.runId, device, deviceClass, summary };
+  const base = { runId: manifest.runId, device, deviceClass, devicePriceUsd: manifest.environment.device.priceUsd, summary };
   return { dir, runId: manifest.runId, manifest, summary, cells, summarySource, device, deviceClass, localCells: toLocalCells(base) };
 }
 

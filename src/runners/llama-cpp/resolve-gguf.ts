@@ -51,6 +51,7 @@ export async function resolveGgufModel(
       bytesPerToken: facts.bytesPerToken,
       sha256: await sha256File(file),
       synthetic: facts.synthetic,
+      weights: facts.synthetic ? 'synthetic' : 'real',
     },
   };
 }
