@@ -6,12 +6,12 @@
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { resolveModel } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { sessionOptions, wrapSession } from '../src/runners/ort-node/ort-node-runner.ts';
 import { measureCell } from '../src/measure/measure-cell.ts';
 import { startPeakRss } from '../src/measure/peak-rss.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { probeOrtBandwidth } from '../src/probes/memory-bandwidth.ts';
 import { probeKernels } from '../src/probes/kernels.ts';
 import { summarize } from '../src/stats/index.ts';
@@ -60,7 +60,7 @@ function bareDecode(session: ort.InferenceSession, src: ModelSource, vocab: numb
  * difference is the absolute per-token overhead, which is the same on any model.
  */
 async function perTokenOverheadUs(log: (m: string) => void): Promise<number> {
-  const t = await resolveModel('tiny-llama', 'q4', 'optimum', 'ort-node', log);
+  const t = await resolveOnnxModel('tiny-llama', 'q4', { style: 'optimum', log });
   const o = { ep: 'cpu', threads: 1, settings: {} };
   const session = await ort.InferenceSession.create(t.source.file!, sessionOptions(o));
   const loaded = wrapSession(session, ort.Tensor as unknown as Parameters<typeof wrapSession>[1], t.source.arch!, 'q4', o, { executionProvider: 'cpu', fallback: false, settings: {} });
@@ -85,7 +85,7 @@ const tpotOf = (times: number[]) => (times[times.length - 1]! - times[0]!) / (ti
 async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const style = values.style === 'genai' ? 'genai' : 'optimum';
-  const m = await resolveModel(values.model!, 'q4', style, 'ort-node', log);
+  const m = await resolveOnnxModel(values.model!, 'q4', { style, log });
   log(`model ${m.info.id} q4: ${(m.info.bytes! / 1e9).toFixed(2)} GB, ${(m.info.bytesPerToken! / 1e9).toFixed(3)} GB read per decoded token; threads ${threads}`);
   const bw = await probeOrtBandwidth({ threads });
   log(`memory bandwidth (ORT GEMV, ${threads} threads): ${(bw.bytesPerS / 1e9).toFixed(1)} GB/s`);

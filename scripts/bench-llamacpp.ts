@@ -17,9 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { measureCell } from '../src/measure/measure-cell.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
+import { resolveGgufModel } from '../src/runners/llama-cpp/resolve-gguf.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { pairing } from '../src/models/gguf/pairing.ts';
 import { findPreset } from '../src/models/presets.ts';
@@ -74,7 +75,7 @@ function medianItl(t: number[]): number {
 
 /** 2. Harness (runner + measureCell) vs a bare node-llama-cpp loop: median decode ms/token, interleaved. */
 async function overhead(threads: number): Promise<{ bareMs: number; harnessMs: number; overheadPct: number }> {
-  const m = await resolveModel(values.model!, 'q4', 'optimum', 'llama-cpp', log);
+  const m = await resolveGgufModel(values.model!, 'q4', { log });
   const tg = Number(values['overhead-tg']);
   // one model, one context, one sequence for both loops: separately loaded copies of the same model
   // differ by up to ~20 % in decode speed here (where their repacked weights land in memory)
@@ -118,7 +119,7 @@ async function overhead(threads: number): Promise<{ bareMs: number; harnessMs: n
 
 /** 3. onnxruntime's own per-node profile, summed by operator type. */
 async function ortProfile(threads: number, promptTokens: number, steps: number): Promise<{ op: string; ms: number; pct: number }[]> {
-  const m = await resolveModel(values.model!, 'q4', 'optimum', 'ort-node', log);
+  const m = await resolveOnnxModel(values.model!, 'q4', { style: 'optimum', log });
   const a = m.source.arch!;
   const profDir = mkdtempSync(join(tmpdir(), 'eb-ort-profile-'));
   const session = await ort.InferenceSession.create(m.source.file!, {

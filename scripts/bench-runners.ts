@@ -8,10 +8,10 @@
  *          [--wasm-dtypes q8,fp16,fp32] [--wasm-tg 8] [--wasm-pp 32] [--wasm-reps 2] [--no-wasm]
  */
 import { parseArgs } from 'node:util';
-import { resolveModel } from '../src/measure/run-deps.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
 import { transformersJsRunner } from '../src/runners/transformers-js/transformers-js-runner.ts';
 import { ortWebRunner } from '../src/runners/ort-web/ort-web-runner.ts';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const tg = Number(values.tg);
   const pp = Number(values.pp);
   const reps = Number(values.reps);
-  const q4 = await resolveModel(values.model!, 'q4', 'optimum', 'ort-node', log);
+  const q4 = await resolveOnnxModel(values.model!, 'q4', { style: 'optimum', log });
   log(`${q4.info.id} q4 (${f(q4.info.bytes! / 1e9)} GB), threads ${threads}, tg${tg}, pp${pp}, ${reps} interleaved rounds`);
 
   // 1. native: edgebench's loop vs transformers.js generate, same onnxruntime-node, same threads
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 
   // 2. where the difference comes from: per-token cost of generate() on a model whose kernels are ~free
   log('tiny-llama q4: per-token JS overhead of generate()');
-  const tiny = await resolveModel('tiny-llama', 'q4', 'optimum', 'ort-node', log);
+  const tiny = await resolveOnnxModel('tiny-llama', 'q4', { style: 'optimum', log });
   const tn = await load(ortNodeRunner, tiny);
   const tt = await load(transformersJsRunner, tiny);
   const ov = await interleaved([['ort-node', tn], ['transformers-js', tt]], tiny.vocabSize, 64, 16, 5);
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
         wasmLines.push(`${d} not built: needs ~${f(fp.neededBytes / 1e9)} GB of wasm memory (weights ${f(fp.weightBytes / 1e9)} GB${wasmUpcastFactor(d) > 1 ? ', upcast to fp32' : ''}) > 4 GiB`);
         continue;
       }
-      await resolveModel(values.model!, d, 'optimum', 'ort-node', log); // builds models/<id>-<dtype> once
+      await resolveOnnxModel(values.model!, d, { style: 'optimum', log }); // builds models/<id>-<dtype> once
     }
     log('ort-web: one decode step per weight variant (each in its own wasm worker)…');
     const { timings, best } = await measureWasmDtypes(wasmCandidates(q4.source.dir!), { threads, numKvHeads: q4.source.arch!.numKvHeads, headDim: q4.source.arch!.headDim, graphOptimizationLevel: 'all' }, 2);
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     const q4t = timings.find((t) => t.dtype === 'q4');
     if (fastest && q4t?.stepMs) wasmLines.push(`q4 on wasm is ${f(q4t.stepMs / fastest.stepMs!, 1)}× slower per decode step than ${fastest.dtype} (MatMulNBits dequantizes whole weights per call)`);
     if (fastest) {
-      const m = await resolveModel(values.model!, fastest.dtype, 'optimum', 'ort-web', log);
+      const m = await resolveOnnxModel(values.model!, fastest.dtype, { style: 'optimum', log });
       const web = await load(ortWebRunner, m);
       const ws = await interleaved([['ort-web', web]], m.vocabSize, wtg, wpp, Number(values['wasm-reps']));
       await web[Symbol.asyncDispose]();

@@ -5,12 +5,12 @@
 import { parseArgs } from 'node:util';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { resolveModel } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { KvSequence, kvLayoutFromSession } from '../src/runners/ort-node/kv-session.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '16' }, pp: { type: 'string', default: '0' } } });
-const m = await resolveModel(positionals[0] ?? 'llama-3.2-1b', 'q4', 'optimum', 'ort-node', (s) => console.error(s));
+const m = await resolveOnnxModel(positionals[0] ?? 'llama-3.2-1b', 'q4', { style: 'optimum', log: (s) => console.error(s) });
 const session = await ort.InferenceSession.create(m.source.file!, { intraOpNumThreads: Number(values.threads), interOpNumThreads: 1, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: '/tmp/eb-ort-profile' });
 const seq = new KvSequence(session, kvLayoutFromSession(session, m.source.arch!.numKvHeads, m.source.arch!.headDim), ort.Tensor as never);
 const pp = Number(values.pp);

@@ -11,7 +11,7 @@ import { abbaArm, measurePair, pairAbCells } from '../src/measure/ab-interleave.
 import { fakeRunner } from '../src/runners/fake/fake-runner.ts';
 import { parseSuiteText } from '../src/config/suite.ts';
 import { parseShape } from '../src/config/shapes.ts';
-import { readRun } from '../src/results/io.ts';
+import { openRun } from '../src/results/open-run.ts';
 import type { CompareReport } from '../src/compare/types.ts';
 import { cliInProcess, cliProcess } from './fixtures/compare/cli.ts';
 import { writeFakeSuite } from './helpers/fake-suite.ts';
@@ -70,7 +70,7 @@ describe('edgebench run --ab', () => {
     expect(readdirSync(out).sort()).toEqual(['ab.json', 'baseline', 'head']);
     const ab = JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')) as { interleave: string; pairs: unknown[] };
     expect(ab.interleave).toBe('request-abba');
-    const [base, head] = [await readRun(join(out, 'baseline')), await readRun(join(out, 'head'))];
+    const [base, head] = [await openRun(join(out, 'baseline')), await openRun(join(out, 'head'))];
     expect(base.cells[0]!.resolved!.settings.decodeMs).toBe(2);
     expect(head.cells[0]!.resolved!.settings.decodeMs).toBe(8);
     expect(base.cells[0]!.extra).toMatchObject({ abArm: 'baseline', abInterleave: 'request-abba' });
@@ -90,8 +90,8 @@ describe('edgebench run --ab', () => {
     const out = join(dir, 'out');
     const r = await cliInProcess(['run', '--suite', suite(dir, 'head', 2), '--ab', 'fake-model-main', '--out', out, '--no-bandwidth', '--no-report', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
-    expect((await readRun(join(out, 'baseline'))).cells[0]!.key.model).toBe('fake-model-main');
-    expect((await readRun(join(out, 'head'))).cells[0]!.key.model).toBe('fake-model');
+    expect((await openRun(join(out, 'baseline'))).cells[0]!.key.model).toBe('fake-model-main');
+    expect((await openRun(join(out, 'head'))).cells[0]!.key.model).toBe('fake-model');
     const refused = await cliInProcess(['compare', join(out, 'baseline'), join(out, 'head')]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/different models: baseline fake-model-main \(q4\); head fake-model \(q4\)/);

@@ -1,13 +1,13 @@
 /** Per-metric edge cases and the warnings that need purpose-built traces (drift, outliers, …). */
 import { describe, expect, it } from 'vitest';
 import { analyzeCell } from '../src/analyze/analyze-cell.ts';
-import { decodeTokensPerS } from '../src/analyze/decode-throughput.ts';
-import { e2eMs } from '../src/analyze/e2e.ts';
-import { itlMs } from '../src/analyze/itl.ts';
-import { prefillTokensPerS } from '../src/analyze/prefill-throughput.ts';
-import { rooflineFraction } from '../src/analyze/roofline.ts';
-import { tpotMs } from '../src/analyze/tpot.ts';
-import { ttftMs } from '../src/analyze/ttft.ts';
+import { decodeTokensPerS } from '../src/analyze/metrics/decode-tokens-per-s.ts';
+import { e2eMs } from '../src/analyze/metrics/e2e-ms.ts';
+import { itlMs } from '../src/analyze/metrics/itl-ms.ts';
+import { prefillTokensPerS } from '../src/analyze/metrics/prefill-tokens-per-s.ts';
+import { rooflineFraction } from '../src/analyze/metrics/roofline-fraction.ts';
+import { tpotMs } from '../src/analyze/metrics/tpot-ms.ts';
+import { ttftMs } from '../src/analyze/metrics/ttft-ms.ts';
 import { runWarnings } from '../src/analyze/warnings.ts';
 import { coldStart } from '../src/analyze/cold-start.ts';
 import type { CellResult, RequestTrace } from '../src/results/schema.ts';

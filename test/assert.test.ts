@@ -11,14 +11,14 @@ import { loadAssertConfig, parseAssertText } from '../src/assert/config.ts';
 import { evaluateAssertions, type AssertionResult } from '../src/assert/evaluate.ts';
 import type { AssertReport } from '../src/assert/report.ts';
 import { compareRuns } from '../src/compare/compare-runs.ts';
-import { loadRunForCompare, type LoadedRun } from '../src/compare/load.ts';
+import { openAnalyzedRun, type AnalyzedRun } from '../src/results/open-run.ts';
 import { NOISE_ENVIRONMENTS } from '../src/compare/noise-band.ts';
 import { noisy, writeSyntheticRun } from './fixtures/compare/synthetic-run.ts';
 import { cliInProcess, cliProcess } from './fixtures/compare/cli.ts';
 
 let tmp: string;
-let base: LoadedRun;
-let slow: LoadedRun;
+let base: AnalyzedRun;
+let slow: AnalyzedRun;
 const laptop = { pct: NOISE_ENVIRONMENTS.laptop, environment: 'laptop' as const, source: 'flag' as const };
 
 beforeAll(async () => {
@@ -34,8 +34,8 @@ beforeAll(async () => {
     { shape: 'pp64', status: 'errored' },
   ] });
   await writeSyntheticRun(join(tmp, 'ok'), { runId: 'ok', cells: [{ shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 21), tpotMs: noisy(10, 0.05, 30, 22) }] });
-  base = await loadRunForCompare(join(tmp, 'base'), 'baseline');
-  slow = await loadRunForCompare(join(tmp, 'slow'), 'head');
+  base = await openAnalyzedRun(join(tmp, 'base'), { summary: 'recompute', role: 'baseline' });
+  slow = await openAnalyzedRun(join(tmp, 'slow'), { summary: 'recompute', role: 'head' });
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

@@ -266,7 +266,7 @@ describe('claims config file', () => {
       expect.unreachable();
     } catch (e) {
       expect(isEdgebenchError(e) && e.code).toBe('CONFIG_INVALID');
-      expect((e as Error).message).toContain('C1: Unrecognized key: "ttftMs"');
+      expect((e as Error).message).toContain("bad.yaml:2: unknown key 'ttftMs' in C1");
     }
   });
 });

@@ -11,7 +11,7 @@ import { isEdgebenchError } from '../src/errors.ts';
 import { probeMeterCsv } from '../src/probes/energy/meter-csv.ts';
 import { parseMeterCsv, splitHeader } from '../src/probes/energy/meter-csv-parse.ts';
 import { toSegments } from '../src/analyze/energy-windows.ts';
-import { nowMs } from '../src/measure/clock.ts';
+import { nowMs } from '../src/clock.ts';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'energy', 'meter');
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRun } from '../src/results/io.ts';
+import { openRun } from '../src/results/open-run.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
 
@@ -37,7 +37,7 @@ describe('edgebench run lifecycle (fake runner)', () => {
     // scripted 5 ms per decode step → ~200 tok/s (timers only ever fire late)
     expect(tg8.metrics.decodeTokensPerS!.median).toBeGreaterThan(60);
     expect(tg8.metrics.decodeTokensPerS!.median).toBeLessThan(205);
-    const stored = await readRun(out);
+    const stored = await openRun(out);
     const traces = stored.cells.find((c) => c.key.shape.name === 'tg8')!.requests;
     expect(traces.map((t) => t.phase).slice(0, 2)).toEqual(['cold', 'warmup']);
     expect(traces.filter((t) => t.phase === 'measured').every((t) => t.tokenTimesMs.length === 8)).toBe(true);
@@ -64,7 +64,7 @@ runnerSettings:
 `);
     const r = run(['--suite', f, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    const stored = await readRun(out);
+    const stored = await openRun(out);
     const status = stored.cells.map((c) => `${c.key.runner}/${c.key.ep}:${c.status}`);
     expect(status).toEqual(['fake/cpu:errored', 'fake/qnn:errored', 'ort-node/cpu:errored', 'ort-node/qnn:unsupported']);
     expect(stored.cells[3]!.error!.message).toMatch(/no 'qnn' execution provider/);
@@ -83,13 +83,13 @@ runnerSettings:
       child.kill(signal);
       const code = await exited;
       if (signal === 'SIGINT') expect(code).toBe(130);
-      const partial = await readRun(out); // every file on disk is complete and valid
+      const partial = await openRun(out); // every file on disk is complete and valid
       expect(partial.cells.length).toBeGreaterThanOrEqual(2);
       expect(partial.cells.length).toBeLessThan(6);
       if (signal === 'SIGINT') expect(partial.manifest.status).toBe('interrupted');
       const resumed = run(['--resume', out]);
       expect(resumed.status, resumed.stderr).toBe(0);
-      const full = await readRun(out);
+      const full = await openRun(out);
       expect(full.cells.map((c) => c.key.shape.name)).toEqual(['tg8', 'tg9', 'tg10', 'tg11', 'tg12', 'tg13']);
       expect(full.manifest.status).toBe('complete');
     });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModelFolder } from '../src/models/build/build-folder.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
-import { checkMemory, resolveModel } from '../src/measure/run-deps.ts';
+import { checkMemory } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { runSuite } from '../src/measure/run-suite.ts';
 import { parseSuiteText } from '../src/config/suite.ts';
 import type { CellResult } from '../src/results/schema.ts';
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 async function greedy(contextIds: number[], prompt: number[], n: number, settings = {}): Promise<number[]> {
-  const m = await resolveModel(dir, 'q4', 'optimum', 'ort-node', noop);
+  const m = await resolveOnnxModel(dir, 'q4', { style: 'optimum', log: noop });
   const loaded = await ortNodeRunner.load(m.source, { ep: 'cpu', threads: 1, settings });
   const out: number[] = [];
   const seq = await loaded.prepare(contextIds);
@@ -58,7 +59,7 @@ describe('ort-node runner', () => {
     const cells: CellResult[] = [];
     await runSuite(
       { suite, done: new Set(), appendCell: async (c) => void cells.push(c), onEvent: noop, shouldStop: () => false },
-      { environment: {} as never, resolveModel: (s, d, st, r) => resolveModel(s, d, st, r, noop), checkMemory: () => {}, measureBandwidth: async () => null, tokenize: async () => [] },
+      { environment: {} as never, checkMemory: () => {}, measureBandwidth: async () => null },
     );
     expect(cells.map((c) => c.status)).toEqual(['errored', 'ok']);
     expect(cells[0]!.error!.code).toBe('MODEL_INVALID');
@@ -66,7 +67,7 @@ describe('ort-node runner', () => {
   });
 
   it('refuses a model too large for free memory before loading, with the numbers', async () => {
-    const m = await resolveModel(dir, 'q4', 'optimum', 'ort-node', noop);
+    const m = await resolveOnnxModel(dir, 'q4', { style: 'optimum', log: noop });
     expect(() => checkMemory({ ...m, info: { ...m.info, bytes: 8e9 } }, 4e9)).toThrow(/needs about 9\.6 GB \(weights 8\.0 GB × 1\.2\) but only 4\.0 GB of memory is free/);
     expect(() => checkMemory(m, 4e9)).not.toThrow();
   });

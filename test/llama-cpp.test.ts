@@ -137,12 +137,12 @@ describe('llama-cpp runner on tiny synthetic GGUFs', () => {
   });
 
   it('resolves a preset id to a built GGUF and a .gguf path as it is', async () => {
-    const r = await resolveGgufModel(join(dir, 'tiny-qwen3.gguf'), 'q4', () => {});
+    const r = await resolveGgufModel(join(dir, 'tiny-qwen3.gguf'), 'q4', { log: () => {} });
     expect(r.vocabSize).toBe(512);
     expect(r.info.params).toBe(getPreset('tiny-qwen3').params.exact);
     expect(r.info.bytesPerToken).toBeGreaterThan(0);
     expect(r.info.synthetic).toBe(true);
-    await expect(resolveGgufModel(dir, 'q4', () => {})).rejects.toThrow(/is a folder/);
+    await expect(resolveGgufModel(dir, 'q4', { log: () => {} })).rejects.toThrow(/is a folder/);
   });
 });
 

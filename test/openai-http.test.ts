@@ -9,13 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '../src/measure/run-suite.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
 import { SuiteFile } from '../src/config/suite.ts';
 import type { CellResult } from '../src/results/schema.ts';
 import { openAiHttpRunner } from '../src/runners/openai-http/openai-http-runner.ts';
 import { parseRetryAfterMs } from '../src/runners/openai-http/retry.ts';
 import { apiUrl, parseSettings, shownEndpoint } from '../src/runners/openai-http/settings.ts';
 import { syntheticText } from '../src/runners/openai-http/request-body.ts';
+import { analyzeCell } from '../src/analyze/analyze-cell.ts';
 
 const KEY = 'sk-edgebench-test-SECRET-4242';
 const noop = () => {};
@@ -80,7 +80,7 @@ async function run(endpoint: string, shapes: string[], settings: Record<string, 
   const cells: CellResult[] = [];
   await runSuite(
     { suite, done: new Set(), appendCell: async (c) => void cells.push(c), onEvent: noop, shouldStop: () => false },
-    { environment: {} as never, resolveModel: (s, d, st, r) => resolveModel(s, d, st, r, noop), checkMemory: noop, measureBandwidth: async () => null, tokenize: async () => [] },
+    { environment: {} as never, checkMemory: noop, measureBandwidth: async () => null },
   );
   return cells;
 }
@@ -106,7 +106,7 @@ describe('openai-http settings and helpers', () => {
     expect(() => parseSettings({})).toThrow(/needs an endpoint/);
     expect(() => parseSettings({ endpoint: 'ftp://h' })).toThrow(/not http/);
     expect(() => parseSettings({ endpoint: 'http://h', api: 'embeddings' })).toThrow(/api: /);
-    expect(() => parseSettings({ endpoint: 'http://h', retries: 3 })).toThrow(/Unrecognized key/);
+    expect(() => parseSettings({ endpoint: 'http://h', retries: 3 })).toThrow(/unknown key 'retries'/);
     expect(parseSettings({ endpoint: 'http://h' })).toMatchObject({ api: 'chat', fixedLength: true, maxRetries: 3 });
   });
 
@@ -143,7 +143,7 @@ describe('openai-http runner against stub servers', () => {
         expect(r.tokenTimesMs[5]! - r.tokenTimesMs[0]!).toBeGreaterThanOrEqual(25); // 5 gaps of 10 ms (slack for a busy machine)
       }
       const x = runnerExtra(cell!);
-      expect(x).toMatchObject({ requests: 3, retries: 0, chunks: 18, tokensPerChunk: { 1: 18 }, tokensAtStreamEnd: 0, fixedLength: { sent: true, maxTokensHonoured: true, minTokensHonoured: true } });
+      expect(x).toMatchObject({ requests: 3, retries: 0, chunks: 18, tokensPerChunk: { 1: 18 }, tokensAtStreamEnd: 0, fixedLength: { sent: true, maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null } });
       expect(cell!.resolved!.settings).toMatchObject({ apiKeyFrom: 'EDGEBENCH_API_KEY', endpoint: s.url, modelListed: true });
       expect(JSON.stringify(cell)).not.toContain(KEY);
     } finally {
@@ -326,7 +326,7 @@ describe('openai-http runner against stub servers', () => {
     }
   });
 
-  it('a hard timeout errors the cell; depth shapes are refused; fixedLength: false sends no extensions', async () => {
+  it('a hard timeout errors the cell; depth travels as text; fixedLength: false sends no extensions', async () => {
     const hang = await stub(noop);
     const s = await stub((_q, res, b) => stream(res, maxTokens(b)));
     try {
@@ -334,16 +334,62 @@ describe('openai-http runner against stub servers', () => {
       expect(t!.error!.code).toBe('TIMEOUT');
       expect(t!.error!.message).toMatch(/within 0\.3 s/);
       const [d] = await run(s.url, ['tg4@d16']);
-      expect(d!.error!.message).toMatch(/cannot pre-fill a KV depth of 16 tokens/);
+      expect(d!.status, d!.error?.message).toBe('ok');
+      expect(d!.resolved!.settings.depthSentAs).toBe('text');
       const [plainLen] = await run(s.url, ['tg4'], { fixedLength: false, seed: 7, api: 'completions' }, 1, { prompt: { kind: 'text', text: 'Once upon a time' } });
       expect(plainLen!.status).toBe('ok');
       expect(plainLen!.resolved!.settings.prompt).toBe('suite-text');
       const body = s.seen.filter((x) => x.method === 'POST').pop()!.body!;
       expect(body).not.toHaveProperty('ignore_eos');
       expect(body).not.toHaveProperty('min_tokens');
-      expect(body).toMatchObject({ seed: 7, prompt: 'Once upon a time' });
+      expect(body).toMatchObject({ seed: 7 });
+      expect(body.prompt).toMatch(/^\w+ \w+ \w+\. Once upon a time$/); // unique words first: no prompt cache can serve it
     } finally {
       await hang.close();
+      await s.close();
+    }
+  });
+
+  it('every prompt is unique (no server cache can serve it); a server that reports cached tokens marks the cell PROMPT_CACHED', async () => {
+    // a llama-server-like stub: it reports as cached the prefix this prompt shares with the previous one (in words)
+    let previous: string[] = [];
+    const usageWithCache = (res: ServerResponse, n: number, content: string) => {
+      const words = content.split(' ');
+      let common = 0;
+      while (common < words.length && words[common] === previous[common]) common++;
+      previous = words;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 0; i < n; i++) res.write(tokenChunk('w '));
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] })}\n\n`);
+      res.end(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: words.length, completion_tokens: n, prompt_tokens_details: { cached_tokens: common } } })}\n\ndata: [DONE]\n\n`);
+    };
+    const s = await stub((_q, res, b) => usageWithCache(res, maxTokens(b), (b.messages as { content: string }[])[0]!.content));
+    try {
+      const [bust] = await run(s.url, ['pp32+tg2'], {}, 4);
+      expect(bust!.status, bust!.error?.message).toBe('ok');
+      const prompts = s.seen.filter((x) => x.method === 'POST').map((x) => (x.body!.messages as { content: string }[])[0]!.content);
+      expect(new Set(prompts).size).toBe(prompts.length);
+      expect(new Set(prompts.map((p) => p.split(' ')[0])).size).toBe(prompts.length); // they differ from the first word on
+      const pc = runnerExtra(bust!).promptCache as { mode: string; cachedTokens: number[] };
+      expect(pc.mode).toBe('bust');
+      expect(pc.cachedTokens.every((c) => c === 0)).toBe(true);
+      const a = analyzeCell(bust!, { seed: 1, resamples: 100 });
+      expect(a.metrics.prefillTokensPerS).not.toBeNull();
+      expect(a.warnings.map((w) => w.code)).not.toContain('PROMPT_CACHED');
+
+      // warm: the @d context is a shared prefix on purpose; the server serves it from cache
+      previous = [];
+      const [warm] = await run(s.url, ['pp8+tg2@d64'], { promptCache: 'warm' }, 4);
+      expect(warm!.status, warm!.error?.message).toBe('ok');
+      const cached = (runnerExtra(warm!).promptCache as { cachedTokens: number[] }).cachedTokens;
+      expect(cached[0]).toBe(0);
+      expect(cached.slice(1).every((c) => c >= 64)).toBe(true);
+      const w = analyzeCell(warm!, { seed: 1, resamples: 100 });
+      expect(w.metrics.prefillTokensPerS).toBeNull(); // a cached prompt is not a prefill
+      expect(w.metrics.ttftMs).not.toBeNull();
+      const warning = w.warnings.find((x) => x.code === 'PROMPT_CACHED')!;
+      expect(warning.message).toMatch(/4 of 4 measured prompts were served from the server's prompt cache.*on purpose/);
+    } finally {
       await s.close();
     }
   });

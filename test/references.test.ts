@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { isEdgebenchError } from '../src/errors.ts';
@@ -9,8 +9,10 @@ import { DEFAULT_REFERENCES_DIR, figuresFile, isDecisive, loadReferences, valida
 import { addFigures, importPublished } from '../src/references/store.ts';
 import { numericValue, priceValue } from '../src/references/value.ts';
 
-const SHARED = '/work/shared/reference/published-figures.yaml';
-const ADDENDUM = '/work/shared/reference/cloud-small-models.yaml';
+// The audited compilation lives beside the repo (../shared), where the project keeps it; a clone
+// without it skips only this re-import check.
+const SHARED = resolve('..', 'shared', 'reference', 'published-figures.yaml');
+const ADDENDUM = resolve('..', 'shared', 'reference', 'cloud-small-models.yaml');
 
 function errorOf(fn: () => unknown): { code: string; message: string } {
   try {

@@ -3,20 +3,20 @@
  * errors, no network requests, every chart drawn, data shown as text. Saves screenshots to
  * test-artifacts/ (report.png full page at desktop width, report-phone.png at phone width).
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
 import { writeReport } from '../src/report/write.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = resolve('test-artifacts');
 
-// Skipped only outside CI when Chromium is absent; .ci/run installs it, and CI must never skip silently.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('report.html in a real browser', () => {
+// Skipped where Chromium is absent (global-setup says how to enable); .ci/run requires it, so CI never skips.
+describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
   let ctx: BrowserContext;
   let url: string;
 
@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('report.html in a real
     const out = mkdtempSync(join(tmpdir(), 'eb-browser-'));
     await writeReport({ runDirs: ['test/fixtures/report/run-laptop', 'test/fixtures/report/run-phone'], outDir: out, formats: ['html'], title: 'edgebench fixture report' });
     url = pathToFileURL(join(out, 'report.html')).href;
-    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });
+    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: chromiumPath(), headless: true, args: ARGS });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 

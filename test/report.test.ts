@@ -11,11 +11,13 @@ import { DEFAULT_REFERENCES_DIR, figuresFile } from '../src/references/load.ts';
 import { csvField } from '../src/report/csv.ts';
 import { DEFAULT_REFERENCES_DIR as REFS, loadReferences } from '../src/references/load.ts';
 import { buildCharts } from '../src/report/charts.ts';
-import { loadRun, toLocalCells, type ReportRun } from '../src/report/load-runs.ts';
+import { toLocalCells } from '../src/references/local-cells.ts';
+import { openReportRuns, type ReportRun } from '../src/report/report-run.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { buildReport } from '../src/report/model.ts';
 import { writeReport } from '../src/report/write.ts';
 
+const loadRun = async (dir: string): Promise<ReportRun> => (await openReportRuns([dir]))[0]!;
 const FIX = 'test/fixtures/report';
 const LAPTOP = join(FIX, 'run-laptop');
 const PHONE = join(FIX, 'run-phone');

@@ -10,10 +10,10 @@ import {
   finishedCellKeys,
   readCells,
   readManifest,
-  readRun,
   readSummary,
   setRunStatus,
 } from '../src/results/io.ts';
+import { openRun } from '../src/results/open-run.ts';
 import { CellResult, RunManifest } from '../src/results/schema.ts';
 import { upgradeCell, upgradeManifest } from '../src/results/upgrade.ts';
 import { isEdgebenchError } from '../src/errors.ts';
@@ -55,7 +55,7 @@ async function goldenCell(name: string): Promise<CellResult> {
 
 describe('reading a run folder', () => {
   it('reads and validates the golden folder in index order', async () => {
-    const run = await readRun(GOLDEN);
+    const run = await openRun(GOLDEN);
     expect(run.manifest.runId).toBe('golden-2026-11-23');
     expect(run.cells.map((c) => [c.index, c.status])).toEqual([
       [0, 'ok'],
@@ -69,7 +69,7 @@ describe('reading a run folder', () => {
     const dir = await copyGolden();
     const file = join(dir, 'cells', '0001-tiny-q4-fake-webgpu-t1-tg1.json');
     await truncate(file, 200);
-    const e = await errorOf(readRun(dir));
+    const e = await errorOf(openRun(dir));
     expect(e.code).toBe('RESULTS_INVALID');
     expect(e.message).toContain(file);
     expect(e.message).toMatch(/not valid JSON/);
@@ -98,7 +98,7 @@ describe('reading a run folder', () => {
   });
 
   it('explains a folder without run.json and a future schema version', async () => {
-    expect((await errorOf(readRun(tmp))).message).toMatch(/no run\.json/);
+    expect((await errorOf(openRun(tmp))).message).toMatch(/no run\.json/);
     const dir = await copyGolden();
     const m = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(dir, 'run.json'), JSON.stringify({ ...m, schemaVersion: 99 }));
@@ -108,7 +108,7 @@ describe('reading a run folder', () => {
   });
 
   it('upgrades a v0 folder on read (ns token times, old field names)', async () => {
-    const run = await readRun(V0);
+    const run = await openRun(V0);
     expect(run.manifest.schemaVersion).toBe(2);
     expect(run.manifest.environment.device.source).toBe('detected');
     expect(run.manifest.edgebenchVersion).toBe('0.1.0');

@@ -5,6 +5,7 @@
  * Where no adapter exists: `unsupported` cells with a reason and a hint, never a crash or a hang.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_REQUIRED, ENABLE_BROWSER_HINT } from './helpers/browser.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,13 +101,15 @@ describe('WebGPU through SwiftShader (software adapter)', () => {
   it('ort-node and transformers.js on webgpu: CPU tokens, adapter recorded as software, no fallback', async (ctx) => {
     const icd = swiftshaderIcdPath();
     if (!icd) {
-      console.log('skipped: SwiftShader ICD not found (apt-get install chromium libvulkan1); the no-adapter path above still ran');
+      // CI (EDGEBENCH_REQUIRE_BROWSER=1) must run this; elsewhere global-setup said how to enable it
+      if (BROWSER_REQUIRED) throw new Error(`SwiftShader ICD not found: ${ENABLE_BROWSER_HINT}`);
       ctx.skip();
       return;
     }
     process.env.VK_ICD_FILENAMES = icd; // before onnxruntime creates its WebGPU context in this process
     const adapter = await probeWebGpuAdapter();
     if (!adapter.ok) {
+      if (BROWSER_REQUIRED) throw new Error(`no WebGPU adapter through SwiftShader: ${adapter.reason}`);
       console.log(`skipped: no WebGPU adapter through SwiftShader here (${adapter.reason}); the no-adapter path above still ran`);
       ctx.skip();
       return;

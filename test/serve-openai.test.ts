@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildModelFolder } from '../src/models/build/build-folder.ts';
 import { getPreset } from '../src/models/presets.ts';
 import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
 import { CHAT_INSTRUCTION, syntheticText } from '../src/runners/openai-http/request-body.ts';
+import { requestText, uniqueWords } from '../src/runners/openai-http/prompt-text.ts';
 import { createServeEngine, type ServeEngine } from '../src/serve/openai/engine.ts';
 import { startOpenAiServer, type OpenAiServer } from '../src/serve/openai/server.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
@@ -35,7 +36,7 @@ const logs: string[] = [];
 
 /** The ort-node runner's own greedy tokens for PROMPT (the server must give the same). */
 async function runnerGreedy(n: number): Promise<number[]> {
-  const m = await resolveModel(dir, 'q4', 'optimum', 'ort-node', noop);
+  const m = await resolveOnnxModel(dir, 'q4', { style: 'optimum', log: noop });
   const loaded = await ortNodeRunner.load(m.source, { ep: 'cpu', threads: 1, settings: {} });
   const out: number[] = [];
   await (await loaded.prepare([])).generate(PROMPT, n, (id) => out.push(id));
@@ -96,14 +97,15 @@ describe('edgebench serve --openai', () => {
     expect(cell!.resolved!.settings).toMatchObject({ modelListed: true, apiKeyFrom: 'EDGEBENCH_API_KEY', prompt: 'synthetic-words' });
     // the prompt the server tokenized: instruction + 16 synthetic words through the chat template
     const seed = (await readManifest(out)).seed;
-    const text = `${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`;
-    const expectedPrompt = engine.tokenizer.encodeChat([{ role: 'user', content: text }]).length;
+    const salt = Number(cell!.resolved!.settings.promptSalt);
     for (const r of cell!.requests) {
+      const text = requestText({ api: 'chat', mode: 'bust', suiteText: undefined, ids: seededTokenIds(16, 32000, seed), contextIds: [], unique: uniqueWords(salt, r.index) });
+      expect(text.startsWith(`${uniqueWords(salt, r.index)}. ${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`)).toBe(true);
       expect(r.tokenTimesMs).toHaveLength(8);
-      expect(r.promptTokens).toBe(expectedPrompt);
+      expect(r.promptTokens).toBe(engine.tokenizer.encodeChat([{ role: 'user', content: text }]).length);
       expect([...r.tokenTimesMs].sort((a, b) => a - b)).toEqual(r.tokenTimesMs);
     }
-    expect(cell!.extra!.runner).toMatchObject({ requests: 3, retries: 0, tokensPerChunk: { 1: 24 }, tokensAtStreamEnd: 0, fixedLength: { maxTokensHonoured: true, minTokensHonoured: true } });
+    expect(cell!.extra!.runner).toMatchObject({ requests: 3, retries: 0, tokensPerChunk: { 1: 24 }, tokensAtStreamEnd: 0, fixedLength: { maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null } });
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { cells: { metrics: { ttftMs: { boundary: string } } }[] };
     expect(summary.cells[0]!.metrics.ttftMs.boundary).toBe('http-client');
     for (const f of filesUnder(out)) expect(readFileSync(f, 'utf8'), f).not.toContain(KEY);
@@ -132,11 +134,11 @@ describe('edgebench serve --openai', () => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('length');
     expect(chunks.at(-1)!.choices).toEqual([]);
     expect(chunks.at(-1)!.usage!.completion_tokens).toBe(6);
-    // without include_usage the usage rides on the finish chunk
-    const plain = await sse(await post('/v1/completions', { model: 'any', prompt: PROMPT, max_tokens: 3, ignore_eos: true, stream: true }));
-    const finish = JSON.parse(plain.at(-2)!) as { choices: { finish_reason: string }[]; usage: { completion_tokens: number } };
+    // without include_usage there is no usage at all (the API's rule)
+    const plain = await sse(await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 3, ignore_eos: true, stream: true }));
+    const finish = JSON.parse(plain.at(-2)!) as { choices: { finish_reason: string }[]; usage?: unknown };
     expect(finish.choices[0]!.finish_reason).toBe('length');
-    expect(finish.usage.completion_tokens).toBe(3);
+    expect(plain.some((e) => e.includes('"usage"'))).toBe(false);
   });
 
   it('stops at EOS unless ignore_eos; min_tokens delays the stop', async () => {
@@ -151,7 +153,7 @@ describe('edgebench serve --openai', () => {
   });
 
   it('rejects bad bodies and routes with a JSON error that says what is wrong', async () => {
-    const chat = (b: Record<string, unknown>) => post('/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }], ...b });
+    const chat = (b: Record<string, unknown>) => post('/v1/chat/completions', { model: engine.id, messages: [{ role: 'user', content: 'hi' }], ...b });
     const cases: [Promise<Response>, number, RegExp][] = [
       [post('/v1/chat/completions', '{"model": '), 400, /not valid JSON/],
       [post('/v1/chat/completions', ''), 400, /body is empty/],
@@ -164,8 +166,11 @@ describe('edgebench serve --openai', () => {
       [chat({ max_tokens: -1 }), 400, /max_tokens: /],
       [chat({ max_tokens: 4, min_tokens: 9 }), 400, /min_tokens \(9\) is larger than max_tokens \(4\)/],
       [chat({ max_tokens: 5000 }), 400, /exceeds the model's context of 2048 tokens/],
-      [post('/v1/completions', { model: 'm', prompt: 5 }), 400, /prompt must be/],
-      [post('/v1/completions', { model: 'm', prompt: [1, 99999] }), 400, /token id 99999 is outside the vocabulary \(0\.\.511\)/],
+      [post('/v1/completions', { model: engine.id, prompt: 5 }), 400, /prompt must be/],
+      [post('/v1/completions', { model: 'other', prompt: 'hi' }), 404, /The model 'other' does not exist or is not served here/],
+      [chat({ top_logprobs: 2 }), 400, /top_logprobs needs logprobs: true/],
+      [chat({ logprobs: true, top_logprobs: 21 }), 400, /top_logprobs: /],
+      [post('/v1/completions', { model: engine.id, prompt: [1, 99999] }), 400, /token id 99999 is outside the vocabulary \(0\.\.511\)/],
       [post('/v1/completions', 'x'.repeat((1 << 20) + 10)), 413, /larger than/],
       [fetch(`${server.url}/v1/chat/completions`), 405, /takes POST/],
       [fetch(`${server.url}/v2/nothing`), 404, /no route GET \/v2\/nothing/],
@@ -173,9 +178,10 @@ describe('edgebench serve --openai', () => {
     ];
     for (const [pending, status, message] of cases) {
       const res = await pending;
-      const body = (await res.json()) as { error: { message: string; type: string } };
+      const body = (await res.json()) as { error: { message: string; type: string; code: unknown; param: unknown } };
       expect(res.status, body.error.message).toBe(status);
       expect(body.error.message).toMatch(message);
+      expect(body.error.code === null || typeof body.error.code === 'string').toBe(true); // the API's type: string | null
     }
     const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string; edgebench: { synthetic: boolean } }[] };
     expect(models.data[0]).toMatchObject({ id: engine.id, edgebench: { synthetic: true } });
@@ -227,11 +233,11 @@ describe('edgebench serve --openai', () => {
     child.stderr.on('data', (d) => (stderr += String(d)));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     try {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 90_000; // a cold tsx start on a shared, loaded machine
       while (!/on http:\/\/127\.0\.0\.1:\d+\/v1/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       const url = /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(stdout)?.[1];
       expect(url, stderr).toBeDefined();
-      const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+      const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: engine.id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
       expect(res.status).toBe(200);
       child.kill('SIGINT');
       expect(await exited).toBe(0);

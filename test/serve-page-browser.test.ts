@@ -8,19 +8,19 @@
  * `report`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { writeReport } from '../src/report/write.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
 import type { PageServer } from '../src/serve/page/page-server.ts';
 import { shortSuite, startServer, tinyModel } from './serve-page-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // phone.test resolves to loopback: a plain-HTTP origin that is not localhost, as a phone on the LAN sees the server
 const NO_GPU = [...BASE_ARGS, '--disable-gpu', '--host-resolver-rules=MAP phone.test 127.0.0.1'];
@@ -33,7 +33,7 @@ const contexts: BrowserContext[] = [];
 const deviceDirs: string[] = [];
 
 async function launch(args: string[]): Promise<BrowserContext> {
-  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: CHROMIUM, headless: true, args });
+  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: chromiumPath(), headless: true, args });
   contexts.push(ctx);
   return ctx;
 }
@@ -65,8 +65,8 @@ async function waitState(page: Page, logs: string[], want: string, timeout = 60_
 
 const newestDevice = () => srv.devices.list().at(-1)!;
 
-// Skipped only outside CI when Chromium is absent; .ci/run installs it, and CI must never skip silently.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('edgebench serve page in a real browser', () => {
+// Skipped where Chromium is absent (global-setup says how to enable); .ci/run requires it, so CI never skips.
+describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'eb-serve-browser-'));
     model = await tinyModel(root);

@@ -2,15 +2,15 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { SuiteFile } from '../src/config/suite.ts';
-import { resolveModel } from '../src/measure/run-deps.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { startPageServer, type PageServer } from '../src/serve/page/page-server.ts';
 import type { BrowserEnvironment } from '../src/serve/page/uploads.ts';
 import { buildTiny } from './helpers/runner-tokens.ts';
 
 export async function tinyModel(root: string): Promise<ResolvedModel> {
   const dir = await buildTiny(root, 'tiny-fp32');
-  return resolveModel(dir, 'fp32', 'optimum', 'ort-web', () => {});
+  return resolveOnnxModel(dir, 'fp32', { style: 'optimum', log: () => {} });
 }
 
 export function shortSuite(model: string, over: Partial<SuiteFile['repetitions']> = {}, shapes = ['pp8+tg4', 'tg4@d8']): SuiteFile {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
 import { genLength } from '../src/measure/measure-cell.ts';
-import type { ResolvedModel } from '../src/measure/run-suite.ts';
+import type { ResolvedModel } from '../src/runners/types.ts';
 import { readCells, readManifest } from '../src/results/io.ts';
 import { WASM32_MAX_BYTES as NODE_WASM32 } from '../src/runners/ort-web/wasm-limits.ts';
 import { browserName, platformName, toEnvironment } from '../src/serve/page/browser-environment.ts';

@@ -1,8 +1,7 @@
 /** Turns one cell's raw traces into its summary: metrics with statistics, cold start, memory, warnings. */
 import { summarize } from '../stats/index.ts';
 import type { CellResult, CellSummary, MetricName, MetricSummary, RequestTrace } from '../results/schema.ts';
-import { METRICS } from './metrics.ts';
-import type { Metric } from './metric.ts';
+import { TRACE_METRICS, type TraceMetric } from './metrics/index.ts';
 import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
@@ -19,11 +18,11 @@ export function measuredRequests(cell: Pick<CellResult, 'requests'>): RequestTra
   return cell.requests.filter((r) => r.phase === 'measured').sort((a, b) => a.index - b.index);
 }
 
-function metricSummary(metric: Metric, cell: CellResult, measured: RequestTrace[], opts: AnalyzeOptions): MetricSummary | null {
+function metricSummary(metric: TraceMetric, cell: CellResult, measured: RequestTrace[], opts: AnalyzeOptions): MetricSummary | null {
   let samples: number[];
   let requestIndices: number[] | undefined;
   if (metric.kind === 'pooled') {
-    samples = measured.flatMap((r) => metric.samples(r, cell));
+    samples = measured.flatMap((r) => metric.sample(r, cell));
   } else {
     const pairs = measured.map((r) => [r.index, metric.sample(r, cell)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
     samples = pairs.map((p) => p[1]);
@@ -44,7 +43,7 @@ function metricSummary(metric: Metric, cell: CellResult, measured: RequestTrace[
 export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary {
   const measured = measuredRequests(cell);
   const metrics = {} as Record<MetricName, MetricSummary | null>;
-  for (const m of METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
+  for (const m of TRACE_METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
   const energy = analyzeCellEnergy(cell, measured, opts);
   return {
     index: cell.index,

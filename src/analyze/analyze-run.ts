@@ -1,39 +1,12 @@
-/** `analyze` stage: raw traces in a results folder → summary.json. Pure apart from the file I/O. */
-import { readRun, writeSummary, type RunFolder } from '../results/io.ts';
-import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
-import { readPackageVersion } from '../version.ts';
-import { analyzeCell } from './analyze-cell.ts';
-import { runWarnings } from './warnings.ts';
-import { runnerWarnings, sideBySide } from './side-by-side.ts';
-
-export interface AnalyzeRunOptions {
-  /** bootstrap seed; defaults to the seed stored in run.json */
-  seed?: number;
-  resamples?: number;
-  /** timestamp for generatedAt (tests pass a fixed one) */
-  now?: Date;
-}
-
-export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunSummary {
-  const seed = opts.seed ?? run.manifest.seed;
-  const cellOpts = { seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
-  const cells = run.cells.map((c) => analyzeCell(c, cellOpts));
-  const sbs = sideBySide(cells, cellOpts);
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    runId: run.manifest.runId,
-    generatedAt: (opts.now ?? new Date()).toISOString(),
-    edgebenchVersion: readPackageVersion(),
-    seed,
-    warnings: [...runWarnings(run.manifest, run.cells.length), ...runnerWarnings(cells)],
-    cells,
-    ...(sbs ? { sideBySide: sbs } : {}),
-  };
-}
+/** `analyze` stage: raw traces in a results folder → summary.json. */
+import { writeSummary } from '../results/io.ts';
+import { openRun } from '../results/open-run.ts';
+import type { RunSummary } from '../results/schema.ts';
+import { summarizeRun, type AnalyzeRunOptions } from './summarize-run.ts';
 
 /** Read and validate `dir`, recompute every summary from the raw traces, write summary.json. */
 export async function analyzeRun(dir: string, opts: AnalyzeRunOptions = {}): Promise<RunSummary> {
-  const summary = summarizeRun(await readRun(dir), opts);
+  const summary = summarizeRun(await openRun(dir), opts);
   await writeSummary(dir, summary);
   return summary;
 }

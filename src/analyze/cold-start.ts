@@ -1,6 +1,6 @@
 import { median } from 'simple-statistics';
 import type { CellResult, ColdStart } from '../results/schema.ts';
-import { ttftMs } from './ttft.ts';
+import { ttftMs } from './metrics/ttft-ms.ts';
 
 /**
  * Cold start, reported apart from the measured metrics: model load time, TTFT of the first

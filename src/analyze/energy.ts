@@ -7,7 +7,7 @@
  */
 import { summarize } from '../stats/index.ts';
 import type { CellEnergy, EnergyPhase, EnergySummary, UncertaintyClass } from '../results/energy-schema.ts';
-import type { CellResult, RequestTrace } from '../results/schema.ts';
+import type { CellResult, CellSummary, RequestTrace } from '../results/schema.ts';
 import { meanWatts, median, toSegments, windowEnergy, type Segment } from './energy-windows.ts';
 
 /** windows must span this many resolution steps to be resolved */
@@ -157,3 +157,9 @@ export function energyComparability(a: EnergySummary, b: EnergySummary): string 
 }
 
 export { energyWarnings } from './energy-warnings.ts';
+
+/** How a cell's energy figures were obtained, when it has any. */
+export function energySourceOf(c: Pick<CellSummary, 'energy'>): 'measured' | 'estimated' | null {
+  if (!c.energy || c.energy.status !== 'ok') return null;
+  return c.energy.method;
+}

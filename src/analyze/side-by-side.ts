@@ -6,17 +6,14 @@
  * is never silent. Pure: summaries in, comparison out.
  */
 import { bootstrapMedians, DEFAULT_RESAMPLES, percentileSorted } from '../stats/index.ts';
+import { METRIC_DIRECTION } from './metrics/index.ts';
 import type { CellSummary, MetricName, MetricSummary, Warning } from '../results/schema.ts';
 import type { CompareSide, RatioEstimate, RunnerComparison, SideBySide } from '../results/side-by-side-schema.ts';
 
 /** Metrics compared, and whether a higher value is better. */
-export const COMPARED_METRICS: readonly { name: MetricName; higherIsBetter: boolean }[] = [
-  { name: 'decodeTokensPerS', higherIsBetter: true },
-  { name: 'prefillTokensPerS', higherIsBetter: true },
-  { name: 'ttftMs', higherIsBetter: false },
-  { name: 'tpotMs', higherIsBetter: false },
-  { name: 'e2eMs', higherIsBetter: false },
-];
+export const COMPARED_METRICS: readonly { name: MetricName; higherIsBetter: boolean }[] = (
+  ['decodeTokensPerS', 'prefillTokensPerS', 'ttftMs', 'tpotMs', 'e2eMs'] as const
+).map((name) => ({ name, higherIsBetter: METRIC_DIRECTION[name] === 'higher-is-better' }));
 
 export interface SideBySideOptions {
   seed: number;

@@ -4,8 +4,9 @@
  */
 import { linearSlope, minSamplesForPercentile } from '../stats/index.ts';
 import type { CellResult, Environment, MetricName, MetricSummary, RequestTrace, RunManifest, Warning } from '../results/schema.ts';
-import { e2eMs } from './e2e.ts';
-import { tpotMs } from './tpot.ts';
+import { e2eMs } from './metrics/e2e-ms.ts';
+import { tpotMs } from './metrics/tpot-ms.ts';
+import { promptCacheWarning } from './prompt-cache.ts';
 
 export const NOISY_CV = 0.05;
 export const SLOW_FIRST_RUN_FACTOR = 1.5;
@@ -112,7 +113,7 @@ export function cellWarnings(cell: CellResult, measured: RequestTrace[], metrics
       fix: 'the runner must ignore EOS and decode exactly the requested number of tokens; report this as a bug',
     });
   }
-  for (const w of [noisy(metrics), outliers(metrics), slowFirstRun(measured, metrics), thermalDrift(measured)]) if (w) out.push(w);
+  for (const w of [noisy(metrics), outliers(metrics), slowFirstRun(measured, metrics), thermalDrift(measured), promptCacheWarning(cell, measured)]) if (w) out.push(w);
   if (measured.some((r) => r.tokenTimesMs.length < 2)) {
     out.push({
       code: 'TPOT_NA',

@@ -13,9 +13,8 @@
  * Bounds: `min` / `max` (also spelled min<Metric> / max<Metric>), `maxRegressionPct` against a
  * baseline. Unknown metrics and keys are errors naming them, the file and the line.
  */
-import { parseYamlWithLines } from '../config/yaml-doc.ts';
+import { parseYamlWith, type YamlDoc } from '../config/yaml-doc.ts';
 import { readFileSync, existsSync } from 'node:fs';
-import { isNode, type Document, type LineCounter } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { MetricName } from '../results/schema.ts';
@@ -81,16 +80,6 @@ export interface AssertConfig {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const VALID_METRICS = () => `valid metrics: ${MetricName.options.join(', ')}`;
 
-function lineOf(doc: Document, lines: LineCounter, path: (string | number)[], key = false): string {
-  let node: unknown = doc.getIn(path, true);
-  if (key && path.length) {
-    const parent = doc.getIn(path.slice(0, -1), true) as { items?: { key?: unknown }[] } | undefined;
-    node = parent?.items?.find((it) => (it.key as { value?: unknown } | undefined)?.value === path[path.length - 1])?.key ?? node;
-  }
-  const offset = isNode(node) ? node.range?.[0] : undefined;
-  return offset !== undefined ? `:${lines.linePos(offset).line}` : '';
-}
-
 /** Rename min<Metric>/max<Metric> to min/max, refusing ones that name another metric. */
 function normalizeBounds(raw: unknown, metric: string, where: () => string): unknown {
   if (!Array.isArray(raw) || raw.length < 2 || typeof raw[1] !== 'object' || raw[1] === null || Array.isArray(raw[1])) return raw;
@@ -108,11 +97,11 @@ function normalizeBounds(raw: unknown, metric: string, where: () => string): unk
   return [raw[0], out, ...raw.slice(2)];
 }
 
-function checkMetrics(doc: Document, lines: LineCounter, file: string, raw: unknown, path: (string | number)[]): void {
+function checkMetrics(y: YamlDoc, raw: unknown, path: (string | number)[]): void {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return; // zod reports the type
   const obj = raw as Record<string, unknown>;
   for (const name of Object.keys(obj)) {
-    const where = () => `${file}${lineOf(doc, lines, [...path, name], true)}`;
+    const where = () => y.at([...path, name], true);
     if (!MetricName.safeParse(name).success) {
       const bound = /^(min|max)([A-Z]\w*)$/.exec(name);
       const metric = bound ? bound[2]!.charAt(0).toLowerCase() + bound[2]!.slice(1) : null;
@@ -144,26 +133,17 @@ function entries(raw: Record<string, z.infer<typeof Entry>>, agg: Aggregation): 
 }
 
 export function parseAssertText(text: string, file: string): AssertConfig {
-  const { doc, lines } = parseYamlWithLines(text, file);
-  const raw: unknown = doc.toJS() ?? {};
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const r = raw as Record<string, unknown>;
-    checkMetrics(doc, lines, file, r.assertions, ['assertions']);
-    if (Array.isArray(r.assertMatrix)) r.assertMatrix.forEach((m: unknown, i) => checkMetrics(doc, lines, file, (m as Record<string, unknown> | null)?.assertions, ['assertMatrix', i, 'assertions']));
-  }
-  const parsed = AssertFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const unknownKey = issue.code === 'unrecognized_keys';
-    const path = unknownKey ? [...issue.path, String(issue.keys[0])] : issue.path;
-    const at = lineOf(doc, lines, path.map((p) => (typeof p === 'symbol' ? String(p) : p)), unknownKey);
-    const what = unknownKey ? `unknown key '${issue.keys.join("', '")}'${issue.path.length ? ` in ${issue.path.join('.')}` : ''}` : `${path.join('.') || '(root)'}: ${issue.message}`;
-    const hint = unknownKey && issue.path.length === 0
-      ? `valid keys: ${Object.keys(AssertFileSchema.shape).join(', ')}`
-      : 'an entry is `level` or `[level, { min, max, maxRegressionPct, aggregation }]`; level is off, warn or error; aggregation median or pessimistic';
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${at}: ${what}`, hint);
-  }
-  const c = parsed.data;
+  const c = parseYamlWith(AssertFileSchema, text, file, {
+    hint: 'an entry is `level` or `[level, { min, max, maxRegressionPct, aggregation }]`; level is off, warn or error; aggregation median or pessimistic',
+    before(raw, y) {
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+        const r = raw as Record<string, unknown>;
+        checkMetrics(y, r.assertions, ['assertions']);
+        if (Array.isArray(r.assertMatrix)) r.assertMatrix.forEach((m: unknown, i) => checkMetrics(y, (m as Record<string, unknown> | null)?.assertions, ['assertMatrix', i, 'assertions']));
+      }
+      return raw;
+    },
+  });
   return {
     file,
     ...(c.baseline !== undefined && { baseline: c.baseline }),

@@ -1,5 +1,5 @@
 /** The result of `edgebench assert` and its renderings (text, Markdown, JUnit cases). */
-import type { RunRef } from '../compare/load.ts';
+import type { RunRef } from '../compare/types.ts';
 import type { CompareReport } from '../compare/types.ts';
 import { markdownTable, num, textTable } from '../compare/format-num.ts';
 import type { JUnitCase } from '../compare/junit.ts';

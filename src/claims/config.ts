@@ -5,10 +5,10 @@
  *   C6: { devicePriceUsd: 900, dutyCycle: 0.2 }
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { zodToError } from '../errors-zod.ts';
+import { parseYamlWith } from '../config/yaml-doc.ts';
 
 const pos = z.number().positive();
 const latency = (ms: number) =>
@@ -58,13 +58,15 @@ export const ClaimsConfig = z.strictObject({
 });
 export type ClaimsConfig = z.infer<typeof ClaimsConfig>;
 
+const CLAIMS_HINT = 'see src/claims/config.ts for the thresholds each claim takes (e.g. C1: { ttftMaxMs: 40 })';
+
 export function defaultClaimsConfig(): ClaimsConfig {
   return ClaimsConfig.parse({});
 }
 
 export function parseClaimsConfig(raw: unknown, where = 'claims config'): ClaimsConfig {
   const r = ClaimsConfig.safeParse(raw ?? {});
-  if (!r.success) throw zodToError('CONFIG_INVALID', where, r.error, 'see src/claims/config.ts for the thresholds each claim takes (e.g. C1: { ttftMaxMs: 40 })');
+  if (!r.success) throw zodToError('CONFIG_INVALID', where, r.error, CLAIMS_HINT);
   return r.data;
 }
 
@@ -76,11 +78,5 @@ export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
   } catch {
     throw new EdgebenchError('CONFIG_INVALID', `${file}: cannot read the claims config file`, 'check the path given to --claims-config');
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (e) {
-    throw new EdgebenchError('CONFIG_INVALID', `${file}: not valid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'fix the YAML syntax');
-  }
-  return parseClaimsConfig(raw, file);
+  return parseYamlWith(ClaimsConfig, text, file, { hint: CLAIMS_HINT });
 }

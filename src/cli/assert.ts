@@ -6,7 +6,8 @@ import { evaluateAssertions, needsBaseline } from '../assert/evaluate.ts';
 import { assertJUnitCases, buildAssertReport, formatAssertMarkdown, formatAssertText } from '../assert/report.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import type { CompareReport } from '../compare/types.ts';
-import { loadRunForCompare, runRef } from '../compare/load.ts';
+import { runRef } from '../compare/run-ref.ts';
+import { openAnalyzedRun } from '../results/open-run.ts';
 import { resolveNoiseBand } from '../compare/noise-band.ts';
 import { junitXml } from '../compare/junit.ts';
 import { writeCiOutputs, type CiOutputFlags } from '../compare/ci-output.ts';
@@ -54,11 +55,11 @@ Example: edgebench assert results/head --config edgebench.assert.yaml --baseline
 
 async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   const config = loadAssertConfig(flags.config);
-  const head = await loadRunForCompare(headDir, 'head');
+  const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const baselineDir = flags.baseline ?? config.baseline;
   let comparison: CompareReport | null = null;
   if (baselineDir !== undefined && needsBaseline(config)) {
-    const base = await loadRunForCompare(baselineDir, 'baseline');
+    const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
     const noiseBand = resolveNoiseBand({ noiseBandPct: config.noiseBandPct, environment: config.environment, from: 'config' });
     comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true });
   } else if (baselineDir === undefined && needsBaseline(config)) {

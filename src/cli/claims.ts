@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { evaluateClaims, type ClaimResult } from '../claims/index.ts';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { loadReferences } from '../references/load.ts';
-import { loadRuns } from '../report/load-runs.ts';
+import { openReportRuns } from '../report/report-run.ts';
 import { addCostOptions, applyCostFlags, type CostFlags } from '../edge-cloud/options.ts';
 
 interface ClaimsFlags extends CostFlags {
@@ -59,7 +59,7 @@ export function registerClaims(program: Command): void {
     .option('--device-price-usd <usd>', "the device's price for the edge cost (default: the one recorded with the run, else $1,200, labelled assumed)");
   addCostOptions(cmd).action(async (runDirs: string[], flags: ClaimsFlags) => {
       const config = applyCostFlags(loadClaimsConfig(flags.claimsConfig), flags);
-      const runs = await loadRuns(runDirs);
+      const runs = await openReportRuns(runDirs);
       const refs = loadReferences(flags.references);
       const results = evaluateClaims(runs.flatMap((r) => r.localCells), refs.figures, config);
       if (flags.json) {

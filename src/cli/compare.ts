@@ -4,7 +4,7 @@ import { EdgebenchError } from '../errors.ts';
 import { MetricName } from '../results/schema.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import { DEFAULT_ALPHA } from '../compare/compare-samples.ts';
-import { loadRunForCompare } from '../compare/load.ts';
+import { openAnalyzedRun } from '../results/open-run.ts';
 import { parseNoiseBandPct, resolveNoiseBand, NOISE_ENVIRONMENTS } from '../compare/noise-band.ts';
 import { formatCompareMarkdown, formatCompareText } from '../compare/format-text.ts';
 import { junitXml } from '../compare/junit.ts';
@@ -83,8 +83,8 @@ async function compareCommand(baselineDir: string, headDir: string, flags: Flags
   const resamples = numberFlag('resamples', flags.resamples ?? '10000', (n) => Number.isInteger(n) && n >= 100, '10000');
   const seed = flags.seed !== undefined ? numberFlag('seed', flags.seed, Number.isSafeInteger, '42') : undefined;
   const metrics = flags.metrics !== undefined ? parseMetricList(flags.metrics) : undefined;
-  const base = await loadRunForCompare(baselineDir, 'baseline');
-  const head = await loadRunForCompare(headDir, 'head');
+  const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
+  const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const report = compareRuns(base, head, {
     noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true,
     ...(seed !== undefined && { seed }), ...(metrics && { metrics }),

@@ -123,7 +123,10 @@ function parseThreads(v: string | undefined): number | undefined {
   return n;
 }
 
-export async function doctorCommand(flags: DoctorFlags, runners: readonly DoctorRunner[] = listRunners()): Promise<void> {
+/** Each runner is imported when it is probed (a runner whose module fails to load shows as not available). */
+const registeredRunners = (): DoctorRunner[] => listRunners().map((e) => ({ id: e.id, description: e.description, probe: async (o) => (await e.load()).probe(o) }));
+
+export async function doctorCommand(flags: DoctorFlags, runners: readonly DoctorRunner[] = registeredRunners()): Promise<void> {
   const threads = parseThreads(flags.threads);
   const onProgress = !flags.json && process.stderr.isTTY ? (what: string): void => void process.stderr.write(`  probing ${what}…\n`) : undefined;
   const report = await runDoctor({ threads, full: flags.full, fast: flags.fast, runners, onProgress });

@@ -4,16 +4,17 @@
  * hub id) replacing the suite's one model, or a suite YAML (e.g. the same suite with other runner
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
-import { runStamp, shownPath } from './shown-path.ts';
+import { runStamp, shownPath } from '../util/shown-path.ts';
+import { listenForStop } from '../util/wait-for-stop.ts';
 import { basename, join } from 'node:path';
-import { suiteFromFlags, type RunFlags, type RunOutputFlags } from './run-options.ts';
+import { suiteFromFlags, type RunFlags, type RunOutputFlags } from '../config/run-options.ts';
 import { PRESET_SUITES, type SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
 import { formatRunTable } from './run-table.ts';
 import { AB_INTERLEAVE, describePairs, pairAbCells, runAbSuite, type Arm } from '../measure/ab-interleave.ts';
 import type { RunEvent } from '../measure/run-suite.ts';
 import { realRunDeps } from '../measure/run-deps.ts';
-import { clockResolutionNs } from '../measure/clock.ts';
+import { clockResolutionNs } from '../clock.ts';
 import { collectEnvironment } from '../probes/environment.ts';
 import { appendCell, createRunFolder, setRunStatus } from '../results/io.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
@@ -64,14 +65,10 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   const same = JSON.stringify(baseline) === JSON.stringify(head);
   log(`edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shownPath(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`);
 
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    process.stderr.write('\nstopping after the current request (Ctrl-C again to quit now); finished pairs are kept\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stop = listenForStop(
+    () => process.stderr.write('\nstopping after the current request (Ctrl-C again to quit now); finished pairs are kept\n'),
+    '\ninterrupted again: exiting now; finished pairs are kept',
+  );
   const onEvent = (e: RunEvent) => {
     if (e.type === 'log') log(e.message);
     else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name} (A/B)`);
@@ -80,14 +77,13 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   let interrupted = false;
   try {
     const r = await runAbSuite(
-      { arms, pairs, appendCell: async (arm, c) => void (await appendCell(dirs[arm], c)), onEvent, shouldStop: () => stop },
+      { arms, pairs, appendCell: async (arm, c) => void (await appendCell(dirs[arm], c)), onEvent, shouldStop: () => stop.requested },
       realRunDeps(environment, { bandwidth: flags.bandwidth, log }),
     );
     interrupted = r.interrupted;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    for (const d of Object.values(dirs)) await setRunStatus(d, stop ? 'interrupted' : 'complete');
+    stop.release();
+    for (const d of Object.values(dirs)) await setRunStatus(d, stop.requested ? 'interrupted' : 'complete');
   }
   const summaries = { baseline: await analyzeRun(dirs.baseline), head: await analyzeRun(dirs.head) };
   if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);

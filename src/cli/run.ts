@@ -1,22 +1,23 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
 import { byteProgressBar } from './byte-progress.ts';
-import { runStamp, shownPath } from './shown-path.ts';
+import { runStamp, shownPath } from '../util/shown-path.ts';
+import { listenForStop } from '../util/wait-for-stop.ts';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { suiteFromFlags, type RunFlags, type RunOutputFlags } from './run-options.ts';
+import { suiteFromFlags, type RunFlags, type RunOutputFlags } from '../config/run-options.ts';
 import { SuiteFile } from '../config/suite.ts';
 import { EdgebenchError } from '../errors.ts';
 import { formatRunTable, formatWarningsCompact } from './run-table.ts';
 import { cellId } from '../config/matrix.ts';
 import { runSuite, type RunEvent } from '../measure/run-suite.ts';
 import { realRunDeps } from '../measure/run-deps.ts';
-import { clockResolutionNs } from '../measure/clock.ts';
+import { clockResolutionNs } from '../clock.ts';
 import { collectEnvironment } from '../probes/environment.ts';
 import { appendCell, createRunFolder, finishedCellKeys, readManifest, setRunStatus } from '../results/io.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { getRunner, listRunners } from '../runners/registry.ts';
+import { listRunners, runnerEntry } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
@@ -25,6 +26,7 @@ import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes
 import { formatEnergyTable } from '../analyze/energy-table.ts';
 import { addCostOptions, addDeviceOptions, applyCostFlags, parseDeviceFlags, type CostFlags, type DeviceFlags } from '../edge-cloud/options.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
+import { answerForRun } from '../edge-cloud/answer.ts';
 
 interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, DeviceFlags, CostFlags {
   report: boolean;
@@ -111,7 +113,7 @@ async function runCommand(flags: Flags): Promise<number> {
   const device = parseDeviceFlags(flags); // bad class / price → usage error before any work
   const claimsConfig = applyCostFlags(defaultClaimsConfig(), flags);
   const energy = await energyFromFlags(flags, suite.eps, log);
-  for (const r of suite.runners) getRunner(r); // unknown runner → usage error before any folder is created
+  for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
   const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
@@ -122,17 +124,10 @@ async function runCommand(flags: Flags): Promise<number> {
   const done = new Set((await finishedCellKeys(dir)).map(cellId));
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
-  let stop = false;
-  const onSigint = () => {
-    if (stop) {
-      process.stderr.write('\ninterrupted again: exiting now; finished cells are kept\n');
-      process.exit(130);
-    }
-    stop = true;
-    process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stop = listenForStop(
+    () => process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`),
+    '\ninterrupted again: exiting now; finished cells are kept',
+  );
 
   const tty = process.stderr.isTTY && !quiet;
   const bar = tty ? new cliProgress.SingleBar({ format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 5 }, cliProgress.Presets.shades_classic) : null;
@@ -164,15 +159,14 @@ async function runCommand(flags: Flags): Promise<number> {
   let interrupted = false;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop },
+      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
   } finally {
     if (bar && barStarted) bar.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    await setRunStatus(dir, stop ? 'interrupted' : 'complete');
+    stop.release();
+    await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
   }
   const summary = await analyzeRun(dir);
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -186,6 +180,9 @@ async function runCommand(flags: Flags): Promise<number> {
   }
   await afterRunHooks({ dir, summary, report: flags.report, log, claimsConfig });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
+  // the short answer comes last, where the eye lands; the tables above and the report hold the details
+  if (!flags.json && !quiet && summary.cells.some((c) => c.status === 'ok')) console.log(`
+${await answerForRun(dir, claimsConfig)}`);
   if (interrupted) {
     log(`interrupted: resume with edgebench run --resume ${dir}`);
     return 130;

@@ -3,7 +3,7 @@
  *   --openai   an OpenAI-compatible API over a local model (src/serve/openai)
  *   (none)     the benchmark page for phones and browsers (src/serve/page)
  */
-import { waitForStop } from './wait-for-stop.ts';
+import { waitForStop } from '../util/wait-for-stop.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { createServeEngine } from '../serve/openai/engine.ts';

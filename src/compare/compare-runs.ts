@@ -13,7 +13,8 @@ import type { CellKey, CellSummary, MetricName } from '../results/schema.ts';
 import { holmAdjust } from '../stats/index.ts';
 import { compareSamples, decideVerdict, DEFAULT_ALPHA, type SampleComparison } from './compare-samples.ts';
 import { DEFAULT_COMPARE_METRICS, METRIC_DIRECTION } from './direction.ts';
-import { runRef, type LoadedRun } from './load.ts';
+import type { AnalyzedRun } from '../results/open-run.ts';
+import { runRef } from './run-ref.ts';
 import type { NoiseBand } from './noise-band.ts';
 import type { CellComparison, CellProblem, CompareReport, MetricComparison } from './types.ts';
 
@@ -30,8 +31,8 @@ export interface CompareOptions {
 const modelOf = (k: CellKey) => `${k.model} (${k.dtype})`;
 const looseId = (k: CellKey) => [k.runner, k.ep, k.threads ?? 'auto', k.shape.name].join('|');
 
-function joinKeyFn(base: LoadedRun, head: LoadedRun, allowMismatch: boolean): { key: (k: CellKey) => string; warning: string | null } {
-  const models = (r: LoadedRun) => [...new Set(r.summary.cells.map((c) => modelOf(c.key)))].sort();
+function joinKeyFn(base: AnalyzedRun, head: AnalyzedRun, allowMismatch: boolean): { key: (k: CellKey) => string; warning: string | null } {
+  const models = (r: AnalyzedRun) => [...new Set(r.summary.cells.map((c) => modelOf(c.key)))].sort();
   const bm = models(base);
   const hm = models(head);
   if (bm.join('\n') === hm.join('\n')) return { key: cellId, warning: null };
@@ -76,7 +77,7 @@ interface Pending {
   s: SampleComparison;
 }
 
-export function compareRuns(base: LoadedRun, head: LoadedRun, opts: CompareOptions): CompareReport {
+export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareOptions): CompareReport {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const confidence = opts.confidence ?? 0.95;
   const resamples = opts.resamples ?? 10_000;

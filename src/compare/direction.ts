@@ -1,17 +1,9 @@
 /** Which way is better for each metric, and how a change is expressed so that positive = worse. */
 import type { MetricName } from '../results/schema.ts';
+import type { Direction } from '../analyze/metrics/index.ts';
 
-export type Direction = 'lower-is-better' | 'higher-is-better';
-
-export const METRIC_DIRECTION: Readonly<Record<MetricName, Direction>> = {
-  ttftMs: 'lower-is-better',
-  e2eMs: 'lower-is-better',
-  tpotMs: 'lower-is-better',
-  itlMs: 'lower-is-better',
-  decodeTokensPerS: 'higher-is-better',
-  prefillTokensPerS: 'higher-is-better',
-  rooflineFraction: 'higher-is-better',
-};
+/** From the metric records (src/analyze/metrics). */
+export { METRIC_DIRECTION, type Direction } from '../analyze/metrics/index.ts';
 
 /**
  * Compared by default: the per-request metrics. itlMs pools every token gap of a request, so its

@@ -1,11 +1,19 @@
 /** The result of `edgebench compare` (also its --json output). */
 import type { CellKey, MetricName } from '../results/schema.ts';
 import type { Direction } from './direction.ts';
-import type { RunRef } from './load.ts';
 import type { NoiseBand } from './noise-band.ts';
 import type { SampleComparison, Verdict } from './compare-samples.ts';
 
 export type { Verdict } from './compare-samples.ts';
+
+export interface RunRef {
+  dir: string;
+  runId: string;
+  createdAt: string;
+  device: string;
+  fingerprint: string;
+  git: { commit: string; dirty: boolean } | null;
+}
 
 export interface MetricComparison extends SampleComparison {
   metric: MetricName;

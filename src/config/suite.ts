@@ -1,14 +1,16 @@
 /**
  * Suite files (harness/*.yaml): models × runners × EPs × threads × shapes, with repetition rules.
- * Unknown keys are errors naming the key, the file and the line.
+ * Unknown keys are errors naming the key, the file and the line; so are runner settings the runner
+ * does not take (each runner's schema is checked here, before anything loads).
  */
-import { parseYamlWithLines } from './yaml-doc.ts';
+import { issueError, parseYamlWith, type YamlDoc } from './yaml-doc.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isNode, type parseDocument } from 'yaml';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
-import { RepetitionPolicy } from '../measure/policy.ts';
+import { runnerEntry, type RunnerEntry } from '../runners/registry.ts';
+import { validKeys } from '../runners/settings.ts';
+import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
 
@@ -48,37 +50,31 @@ export function loadSuite(nameOrPath: string): SuiteFile {
 }
 
 export function parseSuiteText(text: string, file: string): SuiteFile {
-  const { doc, lines } = parseYamlWithLines(text, file);
-  const parsed = SuiteFile.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    let path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') path = [...path, String(issue.keys[0])];
-    const node = doc.getIn(path, true);
-    const keyNode = issue.code === 'unrecognized_keys' ? findKeyNode(doc, path) : node;
-    const offset = isNode(keyNode) ? keyNode.range?.[0] : undefined;
-    const where = offset !== undefined ? `:${lines.linePos(offset).line}` : '';
-    const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : `${path.join('.') || '(root)'}: ${issue.message}`;
-    const valid = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? `valid keys: ${Object.keys(SuiteFile.shape).join(', ')}` : 'see harness/quick.yaml for a complete example';
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${where}: ${what}`, valid);
-  }
-  for (const s of parsed.data.shapes) {
-    try {
-      parseShape(s);
-    } catch (e) {
-      throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
-    }
-  }
-  return parsed.data;
+  return parseYamlWith(SuiteFile, text, file, {
+    hint: 'see harness/quick.yaml for a complete example',
+    after(suite, y) {
+      for (const s of suite.shapes) {
+        try {
+          parseShape(s);
+        } catch (e) {
+          throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
+        }
+      }
+      checkRunnerSettings(suite.runnerSettings, y);
+    },
+  });
 }
 
-function findKeyNode(doc: ReturnType<typeof parseDocument>, path: string[]): unknown {
-  const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-  const key = path[path.length - 1];
-  const items = (parent as { items?: { key?: unknown }[] } | null)?.items ?? [];
-  for (const it of items) {
-    const k = it.key as { value?: unknown } | undefined;
-    if (k && k.value === key) return k;
+/** Each runner's settings against its own schema, before anything is loaded. */
+function checkRunnerSettings(all: SuiteFile['runnerSettings'], y: YamlDoc): void {
+  for (const [id, raw] of Object.entries(all)) {
+    let entry: RunnerEntry;
+    try {
+      entry = runnerEntry(id);
+    } catch (e) {
+      throw new EdgebenchError('CONFIG_INVALID', `${y.at(['runnerSettings', id], true)}: runnerSettings: ${(e as Error).message}`, (e as EdgebenchError).hint ?? '');
+    }
+    const r = entry.settings.safeParse(raw);
+    if (!r.success) throw issueError(y, r.error.issues[0]!, ['runnerSettings', id], validKeys(entry.settings));
   }
-  return parent;
 }

@@ -1,8 +1,22 @@
-import { LineCounter, parseDocument } from 'yaml';
+/**
+ * YAML configs (suites, assertion files, claims configs) are read through one function that keeps
+ * positions, so every schema error names file:line, the key, and what is wrong.
+ */
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 
-/** Parse a YAML config keeping positions, so schema errors can name file:line; syntax errors throw. */
-export function parseYamlWithLines(text: string, file: string): { doc: ReturnType<typeof parseDocument>; lines: LineCounter } {
+type Path = readonly PropertyKey[];
+
+export interface YamlDoc {
+  file: string;
+  doc: Document;
+  /** `file:line` of the value at `path` (of its key when `key`), `file` when the position is unknown */
+  at(path: Path, key?: boolean): string;
+}
+
+/** Parse YAML keeping positions; syntax errors throw CONFIG_INVALID with the line. */
+export function readYamlDoc(text: string, file: string): YamlDoc {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -10,5 +24,55 @@ export function parseYamlWithLines(text: string, file: string): { doc: ReturnTyp
     const pos = e.linePos?.[0];
     throw new EdgebenchError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax');
   }
-  return { doc, lines };
+  const at = (path: Path, key = false): string => {
+    const p = path.map((x) => (typeof x === 'symbol' ? String(x) : x));
+    let node: unknown = doc.getIn(p, true);
+    if (key && p.length) {
+      const parent = (p.length > 1 ? doc.getIn(p.slice(0, -1), true) : doc.contents) as { items?: { key?: unknown }[] } | null;
+      node = parent?.items?.find((it) => (it.key as { value?: unknown } | undefined)?.value === p[p.length - 1])?.key ?? node ?? parent;
+    }
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    return offset !== undefined ? `${file}:${lines.linePos(offset).line}` : file;
+  };
+  return { file, doc, at };
+}
+
+/** One zod issue (found under `prefix` of the document) as a CONFIG_INVALID naming file:line and the key. */
+export function issueError(y: YamlDoc, issue: z.core.$ZodIssue, prefix: Path, hint: string): EdgebenchError {
+  const unknownKey = issue.code === 'unrecognized_keys';
+  const inner = [...prefix, ...issue.path];
+  const path = unknownKey ? [...inner, issue.keys[0]!] : inner;
+  const shown = inner.map(String).join('.');
+  const what = unknownKey ? `unknown key '${issue.keys.join("', '")}'${shown ? ` in ${shown}` : ''}` : `${path.map(String).join('.') || '(root)'}: ${issue.message}`;
+  return new EdgebenchError('CONFIG_INVALID', `${y.at(path, unknownKey)}: ${what}`, hint);
+}
+
+function validKeys(schema: z.ZodType): string[] | null {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape && typeof shape === 'object' ? Object.keys(shape) : null;
+}
+
+export interface YamlSchemaOptions<T> {
+  /** hint for any issue except an unknown top-level key (which lists the valid keys) */
+  hint: string;
+  /** checks with positions before the schema runs (may rewrite the plain value) */
+  before?(raw: unknown, y: YamlDoc): unknown;
+  /** checks with positions after the schema accepted the document */
+  after?(data: T, y: YamlDoc): void;
+}
+
+/** Read `text` as YAML and check it against `schema`: the first problem is a CONFIG_INVALID naming file:line. */
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, o: YamlSchemaOptions<z.output<S>>): z.output<S> {
+  const y = readYamlDoc(text, file);
+  let raw: unknown = y.doc.toJS() ?? {};
+  if (o.before) raw = o.before(raw, y);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keys = validKeys(schema);
+    const rootKey = issue.code === 'unrecognized_keys' && issue.path.length === 0 && keys;
+    throw issueError(y, issue, [], rootKey ? `valid keys: ${keys.join(', ')}` : o.hint);
+  }
+  o.after?.(parsed.data, y);
+  return parsed.data;
 }

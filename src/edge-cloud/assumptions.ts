@@ -47,14 +47,14 @@ export function resolveAssumptions(c6: ClaimsConfig['C6'], figures: readonly Fig
         : null;
   return {
     devicePriceUsd: price,
-    devicePriceSource: c6.devicePriceUsd !== undefined ? 'given' : recordedPriceUsd !== null ? 'recorded with the run (--device-price-usd)' : "assumed: the claim's ~$1,200 laptop (set --device-price-usd)",
+    devicePriceSource: c6.devicePriceUsd !== undefined ? 'given' : recordedPriceUsd !== null ? 'recorded with the run' : "ASSUMED: the claim's ~$1,200 laptop; set --device-price-usd",
     lifetimeYears: c6.lifetimeYears,
-    lifetimeSource: c6.lifetimeYears === 3 ? 'default (--lifetime-years)' : 'given',
+    lifetimeSource: c6.lifetimeYears === 3 ? 'default, --lifetime-years' : 'given',
     dutyCycle: c6.dutyCycle,
-    dutySource: c6.dutyCycle === 0.1 ? 'default (--duty-cycle)' : 'given',
+    dutySource: c6.dutyCycle === 0.1 ? 'default, --duty-cycle' : 'given',
     // no tariff at all only when the references lack the figure and the user gave none: energy cost then stays unknown
     electricityUsdPerKwh: electricity ?? 0,
-    tariffSource: c6.electricityUsdPerKwh !== undefined ? 'given (--electricity-usd-per-kwh)' : tariffFig ? `${tariffFig.system}, ${tariffFig.source_date} (${tariffFig.id})` : 'none in the references: set --electricity-usd-per-kwh',
+    tariffSource: c6.electricityUsdPerKwh !== undefined ? 'given' : tariffFig ? `reference ${tariffFig.id}` : 'none in the references: set --electricity-usd-per-kwh',
     network,
   };
 }

@@ -68,7 +68,8 @@ export function cloudTtft(figures: readonly Figure[], size: SizeClass): { spread
 
 /** Per-user output speed of hosted APIs (tokens/s), against single-stream local decode. */
 export function cloudDecode(figures: readonly Figure[], size: SizeClass): { spread: Spread | null; context: ContextFigure[] } {
-  return collect(figures, size, (f) => (f.metric === 'output_tokens_per_s_per_user' && (f.category === 'cloud-gpu' || f.category === 'asic') ? (numericValue(f.value)?.value ?? null) : null));
+  // GPU clouds only: ASIC services (Groq, Cerebras) are C8's subject and would skew the group
+  return collect(figures, size, (f) => (f.metric === 'output_tokens_per_s_per_user' && f.category === 'cloud-gpu' ? (numericValue(f.value)?.value ?? null) : null));
 }
 
 export interface CloudPrices {

@@ -13,16 +13,16 @@
 import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
-import type { LoadedModel } from '../runners/types.ts';
+import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
-import { getRunner } from '../runners/registry.ts';
+import { loadRunner, runnerEntry } from '../runners/registry.ts';
 import { EdgebenchError } from '../errors.ts';
-import type { RepetitionPolicy } from './policy.ts';
-import type { ResolvedModel, RunDeps, RunEvent } from './run-suite.ts';
+import type { RepetitionPolicy } from '../config/policy.ts';
+import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
 
 export const AB_INTERLEAVE = 'request-abba';
 export type Arm = 'baseline' | 'head';
@@ -132,7 +132,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
   const failGroup = async (cells: { index: number; pair: AbPair }[], failed: Arm, error: NonNullable<CellResult['error']>, status: CellResult['status']) => {
     for (const { index, pair } of cells) {
       for (const arm of ARMS) {
-        const cell = emptyCell(index, pair[arm], getRunner(pair[arm].runner).boundary, arm);
+        const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
         cell.status = arm === failed ? status : 'errored';
         cell.error = arm === failed ? error : { code: error.code, message: `not measured: the ${failed} arm could not run (${error.message})`, hint: error.hint ?? 'fix the other arm' };
         await finish(arm, cell);
@@ -147,7 +147,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
     let failure: { arm: Arm; error: NonNullable<CellResult['error']>; status: CellResult['status'] } | null = null;
     for (const arm of ARMS) {
       const key = first[arm];
-      const runner = getRunner(key.runner);
+      const runner = await loadRunner(key.runner);
       const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {} };
       const availability = await runner.probe(loadOpts);
       if (!availability.ok) {
@@ -155,13 +155,13 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         break;
       }
       try {
-        const model = await deps.resolveModel(key.model, key.dtype, opts.arms[arm].style, runner.id, log);
+        const model = await resolveFor(runner, key, opts.arms[arm].style, deps, log);
         deps.checkMemory(model);
         const t0 = nowMs();
         const loaded = await runner.load(model.source, loadOpts);
         states[arm] = { model, loaded, loadMs: nowMs() - t0, rssAfterLoad: process.memoryUsage.rss() };
         const prompt = opts.arms[arm].prompt;
-        if (prompt.kind === 'text') states[arm].promptIds = await deps.tokenize(model, prompt.text);
+        if (prompt.kind === 'text') states[arm].promptIds = await runner.tokenize(model, prompt.text);
       } catch (e) {
         failure = { arm, error: errorInfo(e), status: 'errored' };
         break;
@@ -184,7 +184,7 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         }));
         const out = ARMS.map((arm, i) => {
           const s = i === 0 ? a : b;
-          const cell = emptyCell(index, pair[arm], getRunner(pair[arm].runner).boundary, arm);
+          const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
           cell.resolved = s.loaded.resolved;
           cell.model = s.model.info;
           cell.loadMs = s.loadMs;

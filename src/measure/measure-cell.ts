@@ -6,8 +6,8 @@
  */
 import type { LoadedModel } from '../runners/types.ts';
 import type { RequestTrace, Shape } from '../results/schema.ts';
-import type { RepetitionPolicy } from './policy.ts';
-import { nowMs } from './clock.ts';
+import type { RepetitionPolicy } from '../config/policy.ts';
+import { nowMs } from '../clock.ts';
 import { seededTokenIds } from './workload.ts';
 
 export interface CellWorkload {

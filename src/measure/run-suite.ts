@@ -5,31 +5,25 @@
  * goes on. Resume skips cells already on disk.
  */
 import { errorInfo } from './error-info.ts';
-import type { CellKey, CellResult, Environment, ModelInfo } from '../results/schema.ts';
+import type { CellKey, CellResult, Environment } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
-import type { ModelSource, LoadOptions, RunnerFactory } from '../runners/types.ts';
+import type { BuildProgress } from '../models/build/build-folder.ts';
+import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
-import { getRunner } from '../runners/registry.ts';
+import { loadRunner } from '../runners/registry.ts';
 import { measureCell, type MeasureProgress } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
-import { nowMs } from './clock.ts';
+import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
 
-export interface ResolvedModel {
-  source: ModelSource;
-  info: ModelInfo;
-  vocabSize: number;
-}
-
 export interface RunDeps {
-  resolveModel(spec: string, dtype: string, style: SuiteFile['style'], runner: string, log: (msg: string) => void): Promise<ResolvedModel>;
+  /** progress of a preset a runner builds on first use */
+  onBuildProgress?(p: BuildProgress): void;
   /** memory bandwidth in bytes/s measured with `threads`, once per thread count per run */
   measureBandwidth(threads: number | null): Promise<number | null>;
   /** refuse a model too large for free memory, before loading (throws OUT_OF_MEMORY) */
   checkMemory(model: ResolvedModel): void;
-  /** text → token ids with the model's tokenizer (only for text-prompt suites) */
-  tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   environment: Environment;
   /** energy source (--energy): idle baseline before the first cell, one recording per cell */
   energy?: EnergyRun;
@@ -59,16 +53,21 @@ function baseCell(index: number, key: CellKey, boundary: CellResult['boundary'])
   };
 }
 
+/** The runner resolves a model spec; build progress goes to the caller's display. */
+export function resolveFor(runner: RunnerFactory, key: CellKey, style: SuiteFile['style'], deps: RunDeps, log: (m: string) => void): Promise<ResolvedModel> {
+  return runner.resolveModel(key.model, key.dtype, { style, log, ...(deps.onBuildProgress && { onBuildProgress: deps.onBuildProgress }) });
+}
+
 /** Resolve, check and load the model of a load group (and tokenize a text prompt); disposes on failure. */
 async function openGroup(key: CellKey, runner: RunnerFactory, loadOpts: LoadOptions, opts: RunSuiteOptions, deps: RunDeps, log: (m: string) => void) {
-  const model = await deps.resolveModel(key.model, key.dtype, opts.suite.style, runner.id, log);
+  const model = await resolveFor(runner, key, opts.suite.style, deps, log);
   deps.checkMemory(model);
   const t0 = nowMs();
   const loaded = await runner.load(model.source, loadOpts);
   const loadMs = nowMs() - t0;
   const rssAfterLoad = process.memoryUsage.rss();
   try {
-    const promptIds = opts.suite.prompt.kind === 'text' ? await deps.tokenize(model, opts.suite.prompt.text) : undefined;
+    const promptIds = opts.suite.prompt.kind === 'text' ? await runner.tokenize(model, opts.suite.prompt.text) : undefined;
     return { model, loaded, loadMs, rssAfterLoad, promptIds };
   } catch (e) {
     await loaded[Symbol.asyncDispose]();
@@ -101,7 +100,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
   for (const cells of groups.values()) {
     if (opts.shouldStop()) return { written, interrupted: true };
     const first = cells[0]!.key;
-    const runner = getRunner(first.runner);
+    const runner = await loadRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
       ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),

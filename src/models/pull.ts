@@ -53,15 +53,22 @@ function endpointOf(opts: PullOptions): string {
   return (opts.endpoint ?? process.env[HF_ENDPOINT_ENV] ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
 }
 
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 async function request(url: string, opts: PullOptions, headers: Record<string, string> = {}): Promise<Response> {
   const token = opts.token ?? process.env.HF_TOKEN;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }, redirect: 'follow' });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (e as Error).message;
-    throw new EdgebenchError('NETWORK', `cannot reach ${new URL(url).origin} (${why})`, OFFLINE_HINT, { cause: e });
+  let res: Response | undefined;
+  // A pooled keep-alive connection that the server closed while idle fails at once with a reset;
+  // these GETs are idempotent, so retry on a fresh connection before calling the host unreachable.
+  for (let attempt = 1; res === undefined; attempt++) {
+    try {
+      res = await fetch(url, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }, redirect: 'follow' });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (e as Error).message;
+      if (attempt < 3 && RETRYABLE.has(cause?.code ?? '')) continue;
+      throw new EdgebenchError('NETWORK', `cannot reach ${new URL(url).origin} (${why})`, OFFLINE_HINT, { cause: e });
+    }
   }
   if (res.status === 401 || res.status === 403) {
     throw new EdgebenchError('NETWORK', `${url}: HTTP ${res.status} (gated or private repository)`, 'accept the licence on huggingface.co and set HF_TOKEN');

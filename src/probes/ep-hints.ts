@@ -1,8 +1,8 @@
 /** How to get each onnxruntime-node execution provider, by platform. */
 
 const CUDA_INSTALL =
-  'install CUDA 12 + cuDNN 9, then with network run `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` ' +
-  '(this repo\'s .npmrc sets onnxruntime-node-install=skip so offline installs work)';
+  'install CUDA 12 + cuDNN 9, then with network run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` ' +
+  '(this repo\'s .npmrc skips dependency install scripts so offline installs work)';
 
 export function epHint(ep: string, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
   switch (ep) {

@@ -1,35 +1,17 @@
 /**
  * The view of a local measurement that matching and claims read: one matrix cell of a run with
- * its metric summaries. Built from a RunSummary by src/report/run-view.ts; kept structural and
- * small so rules can be tested with hand-written fixtures.
+ * its metric summaries. Built from a RunSummary by toLocalCells (./local-cells.ts); kept structural
+ * and small so rules can be tested with hand-written fixtures.
  */
+import { METRIC_NAMES, type AnyMetricName, type MetricValue } from '../analyze/metrics/index.ts';
 import { deriveModel } from './derive.ts';
 import type { Precision } from './schema.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
-export const LOCAL_METRICS = [
-  'ttftMs',
-  'tpotMs',
-  'e2eMs',
-  'decodeTokensPerS',
-  'prefillTokensPerS',
-  'itlMs',
-  'rooflineFraction',
-  'peakRssBytes',
-  'loadMs',
-  'energyJ',
-  'avgPowerW',
-  'joulesPerTokenDecode',
-  'joulesPerTokenPrefill',
-] as const;
-export type LocalMetricName = (typeof LOCAL_METRICS)[number];
-
-export interface LocalMetric {
-  n: number;
-  median: number;
-  ci95: { lo: number; hi: number };
-  unit: string;
-}
+/** Every metric of the records in src/analyze/metrics. */
+export const LOCAL_METRICS: readonly LocalMetricName[] = METRIC_NAMES;
+export type LocalMetricName = AnyMetricName;
+export type LocalMetric = MetricValue;
 
 export interface LocalCell {
   /** stable id within the report, e.g. 'run-a#3' */

@@ -6,7 +6,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CellResult } from '../results/schema.ts';
-import type { ReportRun } from './load-runs.ts';
+import type { ReportRun } from './report-run.ts';
 import type { ReportData } from './model.ts';
 
 export interface Chart {

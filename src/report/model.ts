@@ -5,16 +5,16 @@
  */
 import { evaluateClaims, type ClaimResult, type ClaimsConfig } from '../claims/index.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
+import { buildEdgeCloud, type EdgeCloudRow } from '../edge-cloud/compare.ts';
 import type { ReferenceSet } from '../references/load.ts';
 import type { LocalCell, LocalMetricName } from '../references/local.ts';
 import { matchAll, type ReferenceMatch } from '../references/match.ts';
 import type { Figure } from '../references/schema.ts';
 import type { CellSummary, Environment, MetricName, MetricSummary, Warning } from '../results/schema.ts';
-import type { ReportRun } from './load-runs.ts';
-import { energyMetrics, energySourceOf, type EnergyMetricName } from './energy-metrics.ts';
+import type { ReportRun } from './report-run.ts';
+import { CELL_METRICS, type CellMetricName } from '../analyze/metrics/index.ts';
+import { energySourceOf } from '../analyze/energy.ts';
 import type { LocalMetric } from '../references/local.ts';
-
-export { ENERGY_METRICS, type EnergyMetricName } from './energy-metrics.ts';
 
 export interface RunInfo {
   runId: string;
@@ -38,6 +38,8 @@ export interface CellRow {
   model: string;
   params: number | null;
   synthetic: boolean;
+  /** synthetic: speed-true, not quality-true; shown in every table (null for a cell without a model) */
+  weights: 'synthetic' | 'real' | null;
   dtype: string;
   runner: string;
   ep: string;
@@ -46,9 +48,8 @@ export interface CellRow {
   status: CellSummary['status'];
   error: CellSummary['error'] | null;
   measured: number;
-  /** every metric of the summary by name (energy metrics included once the results carry them) */
-  /** speed metrics as summarized (with samples); energy metrics as median + CI only */
-  metrics: Partial<Record<MetricName, MetricSummary | null>> & Partial<Record<EnergyMetricName, LocalMetric>>;
+  /** trace metrics as summarized (with samples); cell metrics (energy…) as median + CI only */
+  metrics: Partial<Record<MetricName, MetricSummary | null>> & Partial<Record<CellMetricName, LocalMetric>>;
   energySource: 'measured' | 'estimated' | null;
   loadMs: number | null;
   peakRssBytes: number | null;
@@ -74,6 +75,10 @@ export interface ReportData {
   runs: RunInfo[];
   cells: CellRow[];
   claims: ClaimResult[];
+  /** edge vs cloud per device and size class (src/edge-cloud/compare.ts): the answer the report leads with */
+  edgeCloud: EdgeCloudRow[];
+  /** the device facts of each run (class, evidence, price) for the answer */
+  devices: { runId: string; label: string; device: Environment['device'] }[];
   comparisons: Comparison[];
   /** every figure cited anywhere in the report, by id */
   references: Figure[];
@@ -93,6 +98,18 @@ export interface BuildOptions {
 
 const COMPARED: LocalMetricName[] = ['ttftMs', 'tpotMs', 'decodeTokensPerS', 'prefillTokensPerS', 'joulesPerTokenDecode'];
 
+/** Cell metrics the row already shows as columns (loadMs, peakRssBytes), so not repeated per metric. */
+const COLUMNS: ReadonlySet<string> = new Set(['loadMs', 'peakRssBytes']);
+
+function cellMetrics(c: CellSummary): Partial<Record<CellMetricName, LocalMetric>> {
+  const out: Partial<Record<CellMetricName, LocalMetric>> = {};
+  for (const m of CELL_METRICS) {
+    const v = COLUMNS.has(m.name) ? null : m.sample(c);
+    if (v) out[m.name] = v;
+  }
+  return out;
+}
+
 export function cellLabel(c: Pick<CellRow, 'model' | 'dtype' | 'runner' | 'ep' | 'shape'>): string {
   return `${c.model} ${c.dtype} ${c.shape.name} ${c.runner}/${c.ep}`;
 }
@@ -105,6 +122,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     model: c.key.model,
     params: c.model?.params ?? null,
     synthetic: c.model?.synthetic ?? false,
+    weights: c.model?.weights ?? null,
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,
@@ -113,7 +131,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     status: c.status,
     error: c.error ?? null,
     measured: c.requests.measured,
-    metrics: { ...c.metrics, ...energyMetrics(c) },
+    metrics: { ...c.metrics, ...cellMetrics(c) },
     energySource: energySourceOf(c),
     loadMs: c.coldStart.loadMs,
     peakRssBytes: c.memory.peakRssBytes,
@@ -157,6 +175,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
   const config = opts.claimsConfig ?? defaultClaimsConfig();
   const local: LocalCell[] = runs.flatMap((r) => r.localCells);
   const claims = evaluateClaims(local, refs.figures, config);
+  const edgeCloud = buildEdgeCloud(local, refs.figures, config);
   const perMetric = opts.matchesPerMetric ?? 2;
   const comparisons: Comparison[] = matchAll(local, refs.figures)
     .filter((m) => COMPARED.includes(m.metric))
@@ -174,6 +193,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
     });
   const cited = new Set<string>();
   for (const c of claims) for (const r of c.evidence.references) cited.add(r.id);
+  for (const row of edgeCloud) for (const f of [...(row.ttft.cloud?.figures ?? []), ...(row.decode.cloud?.figures ?? []), ...(row.cost.cloud.output?.figures ?? []), ...(row.cost.assumptions.network?.figures ?? [])]) cited.add(f.id);
   for (const c of comparisons) for (const m of c.matches) cited.add(m.figure.id);
   const references = refs.figures.filter((f) => cited.has(f.id)).sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   const warnings: WarningRow[] = [];
@@ -186,6 +206,8 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
     runs: runs.map(runInfo),
     cells: runs.flatMap((r) => r.summary.cells.map((c) => cellRow(r, c))),
     claims,
+    edgeCloud,
+    devices: runs.map((r) => ({ runId: r.runId, label: r.device, device: r.manifest.environment.device })),
     comparisons,
     references,
     warnings,

@@ -7,9 +7,9 @@ import { loadReferences } from '../references/load.ts';
 import { buildCharts } from './charts.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
-import { loadRuns } from './load-runs.ts';
 import { renderMarkdown } from './markdown.ts';
 import { buildReport, type ReportData } from './model.ts';
+import { openReportRuns } from './report-run.ts';
 
 export const REPORT_FORMATS = ['html', 'md', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -34,7 +34,7 @@ export function parseFormats(list: string): ReportFormat[] {
 }
 
 export async function writeReport(opts: WriteReportOptions): Promise<{ files: string[]; data: ReportData }> {
-  const runs = await loadRuns(opts.runDirs);
+  const runs = await openReportRuns(opts.runDirs);
   const refs = loadReferences(opts.referencesDir);
   const data = buildReport(runs, refs, { ...(opts.title && { title: opts.title }), ...(opts.claimsConfig && { claimsConfig: opts.claimsConfig }) });
   const formats = opts.formats ?? REPORT_FORMATS;

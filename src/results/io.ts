@@ -1,6 +1,7 @@
 /**
- * The results folder (see schema.ts): run.json, cells/NNNN-<slug>.json, summary.json.
+ * The results folder's files (see schema.ts): run.json, cells/NNNN-<slug>.json, summary.json.
  * Every read is validated (after upgrade-on-read) and a bad file is reported by name and field.
+ * Commands read a whole run through ./open-run.ts.
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -15,11 +16,6 @@ export const RUN_FILE = 'run.json';
 export const CELLS_DIR = 'cells';
 export const SUMMARY_FILE = 'summary.json';
 const CELL_FILE = /^(\d{4,})-[^/]*\.json$/;
-
-export interface RunFolder {
-  manifest: RunManifest;
-  cells: CellResult[];
-}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -158,10 +154,6 @@ export async function readCells(dir: string): Promise<CellResult[]> {
     cells.push(cell);
   }
   return cells.sort((a, b) => a.index - b.index);
-}
-
-export async function readRun(dir: string): Promise<RunFolder> {
-  return { manifest: await readManifest(dir), cells: await readCells(dir) };
 }
 
 /** Keys of the cells already on disk, for `--resume` (errored cells are retried unless asked). */

@@ -6,6 +6,7 @@
  * Raw traces (per-token times) live in the cells, so summaries can always be recomputed.
  */
 import { z } from 'zod';
+import { TRACE_METRIC_NAMES } from '../analyze/metrics/index.ts';
 import { CellEnergy, EnergySummary } from './energy-schema.ts';
 import { SideBySide } from './side-by-side-schema.ts';
 import { DeviceClassName } from '../edge-cloud/device-class.ts';
@@ -176,15 +177,8 @@ export type RunManifest = z.infer<typeof RunManifest>;
 
 // ---- summary.json (written by `analyze`; always recomputable from run.json + cells) ----
 
-export const MetricName = z.enum([
-  'ttftMs',
-  'e2eMs',
-  'tpotMs',
-  'decodeTokensPerS',
-  'prefillTokensPerS',
-  'itlMs',
-  'rooflineFraction',
-]);
+/** The trace metrics of src/analyze/metrics (one record per metric): the keys of CellSummary.metrics. */
+export const MetricName = z.enum(TRACE_METRIC_NAMES);
 export type MetricName = z.infer<typeof MetricName>;
 
 export const BootstrapCI = z.strictObject({

@@ -2,8 +2,10 @@
  * The runner contract (DESIGN §4). Runners only produce tokens; the harness (src/measure) owns
  * every clock reading. A runner calls `onToken` the moment a token id is available.
  */
-import type { ResolvedRunner } from '../results/schema.ts';
-import type { ModelArch } from '../models/arch.ts';
+import type { z } from 'zod';
+import type { ModelInfo, ResolvedRunner } from '../results/schema.ts';
+import type { GraphStyle, ModelArch } from '../models/arch.ts';
+import type { BuildProgress } from '../models/build/build-folder.ts';
 
 export type Availability = { ok: true; detail?: string } | { ok: false; reason: string; hint: string };
 
@@ -17,11 +19,28 @@ export interface ModelSource {
   arch: ModelArch | null;
 }
 
+/** A model spec (preset id, folder, file or remote name) resolved by its runner: what to load, and what results record. */
+export interface ResolvedModel {
+  source: ModelSource;
+  info: ModelInfo;
+  vocabSize: number;
+}
+
+/** What `resolveModel` may use besides the spec: the suite's graph style, a log line, build progress. */
+export interface ResolveContext {
+  style: GraphStyle;
+  log(msg: string): void;
+  onBuildProgress?(p: BuildProgress): void;
+}
+
+/** A runner's settings schema (suite `runnerSettings.<id>`): a strict zod object, checked when the suite is read. */
+export type RunnerSettingsSchema = z.ZodObject<z.ZodRawShape>;
+
 export interface LoadOptions {
   /** execution provider / device asked for: cpu, webgpu, cuda, … */
   ep: string;
   threads: number | null;
-  /** runner-specific settings from the suite (validated by the runner) */
+  /** runner-specific settings from the suite (already checked against `RunnerFactory.settings` when the suite was read) */
   settings: Record<string, string | number | boolean>;
   /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
   promptText?: string;
@@ -33,6 +52,8 @@ export interface GenerateControl {
   restartClock(): void;
   /** The prompt length the model actually saw, when it differs from inputIds.length (remote endpoints re-encode text). */
   setPromptTokens(n: number): void;
+  /** Optional, for servers that return logprobs: the next-token logits row, shown before that token's onToken (read it synchronously). */
+  onLogits?(row: Float32Array): void;
 }
 
 export interface PreparedSequence {
@@ -48,10 +69,19 @@ export interface LoadedModel extends AsyncDisposable {
   takeCellExtra?(): Record<string, unknown>;
 }
 
-export interface RunnerFactory {
+/** What the registry knows of a runner without importing it (ids, help text, settings schema). */
+export interface RunnerInfo {
   readonly id: string;
   readonly boundary: 'engine' | 'runtime-api' | 'http-client';
   readonly description: string;
+  readonly settings: RunnerSettingsSchema;
+}
+
+export interface RunnerFactory extends RunnerInfo {
+  /** Untimed: a spec (preset id, folder, file, remote model name) → the model this runner loads; builds presets on first use. */
+  resolveModel(spec: string, dtype: string, ctx: ResolveContext): Promise<ResolvedModel>;
+  /** Untimed: a text prompt → the token ids this runner's model reads (text-prompt suites only). */
+  tokenize(model: ResolvedModel, text: string): Promise<number[]>;
   /** Never throws. */
   probe(opts: LoadOptions): Promise<Availability>;
   load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel>;

@@ -80,7 +80,7 @@ export const c3: ClaimRule = {
       verdict,
       summary: `7–8B 4-bit decode ≥ ${t.minDecodeTokensPerS} tok/s on an NPU — phone: ${word(phone)}; laptop: ${word(laptop)}.${gaps.length ? ` ${gaps.join('; ')}.` : ''}`,
       basis: localUsed && pubUsed ? 'local measurements and published figures' : localUsed ? 'local measurements' : pubUsed ? 'published figures' : 'none',
-      decidedBy: localUsed ? `this device (${fromLocal.phone ? 'phone' : 'laptop'} NPU)${pubUsed ? ' and published NPU figures' : ''}` : pubUsed ? 'published NPU figures (confirmed/corrected, 4-bit 7–8B)' : 'nothing: no NPU figure for a 4-bit 7–8B model',
+      decidedBy: localUsed ? `this device (${fromLocal.phone ? 'phone' : 'laptop'} NPU)${pubUsed ? ' and published NPU figures' : ''}` : pubUsed ? 'published NPU figures (confirmed/corrected, 4-bit 7–8B)' : `nothing: ${gaps.length ? gaps.join('; ') : 'no NPU figure for a 4-bit 7–8B model'}`,
       decideCommand: localUsed ? null : 'edgebench run --model llama-3.1-8b --dtype q4 --ep qnn   # on a laptop/phone with an NPU execution provider',
       evidence: { local, references: refs },
       rule:

@@ -5,7 +5,7 @@
  * pooled over many requests give a figure. Useless on AC power (the charger feeds the load).
  */
 import si, { type Systeminformation } from 'systeminformation';
-import { nowMs } from '../../measure/clock.ts';
+import { nowMs } from '../../clock.ts';
 import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import si from 'systeminformation';
-import { nowMs } from '../../measure/clock.ts';
+import { nowMs } from '../../clock.ts';
 import type { EnergyConditions } from '../../results/energy-schema.ts';
 import type { EnergySource } from './interface.ts';
 

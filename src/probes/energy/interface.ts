@@ -2,7 +2,7 @@
  * One interface for every energy source: a probe that says whether the source works here (and how
  * to make it work when it does not), and a source that records samples between start() and stop().
  * Samples are counters (cumulative joules) or power readings (watts), one value per domain, timed
- * on the process monotonic clock (src/measure/clock.ts) so they line up with request traces.
+ * on the process monotonic clock (src/clock.ts) so they line up with request traces.
  */
 import type { EnergySample, EnergySourceId, EnergyTrace, Scalar, UncertaintyClass } from '../../results/energy-schema.ts';
 import type { z } from 'zod';

@@ -5,7 +5,7 @@
  * machine's (same host or NTP): a skew shifts every window by that much.
  */
 import { readFile } from 'node:fs/promises';
-import { nowMs } from '../../measure/clock.ts';
+import { nowMs } from '../../clock.ts';
 import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
 import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';

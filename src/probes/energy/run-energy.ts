@@ -4,7 +4,7 @@
  * into the run: a source that fails or disappears marks the cell (status lost / unavailable) and
  * the run goes on.
  */
-import { nowMs } from '../../measure/clock.ts';
+import { nowMs } from '../../clock.ts';
 import type { CellEnergy, EnergyBaseline, EnergyConditions, EnergySample, EnergyTrace } from '../../results/energy-schema.ts';
 import type { RequestTrace } from '../../results/schema.ts';
 import { readConditions } from './conditions.ts';

@@ -5,29 +5,31 @@
  */
 import type { LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError } from '../../errors.ts';
+import { codePointIds, modellessModel } from '../modelless.ts';
+import { parseRunnerSettings } from '../settings.ts';
+import { fakeInfo } from './info.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function num(settings: LoadOptions['settings'], key: string, dflt: number): number {
-  const v = settings[key];
-  return typeof v === 'number' ? v : dflt;
-}
-
 export const fakeRunner: RunnerFactory = {
-  id: 'fake',
-  boundary: 'engine',
-  description: 'scripted timings for harness tests (no model)',
+  ...fakeInfo,
+  async resolveModel(spec, dtype) {
+    return modellessModel(spec, dtype, true);
+  },
+  async tokenize(model, text) {
+    return codePointIds(model, text);
+  },
   async probe() {
     return { ok: true };
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
-    const s = opts.settings;
+    const s = parseRunnerSettings(fakeInfo.id, fakeInfo.settings, opts.settings);
     if (s.failOn === 'load') throw new EdgebenchError('MODEL_INVALID', `fake runner told to fail loading ${model.id}`, 'remove failOn from the fake runner settings');
-    await sleep(num(s, 'loadMs', 1));
-    const prefill = num(s, 'prefillMsPerToken', 0.01);
-    const decode = num(s, 'decodeMs', 1);
-    const jitter = num(s, 'jitter', 0);
-    let state = num(s, 'seed', 1) >>> 0 || 1;
+    await sleep(s.loadMs);
+    const prefill = s.prefillMsPerToken;
+    const decode = s.decodeMs;
+    const jitter = s.jitter;
+    let state = s.seed >>> 0 || 1;
     const rand = () => {
       state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
       return state / 0x100000000;

@@ -11,6 +11,10 @@ import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
 import { parseLlamaCppSettings } from './settings.ts';
+import { llamaCppInfo } from './info.ts';
+import { resolveGgufModel } from './resolve-gguf.ts';
+import { tokenizeWithGguf } from './tokenize-gguf.ts';
+import { tokenizeWithFolder } from '../../models/tokenizers/tokenize.ts';
 
 const isEp = (ep: string): ep is LlamaCppEp => (LLAMA_CPP_EPS as readonly string[]).includes(ep);
 
@@ -25,9 +29,14 @@ function llamaReason(e: unknown): string {
 }
 
 export const llamaCppRunner: RunnerFactory = {
-  id: 'llama-cpp',
-  boundary: 'runtime-api',
-  description: 'llama.cpp (node-llama-cpp prebuilt binaries: CPU, CUDA, Vulkan, Metal) with greedy sampling in its own evaluation loop',
+  ...llamaCppInfo,
+  resolveModel: resolveGgufModel,
+  /** a preset's tokenizer.json when there is one (so text prompts match the ONNX runs), else the GGUF's own vocabulary */
+  async tokenize(model, text) {
+    if (model.source.dir) return tokenizeWithFolder(model.source.dir, text);
+    if (!model.source.file) throw new EdgebenchError('MODEL_INVALID', `model '${model.info.id}' has no .gguf file`, 'pass a .gguf path or a preset id');
+    return tokenizeWithGguf(model.source.file, text);
+  },
   async probe(opts: LoadOptions): Promise<Availability> {
     if (!isEp(opts.ep)) return { ok: false, reason: `llama-cpp has no device '${opts.ep}'`, hint: `use --ep ${LLAMA_CPP_EPS.join(' | ')} (auto = the GPU llama.cpp finds, else cpu)` };
     try {

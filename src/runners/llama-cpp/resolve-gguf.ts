@@ -12,14 +12,9 @@ import { GGUF_DTYPES, toGgufDtype } from '../../models/gguf/format.ts';
 import { readGguf } from '../../models/gguf/read-gguf.ts';
 import { findPreset } from '../../models/presets.ts';
 import { resolveTokenizer } from '../../models/tokenizers/resolve.ts';
-import type { ResolvedModel } from '../../measure/run-suite.ts';
+import type { ResolveContext, ResolvedModel } from '../types.ts';
 
-export async function resolveGgufModel(
-  spec: string,
-  dtype: string,
-  log: (msg: string) => void,
-  onBuildProgress?: (p: { stage: string; doneBytes: number; totalBytes: number }) => void,
-): Promise<ResolvedModel> {
+export async function resolveGgufModel(spec: string, dtype: string, ctx: Pick<ResolveContext, 'log' | 'onBuildProgress'>): Promise<ResolvedModel> {
   let file = spec;
   const preset = existsSync(spec) ? undefined : findPreset(spec);
   if (preset) {
@@ -27,8 +22,8 @@ export async function resolveGgufModel(
     if (!gdtype) throw new EdgebenchError('USAGE', `dtype '${dtype}' has no GGUF equivalent`, `use one of ${GGUF_DTYPES.join(', ')} (or q4, q8, fp16, fp32)`);
     file = presetGgufPath(preset.id, gdtype);
     if (!existsSync(file)) {
-      log(`building ${preset.id} (GGUF ${gdtype}) into ${file} — once; later runs reuse it`);
-      await buildGguf({ preset, dtype: gdtype, outFile: file, onProgress: (p) => onBuildProgress?.({ stage: 'weights', ...p }) });
+      ctx.log(`building ${preset.id} (GGUF ${gdtype}) into ${file} — once; later runs reuse it`);
+      await buildGguf({ preset, dtype: gdtype, outFile: file, onProgress: (p) => ctx.onBuildProgress?.({ stage: 'weights', ...p }) });
     }
   } else if (!existsSync(spec)) {
     throw new EdgebenchError('MODEL_NOT_FOUND', `no preset or file '${spec}'`, 'llama-cpp takes a .gguf path or a preset id (edgebench models list)');

@@ -1,6 +1,6 @@
 /** llama-cpp runner settings (suite `runnerSettings: { llama-cpp: {…} }`), validated; unknown keys are errors. */
 import { z } from 'zod';
-import { EdgebenchError } from '../../errors.ts';
+import { parseRunnerSettings } from '../settings.ts';
 
 export const LlamaCppSettings = z.strictObject({
   /** KV cache length in tokens; a request needing more is refused with a hint (never silently shifted) */
@@ -15,11 +15,5 @@ export const LlamaCppSettings = z.strictObject({
 export type LlamaCppSettings = z.infer<typeof LlamaCppSettings>;
 
 export function parseLlamaCppSettings(raw: Record<string, string | number | boolean>): LlamaCppSettings {
-  const r = LlamaCppSettings.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const where = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys.join("', '")}'` : `${issue.path.join('.')}: ${issue.message}`;
-    throw new EdgebenchError('CONFIG_INVALID', `runnerSettings.llama-cpp: ${where}`, `valid keys: ${Object.keys(LlamaCppSettings.shape).join(', ')}`);
-  }
-  return r.data;
+  return parseRunnerSettings('llama-cpp', LlamaCppSettings, raw);
 }

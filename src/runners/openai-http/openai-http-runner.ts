@@ -10,10 +10,14 @@ import type { Availability, GenerateControl, LoadedModel, LoadOptions, ModelSour
 import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
 import { readPackageVersion } from '../../version.ts';
 import { emptyStats, noteLength, type HttpCellStats } from './cell-stats.ts';
-import { promptText, requestBody } from './request-body.ts';
+import { requestBody } from './request-body.ts';
+import { requestText, uniqueWords } from './prompt-text.ts';
+import { randomInt } from 'node:crypto';
 import { RetryableFailure, retryDelayMs, sleep } from './retry.ts';
 import { apiKeyFromEnv, apiUrl, parseSettings, redact, shownEndpoint, type ApiKey, type OpenAiHttpSettings } from './settings.ts';
 import { streamAttempt } from './stream-attempt.ts';
+import { codePointIds, modellessModel } from '../modelless.ts';
+import { openAiHttpInfo } from './info.ts';
 
 const PROBE_TIMEOUT_MS = 5000;
 const AUTH_HINT = 'set EDGEBENCH_API_KEY (or OPENAI_API_KEY) to a key this endpoint accepts';
@@ -53,9 +57,15 @@ function mismatch(produced: number, asked: number, finish: string | null, s: Ope
 }
 
 export const openAiHttpRunner: RunnerFactory = {
-  id: 'openai-http',
-  boundary: 'http-client',
-  description: 'any OpenAI-compatible HTTP endpoint, streamed (network and queueing included)',
+  ...openAiHttpInfo,
+  /** the model lives behind the endpoint: nothing to build or read here */
+  async resolveModel(spec, dtype) {
+    return modellessModel(spec, dtype, false);
+  },
+  /** the endpoint gets the text itself; these ids only set the prompt length until `usage` reports the real one */
+  async tokenize(model, text) {
+    return codePointIds(model, text);
+  },
   async probe(opts): Promise<Availability> {
     let s: OpenAiHttpSettings;
     try {
@@ -87,7 +97,10 @@ export const openAiHttpRunner: RunnerFactory = {
     } catch {
       // the probe already found the server; a failing list is not fatal
     }
-    let stats: HttpCellStats = emptyStats(s.fixedLength);
+    let stats: HttpCellStats = emptyStats(s.fixedLength, s.promptCache);
+    // per-load salt: a second run against the same server finds none of this run's prompts in its cache
+    const salt = randomInt(0, 2 ** 31 - 1);
+    let counter = 0;
     return {
       resolved: {
         runner: 'openai-http',
@@ -99,6 +112,7 @@ export const openAiHttpRunner: RunnerFactory = {
           maxRetries: s.maxRetries, retryBaseMs: s.retryBaseMs, maxRetryWaitS: s.maxRetryWaitS,
           apiKeyFrom: key?.envName ?? null, // the variable's name, never its value
           prompt: opts.promptText !== undefined ? 'suite-text' : 'synthetic-words',
+          promptCache: s.promptCache, promptSalt: salt, depthSentAs: 'text',
           modelListed: listed?.ids ? listed.ids.includes(apiModel) : null,
           server: listed?.server ?? null,
         },
@@ -107,20 +121,19 @@ export const openAiHttpRunner: RunnerFactory = {
       },
       takeCellExtra() {
         const out = stats;
-        stats = emptyStats(s.fixedLength);
+        stats = emptyStats(s.fixedLength, s.promptCache);
         return { ...out };
       },
       async prepare(contextIds: number[]): Promise<PreparedSequence> {
-        if (contextIds.length > 0) {
-          throw new EdgebenchError('CONFIG_INVALID', `openai-http cannot pre-fill a KV depth of ${contextIds.length} tokens: an HTTP endpoint keeps no KV cache between requests`, 'drop the @d<D> part of the shape for openai-http cells');
-        }
-        return { generate: (ids, n, onToken, control) => generate(ids, n, onToken, control) };
+        // an HTTP endpoint keeps no KV cache the client controls: the @d context travels as text (prompt-text.ts)
+        return { generate: (ids, n, onToken, control) => generate(contextIds, ids, n, onToken, control) };
       },
       async [Symbol.asyncDispose]() {},
     };
 
-    async function generate(inputIds: number[], n: number, onToken: (id: number) => void, control?: GenerateControl): Promise<void> {
-      const body = requestBody({ settings: s, model: apiModel, text: promptText(s, opts.promptText, inputIds), maxTokens: n });
+    async function generate(contextIds: number[], inputIds: number[], n: number, onToken: (id: number) => void, control?: GenerateControl): Promise<void> {
+      const text = requestText({ api: s.api, mode: s.promptCache, suiteText: opts.promptText, ids: inputIds, contextIds, unique: uniqueWords(salt, counter++) });
+      const body = requestBody({ settings: s, model: apiModel, text, maxTokens: n });
       stats.requests++;
       let emitted = 0;
       // token ids are unknown over HTTP: -1 stands for "a token"
@@ -153,6 +166,8 @@ export const openAiHttpRunner: RunnerFactory = {
             if (!stats.promptTokens.includes(out.usage.promptTokens)) stats.promptTokens.push(out.usage.promptTokens);
             control?.setPromptTokens(out.usage.promptTokens);
           } else stats.usageMissing++;
+          stats.promptCache.cachedTokens.push(out.cachedTokens);
+          stats.promptCache.promptTokens.push(out.usage?.promptTokens ?? null);
           noteLength(stats, produced, n);
           if (produced !== n) throw mismatch(produced, n, out.finishReason, s);
           return;

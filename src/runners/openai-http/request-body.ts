@@ -7,7 +7,7 @@
  */
 import type { OpenAiHttpSettings } from './settings.ts';
 
-const WORDS = (
+export const WORDS = (
   'the of and to in is it that was for on are with as his they be at one have this from or had by word but what ' +
   'some we can out other were all there when up use your how said an each she which do their time if will way ' +
   'about many then them write would like so these her long make thing see him two has look more day could go ' +
@@ -49,11 +49,4 @@ export function requestBody(b: BodyInput): Record<string, unknown> {
   // vLLM / SGLang: min_tokens; vLLM / llama.cpp / edgebench serve: ignore_eos
   if (s.fixedLength) Object.assign(body, { min_tokens: b.maxTokens, ignore_eos: true });
   return body;
-}
-
-/** The prompt text for a request: the suite's text as is, else synthetic words (with an instruction for chat). */
-export function promptText(settings: OpenAiHttpSettings, suiteText: string | undefined, ids: readonly number[]): string {
-  if (suiteText !== undefined) return suiteText;
-  const words = syntheticText(ids);
-  return settings.api === 'chat' ? `${CHAT_INSTRUCTION} ${words}` : words;
 }

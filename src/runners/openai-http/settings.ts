@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
-import { zodToError } from '../../errors-zod.ts';
+import { parseRunnerSettings } from '../settings.ts';
 
 export const OpenAiHttpSettings = z.strictObject({
-  /** base URL: http://host:port, http://host:port/v1 or https://provider/…/v1 */
-  endpoint: z.string().min(1),
+  /** base URL: http://host:port, http://host:port/v1 or https://provider/…/v1 (a suite may leave it to --endpoint; the runner requires it) */
+  endpoint: z.string().min(1).optional(),
   /** model name sent in the request body (default: the cell's model id) */
   model: z.string().min(1).optional(),
   api: z.enum(['chat', 'completions']).default('chat'),
@@ -23,17 +23,18 @@ export const OpenAiHttpSettings = z.strictObject({
   /** longest single wait (s); a server asking for more fails the request instead */
   maxRetryWaitS: z.number().positive().default(60),
   seed: z.number().int().optional(),
+  /** bust: every prompt unique (no server prompt cache can serve it); warm: the @d context is a shared prefix on purpose */
+  promptCache: z.enum(['bust', 'warm']).default('bust'),
 });
-export type OpenAiHttpSettings = z.infer<typeof OpenAiHttpSettings>;
+export type OpenAiHttpSettings = z.infer<typeof OpenAiHttpSettings> & { endpoint: string };
 
 export function parseSettings(raw: Record<string, unknown>): OpenAiHttpSettings {
-  if (raw.endpoint === undefined) {
+  const s = parseRunnerSettings('openai-http', OpenAiHttpSettings, raw);
+  if (s.endpoint === undefined) {
     throw new EdgebenchError('CONFIG_INVALID', 'openai-http needs an endpoint', 'pass --endpoint http://127.0.0.1:8080 (or runnerSettings: { openai-http: { endpoint: … } } in the suite)');
   }
-  const r = OpenAiHttpSettings.safeParse(raw);
-  if (!r.success) throw zodToError('CONFIG_INVALID', 'runnerSettings.openai-http', r.error, 'valid keys: ' + Object.keys(OpenAiHttpSettings.shape).join(', '));
-  baseUrl(r.data.endpoint); // validates the URL
-  return r.data;
+  baseUrl(s.endpoint); // validates the URL
+  return { ...s, endpoint: s.endpoint };
 }
 
 /** The API base (…/v1): a URL already ending in /v<N> is kept, otherwise /v1 is appended. */

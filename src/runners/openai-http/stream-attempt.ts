@@ -6,7 +6,7 @@
 import { EdgebenchError } from '../../errors.ts';
 import { RetryableFailure, isStatusRetryable, parseRetryAfterMs } from './retry.ts';
 import { redact, shownEndpoint, type ApiKey } from './settings.ts';
-import { parseChunkData, readSseData, tokensInChunk } from './stream-chunks.ts';
+import { cachedTokensOf, parseChunkData, readSseData, tokensInChunk } from './stream-chunks.ts';
 
 export interface AttemptInput {
   url: string;
@@ -25,6 +25,8 @@ export interface AttemptOutcome {
   /** tokens counted per token-bearing chunk, in arrival order */
   tokensPerChunk: number[];
   usage: { promptTokens: number; completionTokens: number } | null;
+  /** prompt tokens the server served from its prompt cache (null: not reported) */
+  cachedTokens: number | null;
   finishReason: string | null;
   sawDone: boolean;
   /** time the request waited in the server's queue, when the server says (edgebench serve: x-edgebench-queue-ms) */
@@ -102,7 +104,7 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
     }
     const queueHeader = Number(res.headers.get('x-edgebench-queue-ms'));
     const out: AttemptOutcome = {
-      tokensPerChunk: [], usage: null, finishReason: null, sawDone: false,
+      tokensPerChunk: [], usage: null, cachedTokens: null, finishReason: null, sawDone: false,
       queueMs: res.headers.has('x-edgebench-queue-ms') && Number.isFinite(queueHeader) ? queueHeader : null, ignoredLines: 0,
     };
     let tokens = 0;
@@ -124,6 +126,8 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
         }
         const f = chunk.choices.find((c) => c.finish_reason)?.finish_reason;
         if (f) out.finishReason = f;
+        const cached = cachedTokensOf(chunk);
+        if (cached !== null) out.cachedTokens = cached;
         if (chunk.usage) {
           out.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
           a.onUsage(out.usage.promptTokens, out.usage.completionTokens);

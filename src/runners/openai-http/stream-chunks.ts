@@ -21,11 +21,27 @@ const Choice = z.looseObject({
   finish_reason: z.string().nullish(),
 });
 
+const Count = z.number().int().nonnegative();
+
 export const StreamChunk = z.looseObject({
   choices: z.array(Choice),
-  usage: z.looseObject({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }).nullish(),
+  usage: z.looseObject({
+    prompt_tokens: Count,
+    completion_tokens: Count,
+    // OpenAI, vLLM, llama-server (recent): prompt tokens served from the server's prompt cache
+    prompt_tokens_details: z.looseObject({ cached_tokens: Count.nullish() }).nullish(),
+    // DeepSeek's spelling of the same count
+    prompt_cache_hit_tokens: Count.nullish(),
+  }).nullish(),
+  // llama-server's own timings: cache_n = prompt tokens reused from the slot's cache
+  timings: z.looseObject({ cache_n: Count.nullish() }).nullish(),
 });
 export type StreamChunk = z.infer<typeof StreamChunk>;
+
+/** Prompt tokens the server says it took from its cache, or null when it does not say. */
+export function cachedTokensOf(chunk: StreamChunk): number | null {
+  return chunk.usage?.prompt_tokens_details?.cached_tokens ?? chunk.usage?.prompt_cache_hit_tokens ?? chunk.timings?.cache_n ?? null;
+}
 
 const ErrorChunk = z.looseObject({ error: z.union([z.string(), z.looseObject({ message: z.string().optional() })]) });
 

@@ -59,6 +59,18 @@ export function argmaxLastRow(logits: OrtTensor): number {
   return best;
 }
 
+/** The last row of the logits as float32 (a copy for fp16 graphs, a view otherwise: read it before the next step). */
+export function lastRowFloat32(logits: OrtTensor): Float32Array {
+  const dims = logits.dims;
+  const vocab = dims[dims.length - 1] ?? 0;
+  const start = (logits.size / vocab - 1) * vocab;
+  const data = logits.data as Float32Array | Uint16Array;
+  if (data instanceof Float32Array) return data.subarray(start, start + vocab);
+  const row = new Float32Array(vocab);
+  for (let i = 0; i < vocab; i++) row[i] = halfToFloat(data[start + i]!);
+  return row;
+}
+
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -93,8 +105,8 @@ export class KvSequence {
     return this.length;
   }
 
-  /** Run the graph on `ids` at the current position; returns the greedy next token. */
-  async step(ids: readonly number[]): Promise<number> {
+  /** Run the graph on `ids` at the current position; returns the greedy next token (and shows its logits row to `onLogits`). */
+  async step(ids: readonly number[], onLogits?: (row: Float32Array) => void): Promise<number> {
     const n = ids.length;
     const total = this.length + n;
     const inputIds = new BigInt64Array(n);
@@ -114,6 +126,7 @@ export class KvSequence {
     const logits = out.logits;
     if (!logits) throw new EdgebenchError('MODEL_INVALID', "graph returned no 'logits' output", 'edgebench expects the transformers.js decoder layout');
     const next = argmaxLastRow(logits);
+    onLogits?.(lastRowFloat32(logits));
     for (let i = 0; i < this.layout.numLayers; i++) {
       for (const kv of ['key', 'value']) {
         const t = out[`present.${i}.${kv}`];
@@ -140,10 +153,10 @@ export class KvSequence {
   }
 
   /** Greedy decode: prefill `inputIds`, then `maxNewTokens − 1` single-token steps. */
-  async generate(inputIds: readonly number[], maxNewTokens: number, onToken: (id: number) => void): Promise<void> {
+  async generate(inputIds: readonly number[], maxNewTokens: number, onToken: (id: number) => void, onLogits?: (row: Float32Array) => void): Promise<void> {
     let ids: readonly number[] = inputIds;
     for (let i = 0; i < maxNewTokens; i++) {
-      const tok = await this.step(ids);
+      const tok = await this.step(ids, onLogits);
       onToken(tok);
       ids = [tok];
     }

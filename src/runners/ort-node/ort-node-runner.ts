@@ -11,6 +11,9 @@ import { EdgebenchError } from '../../errors.ts';
 import { KvSequence, kvLayoutFromSession } from './kv-session.ts';
 import { probeWebGpuAdapter } from '../webgpu/adapter.ts';
 import { startEpCheck } from '../webgpu/ep-check.ts';
+import { resolveOnnxModel, tokenizeOnnx } from '../../models/resolve-onnx.ts';
+import { parseRunnerSettings } from '../settings.ts';
+import { ortNodeInfo } from './info.ts';
 
 type Ort = typeof OrtModule;
 let ortModule: Ort | null = null;
@@ -33,14 +36,10 @@ function ortVersion(): string {
 const KNOWN_EPS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'coreml', 'dml', 'qnn'] as const;
 
 export function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptions & Record<string, unknown> {
-  const s = opts.settings;
-  const level = typeof s.graphOptimizationLevel === 'string' ? s.graphOptimizationLevel : 'all';
-  if (!['disabled', 'basic', 'extended', 'all'].includes(level)) {
-    throw new EdgebenchError('CONFIG_INVALID', `graphOptimizationLevel '${level}' is not one of disabled, basic, extended, all`, 'fix the ort-node settings in the suite');
-  }
+  const s = parseRunnerSettings(ortNodeInfo.id, ortNodeInfo.settings, opts.settings);
   return {
     executionProviders: [opts.ep],
-    graphOptimizationLevel: level as 'all',
+    graphOptimizationLevel: s.graphOptimizationLevel,
     ...(opts.threads !== null ? { intraOpNumThreads: opts.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -51,9 +50,9 @@ export function sessionOptions(opts: LoadOptions): InferenceSession.SessionOptio
 }
 
 export const ortNodeRunner: RunnerFactory = {
-  id: 'ort-node',
-  boundary: 'runtime-api',
-  description: 'onnxruntime-node (native) with edgebench’s own greedy KV-cache decode loop',
+  ...ortNodeInfo,
+  resolveModel: resolveOnnxModel,
+  tokenize: tokenizeOnnx,
   async probe(opts): Promise<Availability> {
     try {
       const ort = await loadOrt();
@@ -115,8 +114,7 @@ export function wrapSession(
   extra: { executionProvider: string; fallback: boolean; settings: Record<string, string | number | boolean | null> },
 ): LoadedModel {
   const layout = kvLayoutFromSession(session, arch.numKvHeads, arch.headDim);
-  // pre-allocated outputs: no measurable gain on the same session (`npm run bench:decode`), so opt-in
-  const preallocate = opts.settings.preallocateOutputs === true && layout.kvType === 'float32';
+  const preallocate = parseRunnerSettings(ortNodeInfo.id, ortNodeInfo.settings, opts.settings).preallocateOutputs && layout.kvType === 'float32';
   return {
     resolved: {
       runner: 'ort-node',
@@ -130,7 +128,7 @@ export function wrapSession(
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
       const seq = new KvSequence(session, layout, Tensor, preallocate ? arch.vocabSize : null);
       if (contextIds.length > 0) await seq.step(contextIds);
-      return { generate: (ids, n, onToken) => seq.generate(ids, n, onToken) };
+      return { generate: (ids, n, onToken, control) => seq.generate(ids, n, onToken, control?.onLogits) };
     },
     async [Symbol.asyncDispose]() {
       await session.release();
@@ -142,7 +140,7 @@ export function epHint(ep: string): string {
   switch (ep) {
     case 'cuda':
     case 'tensorrt':
-      return 'on Linux/Windows with an NVIDIA GPU: install CUDA 12 + cuDNN 9, then `npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12` (needs network)';
+      return 'on Linux/Windows with an NVIDIA GPU: install CUDA 12 + cuDNN 9, then `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` (needs network)';
     case 'webgpu':
       return 'needs a Vulkan/Metal/D3D12 GPU driver; on a CPU-only Linux box tests can use SwiftShader: `apt-get install chromium libvulkan1` and VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json';
     case 'coreml':

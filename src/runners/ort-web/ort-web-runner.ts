@@ -9,10 +9,8 @@
  *     (q4/q8/fp16/fp32) and run the fastest on wasm (recorded, and flagged beside other runners)
  *   graphOptimizationLevel: disabled | basic | extended | all (default all)
  */
-import { z } from 'zod';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError } from '../../errors.ts';
-import { zodToError } from '../../errors-zod.ts';
 import { inspectOnnx } from '../../models/folder/inspect-onnx.ts';
 import { listTransformersJsOnnx } from '../../models/folder/onnx-files.ts';
 import { checkWasmMemory } from './wasm-limits.ts';
@@ -20,20 +18,18 @@ import { WasmHost } from './wasm-host.ts';
 import { WASM_Q4_NOTE, describeTimings, externalDataFor, measureWasmDtypes, wasmCandidates } from './wasm-dtype.ts';
 import type { LoadedInfo } from './protocol.ts';
 import { packageVersion } from '../transformers-js/package-version.ts';
-
-const Settings = z.strictObject({
-  wasmDtype: z.enum(['as-requested', 'fastest']).default('as-requested'),
-  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
-});
+import { resolveOnnxModel, tokenizeOnnx } from '../../models/resolve-onnx.ts';
+import { parseRunnerSettings } from '../settings.ts';
+import { ortWebInfo } from './info.ts';
 
 function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && typeof WebAssembly === 'object';
 }
 
 export const ortWebRunner: RunnerFactory = {
-  id: 'ort-web',
-  boundary: 'runtime-api',
-  description: 'onnxruntime-web (wasm, SIMD, threads) in Node with edgebench’s greedy KV-cache loop, one worker per model',
+  ...ortWebInfo,
+  resolveModel: resolveOnnxModel,
+  tokenize: tokenizeOnnx,
   async probe(opts: LoadOptions): Promise<Availability> {
     if (opts.ep !== 'wasm' && opts.ep !== 'cpu') {
       return { ok: false, reason: `ort-web in Node runs the wasm backend only, not '${opts.ep}' (WebGPU in onnxruntime-web needs a browser's navigator.gpu)`, hint: 'use --ep cpu (= wasm) with --runner ort-web, or --runner ort-node --ep webgpu' };
@@ -49,9 +45,7 @@ export const ortWebRunner: RunnerFactory = {
     }
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
-    const parsed = Settings.safeParse(opts.settings);
-    if (!parsed.success) throw zodToError('CONFIG_INVALID', 'runnerSettings.ort-web', parsed.error, 'valid: wasmDtype: as-requested | fastest; graphOptimizationLevel: disabled | basic | extended | all');
-    const s = parsed.data;
+    const s = parseRunnerSettings(ortWebInfo.id, ortWebInfo.settings, opts.settings);
     if (!model.arch) throw new EdgebenchError('MODEL_INVALID', `model '${model.id}' has no readable config.json`, 'the folder needs config.json with num_key_value_heads and head_dim');
     // before anything is read: refuse with the numbers ('fastest' skips variants that do not fit)
     if (s.wasmDtype === 'as-requested') checkWasmMemory(model);

@@ -15,6 +15,9 @@ import { startEpCheck } from '../webgpu/ep-check.ts';
 import { tjsLocation } from './load-options.ts';
 import { generateTokens, prefillCache } from './generate.ts';
 import { packageDir, packageVersion } from './package-version.ts';
+import { resolveOnnxModel, tokenizeOnnx } from '../../models/resolve-onnx.ts';
+import { parseRunnerSettings } from '../settings.ts';
+import { transformersJsInfo } from './info.ts';
 
 type Tjs = typeof TjsModule;
 const DEVICES = ['cpu', 'webgpu'] as const;
@@ -47,9 +50,9 @@ function modelSession(model: PreTrainedModel): { endProfiling(): void; config?: 
 }
 
 export const transformersJsRunner: RunnerFactory = {
-  id: 'transformers-js',
-  boundary: 'runtime-api',
-  description: 'transformers.js v4 (@huggingface/transformers): AutoModelForCausalLM.generate with a token streamer',
+  ...transformersJsInfo,
+  resolveModel: resolveOnnxModel,
+  tokenize: tokenizeOnnx,
   async probe(opts: LoadOptions): Promise<Availability> {
     if (!(DEVICES as readonly string[]).includes(opts.ep)) {
       return { ok: false, reason: `transformers.js in Node runs on 'cpu' or 'webgpu', not '${opts.ep}'`, hint: 'use --ep cpu or --ep webgpu with --runner transformers-js' };
@@ -66,6 +69,7 @@ export const transformersJsRunner: RunnerFactory = {
     return { ok: true };
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
+    parseRunnerSettings(transformersJsInfo.id, transformersJsInfo.settings, opts.settings);
     if (!model.dir || !model.file) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${model.id}' has no local folder`, 'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`');
     const t = await loadLib();
     const loc = tjsLocation(model.dir, model.file);

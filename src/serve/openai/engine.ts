@@ -8,10 +8,10 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
 import type { GraphStyle } from '../../models/arch.ts';
-import { resolveModel } from '../../measure/run-deps.ts';
 import { ortNodeRunner } from '../../runners/ort-node/ort-node-runner.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
+import { tokenLogprob, type TokenLogprob } from './logprobs.ts';
 
 export interface ServeEngineOptions {
   model: string;
@@ -27,8 +27,10 @@ export interface EngineRequest {
   /** no EOS stop before this many tokens */
   minTokens: number;
   ignoreEos: boolean;
-  /** called for every generated token; `last` is true for the final one */
-  onToken(id: number, last: boolean): void;
+  /** k alternatives per token with log-probabilities (0 = the token's own only); null = no logprobs */
+  topLogprobs: number | null;
+  /** called for every generated token; `last` is true for the final one; `lp` when logprobs were asked for */
+  onToken(id: number, last: boolean, lp: TokenLogprob | null): void;
   /** checked before each token: true stops generation (client gone) */
   cancelled(): boolean;
 }
@@ -71,7 +73,7 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
 class StopGeneration extends Error {}
 
 export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEngine> {
-  const resolved = await resolveModel(o.model, o.dtype, o.style, 'ort-node', o.log);
+  const resolved = await ortNodeRunner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });
   const { source } = resolved;
   if (!source.dir || !source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${o.model}' has no folder to serve`, 'pass a preset id or a model folder');
   const availability = await ortNodeRunner.probe({ ep: 'cpu', threads: o.threads, settings: {} });
@@ -115,11 +117,18 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
       const seq = await loaded.prepare([]);
       let count = 0;
       let finishReason: EngineResult['finishReason'] = 'length';
+      let row: Float32Array | null = null;
+      const control = {
+        restartClock() {},
+        setPromptTokens() {},
+        ...(req.topLogprobs !== null && { onLogits: (r: Float32Array) => void (row = r) }),
+      };
       try {
         await seq.generate(req.promptIds, req.maxTokens, (id) => {
           count++;
           const stopAtEos = eos.has(id) && !req.ignoreEos && count >= req.minTokens;
-          req.onToken(id, count === req.maxTokens || stopAtEos);
+          const lp = row !== null && req.topLogprobs !== null ? tokenLogprob(row, id, req.topLogprobs) : null;
+          req.onToken(id, count === req.maxTokens || stopAtEos, lp);
           if (stopAtEos) {
             finishReason = 'stop';
             throw new StopGeneration();
@@ -128,7 +137,7 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
             finishReason = 'cancelled';
             throw new StopGeneration();
           }
-        });
+        }, control);
       } catch (e) {
         if (!(e instanceof StopGeneration)) throw e;
       }

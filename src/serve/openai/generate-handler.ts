@@ -1,7 +1,9 @@
 /**
  * POST /v1/chat/completions and /v1/completions: validate the body, tokenize the prompt (chat
  * template for chat), wait for the model, then stream one SSE chunk per generated token (or
- * answer with one JSON body). Usage is in the final chunk.
+ * answer with one JSON body). As the API does: a model this server does not serve is a 404
+ * (code 'model_not_found'); a stream carries usage only when `stream_options.include_usage` asks
+ * (then in its own chunk with empty choices); logprobs / top_logprobs come from the model's logits.
  */
 import { randomBytes } from 'node:crypto';
 import type { ZodError } from 'zod';
@@ -9,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import { ChatRequest, CompletionRequest, describeIssues, messageText } from './schemas.ts';
 import type { ServeEngine } from './engine.ts';
 import { HttpError, sendJson, startSse, writeSse } from './http-util.ts';
+import { chatLogprobEntry, completionLogprobs, type TokenLogprob } from './logprobs.ts';
 
 export type ApiKind = 'chat' | 'completions';
 
@@ -22,6 +25,8 @@ interface Plan {
   ignoreEos: boolean;
   stream: boolean;
   includeUsage: boolean;
+  /** null: no logprobs; else alternatives per token */
+  topLogprobs: number | null;
 }
 
 function invalid(err: ZodError): HttpError {
@@ -35,11 +40,13 @@ function plan(kind: ApiKind, raw: unknown, engine: ServeEngine): Plan {
     const r = ChatRequest.safeParse(raw);
     if (!r.success) throw invalid(r.error);
     body = r.data;
+    checkModel(r.data.model, engine);
     promptIds = engine.tokenizer.encodeChat(r.data.messages.map((m) => ({ role: m.role, content: messageText(m.content) })));
   } else {
     const r = CompletionRequest.safeParse(raw);
     if (!r.success) throw invalid(r.error);
     body = r.data;
+    checkModel(r.data.model, engine);
     const p = r.data.prompt;
     if (typeof p === 'string') promptIds = engine.tokenizer.encodePrompt(p);
     else if (typeof p[0] === 'string') promptIds = engine.tokenizer.encodePrompt(p[0]);
@@ -55,15 +62,35 @@ function plan(kind: ApiKind, raw: unknown, engine: ServeEngine): Plan {
     throw new HttpError(400, `prompt (${promptIds.length} tokens) + max_tokens (${maxTokens}) exceeds the model's context of ${engine.contextLength} tokens`);
   }
   const stream = body.stream === true;
-  return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true };
+  let topLogprobs: number | null = null;
+  if (kind === 'chat') {
+    const c = body as ChatRequest;
+    if (c.top_logprobs !== undefined && c.top_logprobs !== null && c.logprobs !== true) throw new HttpError(400, 'top_logprobs needs logprobs: true', 'invalid_request_error', null, 'top_logprobs');
+    if (c.logprobs === true) topLogprobs = c.top_logprobs ?? 0;
+  } else {
+    const c = body as CompletionRequest;
+    if (c.logprobs !== undefined && c.logprobs !== null) topLogprobs = c.logprobs;
+  }
+  return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true, topLogprobs };
 }
 
-function choice(kind: ApiKind, text: string | null, finish: string | null, role = false): Record<string, unknown> {
-  if (kind === 'completions') return { index: 0, text: text ?? '', logprobs: null, finish_reason: finish };
+function checkModel(model: string, engine: ServeEngine): void {
+  if (model !== engine.id) throw new HttpError(404, `The model '${model}' does not exist or is not served here (serving '${engine.id}')`, 'invalid_request_error', 'model_not_found', 'model');
+}
+
+/** logprobs of a chunk or answer in the API's shape for `kind` (null when not asked for). */
+function logprobsField(kind: ApiKind, lps: TokenLogprob[] | null, engine: ServeEngine, offset: number): Record<string, unknown> | null {
+  if (lps === null) return null;
+  const text = (id: number) => engine.tokenizer.tokenText(id);
+  return kind === 'chat' ? { content: lps.map((lp) => chatLogprobEntry(lp, text)), refusal: null } : completionLogprobs(lps, text, offset);
+}
+
+function choice(kind: ApiKind, text: string | null, finish: string | null, role = false, logprobs: Record<string, unknown> | null = null): Record<string, unknown> {
+  if (kind === 'completions') return { index: 0, text: text ?? '', logprobs, finish_reason: finish };
   const delta: Record<string, unknown> = {};
   if (role) delta.role = 'assistant';
   if (text !== null) delta.content = text;
-  return { index: 0, delta, logprobs: null, finish_reason: finish };
+  return { index: 0, delta, logprobs, finish_reason: finish };
 }
 
 export interface GenerateLog {
@@ -89,21 +116,25 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
       if (kind === 'chat') writeSse(res, { ...head, choices: [choice(kind, '', null, true)] });
     }
     let result;
+    const allLps: TokenLogprob[] = [];
+    let textOffset = 0;
     try {
       result = await engine.generate({
-        promptIds: p.promptIds, maxTokens: p.maxTokens, minTokens: p.minTokens, ignoreEos: p.ignoreEos,
+        promptIds: p.promptIds, maxTokens: p.maxTokens, minTokens: p.minTokens, ignoreEos: p.ignoreEos, topLogprobs: p.topLogprobs,
         cancelled: () => clientGone,
-        onToken(tokenId, last) {
+        onToken(tokenId, last, lp) {
           const delta = detok.push(tokenId, last);
+          if (lp) allLps.push(lp);
           // one chunk per token, even when it adds no text yet (half a character): clients count tokens by chunks
-          if (p.stream && !clientGone) writeSse(res, { ...head, choices: [choice(kind, delta, null)] });
+          if (p.stream && !clientGone) writeSse(res, { ...head, choices: [choice(kind, delta, null, false, logprobsField(kind, lp ? [lp] : null, engine, textOffset))] });
+          textOffset += delta.length;
         },
       });
     } catch (e) {
       const message = `generation failed: ${(e as Error).message.split('\n')[0]}`;
       if (!p.stream) throw new HttpError(500, message);
       if (!clientGone) {
-        writeSse(res, { error: { message, type: 'server_error', param: null, code: 500 } });
+        writeSse(res, { error: { message, type: 'server_error', param: null, code: 'generation_failed' } });
         res.end();
       }
       throw e;
@@ -112,18 +143,17 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
     const usage = { prompt_tokens: p.promptIds.length, completion_tokens: result.completionTokens, total_tokens: p.promptIds.length + result.completionTokens };
     if (p.stream) {
       if (!clientGone) {
-        const final = { ...head, choices: [choice(kind, kind === 'chat' ? null : '', finish)] };
-        if (p.includeUsage) {
-          writeSse(res, final);
-          writeSse(res, { ...head, choices: [], usage });
-        } else writeSse(res, { ...final, usage });
+        writeSse(res, { ...head, choices: [choice(kind, kind === 'chat' ? null : '', finish)] });
+        // the API's rule: usage only when asked, in a last chunk of its own (empty choices)
+        if (p.includeUsage) writeSse(res, { ...head, choices: [], usage });
         writeSse(res, '[DONE]');
         res.end();
       }
     } else {
+      const logprobs = logprobsField(kind, p.topLogprobs === null ? null : allLps, engine, 0);
       const answer = kind === 'chat'
-        ? { id, object: 'chat.completion', created: head.created, model: engine.id, choices: [{ index: 0, message: { role: 'assistant', content: detok.text }, logprobs: null, finish_reason: finish }], usage }
-        : { id, object: 'text_completion', created: head.created, model: engine.id, choices: [{ index: 0, text: detok.text, logprobs: null, finish_reason: finish }], usage };
+        ? { id, object: 'chat.completion', created: head.created, model: engine.id, choices: [{ index: 0, message: { role: 'assistant', content: detok.text, refusal: null }, logprobs, finish_reason: finish }], usage }
+        : { id, object: 'text_completion', created: head.created, model: engine.id, choices: [{ index: 0, text: detok.text, logprobs, finish_reason: finish }], usage };
       sendJson(res, 200, answer, headers);
     }
     return { promptTokens: p.promptIds.length, completionTokens: result.completionTokens, queueMs, totalMs: performance.now() - t0, finishReason: result.finishReason };

@@ -3,11 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const MAX_BODY_BYTES = 1 << 20;
 
+/** An answer in OpenAI's error shape; `code` is a string or null there (e.g. 'model_not_found'), never the status. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly type: 'invalid_request_error' | 'not_found_error' | 'server_error' = status >= 500 ? 'server_error' : status === 404 ? 'not_found_error' : 'invalid_request_error',
+    readonly code: string | null = null,
+    readonly param: string | null = null,
   ) {
     super(message);
   }
@@ -21,7 +24,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** OpenAI's error shape: { error: { message, type, param, code } }. */
 export function sendError(res: ServerResponse, e: HttpError): void {
-  sendJson(res, e.status, { error: { message: e.message, type: e.type, param: null, code: e.status } });
+  sendJson(res, e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } });
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {

@@ -15,7 +15,8 @@ const common = {
   min_tokens: z.number().int().nonnegative().max(MAX_TOKENS_LIMIT).nullish(),
   ignore_eos: z.boolean().nullish(),
   stream: z.boolean().nullish(),
-  stream_options: z.strictObject({ include_usage: z.boolean().optional(), continuous_usage_stats: z.boolean().optional() }).nullish(),
+  // include_obfuscation: the official client may send it; obfuscation pads chunks against side channels on shared networks, pointless here
+  stream_options: z.strictObject({ include_usage: z.boolean().nullish(), include_obfuscation: z.boolean().nullish(), continuous_usage_stats: z.boolean().nullish() }).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   seed: z.number().int().nullish(),
@@ -30,14 +31,20 @@ const Message = z.looseObject({
   content: z.union([z.string(), z.array(TextPart).min(1)], { error: 'content must be a string or an array of text parts' }),
 });
 
+/** OpenAI's bounds: chat top_logprobs 0..20, legacy completions logprobs 0..5. */
+export const MAX_TOP_LOGPROBS = { chat: 20, completions: 5 } as const;
+
 export const ChatRequest = z.looseObject({
   ...common,
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(MAX_TOP_LOGPROBS.chat).nullish(),
   messages: z.array(Message).min(1, { error: 'messages must hold at least one message' }),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
 export const CompletionRequest = z.looseObject({
   ...common,
+  logprobs: z.number().int().min(0).max(MAX_TOP_LOGPROBS.completions).nullish(),
   prompt: z.union(
     [z.string(), z.array(z.string()).length(1), z.array(z.number().int().nonnegative()).min(1)],
     { error: 'prompt must be a string, a one-element array of strings, or an array of token ids' },

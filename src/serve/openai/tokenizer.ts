@@ -16,6 +16,8 @@ export interface ServeTokenizer {
   hasChatTemplate: boolean;
   encodeChat(messages: ChatMessage[]): number[];
   encodePrompt(text: string): number[];
+  /** the text of one token on its own (logprobs entries) */
+  tokenText(id: number): string;
   /** a fresh detokenizer for one answer */
   detokenizer(): IncrementalDetokenizer;
 }
@@ -59,6 +61,9 @@ export async function loadServeTokenizer(dir: string): Promise<ServeTokenizer> {
     },
     encodePrompt(text) {
       return toIds(tok.encode(text));
+    },
+    tokenText(id) {
+      return tok.decode([id], { skip_special_tokens: false });
     },
     detokenizer() {
       // TGI / vLLM-style windowed decoding: O(1) per token, and a held-back tail while a character is incomplete

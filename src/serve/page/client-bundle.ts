@@ -3,7 +3,7 @@
  * server starts (no build step, nothing written to disk). The bundle contains edgebench's own
  * measurement code — measureCell (cold, warmup, measured until minCount AND minTimeS) and the
  * KvSequence greedy loop — so the browser runs exactly what Node runs. Only the clock differs:
- * src/measure/clock.ts (process.hrtime) is swapped for client/browser-clock.ts
+ * src/clock.ts (process.hrtime) is swapped for client/browser-clock.ts
  * (performance.now), the one monotonic clock a page has (DESIGN §5).
  * onnxruntime-web is not bundled: the page imports the build for its EP from `ort/…`.
  */
@@ -14,7 +14,7 @@ import { EdgebenchError } from '../../errors.ts';
 
 const ENTRY = fileURLToPath(new URL('./client/main.ts', import.meta.url));
 const BROWSER_CLOCK = fileURLToPath(new URL('./client/browser-clock.ts', import.meta.url));
-const NODE_CLOCK = fileURLToPath(new URL('../../measure/clock.ts', import.meta.url));
+const NODE_CLOCK = fileURLToPath(new URL('../../clock.ts', import.meta.url));
 
 const browserClock: Plugin = {
   name: 'edgebench-browser-clock',

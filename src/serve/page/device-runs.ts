@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SuiteFile } from '../../config/suite.ts';
 import { expandMatrix } from '../../config/matrix.ts';
-import type { ResolvedModel } from '../../measure/run-suite.ts';
+import type { ResolvedModel } from '../../runners/types.ts';
 import { analyzeCell } from '../../analyze/analyze-cell.ts';
 import { analyzeRun } from '../../analyze/analyze-run.ts';
 import { writeJsonAtomic } from '../../results/atomic-write.ts';

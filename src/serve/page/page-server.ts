@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { SuiteFile } from '../../config/suite.ts';
 import { parseShape } from '../../config/shapes.ts';
 import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
-import type { ResolvedModel } from '../../measure/run-suite.ts';
+import type { ResolvedModel } from '../../runners/types.ts';
 import { readPackageVersion } from '../../version.ts';
 import { clientBundle } from './client-bundle.ts';
 import { DeviceRuns } from './device-runs.ts';

@@ -4,13 +4,13 @@
  * --suite (default quick) with the usual `run` overrides (--model, --shape, --reps, …); runner
  * and EP are chosen on each device (WebGPU when it has an adapter, else wasm).
  */
-import { runStamp, shownPath } from '../../cli/shown-path.ts';
-import { waitForStop } from '../../cli/wait-for-stop.ts';
+import { runStamp, shownPath } from '../../util/shown-path.ts';
+import { waitForStop } from '../../util/wait-for-stop.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suiteFromFlags } from '../../cli/run-options.ts';
+import { suiteFromFlags } from '../../config/run-options.ts';
 import { EdgebenchError } from '../../errors.ts';
-import { resolveModel } from '../../measure/run-deps.ts';
+import { ortWebRunner } from '../../runners/ort-web/ort-web-runner.ts';
 import { PROJECT_ROOT } from '../../version.ts';
 import { startPageServer } from './page-server.ts';
 import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
@@ -96,7 +96,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   const port = wholeNumber('port', flags.port, 0, 65535);
   const deviceTimeoutS = flags.deviceTimeout !== undefined ? wholeNumber('device-timeout', flags.deviceTimeout, 1, 86400) : 120;
   const tls = readTls(flags);
-  const model = await resolveModel(suite.models[0]!, suite.dtype, suite.style, 'ort-web', log);
+  const model = await ortWebRunner.resolveModel(suite.models[0]!, suite.dtype, { style: suite.style, log });
   const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${runStamp()}`);
   prepareOut(runDir);
   const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }) });

@@ -1,5 +1,5 @@
 /**
- * The page's stand-in for src/measure/clock.ts (swapped in by client-bundle.ts): same exports,
+ * The page's stand-in for src/clock.ts (swapped in by client-bundle.ts): same exports,
  * on performance.now() — monotonic, but coarsened by browsers (5 µs when crossOriginIsolated,
  * 100 µs or more otherwise), so its measured resolution is recorded with every run.
  */

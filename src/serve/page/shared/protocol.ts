@@ -2,7 +2,7 @@
  * What `edgebench serve` tells the page (plain types, no runtime code: the page bundle and the
  * server both import them). Every URL is relative to the session base `/s/<token>/`.
  */
-import type { RepetitionPolicy } from '../../../measure/policy.ts';
+import type { RepetitionPolicy } from '../../../config/policy.ts';
 import type { Shape } from '../../../results/schema.ts';
 
 export interface PageModelFile {

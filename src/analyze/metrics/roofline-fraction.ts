@@ -1,6 +1,6 @@
-import type { CellResult, RequestTrace } from '../results/schema.ts';
-import { decodeTokensPerS } from './decode-throughput.ts';
-import { finiteOrNull, type RequestMetric } from './metric.ts';
+import type { CellResult, RequestTrace } from '../../results/schema.ts';
+import { decodeTokensPerS } from './decode-tokens-per-s.ts';
+import { finiteOrNull, type RequestMetric } from './types.ts';
 
 /**
  * Fraction of the memory-bandwidth roofline reached while decoding:
@@ -18,10 +18,11 @@ export function rooflineFraction(
   return finiteOrNull(tps / (bw / bytesPerToken));
 }
 
-export const roofline: RequestMetric = {
+export const roofline: RequestMetric<'rooflineFraction'> = {
   kind: 'per-request',
   name: 'rooflineFraction',
   unit: 'fraction',
-  definition: 'decode tok/s ÷ (memory bandwidth ÷ bytes read per token)',
+  direction: 'higher-is-better',
+  definition: 'decode tok/s ÷ (measured memory bandwidth ÷ bytes read per token)',
   sample: (trace, cell) => rooflineFraction(trace, cell),
 };

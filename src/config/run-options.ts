@@ -1,7 +1,7 @@
 /** Turns `edgebench run` flags into a suite: the suite file first, then flags override it. */
 import { EdgebenchError } from '../errors.ts';
-import { loadSuite, SuiteFile } from '../config/suite.ts';
-import { parseShapes } from '../config/shapes.ts';
+import { loadSuite, SuiteFile } from './suite.ts';
+import { parseShapes } from './shapes.ts';
 
 export interface RunFlags {
   suite: string;

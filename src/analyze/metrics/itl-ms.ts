@@ -1,5 +1,5 @@
-import type { RequestTrace } from '../results/schema.ts';
-import type { PooledMetric } from './metric.ts';
+import type { RequestTrace } from '../../results/schema.ts';
+import type { PooledMetric } from './types.ts';
 
 /** Inter-token latencies t_i − t_{i−1} for i ≥ 2, kept raw and pooled over requests. */
 export function itlMs(trace: RequestTrace): number[] {
@@ -9,10 +9,11 @@ export function itlMs(trace: RequestTrace): number[] {
   return out;
 }
 
-export const itl: PooledMetric = {
+export const itl: PooledMetric<'itlMs'> = {
   kind: 'pooled',
   name: 'itlMs',
   unit: 'ms',
-  definition: 't_i − t_{i−1}, i ≥ 2, pooled over measured requests',
-  samples: (trace) => itlMs(trace),
+  direction: 'lower-is-better',
+  definition: 't_i − t_{i−1} for i ≥ 2, every gap kept raw and pooled over measured requests',
+  sample: (trace) => itlMs(trace),
 };

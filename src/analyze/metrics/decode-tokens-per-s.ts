@@ -1,5 +1,5 @@
-import type { RequestTrace } from '../results/schema.ts';
-import { finiteOrNull, type RequestMetric } from './metric.ts';
+import type { RequestTrace } from '../../results/schema.ts';
+import { finiteOrNull, type RequestMetric } from './types.ts';
 
 /** Decode throughput: (N − 1)/(t_N − t_1), in tokens per second; null for N < 2. */
 export function decodeTokensPerS(trace: RequestTrace): number | null {
@@ -10,10 +10,11 @@ export function decodeTokensPerS(trace: RequestTrace): number | null {
   return spanMs > 0 ? finiteOrNull((n - 1) / (spanMs / 1000)) : null;
 }
 
-export const decodeThroughput: RequestMetric = {
+export const decodeThroughput: RequestMetric<'decodeTokensPerS'> = {
   kind: 'per-request',
   name: 'decodeTokensPerS',
   unit: 'tokens/s',
-  definition: '(N − 1) / (t_N − t_1); n/a for N < 2',
+  direction: 'higher-is-better',
+  definition: '(N − 1) / (t_N − t_1)',
   sample: (trace) => decodeTokensPerS(trace),
 };

@@ -1,0 +1,41 @@
+/** A run's summary as the local cells that matching and claims read (./local.ts). */
+import { CELL_METRICS } from '../analyze/metrics/index.ts';
+import { energySourceOf } from '../analyze/energy.ts';
+import type { CellSummary, MetricName, RunSummary } from '../results/schema.ts';
+import type { LocalCell, LocalMetric, LocalMetricName } from './local.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+
+/** Every metric of a cell summary as median + CI: the trace metrics' summaries, then the cell metrics. */
+export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, LocalMetric>> {
+  const metrics: Partial<Record<LocalMetricName, LocalMetric>> = {};
+  for (const [name, m] of Object.entries(c.metrics) as [LocalMetricName, CellSummary['metrics'][MetricName]][]) {
+    if (m) metrics[name] = { n: m.n, median: m.median, ci95: { lo: m.ci95.lo, hi: m.ci95.hi }, unit: m.unit };
+  }
+  for (const m of CELL_METRICS) {
+    const v = m.sample(c);
+    if (v) metrics[m.name] = v;
+  }
+  return metrics;
+}
+
+export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClassName; devicePriceUsd?: number | null; summary: RunSummary }): LocalCell[] {
+  return run.summary.cells.map((c: CellSummary) => ({
+    id: `${run.runId}#${c.index}`,
+    runId: run.runId,
+    index: c.index,
+    device: run.device,
+    deviceClass: run.deviceClass,
+    devicePriceUsd: run.devicePriceUsd ?? null,
+    weights: c.model?.weights ?? null,
+    model: c.key.model,
+    params: c.model?.params ?? null,
+    dtype: c.key.dtype,
+    runner: c.key.runner,
+    ep: c.resolved?.executionProvider ?? c.key.ep,
+    threads: c.key.threads,
+    shape: c.key.shape,
+    status: c.status,
+    metrics: localMetrics(c),
+    energySource: energySourceOf(c),
+  }));
+}

@@ -1,0 +1,110 @@
+/**
+ * The one way a results folder is read (analyze, report, claims, compare, assert): run.json and
+ * every cell file, upgraded on read and validated (a bad file is reported by name and field),
+ * errored and unsupported cells kept as rows; and, when asked, the run's summary — the stored
+ * summary.json when it is current, else recomputed from the raw traces (pure, seeded).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summarizeRun } from '../analyze/summarize-run.ts';
+import { EdgebenchError } from '../errors.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+import { deviceClassOf, deviceLabel } from './device.ts';
+import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
+import { SCHEMA_VERSION, type CellResult, type RunManifest, type RunSummary } from './schema.ts';
+
+/** What the device wrote: the manifest and the raw cells, in index order. */
+export interface RunFolder {
+  manifest: RunManifest;
+  cells: CellResult[];
+}
+
+export interface OpenRun extends RunFolder {
+  dir: string;
+  runId: string;
+  device: string;
+  deviceClass: DeviceClassName;
+  /** the device's price when the user recorded it (--device-price-usd) */
+  devicePriceUsd: number | null;
+}
+
+export interface AnalyzedRun extends OpenRun {
+  summary: RunSummary;
+  summarySource: 'summary.json' | 'recomputed from raw traces';
+}
+
+/**
+ * 'stored-if-current': summary.json unless absent or of an older schema (report, claims);
+ * 'recompute': always from the raw traces, so two runs compare on this edgebench's definitions.
+ */
+export type SummaryPolicy = 'stored-if-current' | 'recompute';
+
+export interface OpenOptions {
+  /** how the folder is named in errors ("baseline", "head") */
+  role?: string;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+export async function openRun(dir: string, opts: OpenOptions = {}): Promise<OpenRun> {
+  if (!(await isDirectory(dir))) {
+    throw new EdgebenchError('RESULTS_INVALID', `${opts.role ? `${opts.role} ` : ''}${dir}: no such results folder`, 'pass a folder written by `edgebench run` (it holds run.json and cells/)');
+  }
+  const manifest = await readManifest(dir);
+  const cells = await readCells(dir);
+  const env = manifest.environment;
+  return { dir, runId: manifest.runId, manifest, cells, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
+}
+
+async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    // any other read error: readSummary reports it with the file name
+    return e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'absent' : null;
+  }
+  try {
+    const raw: unknown = JSON.parse(text);
+    const v = typeof raw === 'object' && raw !== null && 'schemaVersion' in raw ? raw.schemaVersion : null;
+    return typeof v === 'number' ? v : null;
+  } catch {
+    return null; // truncated: readSummary reports it with the file name
+  }
+}
+
+async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSummary, AnalyzedRun['summarySource']]> {
+  const recomputed = (): [RunSummary, AnalyzedRun['summarySource']] => [summarizeRun(run, { now: new Date(run.manifest.createdAt) }), 'recomputed from raw traces'];
+  if (policy === 'recompute') return recomputed();
+  const v = await storedSummaryVersion(join(run.dir, SUMMARY_FILE));
+  if (v === 'absent' || (v !== null && v < SCHEMA_VERSION)) return recomputed();
+  const summary = await readSummary(run.dir);
+  if (summary.runId !== run.runId) {
+    throw new EdgebenchError('RESULTS_INVALID', `${join(run.dir, SUMMARY_FILE)}: runId "${summary.runId}" does not match run.json ("${run.runId}")`, `recompute it with: edgebench analyze ${run.dir}`);
+  }
+  return [summary, 'summary.json'];
+}
+
+export async function openAnalyzedRun(dir: string, opts: OpenOptions & { summary: SummaryPolicy }): Promise<AnalyzedRun> {
+  const run = await openRun(dir, opts);
+  const [summary, summarySource] = await summaryOf(run, opts.summary);
+  return { ...run, summary, summarySource };
+}
+
+/** Several folders side by side (report, claims): at least one, each run once. */
+export async function openAnalyzedRuns(dirs: readonly string[], opts: { summary: SummaryPolicy }): Promise<AnalyzedRun[]> {
+  if (dirs.length === 0) throw new EdgebenchError('USAGE', 'no results folder given', 'pass one or more folders written by `edgebench run`, e.g. results/<run-id>');
+  const runs: AnalyzedRun[] = [];
+  for (const d of dirs) runs.push(await openAnalyzedRun(d, opts));
+  const ids = new Set<string>();
+  for (const r of runs) {
+    if (ids.has(r.runId)) throw new EdgebenchError('USAGE', `run ${r.runId} was given twice`, 'pass each results folder once');
+    ids.add(r.runId);
+  }
+  return runs;
+}

@@ -1,0 +1,9 @@
+import type { RunnerInfo } from '../types.ts';
+import { LlamaCppSettings } from './settings.ts';
+
+export const llamaCppInfo = {
+  id: 'llama-cpp',
+  boundary: 'runtime-api',
+  description: 'llama.cpp (node-llama-cpp prebuilt binaries: CPU, CUDA, Vulkan, Metal) with greedy sampling in its own evaluation loop',
+  settings: LlamaCppSettings,
+} as const satisfies RunnerInfo;

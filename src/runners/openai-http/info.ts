@@ -1,0 +1,9 @@
+import type { RunnerInfo } from '../types.ts';
+import { OpenAiHttpSettings } from './settings.ts';
+
+export const openAiHttpInfo = {
+  id: 'openai-http',
+  boundary: 'http-client',
+  description: 'any OpenAI-compatible HTTP endpoint, streamed (network and queueing included)',
+  settings: OpenAiHttpSettings,
+} as const satisfies RunnerInfo;
