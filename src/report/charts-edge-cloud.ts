@@ -12,7 +12,7 @@ import type { Chart } from './charts.ts';
 import { renderSvg } from './charts.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const label = (r: EdgeCloudRow, multi: boolean) => `${r.size}${multi ? ` · ${r.device.slice(0, 24)}` : ''}`;
+const label = (r: EdgeCloudRow, multi: boolean) => `${r.size}${multi ? ` · ${r.device.slice(0, 40)}` : ''}`;
 
 /** The network part of a cloud TTFT: the user's round trip, else the median of the published ones. */
 export function networkMs(r: EdgeCloudRow): number | null {
@@ -46,7 +46,7 @@ function ttftSpec(values: ReturnType<typeof ttftBars>): TopLevelSpec {
       row: { field: 'group', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } },
       y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
       x: { field: 'ms', type: 'quantitative', title: 'TTFT (ms), 128-token prompt here; cloud as published', stack: 'zero' },
-      color: { field: 'part', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 } },
+      color: { field: 'part', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 }, scale: { range: ['#4c78a8', '#f58518', '#9ecae9', '#e45756'] } },
     },
     config: { font: 'sans-serif', view: { stroke: null } },
   };
@@ -58,7 +58,7 @@ export function decodeBars(rows: readonly EdgeCloudRow[]): { group: string; who:
   for (const r of rows) {
     if (!r.decode.local || !r.decode.cloud) continue;
     out.push({ group: label(r, multi), who: 'this device', tps: r.decode.local.metric.median });
-    out.push({ group: label(r, multi), who: `cloud per user (median of ${r.decode.cloud.n})`, tps: r.decode.cloud.median });
+    out.push({ group: label(r, multi), who: 'cloud per user (published median)', tps: r.decode.cloud.median });
   }
   return out;
 }
@@ -74,7 +74,7 @@ function decodeSpec(values: ReturnType<typeof decodeBars>): TopLevelSpec {
       row: { field: 'group', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } },
       y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
       x: { field: 'tps', type: 'quantitative', title: 'decode tokens/s (one stream)' },
-      color: { field: 'who', type: 'nominal', title: null, legend: null },
+      color: { field: 'who', type: 'nominal', title: null, legend: null, scale: { domain: ['this device', 'cloud per user (published median)'], range: ['#f58518', '#4c78a8'] } },
     },
     config: { font: 'sans-serif', view: { stroke: null } },
   };
