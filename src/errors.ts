@@ -3,6 +3,9 @@
  * has a code, a one-line message and a hint. The CLI prints `error[CODE]: message` + `hint: …`
  * and exits 1; nothing user-facing is a stack trace.
  */
+import type { z } from 'zod';
+import type { ErrorInfo } from './results/schema.ts';
+
 export const ERROR_CODES = {
   USAGE: 'Bad command-line usage',
   CONFIG_INVALID: 'A suite/config file is invalid',
@@ -22,6 +25,11 @@ export const ERROR_CODES = {
   TIMEOUT: 'Timed out',
   SERVER_PROTOCOL: 'A server broke the OpenAI-compatible protocol',
   TOKEN_COUNT_MISMATCH: 'The output length differs from the one asked for',
+  STORE_UNAVAILABLE: 'The results store cannot be reached or opened',
+  STORE_VERSION: 'The results store was made by a newer edgebench',
+  STORE_CONFLICT: 'The store already holds a different run under that id',
+  STORE_NO_MATCH: 'Nothing in the results store matches the query',
+  QUALITY_UNSUPPORTED: 'This runner or endpoint cannot report next-token scores',
   INTERNAL: 'Internal error (a bug in edgebench)',
 } as const;
 
@@ -47,4 +55,21 @@ export function formatError(e: unknown): string {
   if (isEdgebenchError(e)) return `error[${e.code}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`;
   const msg = e instanceof Error ? e.message : String(e);
   return `error[INTERNAL]: ${msg.split('\n')[0]}\n  hint: this is a bug in edgebench; rerun with EDGEBENCH_DEBUG=1 for a stack trace and report it`;
+}
+
+/** Turn a zod failure into one EdgebenchError that names every bad field and where it is. */
+export function zodToError(code: ErrorCode, where: string, err: z.ZodError, hint: string): EdgebenchError {
+  const issues = err.issues.slice(0, 5).map((i) => {
+    const path = i.path.length ? i.path.map(String).join('.') : '(root)';
+    return `${path}: ${i.message}`;
+  });
+  const more = err.issues.length > 5 ? ` (+${err.issues.length - 5} more)` : '';
+  return new EdgebenchError(code, `${where}: ${issues.join('; ')}${more}`, hint);
+}
+
+/** An exception as an `errored` cell's error row (catalogue errors keep their code and hint). */
+export function errorInfo(e: unknown): ErrorInfo {
+  if (isEdgebenchError(e)) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  const msg = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+  return { code: 'INTERNAL', message: msg, hint: 'rerun with EDGEBENCH_DEBUG=1 and report it' };
 }

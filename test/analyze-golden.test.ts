@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
 import { readSummary } from '../src/results/io.ts';
-import type { CellSummary, RunSummary } from '../src/results/schema.ts';
+import { SCHEMA_VERSION, type CellSummary, type RunSummary } from '../src/results/schema.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures/results/golden');
 const NOW = new Date('2026-11-23T09:00:00.000Z');
@@ -91,6 +91,13 @@ describe('golden run: cell 0 (pp4+tg4, 3 measured requests)', () => {
     expect(m.mean).toBeCloseTo(84 / 9, 12);
   });
 
+  it('itlMs CI resamples whole requests (cluster bootstrap): [6, 12]', () => {
+    // each request's gaps are constant (10, 6, 12), so a resample of 3 requests pools 9 gaps whose 5th is the
+    // middle drawn request value: P(6) = P(12) = 3·(1/3)²·(2/3) + (1/3)³ = 7/27 > 2.5 %, P(10) = 13/27 → CI [6, 12]
+    // (before the cluster bootstrap the 9 gaps were resampled one by one, which treats them as independent)
+    expect(cell(0).metrics.itlMs!.ci95).toEqual({ lo: 6, hi: 12, method: 'cluster-bootstrap-percentile', resamples: 10_000, seed: 42 });
+  });
+
   it('rooflineFraction = decode tok/s ÷ (20 GB/s ÷ 100 MB/token = 200 tok/s)', () => {
     const m = cell(0).metrics.rooflineFraction!;
     expect(m.samples[0]).toBeCloseTo(0.5, 12);
@@ -164,7 +171,7 @@ describe('golden run: the whole summary', () => {
   it('warns about battery power at run level and records seed and time', () => {
     expect(summary.warnings.map((w) => w.code)).toEqual(['ON_BATTERY']);
     expect(summary.warnings[0]!.message).toContain('80 %');
-    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: 2 });
+    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: SCHEMA_VERSION });
   });
 
   it('summary.json is written, valid, and identical when recomputed with the same seed', async () => {

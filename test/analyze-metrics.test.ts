@@ -10,7 +10,7 @@ import { tpotMs } from '../src/analyze/metrics/tpot-ms.ts';
 import { ttftMs } from '../src/analyze/metrics/ttft-ms.ts';
 import { runWarnings } from '../src/analyze/warnings.ts';
 import { coldStart } from '../src/analyze/cold-start.ts';
-import type { CellResult, RequestTrace } from '../src/results/schema.ts';
+import { SCHEMA_VERSION, type CellResult, type RequestTrace } from '../src/results/schema.ts';
 
 function trace(tokenTimesMs: number[], extra: Partial<RequestTrace> = {}): RequestTrace {
   return { index: 0, phase: 'measured', promptTokens: 8, depth: 0, tokenTimesMs, startedAt: '2026-01-01T00:00:00Z', offsetMs: 0, ...extra };
@@ -18,7 +18,7 @@ function trace(tokenTimesMs: number[], extra: Partial<RequestTrace> = {}): Reque
 
 function cellWith(requests: RequestTrace[], genTokens: number, patch: Partial<CellResult> = {}): CellResult {
   return {
-    schemaVersion: 2,
+    schemaVersion: SCHEMA_VERSION,
     index: 0,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: `pp8+tg${genTokens}`, promptTokens: 8, genTokens, depth: 0 } },
     status: 'ok',

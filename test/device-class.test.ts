@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyBrowser, classifyDevice, parseDeviceClass, withUserClass } from '../src/edge-cloud/device-class.ts';
 import { readDeviceEvidence } from '../src/edge-cloud/device-evidence.ts';
 import { isEdgebenchError } from '../src/errors.ts';
-import { deviceFromV1 } from '../src/results/upgrade.ts';
+import { deviceFromV2 } from '../src/results/upgrade.ts';
 
 const FIX = 'test/fixtures/device-class';
 const detect = async (kind: string, env: Record<string, string> = {}, platform = 'linux') =>
@@ -105,7 +105,7 @@ describe('user override and bad input', () => {
 
   it('results written before device classes were recorded get the class their facts allow', () => {
     const base = { power: { source: 'ac' as const, batteryPercent: null }, kind: 'node' as const, userAgent: null };
-    expect(deviceFromV1(base as Parameters<typeof deviceFromV1>[0]).class).toBe('unknown');
-    expect(deviceFromV1({ ...base, power: { source: 'ac', batteryPercent: 97 } } as Parameters<typeof deviceFromV1>[0]).class).toBe('laptop');
+    expect(deviceFromV2(base as Parameters<typeof deviceFromV2>[0]).class).toBe('unknown');
+    expect(deviceFromV2({ ...base, power: { source: 'ac', batteryPercent: 97 } } as Parameters<typeof deviceFromV2>[0]).class).toBe('laptop');
   });
 });

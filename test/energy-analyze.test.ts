@@ -9,7 +9,7 @@ import { energyComparability } from '../src/analyze/energy.ts';
 import { formatEnergyTable } from '../src/analyze/energy-table.ts';
 import { meanWatts, toSegments, windowEnergy } from '../src/analyze/energy-windows.ts';
 import type { CellEnergy, EnergyTrace } from '../src/results/energy-schema.ts';
-import { CellResult, CellSummary, type RequestTrace, type RunSummary } from '../src/results/schema.ts';
+import { CellResult, CellSummary, SCHEMA_VERSION, type RequestTrace, type RunSummary } from '../src/results/schema.ts';
 
 /** package power by time: 30 W in prefill, 20 W in decode, 5 W between requests; DRAM 1 W throughout. */
 const SUBMITS = [1000, 1400, 1800, 2200, 2600];
@@ -50,7 +50,7 @@ function energy(trace: EnergyTrace | null, extra: Partial<CellEnergy> = {}): Cel
 
 function cell(e: CellEnergy): CellResult {
   return CellResult.parse({
-    schemaVersion: 2, index: 0, status: 'ok', boundary: 'engine', resolved: null, model: null, loadMs: 1,
+    schemaVersion: SCHEMA_VERSION, index: 0, status: 'ok', boundary: 'engine', resolved: null, model: null, loadMs: 1,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: 'pp16+tg11', promptTokens: 16, genTokens: 11, depth: 0 } },
     requests: SUBMITS.map((s, i) => request(i + 2, s)), peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null,
     startedAt: '2026-11-20T14:00:00Z', endedAt: '2026-11-20T14:00:05Z', energy: e,

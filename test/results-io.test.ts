@@ -14,7 +14,7 @@ import {
   setRunStatus,
 } from '../src/results/io.ts';
 import { openRun } from '../src/results/open-run.ts';
-import { CellResult, RunManifest } from '../src/results/schema.ts';
+import { CellResult, RunManifest, SCHEMA_VERSION } from '../src/results/schema.ts';
 import { upgradeCell, upgradeManifest } from '../src/results/upgrade.ts';
 import { isEdgebenchError } from '../src/errors.ts';
 
@@ -46,7 +46,7 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 async function goldenManifest(): Promise<RunManifest> {
-  // the golden folder is stored in schema v1: read it as edgebench does (upgrade on read)
+  // the golden folder is stored in an older schema: read it as edgebench does (upgrade on read)
   return RunManifest.parse(upgradeManifest(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')), 'golden run.json'));
 }
 async function goldenCell(name: string): Promise<CellResult> {
@@ -109,12 +109,12 @@ describe('reading a run folder', () => {
 
   it('upgrades a v0 folder on read (ns token times, old field names)', async () => {
     const run = await openRun(V0);
-    expect(run.manifest.schemaVersion).toBe(2);
+    expect(run.manifest.schemaVersion).toBe(SCHEMA_VERSION);
     expect(run.manifest.environment.device.source).toBe('detected');
     expect(run.manifest.edgebenchVersion).toBe('0.1.0');
     expect(run.manifest.status).toBe('complete');
     const cell = run.cells[0]!;
-    expect(cell.schemaVersion).toBe(2);
+    expect(cell.schemaVersion).toBe(SCHEMA_VERSION);
     expect(cell.model === null || cell.model.weights === (cell.model.synthetic ? 'synthetic' : 'real')).toBe(true);
     expect(cell.requests[0]!.tokenTimesMs).toEqual([10, 20, 30, 40]); // 10 000 000 ns = 10 ms
     expect(cell.requests[1]!.tokenTimesMs).toEqual([20, 26, 32, 38]);
@@ -197,7 +197,7 @@ describe('writing a run folder', () => {
       script,
       `import { readFileSync } from 'node:fs';
 import { appendCell } from ${JSON.stringify(io)};
-import { upgradeCell } from ${JSON.stringify(io.replace('io.ts', 'upgrade.ts'))};
+import { upgradeCell } from ${JSON.stringify(join(import.meta.dirname, '../src/results/upgrade.ts'))};
 const cell = upgradeCell(JSON.parse(readFileSync(${JSON.stringify(cellPath)}, 'utf8')), 'golden');
 const req = cell.requests[2];
 cell.requests = Array.from({ length: 3000 }, (_, i) => ({ ...req, index: i, tokenTimesMs: Array.from({ length: 128 }, (_, k) => k + i / 7) }));

@@ -1,11 +1,13 @@
 /** Turns one cell's raw traces into its summary: metrics with statistics, cold start, memory, warnings. */
-import { summarize } from '../stats/index.ts';
+import { clusterBootstrapMedianCI, summarize } from '../stats/index.ts';
 import type { CellResult, CellSummary, MetricName, MetricSummary, RequestTrace } from '../results/schema.ts';
 import { TRACE_METRICS, type TraceMetric } from './metrics/index.ts';
 import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
 import { analyzeCellEnergy, energyWarnings } from './energy.ts';
+import { machineWarnings } from './machine-warnings.ts';
+import { stoppingWarnings } from './stopping-warnings.ts';
 
 export interface AnalyzeOptions {
   seed: number;
@@ -21,17 +23,23 @@ export function measuredRequests(cell: Pick<CellResult, 'requests'>): RequestTra
 function metricSummary(metric: TraceMetric, cell: CellResult, measured: RequestTrace[], opts: AnalyzeOptions): MetricSummary | null {
   let samples: number[];
   let requestIndices: number[] | undefined;
+  let clusters: number[][] | undefined;
   if (metric.kind === 'pooled') {
-    samples = measured.flatMap((r) => metric.sample(r, cell));
+    clusters = measured.map((r) => metric.sample(r, cell));
+    samples = clusters.flat();
   } else {
     const pairs = measured.map((r) => [r.index, metric.sample(r, cell)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
     samples = pairs.map((p) => p[1]);
     requestIndices = pairs.map((p) => p[0]);
   }
   if (samples.length === 0) return null;
-  const s = summarize(samples, { seed: opts.seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) });
+  const resamples = opts.resamples !== undefined ? { resamples: opts.resamples } : {};
+  const s = summarize(samples, { seed: opts.seed, ...resamples });
+  // pooled values of one request are correlated: their CI resamples whole requests
+  const ci95 = clusters ? clusterBootstrapMedianCI(clusters, { seed: opts.seed, ...resamples }) : s.ci95;
   return {
     ...s,
+    ci95,
     unit: metric.unit,
     boundary: cell.boundary,
     samples,
@@ -61,7 +69,10 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: [...cellWarnings(cell, measured, metrics), ...energyWarnings(energy)],
+    warnings: [...cellWarnings(cell, measured, metrics), ...stoppingWarnings(cell), ...machineWarnings(cell), ...energyWarnings(energy)],
     ...(energy && { energy }),
+    ...(cell.stopping && { stopping: cell.stopping }),
+    ...(cell.machine && { machine: cell.machine }),
+    ...(cell.interleave && { interleave: cell.interleave }),
   };
 }

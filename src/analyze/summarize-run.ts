@@ -3,6 +3,7 @@ import type { RunFolder } from '../results/open-run.ts';
 import { SCHEMA_VERSION, type RunSummary } from '../results/schema.ts';
 import { readPackageVersion } from '../version.ts';
 import { analyzeCell } from './analyze-cell.ts';
+import { attachQuality } from './quality.ts';
 import { runWarnings } from './warnings.ts';
 import { runnerWarnings, sideBySide } from './side-by-side.ts';
 
@@ -17,7 +18,7 @@ export interface AnalyzeRunOptions {
 export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunSummary {
   const seed = opts.seed ?? run.manifest.seed;
   const cellOpts = { seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
-  const cells = run.cells.map((c) => analyzeCell(c, cellOpts));
+  const cells = attachQuality(run.cells.map((c) => analyzeCell(c, cellOpts)), run.quality ?? []);
   const sbs = sideBySide(cells, cellOpts);
   return {
     schemaVersion: SCHEMA_VERSION,

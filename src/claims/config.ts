@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { parseYamlWith } from '../config/yaml-doc.ts';
 
 const pos = z.number().positive();

@@ -12,7 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(readPackageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv.slice(2));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

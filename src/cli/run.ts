@@ -26,11 +26,31 @@ import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes
 import { formatEnergyTable } from '../analyze/energy-table.ts';
 import { addCostOptions, addDeviceOptions, applyCostFlags, parseDeviceFlags, type CostFlags, type DeviceFlags } from '../edge-cloud/options.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
-import { answerForRun } from '../edge-cloud/answer.ts';
+import { addQualityToRun } from '../quality/quality-stage.ts';
+import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-job.ts';
+import type { QualityFloor } from '../quality/floors.ts';
+import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
 interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, DeviceFlags, CostFlags {
   report: boolean;
   ab?: string;
+  quality?: boolean;
+  qualityTokens: number;
+  qualityReference: string;
+  qualityFloor?: Partial<QualityFloor>;
+  waitForQuiet?: string;
+}
+
+/** Longest --wait-for-quiet per cell (an hour): a bound checked before any work starts. */
+export const MAX_WAIT_FOR_QUIET_S = 3600;
+
+function parseWaitForQuiet(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_WAIT_FOR_QUIET_S) {
+    throw new EdgebenchError('USAGE', `--wait-for-quiet ${v}: expected seconds in (0, ${MAX_WAIT_FOR_QUIET_S}]`, 'e.g. --wait-for-quiet 120 (wait up to 2 minutes per cell for other processes to go quiet)');
+  }
+  return n;
 }
 
 
@@ -58,7 +78,9 @@ export function registerRun(program: Command): void {
     .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
     .option('--style <style>', 'graph style for built presets: optimum | genai')
     .option('--reps <n>', 'minimum measured requests per cell')
-    .option('--min-time <s>', 'minimum measured seconds per cell (both minimums must be met)')
+    .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
+    .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
+    .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -72,6 +94,10 @@ export function registerRun(program: Command): void {
     .option('--energy-baseline <s>', ENERGY_OPTION_HELP.energyBaseline)
     .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
     .option('--no-report', 'do not write the report at the end')
+    .option('--quality', 'after measuring, compare each runner\'s outputs with a reference of the same weights (on in the publish suite; see `edgebench quality --help`)')
+    .option('--quality-tokens <n>', `quality: tokens of the bundled stream (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
+    .option('--quality-reference <fp32|fp16|path>', 'quality: the reference model', 'fp32')
+    .option('--quality-floor <spec>', 'quality: override the floor, e.g. kl=0.05,same-top=0.9', parseQualityFloor)
     .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .option('--ab <baseline>', 'A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite\'s model, or a suite YAML; writes <out>/baseline and <out>/head')
@@ -98,6 +124,7 @@ async function runCommand(flags: Flags): Promise<number> {
   const log = (m: string) => {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
+  const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
   let dir: string;
   let suite: SuiteFile;
   if (flags.resume) {
@@ -159,7 +186,7 @@ async function runCommand(flags: Flags): Promise<number> {
   let interrupted = false;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested },
+      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }) },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
@@ -167,6 +194,9 @@ async function runCommand(flags: Flags): Promise<number> {
     if (bar && barStarted) bar.stop();
     stop.release();
     await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
+  }
+  if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
+    await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
   }
   const summary = await analyzeRun(dir);
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -181,8 +211,10 @@ async function runCommand(flags: Flags): Promise<number> {
   await afterRunHooks({ dir, summary, report: flags.report, log, claimsConfig });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
   // the short answer comes last, where the eye lands; the tables above and the report hold the details
-  if (!flags.json && !quiet && summary.cells.some((c) => c.status === 'ok')) console.log(`
-${await answerForRun(dir, claimsConfig)}`);
+  if (!flags.json && !quiet && summary.cells.some((c) => c.status === 'ok')) {
+    const { answerForRun } = await import('../edge-cloud/answer.ts'); // loads references and claims only here
+    console.log(`\n${await answerForRun(dir, claimsConfig)}`);
+  }
   if (interrupted) {
     log(`interrupted: resume with edgebench run --resume ${dir}`);
     return 130;

@@ -6,9 +6,8 @@
 import { waitForStop } from '../util/wait-for-stop.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
-import { createServeEngine } from '../serve/openai/engine.ts';
-import { startOpenAiServer, type OpenAiServer } from '../serve/openai/server.ts';
-import { servePage, type PageServeFlags } from '../serve/page/serve-page.ts';
+import type { OpenAiServer } from '../serve/openai/server.ts';
+import type { PageServeFlags } from '../serve/page/serve-page.ts';
 
 /** page-mode flags plus --openai (the OpenAI mode uses the common subset) */
 interface ServeFlags extends PageServeFlags {
@@ -40,6 +39,9 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
   if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
     log(`warning: listening on ${flags.host} exposes the model to the network without authentication`);
   }
+  // each mode loads its own stack when chosen (the page mode bundles its script with esbuild)
+  const { createServeEngine } = await import('../serve/openai/engine.ts');
+  const { startOpenAiServer } = await import('../serve/openai/server.ts');
   const engine = await createServeEngine({ model: flags.model, dtype: flags.dtype, style: flags.style, threads, log });
   let server: OpenAiServer;
   try {
@@ -92,6 +94,6 @@ Examples:
         process.exitCode = await serveOpenAi(flags);
         return;
       }
-      process.exitCode = await servePage(flags);
+      process.exitCode = await (await import('../serve/page/serve-page.ts')).servePage(flags);
     });
 }

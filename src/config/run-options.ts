@@ -16,6 +16,8 @@ export interface RunFlags {
   style?: string;
   reps?: string;
   minTime?: string;
+  /** --target-ci <pct>: adaptive stopping target (0 = fixed counts) */
+  targetCi?: string;
   warmup?: string;
   seed?: string;
   prompt?: string;
@@ -70,6 +72,12 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
     if (!Number.isFinite(t) || t < 0) throw new EdgebenchError('USAGE', `--min-time ${f.minTime}: expected seconds ≥ 0`, 'e.g. --min-time 10');
     s.repetitions.minTimeS = t;
     s.repetitions.maxTimeS = Math.max(s.repetitions.maxTimeS, t);
+  }
+  if (f.targetCi !== undefined) {
+    const t = Number(f.targetCi);
+    if (!Number.isFinite(t) || t < 0 || t > 100) throw new EdgebenchError('USAGE', `--target-ci ${f.targetCi}: expected a percentage in [0, 100] (0 = fixed counts)`, 'e.g. --target-ci 2 (stop when the 95 % CI is within ±2 %)');
+    if (t === 0) delete s.repetitions.targetCiPct;
+    else s.repetitions.targetCiPct = t;
   }
   if (f.warmup) s.repetitions.warmup = positiveInt('warmup', f.warmup, true);
   if (f.seed) s.seed = positiveInt('seed', f.seed, true);

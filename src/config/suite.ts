@@ -31,6 +31,8 @@ export const SuiteFile = z.strictObject({
   seed: z.number().int().default(42),
   prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1) })]).default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
+  /** run the quality stage after measuring (KL vs a reference of the same weights); `run --quality` turns it on */
+  quality: z.boolean().optional(),
 });
 export type SuiteFile = z.infer<typeof SuiteFile>;
 

@@ -6,23 +6,25 @@
  * The arms are two suites whose matrices pair cell by cell: usually the same suite with another
  * model folder, or with other runner settings. For each pair both models are loaded at once
  * (memory: both arms), each gets its cold request, warmups alternate, then measured requests
- * alternate until each arm has ≥ minCount requests and ≥ minTimeS of its own measured time
- * (capped by maxCount per arm, 2 × maxTimeS wall time). Each arm's cells are written to its own
+ * alternate until each arm has ≥ minCount requests and ≥ minTimeS of its own timed windows
+ * (capped by maxCount per arm, or maxTimeS of timed windows in either arm). A CI target
+ * (targetCiPct) is not applied here: both arms get the same count. Both arms' cells record the
+ * same machine conditions, measured over the pair. Each arm's cells are written to its own
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
-import { errorInfo } from './error-info.ts';
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner, runnerEntry } from '../runners/registry.ts';
-import { EdgebenchError } from '../errors.ts';
+import { EdgebenchError, errorInfo } from '../errors.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
 import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
+import { startMachineLoad } from '../probes/machine-load.ts';
 
 export const AB_INTERLEAVE = 'request-abba';
 export type Arm = 'baseline' | 'head';
@@ -88,7 +90,7 @@ export async function measurePair(
       // decide only between pairs, so both arms always have the same number of requests
       const perArm = slot / 2;
       const metMin = perArm >= p.minCount && Math.min(...busyMs) >= p.minTimeS * 1000;
-      const hitCap = perArm >= p.maxCount || nowMs() - t0 >= 2 * p.maxTimeS * 1000;
+      const hitCap = perArm >= p.maxCount || Math.max(...busyMs) >= p.maxTimeS * 1000;
       if (metMin || hitCap || shouldStop()) break;
     }
     await request(abbaArm(slot), 'measured', nowMs() - t0);
@@ -194,9 +196,13 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
         });
         const workload = (arm: Arm, s: ArmState): CellWorkload => ({ shape: pair[arm].shape, vocabSize: s.model.vocabSize, seed: opts.arms[arm].seed, ...(s.promptIds ? { promptIds: s.promptIds } : {}) });
         const rss = startPeakRss();
+        const machine = startMachineLoad();
         try {
           const traces = await measurePair([a.loaded, b.loaded], [workload('baseline', a), workload('head', b)], opts.arms.head.repetitions, opts.shouldStop);
-          if (!traces) return { written, interrupted: true }; // an unfinished pair is not written
+          if (!traces) {
+            machine.stop();
+            return { written, interrupted: true }; // an unfinished pair is not written
+          }
           out[0]!.requests = traces[0];
           out[1]!.requests = traces[1];
         } catch (e) {
@@ -207,8 +213,10 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
           }
         }
         const peak = rss.stop();
+        const load = machine.stop();
         for (const [i, c] of out.entries()) {
           c.peakRssBytes = peak;
+          c.machine = load;
           c.extra = { ...c.extra, peakRssMethod: rss.method, peakRssScope: 'process (both arms loaded)' };
           await finish(ARMS[i]!, c);
         }

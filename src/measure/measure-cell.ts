@@ -1,11 +1,14 @@
 /**
  * Measures one matrix cell on a loaded model: one cold request (first after load, reported as
- * cold start), warmup requests (discarded), then measured requests until both the minimum count
- * and the minimum time are met, within the caps. The harness owns every clock reading: t_submit
- * is taken right before the runner gets the token ids, t_i inside the runner's onToken callback.
+ * cold start), warmup requests (discarded), then measured requests until the stopping rule
+ * (src/measure/stopping.ts: minimum count and timed time, optional CI target, caps) says stop.
+ * The harness owns every clock reading: t_submit is taken right before the runner gets the
+ * token ids, t_i inside the runner's onToken callback.
  */
 import type { LoadedModel } from '../runners/types.ts';
 import type { RequestTrace, Shape } from '../results/schema.ts';
+import type { CellStopping } from '../results/stopping-schema.ts';
+import { StoppingRule } from './stopping.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
 import { nowMs } from '../clock.ts';
 import { seededTokenIds } from './workload.ts';
@@ -60,13 +63,26 @@ export async function timedRequest(model: LoadedModel, w: CellWorkload, index: n
   return { index, phase, promptTokens, depth: w.shape.depth, tokenTimesMs: times, startedAt, offsetMs, submitClockMs: tSubmit };
 }
 
-export async function measureCell(
+/** Expected measured requests for a progress bar: the minimums at the pace so far (more when a CI target is still open). */
+function expectedCount(p: RepetitionPolicy, measured: number, timedS: number): number {
+  const perReqS = measured > 0 ? timedS / measured : 0;
+  const forTime = perReqS > 0 ? Math.ceil(p.minTimeS / perReqS) : p.minCount;
+  return Math.min(p.maxCount, Math.max(p.minCount, forTime, measured + 1));
+}
+
+export interface MeasuredCell {
+  requests: RequestTrace[];
+  stopping: CellStopping;
+}
+
+/** measureCell with the stopping record (the rule applied and why the cell stopped). */
+export async function measureCellStopping(
   model: LoadedModel,
   w: CellWorkload,
   p: RepetitionPolicy,
   onProgress: (pr: MeasureProgress) => void = () => {},
   shouldStop: () => boolean = () => false,
-): Promise<RequestTrace[]> {
+): Promise<MeasuredCell> {
   const traces: RequestTrace[] = [];
   let index = 0;
   traces.push(await timedRequest(model, w, index++, 'cold', 0));
@@ -74,20 +90,26 @@ export async function measureCell(
     onProgress({ phase: 'warmup', done: i, expected: p.minCount });
     traces.push(await timedRequest(model, w, index++, 'warmup', 0));
   }
+  // the bootstrap seed is the run's seed, so the CI that stops the cell is the one analyze reports
+  const rule = new StoppingRule(p, w.shape, { seed: w.seed });
   const t0 = nowMs();
-  let measured = 0;
-  for (;;) {
-    const elapsedS = (nowMs() - t0) / 1000;
-    const metMin = measured >= p.minCount && elapsedS >= p.minTimeS;
-    const hitCap = measured >= p.maxCount || elapsedS >= p.maxTimeS;
-    if (metMin || hitCap || shouldStop()) break;
-    const perReqS = measured > 0 ? elapsedS / measured : 0;
-    const expected = Math.min(p.maxCount, Math.max(p.minCount, perReqS > 0 ? Math.ceil(p.minTimeS / perReqS) : p.minCount));
-    onProgress({ phase: 'measured', done: measured, expected });
-    traces.push(await timedRequest(model, w, index++, 'measured', nowMs() - t0));
-    measured++;
+  while (!shouldStop() && !rule.decide().stop) {
+    onProgress({ phase: 'measured', done: rule.count, expected: expectedCount(p, rule.count, rule.timedS) });
+    const trace = await timedRequest(model, w, index++, 'measured', nowMs() - t0);
+    traces.push(trace);
+    rule.observe(trace);
     if (p.cooldownS > 0) await sleep(p.cooldownS * 1000);
   }
-  onProgress({ phase: 'measured', done: measured, expected: measured });
-  return traces;
+  onProgress({ phase: 'measured', done: rule.count, expected: rule.count });
+  return { requests: traces, stopping: rule.record((nowMs() - t0) / 1000, shouldStop()) };
+}
+
+export async function measureCell(
+  model: LoadedModel,
+  w: CellWorkload,
+  p: RepetitionPolicy,
+  onProgress: (pr: MeasureProgress) => void = () => {},
+  shouldStop: () => boolean = () => false,
+): Promise<RequestTrace[]> {
+  return (await measureCellStopping(model, w, p, onProgress, shouldStop)).requests;
 }

@@ -6,7 +6,6 @@
 import { freemem } from 'node:os';
 import { EdgebenchError } from '../errors.ts';
 import type { BuildProgress } from '../models/build/build-folder.ts';
-import { probeOrtBandwidth } from '../probes/memory-bandwidth.ts';
 import type { Environment } from '../results/schema.ts';
 import type { ResolvedModel } from '../runners/types.ts';
 import type { RunDeps } from './run-suite.ts';
@@ -31,6 +30,8 @@ export function realRunDeps(environment: Environment, opts: { bandwidth: boolean
       if (!opts.bandwidth) return null;
       opts.log(`measuring memory bandwidth (${threads ?? 'default'} threads) for the roofline…`);
       try {
+        // onnxruntime is loaded only when the roofline needs it (not for --no-bandwidth or a fake run)
+        const { probeOrtBandwidth } = await import('../probes/memory-bandwidth.ts');
         const r = await probeOrtBandwidth(threads ? { threads } : {});
         return r.bytesPerS;
       } catch (e) {

@@ -4,7 +4,7 @@
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
-import { errorInfo } from './error-info.ts';
+import { errorInfo } from '../errors.ts';
 import type { CellKey, CellResult, Environment } from '../results/schema.ts';
 import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { BuildProgress } from '../models/build/build-folder.ts';
@@ -12,7 +12,9 @@ import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner } from '../runners/registry.ts';
-import { measureCell, type MeasureProgress } from './measure-cell.ts';
+import { measureCellStopping, type MeasureProgress } from './measure-cell.ts';
+import { startMachineLoad } from '../probes/machine-load.ts';
+import { waitForQuiet } from './wait-for-quiet.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
@@ -42,6 +44,8 @@ export interface RunSuiteOptions {
   appendCell(cell: CellResult): Promise<void>;
   onEvent(e: RunEvent): void;
   shouldStop(): boolean;
+  /** --wait-for-quiet: before each cell wait up to this many seconds for other processes to go quiet */
+  waitForQuietS?: number;
 }
 
 
@@ -138,17 +142,22 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.loadMs = loadMs;
         cell.rssAfterLoadBytes = rssAfterLoad;
         cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+        const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
         const rss = startPeakRss();
         const energy = deps.energy ? await deps.energy.startCell() : null;
+        const machine = startMachineLoad();
         try {
-          cell.requests = await measureCell(
+          const measured = await measureCellStopping(
             loaded,
             { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
             opts.suite.repetitions,
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,
           );
+          cell.requests = measured.requests;
+          cell.stopping = measured.stopping;
           if (opts.shouldStop()) {
+            machine.stop();
             await energy?.discard();
             return { written, interrupted: true }; // an unfinished cell is not written
           }
@@ -157,6 +166,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
           cell.error = errorInfo(e);
           cell.requests = [];
         }
+        cell.machine = { ...machine.stop(), ...(quiet && { waitedS: quiet.waitedS, quiet: quiet.quiet }) };
         if (energy) cell.energy = await energy.stop(cell.requests);
         cell.peakRssBytes = rss.stop();
         cell.extra = { peakRssMethod: rss.method, peakRssScope: 'process' };

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { countParams, type ModelArch } from './arch.ts';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { archFromHfConfig, parseHfConfig, type HfConfig } from './folder/hf-config.ts';
 import { TOKENIZER_KINDS, type TokenizerKind } from './tokenizers/kinds.ts';
 

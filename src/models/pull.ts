@@ -7,8 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from '
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { assertFreeSpace } from './disk-space.ts';
 import { hubCacheDir } from './folder/hub-cache.ts';
 import { dtypeOfFileName, FOLDER_DTYPES, normaliseDtype, type FolderDtype } from './folder/onnx-files.ts';

@@ -1,5 +1,6 @@
 /** results.csv: one row per cell × metric (median, CI, n, unit, …); failed cells keep one row with their error. */
 import type { ReportData } from './model.ts';
+import { isQualityError } from '../results/quality-schema.ts';
 
 const HEADER = [
   'run_id', 'device', 'device_class', 'cell', 'model', 'weights', 'params', 'dtype', 'runner', 'ep', 'threads', 'shape', 'prompt_tokens', 'gen_tokens', 'depth',
@@ -28,6 +29,13 @@ export function renderCsv(d: ReportData): string {
       // energy figures carry only median and CI (see energy-metrics.ts): the descriptive columns stay empty
       const full = 'samples' in m ? m : null;
       lines.push([...base, '', name, m.unit, m.n, m.median, m.ci95.lo, m.ci95.hi, full?.mean, full?.sd, full?.cv, full?.p90, full?.p99, full?.min, full?.max, full?.boundary].map(csvField).join(','));
+    }
+    // quality figures (one value over n stream positions, no CI); the error column carries a floor breach
+    const q = c.quality && !isQualityError(c.quality) ? c.quality : null;
+    if (q) {
+      const flag = q.belowFloor.length ? `QUALITY_BELOW_FLOOR: ${q.belowFloor.join('; ')}` : '';
+      const rows: [string, string, number][] = [['qualitySameTopRate', 'ratio', q.figures.sameTopRate], ['qualityKlMeanNats', 'nats', q.figures.klMeanNats], ['qualityKlP99Nats', 'nats', q.figures.klP99Nats]];
+      for (const [name, unit, v] of rows) lines.push([...base, flag, name, unit, q.figures.positions, v, ...Array<null>(HEADER.length - base.length - 5).fill(null)].map(csvField).join(','));
     }
   }
   return `${lines.join('\n')}\n`;

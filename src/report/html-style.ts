@@ -18,6 +18,7 @@ th { background: var(--soft); position: sticky; top: 0; white-space: nowrap; }
 td { min-width: 3em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.failed td { background: #fff5f5; }
+tr.below-floor td { background: #fff5f5; font-weight: 600; }
 figure { margin: 1em 0 1.5em; }
 figure .chart { overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; display: block; }

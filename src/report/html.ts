@@ -3,6 +3,7 @@
  * scripts to run and nothing fetched. All text from data goes through escapeHtml.
  */
 import type { ClaimResult } from '../claims/index.ts';
+import { qualityHtml } from './quality-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
@@ -244,6 +245,7 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
     ['claims', 'Evidence per claim', claimsSection(d)],
     ['summary', 'Throughput (llama-bench style)', perRun(d, throughputRows)],
     ['latency', 'Latency', perRun(d, latencyRows)],
+    ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
     ['charts', 'Charts: this device vs published figures', other.map(chart).join('\n')],
     ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],
     ['energy', 'Energy', d.energyMeasured ? energyTable(d) : '<p class="note"><b>Energy: not measured.</b> No energy source was available, so J/token, average power and the energy part of the cost per token are not reported.</p>'],

@@ -3,6 +3,7 @@ import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
 import { bytesText, escapeHtml, escapeMd, mdLink, mdTable, metricText, num, paramsText, ratioText } from './format.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
 import { answerMarkdown, verdictMarkdown, weightsBanner } from './answer-markdown.ts';
+import { qualityMarkdown } from './quality-section.ts';
 import { cellLabel, type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -173,6 +174,7 @@ export function renderMarkdown(d: ReportData): string {
     section('Evidence per claim', claimsMarkdown(d)),
     section('Throughput (llama-bench style)', throughputTable(d)),
     section('Latency', latencyTable(d)),
+    ...((q) => (q ? [section('Quality (outputs vs a reference of the same weights)', q)] : []))(qualityMarkdown(d.cells)),
     section(
       'Comparison with published figures',
       `Nearest published figures of the same model size class and metric, comparable conditions first. Every difference in conditions is listed; figures that are not confirmed or corrected are context only.\n\n${comparisons(d)}`,

@@ -4,6 +4,7 @@
  * CIs come from the summaries, ratios from src/references/match.ts).
  */
 import { evaluateClaims, type ClaimResult, type ClaimsConfig } from '../claims/index.ts';
+import type { QualityEntry } from '../results/quality-schema.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
 import { buildEdgeCloud, type EdgeCloudRow } from '../edge-cloud/compare.ts';
 import type { ReferenceSet } from '../references/load.ts';
@@ -54,6 +55,8 @@ export interface CellRow {
   loadMs: number | null;
   peakRssBytes: number | null;
   fallback: boolean;
+  /** the quality stage's record for this cell's (model, runner, EP, dtype), when it ran */
+  quality?: QualityEntry;
 }
 
 export interface Comparison {
@@ -123,6 +126,7 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     params: c.model?.params ?? null,
     synthetic: c.model?.synthetic ?? false,
     weights: c.model?.weights ?? null,
+    ...(c.quality && { quality: c.quality }),
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,

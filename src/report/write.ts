@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { ClaimsConfig } from '../claims/config.ts';
 import { EdgebenchError } from '../errors.ts';
 import { loadReferences } from '../references/load.ts';
-import { buildCharts } from './charts.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -43,7 +42,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<{ files: st
   });
   const files: string[] = [];
   for (const f of formats) {
-    const text = f === 'md' ? renderMarkdown(data) : f === 'csv' ? renderCsv(data) : renderHtml(data, await buildCharts(data, runs));
+    const text = f === 'md' ? renderMarkdown(data) : f === 'csv' ? renderCsv(data) : renderHtml(data, await (await import('./charts.ts')).buildCharts(data, runs)) // vega loads only for HTML;
     const path = join(opts.outDir, FILE_NAMES[f]);
     await writeFile(path, text).catch((e: unknown) => {
       throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable folder with --out');

@@ -6,8 +6,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { TMP_SUFFIX, writeJsonAtomic } from './atomic-write.ts';
 import { CellResult, RunManifest, RunSummary, type CellKey, type RunStatus } from './schema.ts';
 import { upgradeCell, upgradeManifest } from './upgrade.ts';

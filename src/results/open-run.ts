@@ -11,12 +11,16 @@ import { EdgebenchError } from '../errors.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
+import { readQualityEntries } from './quality-io.ts';
+import type { QualityEntry } from './quality-schema.ts';
 import { SCHEMA_VERSION, type CellResult, type RunManifest, type RunSummary } from './schema.ts';
 
 /** What the device wrote: the manifest and the raw cells, in index order. */
 export interface RunFolder {
   manifest: RunManifest;
   cells: CellResult[];
+  /** the quality stage's records (quality/*.json), when it ran */
+  quality?: QualityEntry[];
 }
 
 export interface OpenRun extends RunFolder {
@@ -57,8 +61,9 @@ export async function openRun(dir: string, opts: OpenOptions = {}): Promise<Open
   }
   const manifest = await readManifest(dir);
   const cells = await readCells(dir);
+  const quality = await readQualityEntries(dir);
   const env = manifest.environment;
-  return { dir, runId: manifest.runId, manifest, cells, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
+  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
 }
 
 async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {

@@ -6,12 +6,15 @@
  * Raw traces (per-token times) live in the cells, so summaries can always be recomputed.
  */
 import { z } from 'zod';
+import { QualityEntrySchema } from './quality-schema.ts';
 import { TRACE_METRIC_NAMES } from '../analyze/metrics/index.ts';
 import { CellEnergy, EnergySummary } from './energy-schema.ts';
 import { SideBySide } from './side-by-side-schema.ts';
 import { DeviceClassName } from '../edge-cloud/device-class.ts';
+import { CellStopping } from './stopping-schema.ts';
+import { MachineLoad } from './machine-schema.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const ErrorInfo = z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
@@ -103,6 +106,12 @@ export const CellResult = z.strictObject({
   extra: z.record(z.string(), z.unknown()).optional(),
   /** energy samples of the cell and the idle baseline (src/probes/energy), when --energy was on */
   energy: CellEnergy.optional(),
+  /** the stopping rule applied and why the cell stopped (v2) */
+  stopping: CellStopping.optional(),
+  /** machine conditions during the cell: other processes' CPU, steal, clock, temperature (v2) */
+  machine: MachineLoad.optional(),
+  /** --interleave: requests of these cells alternated round-robin; order = cell index of each measured request, in run order (v2) */
+  interleave: z.strictObject({ cells: z.array(z.number().int().nonnegative()), order: z.array(z.number().int().nonnegative()) }).optional(),
 });
 export type CellResult = z.infer<typeof CellResult>;
 
@@ -184,7 +193,8 @@ export type MetricName = z.infer<typeof MetricName>;
 export const BootstrapCI = z.strictObject({
   lo: z.number(),
   hi: z.number(),
-  method: z.literal('bootstrap-percentile'),
+  /** cluster-bootstrap-percentile: whole requests resampled (pooled metrics such as itlMs) */
+  method: z.enum(['bootstrap-percentile', 'cluster-bootstrap-percentile']),
   resamples: z.number().int().positive(),
   seed: z.number().int(),
 });
@@ -210,7 +220,7 @@ export const MetricSummary = z.strictObject({
   ...SampleSummary.shape,
   unit: z.string(),
   boundary: Boundary,
-  /** raw per-request samples (pooled per-token gaps for itlMs), in measured-request order */
+  /** raw per-request samples (pooled per-token gaps for itlMs, CI by cluster bootstrap over requests), in measured-request order */
   samples: z.array(z.number()),
   /** RequestTrace.index of each sample; absent for pooled metrics (itlMs) */
   requestIndices: z.array(z.number().int().nonnegative()).optional(),
@@ -267,6 +277,11 @@ export const CellSummary = z.strictObject({
   warnings: z.array(Warning),
   /** J/token, avg W per phase with source and uncertainty (src/analyze/energy.ts), when energy was sampled */
   energy: EnergySummary.optional(),
+  /** closeness of the outputs to a reference of the same weights (quality stage), when measured */
+  quality: QualityEntrySchema.optional(),
+  stopping: CellStopping.optional(),
+  machine: MachineLoad.optional(),
+  interleave: CellResult.shape.interleave,
 });
 export type CellSummary = z.infer<typeof CellSummary>;
 

@@ -6,14 +6,17 @@
  *   v0 (pre-release): per-request token times in nanoseconds as `tokenTimesNs`; peak RSS as
  *      `peakRss`; no `rssAfterLoadBytes` / `memoryBandwidthBytesPerS`; run.json had `version`
  *      instead of `edgebenchVersion` and no `status` (v0 wrote run.json only when a run completed).
- *   v1: no `model.weights` (only `model.synthetic`); no `environment.device` (device class).
- *   v2: current (src/results/schema.ts): `model.weights` synthetic|real; `environment.device` with
- *      the class, its evidence and source. v1 environments get the class their recorded facts
- *      allow (a battery → laptop, a mobile browser → phone), else 'unknown', saying so.
+ *   v1: per-token times in ms; minTimeS/maxTimeS counted wall time of the measured phase.
+ *   v2: optional `stopping` (rule and reason), `machine` (other processes' CPU, steal, clock,
+ *      temperature) and `interleave` per cell; times of the run rules count timed windows. v1 files
+ *      have none of the new fields and upgrade unchanged.
+ *   v3: current (src/results/schema.ts): `model.weights` synthetic|real (from `model.synthetic`);
+ *      `environment.device` with the device class, its evidence and source. v2 environments get
+ *      the class their recorded facts allow (a battery → laptop, a mobile browser → phone), else
+ *      'unknown', saying so.
  */
 import { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
-import { zodToError } from '../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../errors.ts';
 import { classifyBrowser } from '../edge-cloud/device-class.ts';
 import { CellResult, Environment, ModelInfo, RequestTrace, RunManifest, SCHEMA_VERSION, type DeviceInfo } from './schema.ts';
 
@@ -24,30 +27,30 @@ const RequestTraceV0 = z.strictObject({
   tokenTimesNs: z.array(z.number().nonnegative()),
 });
 
-const ModelInfoV1 = ModelInfo.omit({ weights: true });
-const EnvironmentV1 = Environment.omit({ device: true });
+const ModelInfoV2 = ModelInfo.omit({ weights: true });
+const EnvironmentV2 = Environment.omit({ device: true });
 
-const CellResultV1 = z.strictObject({
+const CellResultV2 = z.strictObject({
   ...CellResult.omit({ schemaVersion: true, model: true }).shape,
-  schemaVersion: z.literal(1),
-  model: ModelInfoV1.nullable(),
+  schemaVersion: z.literal(2),
+  model: ModelInfoV2.nullable(),
 });
 
-const RunManifestV1 = z.strictObject({
+const RunManifestV2 = z.strictObject({
   ...RunManifest.omit({ schemaVersion: true, environment: true }).shape,
-  schemaVersion: z.literal(1),
-  environment: EnvironmentV1,
+  schemaVersion: z.literal(2),
+  environment: EnvironmentV2,
 });
 
 const CellResultV0 = z.strictObject({
-  ...CellResultV1.omit({ schemaVersion: true, requests: true, peakRssBytes: true, rssAfterLoadBytes: true, memoryBandwidthBytesPerS: true }).shape,
+  ...CellResultV2.omit({ schemaVersion: true, requests: true, peakRssBytes: true, rssAfterLoadBytes: true, memoryBandwidthBytesPerS: true }).shape,
   schemaVersion: z.literal(0),
   requests: z.array(RequestTraceV0),
   peakRss: z.number().nonnegative().nullable(),
 });
 
 const RunManifestV0 = z.strictObject({
-  ...RunManifestV1.omit({ schemaVersion: true, edgebenchVersion: true, status: true, clock: true }).shape,
+  ...RunManifestV2.omit({ schemaVersion: true, edgebenchVersion: true, status: true, clock: true }).shape,
   schemaVersion: z.literal(0),
   version: z.string(),
 });
@@ -72,23 +75,25 @@ const CELL_STEPS: Record<number, Step> = {
       memoryBandwidthBytesPerS: null,
     };
   },
-  1: (raw, where) => {
-    const c = parseOld(CellResultV1, raw, where, 1);
-    return { ...c, schemaVersion: 2, model: c.model ? { ...c.model, weights: c.model.synthetic ? 'synthetic' : 'real' } : null };
+  // v2 only adds optional fields: a v1 cell is a valid v2 cell (validated by the caller)
+  1: (raw) => ({ ...(raw as object), schemaVersion: 2 }),
+  2: (raw, where) => {
+    const c = parseOld(CellResultV2, raw, where, 2);
+    return { ...c, schemaVersion: 3, model: c.model ? { ...c.model, weights: c.model.synthetic ? 'synthetic' : 'real' } : null };
   },
 };
 
-/** The class a v1 environment's recorded facts allow; 'unknown' (saying why) when they decide nothing. */
-export function deviceFromV1(env: z.infer<typeof EnvironmentV1>): DeviceInfo {
+/** The class a pre-v3 environment's recorded facts allow; 'unknown' (saying why) when they decide nothing. */
+export function deviceFromV2(env: z.infer<typeof EnvironmentV2>): DeviceInfo {
   const base = { source: 'detected' as const, priceUsd: null };
   if (env.kind === 'browser' && env.userAgent) {
     const b = classifyBrowser({ userAgent: env.userAgent, mobile: null, maxTouchPoints: null, battery: env.power.batteryPercent !== null ? { charging: env.power.source !== 'battery', level: env.power.batteryPercent / 100 } : null });
-    return { ...base, class: b.class, evidence: [...b.evidence, 'derived on read from schema v1 results'] };
+    return { ...base, class: b.class, evidence: [...b.evidence, 'derived on read from results written before device classes were recorded'] };
   }
   if (env.power.source === 'battery' || env.power.batteryPercent !== null) {
-    return { ...base, class: 'laptop', evidence: ['system battery recorded (power)', 'derived on read from schema v1 results'] };
+    return { ...base, class: 'laptop', evidence: ['system battery recorded (power)', 'derived on read from results written before device classes were recorded'] };
   }
-  return { ...base, class: 'unknown', evidence: ['schema v1 results did not record the device class and their facts do not decide it'] };
+  return { ...base, class: 'unknown', evidence: ['results written before device classes were recorded (schema < v3); their facts do not decide it'] };
 }
 
 const MANIFEST_STEPS: Record<number, Step> = {
@@ -96,9 +101,10 @@ const MANIFEST_STEPS: Record<number, Step> = {
     const { version, ...rest } = parseOld(RunManifestV0, raw, where, 0);
     return { ...rest, schemaVersion: 1, edgebenchVersion: version, status: 'complete' };
   },
-  1: (raw, where) => {
-    const m = parseOld(RunManifestV1, raw, where, 1);
-    return { ...m, schemaVersion: 2, environment: { ...m.environment, device: deviceFromV1(m.environment) } };
+  1: (raw) => ({ ...(raw as object), schemaVersion: 2 }),
+  2: (raw, where) => {
+    const m = parseOld(RunManifestV2, raw, where, 2);
+    return { ...m, schemaVersion: 3, environment: { ...m.environment, device: deviceFromV2(m.environment) } };
   },
 };
 

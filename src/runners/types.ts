@@ -67,6 +67,21 @@ export interface LoadedModel extends AsyncDisposable {
   prepare(contextIds: number[]): Promise<PreparedSequence>;
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
+  /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */
+  scorer?(maxTokens: number): Promise<TokenScorer>;
+}
+
+/** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
+export type NextTokenScores =
+  | { kind: 'logits'; logits: Float32Array }
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+
+/** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
+export interface TokenScorer {
+  /** Feeds `ids` after those fed before; `onRow` gets, in order, the distribution of the token after each. */
+  feed(ids: readonly number[], onRow: (scores: NextTokenScores) => void): Promise<void>;
+  /** Frees what the scorer holds beyond the loaded model (its own context, connections). */
+  dispose?(): Promise<void>;
 }
 
 /** What the registry knows of a runner without importing it (ids, help text, settings schema). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zodToError } from '../../errors-zod.ts';
 import { HF_DECODER_IO, type DecoderIoNames } from './decoder-io.ts';
+import { zodToError } from '../../errors.ts';
 
 const posInt = z.number().int().positive();
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ArchFamily, ModelArch, RopeScaling } from '../arch.ts';
-import { EdgebenchError } from '../../errors.ts';
-import { zodToError } from '../../errors-zod.ts';
+import { EdgebenchError, zodToError } from '../../errors.ts';
 
 const posInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();

@@ -11,6 +11,7 @@ import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
 import { parseLlamaCppSettings } from './settings.ts';
+import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
 import { tokenizeWithGguf } from './tokenize-gguf.ts';
@@ -129,6 +130,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       }
       return { generate: (ids, n, onToken) => generate(sequence, context.contextSize, ids, n, onToken) };
     },
+    scorer: (maxTokens) => llamaCppScorer(model, facts.vocabSize, opts.threads, maxTokens),
     async [Symbol.asyncDispose]() {
       await context.dispose();
       await model.dispose();

@@ -107,6 +107,28 @@ export class KvSequence {
 
   /** Run the graph on `ids` at the current position; returns the greedy next token (and shows its logits row to `onLogits`). */
   async step(ids: readonly number[], onLogits?: (row: Float32Array) => void): Promise<number> {
+    const logits = await this.forward(ids);
+    onLogits?.(lastRowFloat32(logits));
+    return argmaxLastRow(logits);
+  }
+
+  /**
+   * Untimed (quality pass): run `ids` and hand over the next-token logits after each of them, in
+   * order, as float32 rows (copies: ORT may reuse its output buffer).
+   */
+  async feedRows(ids: readonly number[], onRow: (logits: Float32Array) => void): Promise<void> {
+    const logits = await this.forward(ids);
+    const vocab = logits.dims[logits.dims.length - 1] ?? 0;
+    const data = logits.data as Float32Array | Uint16Array;
+    for (let r = 0; r < ids.length; r++) {
+      const row = new Float32Array(vocab);
+      if (data instanceof Float32Array) row.set(data.subarray(r * vocab, (r + 1) * vocab));
+      else for (let i = 0; i < vocab; i++) row[i] = halfToFloat(data[r * vocab + i]!);
+      onRow(row);
+    }
+  }
+
+  private async forward(ids: readonly number[]): Promise<OrtTensor> {
     const n = ids.length;
     const total = this.length + n;
     const inputIds = new BigInt64Array(n);
@@ -125,8 +147,6 @@ export class KvSequence {
     const out = this.preallocateVocab !== null ? await this.session.run(feeds, this.fetches(n, total)) : await this.session.run(feeds);
     const logits = out.logits;
     if (!logits) throw new EdgebenchError('MODEL_INVALID', "graph returned no 'logits' output", 'edgebench expects the transformers.js decoder layout');
-    const next = argmaxLastRow(logits);
-    onLogits?.(lastRowFloat32(logits));
     for (let i = 0; i < this.layout.numLayers; i++) {
       for (const kv of ['key', 'value']) {
         const t = out[`present.${i}.${kv}`];
@@ -135,7 +155,7 @@ export class KvSequence {
       }
     }
     this.length = total;
-    return next;
+    return logits;
   }
 
   private fetches(n: number, total: number): Record<string, OrtTensor> {

@@ -130,6 +130,11 @@ export function wrapSession(
       if (contextIds.length > 0) await seq.step(contextIds);
       return { generate: (ids, n, onToken, control) => seq.generate(ids, n, onToken, control?.onLogits) };
     },
+    async scorer() {
+      // the graph takes any length: maxTokens needs no preparation here
+      const seq = new KvSequence(session, layout, Tensor);
+      return { feed: (ids, onRow) => seq.feedRows(ids, (logits) => onRow({ kind: 'logits', logits })) };
+    },
     async [Symbol.asyncDispose]() {
       await session.release();
     },

@@ -1,0 +1,212 @@
+/**
+ * The results store against a REAL PostgreSQL server (throwaway cluster on loopback) and against
+ * the embedded PGlite store — the same tests, the same SQL: publish, idempotence, concurrent
+ * publishers in several processes, a publish killed mid-transaction, migrations from empty and
+ * from the previous schema, a store from a newer edgebench, bad input.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EdgebenchError } from '../src/errors.ts';
+import type { StoreDb } from '../src/store/db.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { STORE_SCHEMA_VERSION } from '../src/store/migrations/index.ts';
+import { openStore, type StoreTarget } from '../src/store/open-store.ts';
+import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
+import { cliInProcess } from './fixtures/compare/cli.ts';
+import { writeStoreRun } from './fixtures/store/runs.ts';
+import { postgresAvailable } from './helpers/postgres-server.ts';
+import { embeddedBackend, serverBackend, type Backend } from './helpers/store-backends.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const tmp = mkdtempSync(join(tmpdir(), 'eb-store-runs-'));
+let runN = 0;
+
+async function run(spec: Partial<Parameters<typeof writeStoreRun>[1]> = {}): Promise<string> {
+  const runId = spec.runId ?? `run-${runN + 1}`;
+  return writeStoreRun(join(tmp, `${runId}-${++runN}`), { runId, cells: [{ shape: 'pp64+tg16' }, { shape: 'tg32' }], ...spec });
+}
+
+async function publish(target: StoreTarget, dirs: string[]) {
+  const prepared = await prepareRuns(dirs, { source: 'cli', references: false });
+  const db = await openStore(target);
+  try {
+    return await publishPrepared(db, prepared);
+  } finally {
+    await db.close();
+  }
+}
+
+async function counts(db: StoreDb): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['runs', 'devices', 'environments', 'cells', 'metric_summaries', 'traces']) {
+    out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n;
+  }
+  return out;
+}
+
+async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>): Promise<T> {
+  const db = await openStore(target);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A helper script in its own node process (tsx loader, no CLI start-up). */
+function child(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d: Buffer) => void (stdout += String(d)));
+    c.stderr.on('data', (d: Buffer) => void (stderr += String(d)));
+    c.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function waitForLine(child: ReturnType<typeof spawn>, line: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no "${line}" within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      if (out.includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => void (err += String(d)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} before "${line}": ${err}`));
+    });
+  });
+}
+
+const pgOk = postgresAvailable();
+
+for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
+  describe.skipIf(backend.name === 'server' && !pgOk)(`results store (${backend.name})`, () => {
+    beforeAll(() => backend.setup());
+    afterAll(() => backend.teardown());
+
+    it('publishes a run: every table filled, once, in one transaction; the same run again is a no-op', async () => {
+      const { target } = await backend.fresh();
+      const dir = await run({ commit: 'abc123' });
+      const [first] = await publish(target, [dir]);
+      expect(first!.outcome).toBe('published');
+      const [again] = await publish(target, [dir]);
+      expect(again!.outcome).toBe('already-published');
+      expect(again!.contentHash).toBe(first!.contentHash);
+      await withStore(target, async (db) => {
+        expect(await counts(db)).toEqual({ runs: 1, devices: 1, environments: 1, cells: 2, metric_summaries: 13, traces: 2 });
+        const [r] = await db.query<{ git_commit: string; content_hash: string }>('SELECT git_commit, content_hash FROM runs');
+        expect(r).toEqual({ git_commit: 'abc123', content_hash: first!.contentHash });
+        const [m] = await db.query<{ n: number; samples: number[] }>("SELECT m.n, m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id WHERE c.idx = 0 AND m.metric = 'ttftMs'");
+        expect(m!.n).toBe(10);
+        expect(m!.samples).toHaveLength(10);
+      });
+    });
+
+    it('refuses a different run under an id already published, and changes nothing', async () => {
+      const { target } = await backend.fresh();
+      await publish(target, [await run({ runId: 'same-id' })]);
+      const other = await writeStoreRun(join(tmp, `same-id-other-${++runN}`), { runId: 'same-id', cells: [{ shape: 'tg8' }] });
+      await expect(publish(target, [other])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      await withStore(target, async (db) => expect((await counts(db)).cells).toBe(2));
+    });
+
+    it('concurrent publishers in several processes: every distinct run once, the shared run once', async () => {
+      const { arg, target } = await backend.fresh();
+      const shared = await run({ runId: 'shared' });
+      const own = await Promise.all([1, 2, 3].map((i) => run({ runId: `proc-${i}`, fingerprint: `dev-${i}` })));
+      const results = await Promise.all(own.map((d) => child('publish-child.ts', [arg, d, shared])));
+      for (const r of results) expect(r.code, r.stderr).toBe(0);
+      const said = results.map((r) => r.stdout).join('');
+      expect(said.match(/^published shared$/gm)).toHaveLength(1);
+      expect(said.match(/^already-published shared$/gm)).toHaveLength(2);
+      expect(said.match(/^published proc-\d$/gm)).toHaveLength(3);
+      await withStore(target, async (db) => expect(await counts(db)).toMatchObject({ runs: 4, devices: 4, cells: 8 }));
+    });
+
+    it('a publish killed inside its transaction leaves nothing; the next publish succeeds', async () => {
+      const { arg, target } = await backend.fresh();
+      const dir = await run();
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/publish-hang.ts'), arg, dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      await waitForLine(child, 'IN_TX', 90_000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      await withStore(target, async (db) => expect(await counts(db)).toMatchObject({ runs: 0, cells: 0, metric_summaries: 0, traces: 0 }));
+      const [r] = await publish(target, [dir]);
+      expect(r!.outcome).toBe('published');
+    });
+
+    it('migrates an empty store and a store of the previous schema (data kept); refuses a newer one', async () => {
+      const { target } = await backend.fresh();
+      const db = await openStore(target, { migrate: false });
+      try {
+        expect(await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 })).toEqual({ from: 0, to: STORE_SCHEMA_VERSION - 1 });
+        // a device stored by the previous schema survives the upgrade
+        await db.query("INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('old-dev', 'old', 'laptop', 'detected', 'node')");
+        expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION - 1, to: STORE_SCHEMA_VERSION });
+        expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION, to: STORE_SCHEMA_VERSION });
+        expect(await db.query('SELECT label FROM devices')).toEqual([{ label: 'old' }]);
+        await db.query("INSERT INTO edgebench_store_migrations (version, name, edgebench_version) VALUES (99, 'future', '9.9.9')");
+      } finally {
+        await db.close();
+      }
+      const err = await openStore(target).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EdgebenchError);
+      expect((err as EdgebenchError).code).toBe('STORE_VERSION');
+      expect((err as EdgebenchError).message).toMatch(/schema v99 \(written by edgebench 9\.9\.9\).*knows up to v2/);
+    });
+
+    it('bad input: an old-schema run is upgraded and stored; a corrupt run is refused before anything is written', async () => {
+      const { target } = await backend.fresh();
+      const [old] = await publish(target, [join(ROOT, 'test/fixtures/results/v0')]);
+      expect(old!.outcome).toBe('published');
+      const bad = await run({ runId: 'corrupt' });
+      writeFileSync(join(bad, 'cells', '0001-broken.json'), '{"schemaVersion": 1, "index": 1, "key": ');
+      await expect(publish(target, [await run({ runId: 'fine-before-corrupt' }), bad])).rejects.toMatchObject({ code: 'RESULTS_INVALID' });
+      await withStore(target, async (db) => expect((await counts(db)).runs).toBe(1));
+    });
+  });
+}
+
+describe.skipIf(!pgOk)('store connection errors (real PostgreSQL)', () => {
+  const b = serverBackend();
+  beforeAll(() => b.setup());
+  afterAll(() => b.teardown());
+
+  it('a wrong password and an unreachable server are one line naming EDGEBENCH_DB', async () => {
+    await b.server!.createDatabase('auth');
+    const dir = await run({ runId: 'conn' });
+    const wrong = await cliInProcess(['publish', dir, '--db', b.server!.url('auth', 'not-the-password'), '--no-references']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error\[STORE_UNAVAILABLE\]: cannot connect to the store postgres:\/\/edgebench:\*\*\*@127\.0\.0\.1:\d+\/auth: authentication failed/);
+    expect(wrong.stderr).toContain('EDGEBENCH_DB');
+    expect(wrong.stderr).not.toContain('not-the-password');
+    const closed = await cliInProcess(['publish', dir, '--no-references'], { EDGEBENCH_DB: 'postgres://x:y@127.0.0.1:1/none' });
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(/connection refused/);
+    expect(closed.stderr).toContain('EDGEBENCH_DB');
+    expect(closed.stderr).not.toContain('INTERNAL');
+  });
+});
+
+describe('store: nothing is created by a refused publish', () => {
+  it('a corrupt run never opens the embedded store', async () => {
+    const bad = await run({ runId: 'corrupt-2' });
+    writeFileSync(join(bad, 'run.json'), '{ truncated');
+    const storeDir = join(tmp, 'never-created');
+    const r = await cliInProcess(['publish', bad, '--db', storeDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error\[RESULTS_INVALID\]: .*run\.json: not valid JSON/);
+    expect(existsSync(storeDir)).toBe(false);
+  });
+});
