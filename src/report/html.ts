@@ -11,6 +11,7 @@ import { bytesText, metricText, num, paramsText, ratioText } from './format.ts';
 import { badge, c, inlineJson, link, t, table, withCode, type Cell } from './html-parts.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { answerHtml } from './answer-html.ts';
+import { edgeCloudData } from './answer-data.ts';
 import { cellLabel, type CellRow, type ReportData } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 
@@ -230,6 +231,8 @@ export function compactData(d: ReportData): unknown {
       metrics: Object.fromEntries(Object.entries(x.metrics).map(([k, m]) => [k, m ? { n: m.n, median: m.median, ci95: m.ci95, unit: m.unit, ...('samples' in m && { p90: m.p90, p99: m.p99, boundary: m.boundary }) } : null])),
     })),
     claims: d.claims,
+    devices: d.devices,
+    edgeCloud: edgeCloudData(d.edgeCloud),
     comparisons: d.comparisons.map((x) => ({ ...x, matches: x.matches.map(({ figure, ...m }) => ({ ...m, figure: figure.id })) })),
     references: d.references.map(({ notes: _notes, audit_note: _auditNote, ...f }) => f),
     warnings: d.warnings,
