@@ -1,8 +1,8 @@
 /**
  * Opens report.html from disk in a real browser (Debian chromium via playwright-core): no console
  * errors, no network requests, every chart drawn, data shown as text. Saves screenshots to
- * test-artifacts/ (report.png and report-phone.png full page with every detail collapsed, at 1280 and
- * 390 px; report-expanded.png with everything open).
+ * test-artifacts/ (report.png and report-phone.png: full page with every detail collapsed, at 1280
+ * and 390 px).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,7 +84,6 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
     expect(shown.length).toBeLessThan(total);
     expect(shown.every((c) => c === 'cat-price')).toBe(true);
     await page.locator('label[for="rf-all"]').click();
-    await page.screenshot({ path: join(ARTIFACTS, 'report-expanded.png'), fullPage: true });
 
     for (const [width, height] of [
       [1280, 900],
