@@ -1,6 +1,7 @@
 /** `edgebench compare <baseline> <head>`: per cell and metric, did head get slower? Exit 2 if so. */
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
+import { BOUNDS, intFlag } from '../config/bounds.ts';
 import { MetricName } from '../results/schema.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import { DEFAULT_ALPHA } from '../compare/compare-samples.ts';
@@ -80,8 +81,8 @@ Examples:
 async function compareCommand(baselineDir: string, headDir: string, flags: Flags): Promise<number> {
   const noiseBand = resolveNoiseBand({ noiseBandPct: flags.noiseBand !== undefined ? parseNoiseBandPct(flags.noiseBand) : undefined, environment: flags.environment });
   const alpha = numberFlag('alpha', flags.alpha ?? String(DEFAULT_ALPHA), (n) => n > 0 && n < 1, '0.01');
-  const resamples = numberFlag('resamples', flags.resamples ?? '10000', (n) => Number.isInteger(n) && n >= 100, '10000');
-  const seed = flags.seed !== undefined ? numberFlag('seed', flags.seed, Number.isSafeInteger, '42') : undefined;
+  const resamples = intFlag('resamples', flags.resamples ?? '10000', 100, BOUNDS.resamples);
+  const seed = flags.seed !== undefined ? intFlag('seed', flags.seed, 0, BOUNDS.seed) : undefined;
   const metrics = flags.metrics !== undefined ? parseMetricList(flags.metrics) : undefined;
   const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { textTable } from '../compare/format-num.ts';
+import { textTable } from '../format/tables.ts';
 import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS, runQualityJob } from '../quality/quality-job.ts';
 import { addQualityToRun } from '../quality/quality-stage.ts';
 import { QUALITY_HEADER, QUALITY_NOTES, qualityRow } from '../quality/format.ts';

@@ -8,6 +8,7 @@
  * shape), which must be unambiguous (one model per run).
  */
 import { cellId } from '../config/matrix.ts';
+import { refuseDuplicateKeys } from './duplicate-keys.ts';
 import { EdgebenchError } from '../errors.ts';
 import type { CellKey, CellSummary, MetricName } from '../results/schema.ts';
 import { holmAdjust } from '../stats/index.ts';
@@ -86,6 +87,7 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   const warnings: string[] = [];
   for (const [name, r] of [['baseline', base], ['head', head]] as const) {
     if (r.summary.cells.length === 0) throw new EdgebenchError('RESULTS_INVALID', `${name} ${r.dir}: the run has no cells`, 'the run was interrupted before any cell finished; rerun it (or --resume it)');
+    refuseDuplicateKeys(r.summary.cells, name, r.dir);
   }
   const { key, warning } = joinKeyFn(base, head, opts.allowMismatch === true);
   if (warning) warnings.push(warning);

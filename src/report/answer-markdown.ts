@@ -5,7 +5,8 @@
  */
 import { assumptionsText } from '../edge-cloud/assumptions.ts';
 import { breakEvenText, claimsLine, costText, decodeCells, ttftCells, weightsText } from '../edge-cloud/answer-text.ts';
-import { escapeMd, escapeMdKeepCode, mdTable } from './format.ts';
+import { escapeMd, escapeMdKeepCode } from '../format/escape.ts';
+import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 import { VERDICT_MARK } from './markdown-claims.ts';
 
