@@ -44,6 +44,8 @@ export interface LoadOptions {
   settings: Record<string, string | number | boolean>;
   /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
   promptText?: string;
+  /** KV-cache tokens the largest request of this load needs (depth + prompt + generated), when known: runners that size a cache use it */
+  kvTokens?: number;
   /** the most requests the harness will run at once (the load ladder's top level); runners that batch prepare that many sequences */
   parallel?: number;
 }

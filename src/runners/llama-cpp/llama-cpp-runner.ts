@@ -9,8 +9,8 @@ import { EdgebenchError } from '../../errors.ts';
 import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
 import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
-import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
-import { parseLlamaCppSettings } from './settings.ts';
+import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeFlashAttentionResolution, takeRecentLogs, type LlamaCppEp } from './backend.ts';
+import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings } from './settings.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
@@ -81,9 +81,11 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
   }
   const sequences = Math.min(MAX_PARALLEL_SEQUENCES, Math.max(settings.parallelSequences, opts.parallel ?? 1));
   let context: LlamaContext;
+  const contextSize = contextSizeFor(settings.contextSize, opts.kvTokens);
+  takeFlashAttentionResolution();
   try {
     context = await model.createContext({
-      contextSize: settings.contextSize,
+      contextSize,
       batchSize: settings.batchSize,
       sequences,
       flashAttention: settings.flashAttention,
@@ -92,8 +94,12 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     });
   } catch (e) {
     await model.dispose();
-    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${settings.contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
+    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
   }
+  // llama.cpp logs how `auto` resolved while creating the context; the log callback reaches JS a tick later
+  await new Promise<void>((r) => setTimeout(r, 0));
+  const fa = context.flashAttention === 'auto' ? takeFlashAttentionResolution() : context.flashAttention;
+  const atLlamaBenchDefaults = settings.flashAttention === LLAMA_BENCH_DEFAULTS.flashAttention && settings.batchSize === LLAMA_BENCH_DEFAULTS.nUbatch && settings.contextSize === 'auto';
   const pool = sequencePool(context, sequences);
   const sequence = pool.first;
   const threads = context.currentThreads;
@@ -108,10 +114,15 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       settings: {
         requestedDevice: opts.ep,
         backend,
+        // what llama.cpp uses (n_ctx padded to 256; n_ubatch = n_batch in node-llama-cpp) and what was asked
+        defaults: atLlamaBenchDefaults ? 'the llama-bench defaults' : 'changed by runnerSettings',
         contextSize: context.contextSize,
+        contextSizeSetting: settings.contextSize,
         parallelSequences: sequences,
         batchSize: context.batchSize,
-        flashAttention: context.flashAttention,
+        ubatchSize: context.batchSize,
+        flashAttention: fa ?? 'auto (unresolved)',
+        flashAttentionSetting: settings.flashAttention,
         gpuLayers: model.gpuLayers,
         threads,
         useMmap: settings.useMmap,
