@@ -67,6 +67,7 @@ function relative(mc: MetricComparison | undefined, why: string | null, a: Metri
   const r = { ...base, check, threshold, unit: '%' };
   if (!mc) return { ...r, actual: null, outcome: 'skip', message: why ?? 'no baseline to compare with' };
   if (mc.regressionPct === null || mc.regressionCi === null) return { ...r, actual: null, outcome: 'inconclusive', message: mc.reason };
+  if (mc.environmentChanged) return { ...r, actual: mc.regressionPct, outcome: 'inconclusive', message: `${mc.metric}: ${mc.reason}` };
   if (check === 'noRegression') {
     const outcome: Outcome = mc.verdict === 'regressed' ? 'fail' : mc.verdict === 'inconclusive' ? 'inconclusive' : 'pass';
     return { ...r, actual: mc.regressionPct, outcome, message: `${mc.metric} ${mc.verdict}: ${mc.reason}` };

@@ -4,6 +4,7 @@ import { EdgebenchError } from '../errors.ts';
 import { loadAssertConfig, type AssertConfig } from '../assert/config.ts';
 import { evaluateAssertions, needsBaseline } from '../assert/evaluate.ts';
 import { assertJUnitCases, buildAssertReport, formatAssertMarkdown, formatAssertText } from '../assert/report.ts';
+import { refuseDuplicateKeys } from '../compare/duplicate-keys.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import type { CompareReport } from '../compare/types.ts';
 import { runRef } from '../compare/run-ref.ts';
@@ -17,6 +18,7 @@ interface Flags extends CiOutputFlags {
   config: string;
   baseline?: string;
   allowMismatch?: boolean;
+  ignoreEnvironment?: boolean;
   json?: boolean;
 }
 
@@ -38,7 +40,8 @@ export function registerAssert(program: Command): void {
     .argument('<head>', 'results folder to check')
     .option('--config <file>', 'assertion file (YAML)', 'edgebench.assert.yaml')
     .option('--baseline <dir>', 'results folder for maxRegressionPct and level-only entries (overrides `baseline:` in the file)')
-    .option('--allow-mismatch', 'allow a baseline of a different model/dtype');
+    .option('--allow-mismatch', 'allow a baseline of a different model/dtype')
+    .option('--ignore-environment', 'check relative bounds even where the machine\'s conditions differed from the baseline\'s');
   addCiOutputOptions(cmd)
     .addHelpText('after', `
 An entry per metric: off | warn | error, or [level, { min, max, maxRegressionPct, aggregation }]
@@ -55,12 +58,13 @@ Example: edgebench assert results/head --config edgebench.assert.yaml --baseline
 async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   const config = loadAssertConfig(flags.config);
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
+  refuseDuplicateKeys(head.summary.cells, 'head', headDir); // one verdict per key, never one copy of two
   const baselineDir = flags.baseline ?? config.baseline;
   let comparison: CompareReport | null = null;
   if (baselineDir !== undefined && needsBaseline(config)) {
     const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
     const noiseBand = resolveNoiseBand({ noiseBandPct: config.noiseBandPct, environment: config.environment, from: 'config' });
-    comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true });
+    comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true });
   } else if (baselineDir === undefined && needsBaseline(config)) {
     process.stderr.write('note: no baseline given: maxRegressionPct and level-only assertions are skipped (pass --baseline <dir>)\n');
   }

@@ -17,6 +17,7 @@ interface Flags extends CiOutputFlags {
   alpha?: string;
   metrics?: string;
   allowMismatch?: boolean;
+  ignoreEnvironment?: boolean;
   resamples?: string;
   seed?: string;
   json?: boolean;
@@ -59,6 +60,7 @@ export function registerCompare(program: Command): void {
     .option('--alpha <a>', 'significance level after Holm correction', String(DEFAULT_ALPHA))
     .option('--metrics <list>', `metrics to compare (default ttftMs,tpotMs,e2eMs,decodeTokensPerS,prefillTokensPerS); any of ${MetricName.options.join(', ')}`)
     .option('--allow-mismatch', 'compare runs of different models/dtypes (cells pair by runner, EP, threads and shape)')
+    .option('--ignore-environment', 'give verdicts even where the machine\'s conditions differed between the runs (other processes\' CPU, steal, clock, temperature, power)')
     .option('--resamples <n>', 'bootstrap resamples for the CI', '10000')
     .option('--seed <n>', 'bootstrap seed (default: the head run\'s seed)');
   addCiOutputOptions(cmd)
@@ -86,7 +88,7 @@ async function compareCommand(baselineDir: string, headDir: string, flags: Flags
   const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const report = compareRuns(base, head, {
-    noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true,
+    noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true,
     ...(seed !== undefined && { seed }), ...(metrics && { metrics }),
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

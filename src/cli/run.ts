@@ -42,6 +42,7 @@ interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags {
   qualityReference: string;
   qualityFloor?: Partial<QualityFloor>;
   waitForQuiet?: string;
+  interleave?: boolean;
 }
 
 /** Longest --wait-for-quiet per cell (an hour): a bound checked before any work starts. */
@@ -85,6 +86,7 @@ export function registerRun(program: Command): void {
     .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
     .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
     .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
+    .option('--interleave', 'measure the shapes of each loaded model round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)')
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -131,6 +133,9 @@ async function runCommand(flags: Flags): Promise<number> {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
   const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
+  if (flags.interleave && flags.energy !== undefined && flags.energy !== 'off') {
+    throw new EdgebenchError('USAGE', '--interleave and --energy cannot be combined: interleaved cells share one time span, so energy cannot be told apart per cell', 'measure energy without --interleave');
+  }
   let dir: string;
   let suite: SuiteFile;
   if (flags.resume) {
@@ -200,7 +205,7 @@ async function runCommand(flags: Flags): Promise<number> {
   try {
     const r = await runSuite(
       {
-        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }),
+        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }), ...(flags.interleave && { interleave: true }),
         ...(suite.load && { load: { plan: suite.load, appendLoad: async (f) => void (await writeLoadFile(dir, f)) } }),
       },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },

@@ -92,3 +92,8 @@ export function parseSlo(v: string): Partial<Slo> {
   if (!r.success) throw new EdgebenchError('USAGE', `--slo ${v}: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`, 'ttft and tpot in ms up to 1e6; attainment a share in (0, 1]');
   return out;
 }
+
+/** Requests in flight at the ladder's top level (open loop: its in-flight cap): what a batching runner prepares for. */
+export function maxParallel(p: LoadPlan): number {
+  return Math.max(1, ...p.concurrency, ...(p.requestRates.length ? [p.maxInFlight] : []));
+}

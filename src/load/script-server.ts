@@ -180,6 +180,8 @@ export async function startScriptServer(raw: Partial<ScriptOptions> = {}, host =
   });
   server.on('connection', () => void stats.connections++);
   server.maxConnections = 4096;
+  // longer than a client's keep-alive (undici: 4 s), so the server never closes a socket the client is about to reuse
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve());

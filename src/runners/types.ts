@@ -44,6 +44,10 @@ export interface LoadOptions {
   settings: Record<string, string | number | boolean>;
   /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
   promptText?: string;
+  /** KV-cache tokens the largest request of this load needs (depth + prompt + generated), when known: runners that size a cache use it */
+  kvTokens?: number;
+  /** the most requests the harness will run at once (the load ladder's top level); runners that batch prepare that many sequences */
+  parallel?: number;
 }
 
 /** Optional hooks a runner may use during the timed `generate` (the harness still reads every clock). */
@@ -84,7 +88,9 @@ export interface LoadedModel extends AsyncDisposable {
 /** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
 export type NextTokenScores =
   | { kind: 'logits'; logits: Float32Array }
-  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> }
+  /** this position was not scored (remote endpoints score a sample of positions) */
+  | { kind: 'none' };
 
 /** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
 export interface TokenScorer {
