@@ -10,7 +10,8 @@ import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
 import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeFlashAttentionResolution, takeRecentLogs, type LlamaCppEp } from './backend.ts';
-import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings } from './settings.ts';
+import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings, type LlamaCppSettings } from './settings.ts';
+import { describeBinary, ggmlThreadsNote } from './local-build.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
@@ -46,7 +47,13 @@ export const llamaCppRunner: RunnerFactory = {
     } catch (e) {
       return { ok: false, reason: (e as Error).message, hint: 'run `npm ci`' };
     }
-    const b = await backendFor(opts.ep);
+    let binary: LlamaCppSettings['binary'];
+    try {
+      binary = parseLlamaCppSettings(opts.settings).binary;
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message, hint: e instanceof EdgebenchError ? (e.hint ?? '') : '' };
+    }
+    const b = await backendFor(opts.ep, binary);
     return b.ok ? { ok: true, detail: `llama.cpp ${b.backend}` } : { ok: false, reason: b.reason, hint: b.hint };
   },
   load: (source, opts) => loadLlamaCpp(source, opts),
@@ -64,7 +71,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     throw new EdgebenchError('MODEL_INVALID', `llama-cpp needs a .gguf file, got ${source.file ?? `'${source.id}' (no file)`}`, 'pass a .gguf path, or a preset id (built as GGUF on first use)');
   }
   const facts = await readGguf(source.file);
-  const b = await backendFor(opts.ep);
+  const b = await backendFor(opts.ep, settings.binary);
   if (!b.ok) throw new EdgebenchError('DEVICE_UNAVAILABLE', b.reason, b.hint);
   const { llama, backend } = b;
   const onGpu = backend !== 'cpu';
@@ -104,6 +111,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
   const sequence = pool.first;
   const threads = context.currentThreads;
   const commit = llamaCppCommit();
+  const { binary, openmp } = describeBinary(llama);
   return {
     sequence,
     resolved: {
@@ -125,8 +133,11 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         flashAttentionSetting: settings.flashAttention,
         gpuLayers: model.gpuLayers,
         threads,
-        // node-llama-cpp attaches no ggml threadpool: a fixed per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
-        ggmlThreadpool: threads > 1 ? `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode` : 'none needed (1 thread)',
+        // which binary, and what ggml does with its threads: without OpenMP node-llama-cpp's missing threadpool is a per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
+        binary,
+        binarySetting: settings.binary,
+        openmp,
+        ggmlThreadpool: ggmlThreadsNote(openmp, threads),
         useMmap: settings.useMmap,
         sampling: 'greedy (temperature 0), EOS ignored',
         weightType: facts.weightType,
