@@ -4,6 +4,7 @@
  */
 import type { ClaimResult } from '../claims/index.ts';
 import { qualityHtml } from './quality-section.ts';
+import { conditionsHtml } from './conditions-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
@@ -231,6 +232,7 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
     ['summary', 'Throughput (llama-bench style)', perRun(d, throughputRows)],
     ['latency', 'Latency', perRun(d, latencyRows)],
     ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
+    ...((x): [string, string, string][] => (x ? [['conditions', 'Stopping and machine conditions', x]] : []))(conditionsHtml(d.cells)),
     ['charts', 'Charts', charts.map(chart).join('\n')],
     ['claims', 'Claims', claimsSection(d)],
     ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],

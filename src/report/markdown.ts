@@ -6,6 +6,7 @@ import { bytesText, metricText, num, paramsText, ratioText } from '../format/num
 import { mdTable } from '../format/tables.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
 import { qualityMarkdown } from './quality-section.ts';
+import { conditionsMarkdown } from './conditions-section.ts';
 import { type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -164,6 +165,7 @@ export function renderMarkdown(d: ReportData): string {
     latencyTable(d),
     '',
     ...((q) => (q ? ['## Quality (outputs vs a reference of the same weights)', '', q, ''] : []))(qualityMarkdown(d.cells)),
+    ...((x) => (x ? ['## How each cell stopped, and how busy the machine was', '', x, ''] : []))(conditionsMarkdown(d.cells)),
     '## Claims',
     '',
     claimsMarkdown(d),

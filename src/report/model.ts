@@ -55,6 +55,10 @@ export interface CellRow {
   fallback: boolean;
   /** the quality stage's record for this cell's (model, runner, EP, dtype), when it ran */
   quality?: QualityEntry;
+  /** how the cell stopped and the machine conditions during it (results v2) */
+  stopping?: CellSummary['stopping'];
+  machine?: CellSummary['machine'];
+  interleave?: CellSummary['interleave'];
 }
 
 export interface Comparison {
@@ -117,6 +121,9 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     params: c.model?.params ?? null,
     synthetic: c.model?.synthetic ?? false,
     ...(c.quality && { quality: c.quality }),
+    ...(c.stopping && { stopping: c.stopping }),
+    ...(c.machine && { machine: c.machine }),
+    ...(c.interleave && { interleave: c.interleave }),
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,
