@@ -2,6 +2,7 @@
  * `edgebench quality`: how close a runner's outputs are to a reference of the same weights
  * (KL divergence, same-top rate, Δp, perplexity for real weights), for a run folder or one model.
  */
+import { threadsFlag } from '../config/bounds.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
@@ -48,8 +49,8 @@ export function parseQualityFloor(v: string): Partial<QualityFloor> {
 }
 
 function parseThreads(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new EdgebenchError('USAGE', `--threads must be an integer from 1 to 1024, got "${v}"`, 'e.g. --threads 2');
+  const n = threadsFlag(v); // bounded by this machine's cores (src/config/bounds.ts)
+  if (n === null) throw new EdgebenchError('USAGE', '--threads auto is not available here', 'give a number, e.g. --threads 2');
   return n;
 }
 
@@ -69,7 +70,7 @@ export function registerQuality(program: Command): void {
     .option('--dtype <dtype>', 'dtype for --model (q4, q8, fp16, fp32; q4_0, q8_0… for GGUF)', 'q4')
     .option('--ep <ep>', 'execution provider for --model', 'cpu')
     .option('--threads <n>', 'threads for --model (default: the runtime\'s)', parseThreads)
-    .option('--reference <fp32|fp16|path>', 'the reference: the same weights at fp32/fp16 (built for presets), or a path to them', 'fp32')
+    .option('--reference <dtype|path>', 'the reference: the same weights at fp32 (default) or fp16 (built for presets), or a path to them; q8/q4 = ort-node on the same quantized weights (a runtime\'s own difference)', 'fp32')
     .option('--quality-tokens <n>', `tokens of the bundled stream to compare (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
     .option('--quality-floor <spec>', 'override the floor, e.g. kl=0.05,same-top=0.9 (defaults per dtype: README "Quality")', parseQualityFloor)
     .option('--force', 'measure again where a run already has a record')
@@ -80,6 +81,7 @@ Examples:
   edgebench quality results/quick-20261206-101500
   edgebench quality --model llama-3.2-1b --dtype q4 --reference fp32
   edgebench quality --model tiny-llama --runner llama-cpp --dtype q4_0
+  edgebench quality --model llama-3.2-1b --runner ort-web --dtype q4 --reference q4   # wasm vs native ORT, same weights
   edgebench run --model llama-3.2-1b --runner ort-node,llama-cpp --quality`)
     .action(async (run: string | undefined, opts: Omit<Flags, 'tokens' | 'floor'> & { qualityTokens: number; qualityFloor?: Partial<QualityFloor> }) => {
       const log = (m: string) => {

@@ -88,7 +88,9 @@ export interface LoadedModel extends AsyncDisposable {
 /** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
 export type NextTokenScores =
   | { kind: 'logits'; logits: Float32Array }
-  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> }
+  /** this position was not scored (remote endpoints score a sample of positions) */
+  | { kind: 'none' };
 
 /** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
 export interface TokenScorer {

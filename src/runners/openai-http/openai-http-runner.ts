@@ -15,6 +15,7 @@ import { requestText, uniqueWords } from './prompt-text.ts';
 import { randomInt } from 'node:crypto';
 import { RetryableFailure, retryDelayMs, sleep } from './retry.ts';
 import { apiKeyFromEnv, apiUrl, parseSettings, redact, shownEndpoint, type ApiKey, type OpenAiHttpSettings } from './settings.ts';
+import { httpScorer } from './scorer.ts';
 import { streamAttempt } from './stream-attempt.ts';
 import { codePointIds, modellessModel } from '../modelless.ts';
 import { openAiHttpInfo } from './info.ts';
@@ -121,6 +122,9 @@ export const openAiHttpRunner: RunnerFactory = {
       },
       remote: { modelsUrl: apiUrl(s.endpoint, 'models'), shown: shownEndpoint(s.endpoint), headers: () => authHeaders(key) },
       parallel: { max: null, how: 'parallel HTTP requests; the server decides how it batches or queues them' },
+      async scorer(maxTokens) {
+        return httpScorer(s, key, apiModel, maxTokens);
+      },
       takeCellExtra() {
         const out = stats;
         stats = emptyStats(s.fixedLength, s.promptCache);
