@@ -63,7 +63,9 @@ runnerSettings:
   fake: { failOn: generate }
 `);
     const r = run(['--suite', f, '--out', out]);
-    expect(r.status, r.stderr).toBe(0);
+    // nothing measured: the run failed (exit 1), and its last line says so; every row is kept
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^failed: no cell measured anything \(4 cell\(s\): 3 errored, 1 unsupported\)/);
     const stored = await openRun(out);
     const status = stored.cells.map((c) => `${c.key.runner}/${c.key.ep}:${c.status}`);
     expect(status).toEqual(['fake/cpu:errored', 'fake/qnn:errored', 'ort-node/cpu:errored', 'ort-node/qnn:unsupported']);
@@ -97,7 +99,7 @@ runnerSettings:
 
   it('rejects bad flags with one line and a hint', () => {
     for (const [args, re] of [
-      [['--threads', '0'], /--threads 0: expected a positive whole number/],
+      [['--threads', '0'], /--threads 0: expected auto or a whole number from 1 to \d+/],
       [['--reps', '-3'], /--reps -3/],
       [['--shape', 'pp0'], /zero token count/],
       [['--runner', 'ort-nod'], /no runner 'ort-nod' \(did you mean ort-node\?\)/],

@@ -39,7 +39,7 @@ describe('commands load lazily', () => {
   });
 
   it('--help, run --help, serve --help and compare --help import no runtime, chart library or bundler', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['compare', '--help'], ['help', 'report'], ['quality', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['compare', '--help'], ['help', 'report'], ['quality', '--help'], ['publish', '--help'], ['history', '--help'], ['cloud', '--help']]) {
       expect(await heavyImports(args), args.join(' ')).toEqual([]);
     }
     // the recorder itself works: a command that needs onnxruntime shows it

@@ -44,7 +44,7 @@ describe('presets', () => {
     expect(unused.sort()).toEqual(['HuggingFaceTB/SmolLM2-135M', 'google/gemma-2-2b-it', 'google/gemma-3-1b-it']);
   });
 
-  it.each(listPresets().filter((p) => !p.tiny).map((p) => [p.id, p] as const))('%s: countParams = architecture_exact, official within 1 %%', (_id, p) => {
+  it.each(listPresets().filter((p) => !p.tiny).map((p) => [p.id, p] as const))('%s: countParams = architecture_exact, official within 1 %', (_id, p) => {
     const entry = byId.get(p.configId ?? '');
     expect(entry).toBeDefined();
     expect(countParams(p.arch)).toBe(entry?.param_count.architecture_exact);

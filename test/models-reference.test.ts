@@ -101,13 +101,13 @@ describe.each(['optimum', 'genai'] as const)('%s graphs against the reference fo
     expect(c.ortGreedy).toEqual(c.refGreedy);
   });
 
-  it.each(['qwen2', 'phi3'] as const)('%s q8 (dynamic uint8 × int8): within 3 %% of max |logit|', async (name) => {
+  it.each(['qwen2', 'phi3'] as const)('%s q8 (dynamic uint8 × int8): within 3 % of max |logit|', async (name) => {
     const c = await compare(name, style, 'q8');
     expect(c.maxDiff).toBeLessThan(0.03 * c.maxAbs);
     expect(c.argmaxAgree).toBe(2 * PROMPT.length);
   });
 
-  it.each(['qwen3', 'mistral'] as const)('%s fp16: within 1 %% of max |logit|, same greedy tokens', async (name) => {
+  it.each(['qwen3', 'mistral'] as const)('%s fp16: within 1 % of max |logit|, same greedy tokens', async (name) => {
     const c = await compare(name, style, 'fp16');
     expect(c.maxDiff).toBeLessThan(0.01 * c.maxAbs);
     expect(c.ortGreedy).toEqual(c.refGreedy);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQualityJob } from '../src/quality/quality-job.ts';
+import { createServeEngine } from '../src/serve/openai/engine.ts';
+import { startOpenAiServer } from '../src/serve/openai/server.ts';
 import { isQualityError, QualityRecordSchema } from '../src/results/quality-schema.ts';
 import { RunSummary } from '../src/results/schema.ts';
 
@@ -73,9 +75,42 @@ describe('quality against the fp32 reference (tiny-llama, real runtimes)', () =>
     expect(q4.belowFloor).toEqual([]);
   });
 
+  it('onnxruntime-web (wasm) on the same q4 weights: its own difference from native ORT, and both vs fp32', async () => {
+    const web = await runQualityJob(job('ort-web', 'q4'), { tokens: 96, reference: 'fp32', log });
+    const native = await runQualityJob(job('ort-node', 'q4'), { tokens: 96, reference: 'fp32', log });
+    const sameWeights = await runQualityJob(job('ort-web', 'q4'), { tokens: 96, reference: 'q4', log });
+    expect(sameWeights.reference).toMatchObject({ runner: 'ort-node', dtype: 'q4' });
+    // native CPU quantises activations to int8 (accuracy_level 4), wasm does not: not the same numbers
+    expect(sameWeights.figures.klMeanNats).toBeGreaterThan(0);
+    expect(web.figures.klMeanNats).not.toBe(native.figures.klMeanNats);
+    expect(web.belowFloor).toEqual([]);
+  });
+
   it('a floor set on purpose below the measured KL marks the record QUALITY_BELOW_FLOOR', async () => {
     const r = await runQualityJob(job('ort-node', 'q4'), { tokens: 64, reference: 'fp32', floor: { maxKlMeanNats: 1e-9 }, log });
     expect(r.belowFloor[0]).toMatch(/^mean KL .* nats > 1e-9$/);
+  });
+});
+
+describe('quality over HTTP (approximate, from top_logprobs)', () => {
+  it('against serve --openai: same-top identical to the local figure, Δp within 1e-4, KL a lower bound of the local one', async () => {
+    const engine = await createServeEngine({ model: 'tiny-llama', dtype: 'q4', style: 'optimum', threads: 1, log });
+    const server = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log });
+    try {
+      const local = await runQualityJob(job('ort-node', 'q4'), { tokens: 48, reference: 'fp32', log });
+      const http = await runQualityJob(
+        { model: 'tiny-llama', runner: 'openai-http', ep: 'remote', dtype: 'q4', threads: 1, settings: { endpoint: server.url } },
+        { tokens: 48, reference: 'fp32', log },
+      );
+      expect(http.approximate).toBe(true);
+      expect(http.weights).toBe('synthetic'); // the reference is: the same weights
+      expect(http.figures.positions).toBe(48); // ≤ 64 tokens: every position scored
+      expect(http.figures.sameTopRate).toBe(local.figures.sameTopRate);
+      expect(Math.abs(http.figures.deltaPMean - local.figures.deltaPMean)).toBeLessThan(1e-4);
+      expect(http.figures.klMeanNats).toBeLessThanOrEqual(local.figures.klMeanNats + 1e-9);
+    } finally {
+      await server.close();
+    }
   });
 });
 

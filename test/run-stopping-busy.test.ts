@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRun as readRun } from '../src/results/open-run.ts';
+import { openRun } from '../src/results/open-run.ts';
 import type { RunSummary } from '../src/results/schema.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
@@ -34,7 +34,7 @@ describe('adaptive stopping through edgebench run', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/CI_NOT_REACHED ±[\d.]+ % > 0\.001 %/);
     expect(r.stdout).toMatch(/CI_NOT_REACHED \(#0 tg6, #1 pp16\)\n {4}#0: the 95 % CI of decodeTokensPerS reached ±[\d.]+ % after 12 requests/);
-    const stored = await readRun(out);
+    const stored = await openRun(out);
     for (const c of stored.cells) {
       expect(c.stopping).toMatchObject({ rule: 'ci-half-width', reason: 'max-count', reached: false, measured: 12, timeBasis: 'timed-windows' });
       expect(c.stopping!.looks.map((l) => l.n)).toEqual([5, 10, 12]);
@@ -69,7 +69,7 @@ describe('busy-machine detection', () => {
       expect(r.stdout).toMatch(/BUSY_MACHINE/);
       expect(r.stdout).toMatch(/#0: other processes used [\d.]+ of \d+ cores during #0 tg6/);
       expect(r.stdout).toMatch(/--wait-for-quiet/);
-      const stored = await readRun(out);
+      const stored = await openRun(out);
       expect(stored.cells[0]!.machine!.otherCores).toBeGreaterThan(0.3);
       expect(stored.cells[0]!.machine!.topOther.map((p) => p.name)).toContain('node');
     } finally {

@@ -6,6 +6,7 @@ import { coldStart } from './cold-start.ts';
 import { memorySummary } from './memory.ts';
 import { cellWarnings } from './warnings.ts';
 import { analyzeCellEnergy, energyWarnings } from './energy.ts';
+import { screenCell, screeningWarning } from './trace-check.ts';
 import { machineWarnings } from './machine-warnings.ts';
 import { stoppingWarnings } from './stopping-warnings.ts';
 
@@ -48,7 +49,10 @@ function metricSummary(metric: TraceMetric, cell: CellResult, measured: RequestT
   };
 }
 
-export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary {
+export function analyzeCell(stored: CellResult, opts: AnalyzeOptions): CellSummary {
+  // damaged traces are excluded (and named in a warning) before any metric sees them
+  const { cell, excluded, dropped } = screenCell(stored);
+  const screening = screeningWarning(excluded, dropped);
   const measured = measuredRequests(cell);
   const metrics = {} as Record<MetricName, MetricSummary | null>;
   for (const m of TRACE_METRICS) metrics[m.name] = cell.status === 'ok' ? metricSummary(m, cell, measured, opts) : null;
@@ -69,7 +73,7 @@ export function analyzeCell(cell: CellResult, opts: AnalyzeOptions): CellSummary
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: [...cellWarnings(cell, measured, metrics), ...stoppingWarnings(cell), ...machineWarnings(cell), ...energyWarnings(energy)],
+    warnings: [...(screening ? [screening] : []), ...cellWarnings(cell, measured, metrics), ...stoppingWarnings(cell), ...machineWarnings(cell), ...energyWarnings(energy)],
     ...(energy && { energy }),
     ...(cell.stopping && { stopping: cell.stopping }),
     ...(cell.machine && { machine: cell.machine }),

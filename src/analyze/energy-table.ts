@@ -2,7 +2,8 @@
  * Terminal rendering of the energy figures of a run (formatting only). Estimated values carry a
  * leading "~" in every column so they are never read as measurements.
  */
-import { num } from './table.ts';
+import { sig3 } from '../format/numbers.ts';
+import { pipeTable } from '../format/tables.ts';
 import type { EnergyPhase, EnergySummary } from '../results/energy-schema.ts';
 import type { RunSummary } from '../results/schema.ts';
 
@@ -11,7 +12,7 @@ const CLASS_TEXT = 'fine = a meter resolving each request; coarse = a meter, poo
 
 function phaseRow(test: string, name: string, e: EnergySummary, p: EnergyPhase): string[] {
   const mark = e.method === 'estimated' ? '~' : '';
-  const v = (x: number | null) => (x === null ? 'n/a' : `${mark}${num(x)}`);
+  const v = (x: number | null) => (x === null ? 'n/a' : `${mark}${sig3(x)}`);
   return [
     test,
     name,
@@ -41,13 +42,11 @@ export function formatEnergyTable(s: RunSummary): string | null {
     }
     if (e.prefill) rows.push(phaseRow(test, 'prefill', e, e.prefill));
     if (e.decode) rows.push(phaseRow(test, 'decode', e, e.decode));
-    const base = e.baselineW === null ? `no idle baseline${e.baselineNote ? ` (${e.baselineNote})` : ''}` : `idle baseline ${e.method === 'estimated' ? '~' : ''}${num(e.baselineW)} W`;
-    notes.add(`${e.source}: ${e.method}; domains ${e.headlineDomains.join(' + ')}; sampled every ${e.sampleIntervalMs} ms, resolution ${e.resolutionMs === null ? '?' : `${num(e.resolutionMs)} ms`}; ${base}`);
+    const base = e.baselineW === null ? `no idle baseline${e.baselineNote ? ` (${e.baselineNote})` : ''}` : `idle baseline ${e.method === 'estimated' ? '~' : ''}${sig3(e.baselineW)} W`;
+    notes.add(`${e.source}: ${e.method}; domains ${e.headlineDomains.join(' + ')}; sampled every ${e.sampleIntervalMs} ms, resolution ${e.resolutionMs === null ? '?' : `${sig3(e.resolutionMs)} ms`}; ${base}`);
     if (e.status === 'lost') notes.add(`#${c.index}: source lost mid-cell: ${e.reason ?? ''}`);
   }
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
+  const out = [pipeTable(header, rows)];
   out.push(...[...notes].map((n) => `  ${n}`));
   if (cells.some((c) => c.energy!.method === 'estimated')) out.push('  ~ = ESTIMATED (CPU TDP × utilisation), not measured; see the assumptions in summary.json');
   out.push(`  prefill = t_submit..t_1 per prompt token (includes one decode step); decode = t_1..t_N per token after the first; net = gross − idle baseline. uncertainty: ${CLASS_TEXT}`);

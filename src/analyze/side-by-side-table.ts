@@ -1,5 +1,7 @@
 /** Text rendering of `summary.sideBySide` (printed by `run` after the main table). No statistics here. */
 import type { RatioEstimate, RunnerComparison, SideBySide } from '../results/side-by-side-schema.ts';
+import { threadsLabel } from '../format/labels.ts';
+import { pipeTable } from '../format/tables.ts';
 
 const LABEL: Record<string, string> = {
   decodeTokensPerS: 'decode t/s',
@@ -18,21 +20,15 @@ function cell(r: RatioEstimate | undefined): string {
   return `${f(r.ratio)}× [${f(r.ci95.lo)}, ${f(r.ci95.hi)}]${mark}`;
 }
 
-const who = (s: RunnerComparison['a']) => `${s.runner}/${s.ep} ${s.dtype} t${s.threads ?? 'auto'}`;
+const who = (s: RunnerComparison['a']) => `${s.runner}/${s.ep} ${s.dtype} ${threadsLabel(s.threads)}`;
 
 export function formatSideBySide(s: SideBySide): string {
   const cols = SHOWN.filter((m) => s.comparisons.some((c) => c.metrics[m]));
   const header = ['model', 'test', 'A', 'B', ...cols.map((m) => `${LABEL[m] ?? m} A÷B`), 'conditions differ'];
   const rows = s.comparisons.map((c) => [c.model, c.shape, who(c.a), who(c.b), ...cols.map((m) => cell(c.metrics[m])), c.mismatches.join('; ') || '-']);
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [
     'side by side (A ÷ B of medians, [95 % bootstrap CI]; ~ = CI contains 1, no clear difference):',
-    line(header),
-    sep,
-    ...rows.map(line),
+    pipeTable(header, rows),
     'decode/prefill t/s: > 1 means A is faster; TTFT: < 1 means A is faster. Rows with differing conditions are not like-for-like.',
   ].join('\n');
 }

@@ -2,6 +2,7 @@
  * Warnings about the quality of a measurement, each with a fix in words (after hyperfine's
  * warnings.rs). Thresholds are exported so reports can state them.
  */
+import { sig3 } from '../format/numbers.ts';
 import { linearSlope, minSamplesForPercentile } from '../stats/index.ts';
 import type { CellResult, Environment, MetricName, MetricSummary, RequestTrace, RunManifest, Warning } from '../results/schema.ts';
 import { e2eMs } from './metrics/e2e-ms.ts';
@@ -18,7 +19,6 @@ export const HEADLINE_METRICS: MetricName[] = ['ttftMs', 'e2eMs', 'tpotMs', 'dec
 
 type Metrics = Record<MetricName, MetricSummary | null>;
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toPrecision(3));
 
 function noisy(metrics: Metrics): Warning | null {
   const hits = HEADLINE_METRICS.filter((m) => (metrics[m]?.cv ?? 0) > NOISY_CV);
@@ -53,7 +53,7 @@ function slowFirstRun(measured: RequestTrace[], metrics: Metrics): Warning | nul
   return {
     code: 'SLOW_FIRST_RUN',
     severity: 'warn',
-    message: `the first measured request took ${(first / med).toFixed(1)}× the median (e2e ${fmt(first)} ms vs ${fmt(med)} ms)`,
+    message: `the first measured request took ${(first / med).toFixed(1)}× the median (e2e ${sig3(first)} ms vs ${sig3(med)} ms)`,
     fix: 'increase warmup so caches, JIT compilation and allocators are primed before measuring',
     metrics: ['e2eMs'],
   };

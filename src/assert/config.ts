@@ -13,8 +13,8 @@
  * Bounds: `min` / `max` (also spelled min<Metric> / max<Metric>), `maxRegressionPct` against a
  * baseline. Unknown metrics and keys are errors naming them, the file and the line.
  */
-import { parseYamlWith, type YamlDoc } from '../config/yaml-doc.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { parseYamlWith, readYamlText, type YamlDoc } from '../config/yaml-doc.ts';
+import { matchPatternProblem } from './match-pattern.ts';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { MetricName } from '../results/schema.ts';
@@ -33,13 +33,18 @@ const Bounds = z.strictObject({
 });
 const Entry = z.union([Level, z.tuple([Level]), z.tuple([Level, Bounds])]);
 const Assertions = z.record(z.string(), Entry);
+/** a literal or a `/regex/flags`, compiled here so a bad pattern names its field */
+const Pattern = z.string().superRefine((v, ctx) => {
+  const why = matchPatternProblem(v);
+  if (why) ctx.addIssue({ code: 'custom', message: `${why}; write a literal, or /pattern/ with a valid JavaScript regular expression` });
+});
 const Match = z.strictObject({
-  model: z.string().optional(),
-  dtype: z.string().optional(),
-  runner: z.string().optional(),
-  ep: z.string().optional(),
+  model: Pattern.optional(),
+  dtype: Pattern.optional(),
+  runner: Pattern.optional(),
+  ep: Pattern.optional(),
   threads: z.union([z.number().int().positive(), z.literal('auto')]).optional(),
-  shape: z.string().optional(),
+  shape: Pattern.optional(),
 });
 export type CellMatch = z.infer<typeof Match>;
 
@@ -157,6 +162,5 @@ export function parseAssertText(text: string, file: string): AssertConfig {
 }
 
 export function loadAssertConfig(file: string): AssertConfig {
-  if (!existsSync(file)) throw new EdgebenchError('CONFIG_INVALID', `assertion file ${file} not found`, 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example');
-  return parseAssertText(readFileSync(file, 'utf8'), file);
+  return parseAssertText(readYamlText(file, 'assertion file', 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example'), file);
 }

@@ -7,11 +7,12 @@
  * maxRegressionPct with `median` fails only when the change is also significant (Holm-adjusted
  * Mann–Whitney U, as in `compare`); a larger but non-significant change is `inconclusive`.
  */
+import { matchesPattern } from './match-pattern.ts';
 import { cellId } from '../config/matrix.ts';
 import type { CellKey, CellSummary, MetricName, RunSummary } from '../results/schema.ts';
 import type { CompareReport, MetricComparison } from '../compare/types.ts';
-import { keyLabel } from '../compare/format-text.ts';
-import { num, signedPct } from '../compare/format-num.ts';
+import { cellLabel } from '../format/labels.ts';
+import { sig3, signedPct } from '../format/numbers.ts';
 import type { AssertConfig, CellMatch, MetricAssertion } from './config.ts';
 
 export type Check = 'status' | 'min' | 'max' | 'maxRegressionPct' | 'noRegression';
@@ -32,11 +33,7 @@ export interface AssertionResult {
 }
 
 function matches(m: CellMatch, k: CellKey): boolean {
-  const test = (want: string | undefined, got: string) => {
-    if (want === undefined) return true;
-    const re = /^\/(.*)\/([a-z]*)$/.exec(want);
-    return re ? new RegExp(re[1]!, re[2]).test(got) : want === got;
-  };
+  const test = matchesPattern;
   if (m.threads !== undefined && m.threads !== (k.threads ?? 'auto')) return false;
   return test(m.model, k.model) && test(m.dtype, k.dtype) && test(m.runner, k.runner) && test(m.ep, k.ep) && test(m.shape, k.shape.name);
 }
@@ -62,7 +59,7 @@ function bound(c: CellSummary, metric: MetricName, a: MetricAssertion, check: 'm
   const what = a.aggregation === 'median' ? 'median' : `pessimistic (CI ${check === 'min' ? 'low' : 'high'})`;
   const ok = check === 'min' ? actual >= threshold : actual <= threshold;
   const rel = check === 'min' ? '≥' : '≤';
-  return { ...r, actual, outcome: ok ? 'pass' : 'fail', message: `${metric} ${what} ${num(actual)} ${m.unit} ${ok ? rel : `is not ${rel}`} ${num(threshold)}` };
+  return { ...r, actual, outcome: ok ? 'pass' : 'fail', message: `${metric} ${what} ${sig3(actual)} ${m.unit} ${ok ? rel : `is not ${rel}`} ${sig3(threshold)}` };
 }
 
 function relative(mc: MetricComparison | undefined, why: string | null, a: MetricAssertion, check: 'maxRegressionPct' | 'noRegression', base: Omit<AssertionResult, 'check' | 'threshold' | 'actual' | 'unit' | 'outcome' | 'message'>, alpha: number): AssertionResult {
@@ -70,6 +67,7 @@ function relative(mc: MetricComparison | undefined, why: string | null, a: Metri
   const r = { ...base, check, threshold, unit: '%' };
   if (!mc) return { ...r, actual: null, outcome: 'skip', message: why ?? 'no baseline to compare with' };
   if (mc.regressionPct === null || mc.regressionCi === null) return { ...r, actual: null, outcome: 'inconclusive', message: mc.reason };
+  if (mc.environmentChanged) return { ...r, actual: mc.regressionPct, outcome: 'inconclusive', message: `${mc.metric}: ${mc.reason}` };
   if (check === 'noRegression') {
     const outcome: Outcome = mc.verdict === 'regressed' ? 'fail' : mc.verdict === 'inconclusive' ? 'inconclusive' : 'pass';
     return { ...r, actual: mc.regressionPct, outcome, message: `${mc.metric} ${mc.verdict}: ${mc.reason}` };
@@ -94,7 +92,7 @@ export function evaluateAssertions({ config, head, comparison }: EvaluateInput):
   const compared = new Map((comparison?.cells ?? []).filter((c) => c.headKey).map((c) => [cellId(c.headKey!), c]));
   for (const c of head.cells) {
     const id = cellId(c.key);
-    const label = keyLabel(c.key);
+    const label = cellLabel(c.key);
     if (config.cellStatus !== 'off') {
       const problem = c.status !== 'ok' ? `cell ${c.status}${c.error ? `: ${c.error.code}: ${c.error.message}` : ''}` : c.requests.measured === 0 ? 'cell is empty (no measured requests)' : null;
       results.push({

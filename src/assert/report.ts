@@ -1,7 +1,8 @@
 /** The result of `edgebench assert` and its renderings (text, Markdown, JUnit cases). */
 import type { RunRef } from '../compare/types.ts';
 import type { CompareReport } from '../compare/types.ts';
-import { markdownTable, num, textTable } from '../compare/format-num.ts';
+import { sig3 } from '../format/numbers.ts';
+import { markdownTable, textTable } from '../format/tables.ts';
 import type { JUnitCase } from '../compare/junit.ts';
 import type { AssertionResult } from './evaluate.ts';
 
@@ -36,8 +37,8 @@ export function assertionName(r: AssertionResult): string {
   const agg = r.aggregation && r.aggregation !== 'median' ? ` (${r.aggregation})` : '';
   switch (r.check) {
     case 'status': return 'cell status';
-    case 'min': return `${r.metric} ≥ ${num(r.threshold!)}${agg}`;
-    case 'max': return `${r.metric} ≤ ${num(r.threshold!)}${agg}`;
+    case 'min': return `${r.metric} ≥ ${sig3(r.threshold!)}${agg}`;
+    case 'max': return `${r.metric} ≤ ${sig3(r.threshold!)}${agg}`;
     case 'maxRegressionPct': return `${r.metric} regression ≤ ${r.threshold} %${agg}`;
     case 'noRegression': return `${r.metric} not regressed`;
   }

@@ -4,10 +4,9 @@
  *   C1: { ttftMaxMs: 30 }
  *   C6: { devicePriceUsd: 900, activeHoursPerDay: 4 }
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { EdgebenchError, zodToError } from '../errors.ts';
-import { parseYamlWith } from '../config/yaml-doc.ts';
+import { zodToError } from '../errors.ts';
+import { parseYamlWith, readYamlText } from '../config/yaml-doc.ts';
 
 const pos = z.number().positive();
 const latency = (ms: number) =>
@@ -67,11 +66,5 @@ export function parseClaimsConfig(raw: unknown, where = 'claims config'): Claims
 
 export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
   if (!file) return defaultClaimsConfig();
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new EdgebenchError('CONFIG_INVALID', `${file}: cannot read the claims config file`, 'check the path given to --claims-config');
-  }
-  return parseYamlWith(ClaimsConfig, text, file, { hint: CLAIMS_HINT });
+  return parseYamlWith(ClaimsConfig, readYamlText(file, 'claims config', 'check the path given to --claims-config'), file, { hint: CLAIMS_HINT });
 }

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { EdgebenchError } from '../errors.ts';
+import { BOUNDS, intFlag } from '../config/bounds.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
 import { formatSummaryTable } from '../analyze/table.ts';
 import { SUMMARY_FILE } from '../results/io.ts';
 
 function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new EdgebenchError('USAGE', `--seed must be an integer, got "${v}"`, 'e.g. --seed 42');
-  return n;
+  return intFlag('seed', v, 0, BOUNDS.seed);
 }
 
 export function registerAnalyze(program: Command): void {

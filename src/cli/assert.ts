@@ -18,6 +18,7 @@ interface Flags extends CiOutputFlags {
   config: string;
   baseline?: string;
   allowMismatch?: boolean;
+  ignoreEnvironment?: boolean;
   json?: boolean;
 }
 
@@ -39,7 +40,8 @@ export function registerAssert(program: Command): void {
     .argument('<head>', 'results folder to check')
     .option('--config <file>', 'assertion file (YAML)', 'edgebench.assert.yaml')
     .option('--baseline <dir>', 'results folder for maxRegressionPct and level-only entries (overrides `baseline:` in the file)')
-    .option('--allow-mismatch', 'allow a baseline of a different model/dtype');
+    .option('--allow-mismatch', 'allow a baseline of a different model/dtype')
+    .option('--ignore-environment', 'check relative bounds even where the machine\'s conditions differed from the baseline\'s');
   addCiOutputOptions(cmd)
     .addHelpText('after', `
 An entry per metric: off | warn | error, or [level, { min, max, maxRegressionPct, aggregation }]
@@ -61,7 +63,7 @@ async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   if (baselineDir !== undefined && needsBaseline(config)) {
     const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
     const noiseBand = resolveNoiseBand({ noiseBandPct: config.noiseBandPct, environment: config.environment, from: 'config' });
-    comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true });
+    comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true });
   } else if (baselineDir === undefined && needsBaseline(config)) {
     process.stderr.write('note: no baseline given: maxRegressionPct and level-only assertions are skipped (pass --baseline <dir>)\n');
   }

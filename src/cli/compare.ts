@@ -1,6 +1,7 @@
 /** `edgebench compare <baseline> <head>`: per cell and metric, did head get slower? Exit 2 if so. */
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
+import { BOUNDS, intFlag } from '../config/bounds.ts';
 import { MetricName } from '../results/schema.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import { DEFAULT_ALPHA } from '../compare/compare-samples.ts';
@@ -17,6 +18,7 @@ interface Flags extends CiOutputFlags {
   alpha?: string;
   metrics?: string;
   allowMismatch?: boolean;
+  ignoreEnvironment?: boolean;
   resamples?: string;
   seed?: string;
   json?: boolean;
@@ -59,6 +61,7 @@ export function registerCompare(program: Command): void {
     .option('--alpha <a>', 'significance level after Holm correction', String(DEFAULT_ALPHA))
     .option('--metrics <list>', `metrics to compare (default ttftMs,tpotMs,e2eMs,decodeTokensPerS,prefillTokensPerS); any of ${MetricName.options.join(', ')}`)
     .option('--allow-mismatch', 'compare runs of different models/dtypes (cells pair by runner, EP, threads and shape)')
+    .option('--ignore-environment', 'give verdicts even where the machine\'s conditions differed between the runs (other processes\' CPU, steal, clock, temperature, power)')
     .option('--resamples <n>', 'bootstrap resamples for the CI', '10000')
     .option('--seed <n>', 'bootstrap seed (default: the head run\'s seed)');
   addCiOutputOptions(cmd)
@@ -80,13 +83,13 @@ Examples:
 async function compareCommand(baselineDir: string, headDir: string, flags: Flags): Promise<number> {
   const noiseBand = resolveNoiseBand({ noiseBandPct: flags.noiseBand !== undefined ? parseNoiseBandPct(flags.noiseBand) : undefined, environment: flags.environment });
   const alpha = numberFlag('alpha', flags.alpha ?? String(DEFAULT_ALPHA), (n) => n > 0 && n < 1, '0.01');
-  const resamples = numberFlag('resamples', flags.resamples ?? '10000', (n) => Number.isInteger(n) && n >= 100, '10000');
-  const seed = flags.seed !== undefined ? numberFlag('seed', flags.seed, Number.isSafeInteger, '42') : undefined;
+  const resamples = intFlag('resamples', flags.resamples ?? '10000', 100, BOUNDS.resamples);
+  const seed = flags.seed !== undefined ? intFlag('seed', flags.seed, 0, BOUNDS.seed) : undefined;
   const metrics = flags.metrics !== undefined ? parseMetricList(flags.metrics) : undefined;
   const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const report = compareRuns(base, head, {
-    noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true,
+    noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true,
     ...(seed !== undefined && { seed }), ...(metrics && { metrics }),
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,6 +1,6 @@
 /** `edgebench doctor`: what this machine has and what it can stream — printed or as JSON. */
 import type { Command } from 'commander';
-import { EdgebenchError } from '../errors.ts';
+import { threadsFlag } from '../config/bounds.ts';
 import { isFailed, runDoctor, type DoctorReport, type DoctorRunner } from '../probes/doctor.ts';
 import type { KernelProbeResult } from '../probes/kernels.ts';
 import type { MemoryBandwidth } from '../probes/memory-bandwidth.ts';
@@ -118,9 +118,7 @@ export function formatDoctor(r: DoctorReport): string {
 
 function parseThreads(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new EdgebenchError('USAGE', `--threads ${v}: expected a positive whole number`, 'e.g. --threads 2');
-  return n;
+  return threadsFlag(v) ?? undefined;
 }
 
 /** Each runner is imported when it is probed (a runner whose module fails to load shows as not available). */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { formatError } from '../errors.ts';
 import { registerCommands } from './commands.ts';
 import { readPackageVersion } from '../version.ts';
+import { EXIT_CODES_HELP } from './run-outcome.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('edgebench')
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .version(readPackageVersion())
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride();
   await registerCommands(program, argv.slice(2));
   try {

@@ -2,7 +2,7 @@
 import { byteProgressBar } from './byte-progress.ts';
 import { relative } from 'node:path';
 import { EdgebenchError } from '../errors.ts';
-import { formatBytes, formatCount, formatInt } from './models-format.ts';
+import { formatBytes, formatCount, formatInt } from '../format/model-sizes.ts';
 
 export interface GgufBuildFlags {
   dtype: string;

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { GraphStyle, ModelDtype } from '../models/arch.ts';
 import type { ModelPreset } from '../models/presets.ts';
 import { EdgebenchError } from '../errors.ts';
-import { formatBytes, formatCount, formatInt, formatOpCounts } from './models-format.ts';
+import { formatBytes, formatCount, formatInt, formatOpCounts } from '../format/model-sizes.ts';
 
 const DTYPES: ModelDtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const STYLES: GraphStyle[] = ['optimum', 'genai'];

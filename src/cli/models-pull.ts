@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { formatBytes } from './models-format.ts';
+import { formatBytes } from '../format/model-sizes.ts';
 
 export function registerModelsPull(models: Command): void {
   models

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
-import { textTable } from '../compare/format-num.ts';
+import { textTable } from '../format/tables.ts';
 import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS, runQualityJob } from '../quality/quality-job.ts';
 import { addQualityToRun } from '../quality/quality-stage.ts';
 import { QUALITY_HEADER, QUALITY_NOTES, qualityRow } from '../quality/format.ts';
@@ -69,7 +69,7 @@ export function registerQuality(program: Command): void {
     .option('--dtype <dtype>', 'dtype for --model (q4, q8, fp16, fp32; q4_0, q8_0… for GGUF)', 'q4')
     .option('--ep <ep>', 'execution provider for --model', 'cpu')
     .option('--threads <n>', 'threads for --model (default: the runtime\'s)', parseThreads)
-    .option('--reference <fp32|fp16|path>', 'the reference: the same weights at fp32/fp16 (built for presets), or a path to them', 'fp32')
+    .option('--reference <dtype|path>', 'the reference: the same weights at fp32 (default) or fp16 (built for presets), or a path to them; q8/q4 = ort-node on the same quantized weights (a runtime\'s own difference)', 'fp32')
     .option('--quality-tokens <n>', `tokens of the bundled stream to compare (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
     .option('--quality-floor <spec>', 'override the floor, e.g. kl=0.05,same-top=0.9 (defaults per dtype: README "Quality")', parseQualityFloor)
     .option('--force', 'measure again where a run already has a record')
@@ -80,6 +80,7 @@ Examples:
   edgebench quality results/quick-20261206-101500
   edgebench quality --model llama-3.2-1b --dtype q4 --reference fp32
   edgebench quality --model tiny-llama --runner llama-cpp --dtype q4_0
+  edgebench quality --model llama-3.2-1b --runner ort-web --dtype q4 --reference q4   # wasm vs native ORT, same weights
   edgebench run --model llama-3.2-1b --runner ort-node,llama-cpp --quality`)
     .action(async (run: string | undefined, opts: Omit<Flags, 'tokens' | 'floor'> & { qualityTokens: number; qualityFloor?: Partial<QualityFloor> }) => {
       const log = (m: string) => {

@@ -1,5 +1,5 @@
 /** `edgebench report <run-dir…>`: Markdown, self-contained HTML and CSV for one or more runs. */
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { parseFormats, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.ts';
@@ -13,9 +13,15 @@ interface ReportFlags {
   references?: string;
 }
 
+/**
+ * One run's report lives in its results folder (`<run>/report/`), wherever `--out` put the run, so
+ * `run --out elsewhere/x` and `report elsewhere/x` agree; several runs together go to
+ * `reports/<a>+<b>/` under the current folder.
+ */
 export function defaultReportDir(runDirs: readonly string[]): string {
+  if (runDirs.length === 1) return join(runDirs[0]!, 'report');
   const names = runDirs.map((d) => basename(resolve(d)));
-  return `reports/${names.join('+')}`;
+  return join('reports', names.join('+'));
 }
 
 export function registerReport(program: Command): void {
@@ -24,7 +30,7 @@ export function registerReport(program: Command): void {
     .description('Write report.html (self-contained, charts), report.md and results.csv for one or more results folders (several runs = several devices side by side)')
     .argument('<run-dirs...>', 'results folders written by `edgebench run` (results/<run-id>)')
     .option('--title <text>', 'report title')
-    .option('--out <dir>', 'output folder (default: reports/<run>)')
+    .option('--out <dir>', 'output folder (default: <run>/report for one run, reports/<run1>+<run2> for several)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
     .option('--claims-config <file>', 'YAML file overriding claim thresholds (e.g. C1: { ttftMaxMs: 30 })')
     .option('--references <dir>', 'reference figures folder (default: the references/ shipped with edgebench)')

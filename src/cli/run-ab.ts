@@ -5,6 +5,7 @@
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
 import { runStamp, shownPath } from '../util/shown-path.ts';
+import { progressLabel } from '../format/labels.ts';
 import { listenForStop } from '../util/wait-for-stop.ts';
 import { basename, join } from 'node:path';
 import { suiteFromFlags, type RunFlags, type RunOutputFlags } from '../config/run-options.ts';
@@ -20,6 +21,7 @@ import { appendCell, createRunFolder, setRunStatus } from '../results/io.ts';
 import { writeJsonAtomic } from '../results/atomic-write.ts';
 import { SCHEMA_VERSION, type RunManifest } from '../results/schema.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
+import { runOutcome } from './run-outcome.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 
 export interface AbFlags extends RunFlags, RunOutputFlags {
@@ -71,7 +73,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   );
   const onEvent = (e: RunEvent) => {
     if (e.type === 'log') log(e.message);
-    else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name} (A/B)`);
+    else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${progressLabel(e.key)} (A/B)`);
     else if (e.type === 'cell-end' && e.cell.status !== 'ok') log(`  ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
   };
   let interrupted = false;
@@ -90,5 +92,7 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   else if (!flags.quiet) console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
   const mismatch = pairs.some((p) => p.baseline.model !== p.head.model || p.baseline.dtype !== p.head.dtype);
   log(`compare with: edgebench compare ${shownPath(dirs.baseline)} ${shownPath(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
-  return interrupted ? 130 : 0;
+  const outcome = runOutcome([summaries.baseline, summaries.head], interrupted, `edgebench run --ab ${flags.ab} (A/B runs restart)`);
+  if (outcome.line) process.stderr.write(`${outcome.line}\n`);
+  return outcome.code;
 }

@@ -4,6 +4,7 @@
  * busy the machine was, and only the columns whose values vary (constant ones go in the title).
  */
 import type { CellSummary, MetricSummary, RunSummary } from '../results/schema.ts';
+import { pipeTable } from '../format/tables.ts';
 import { qualityCell } from '../quality/format.ts';
 import { busyThresholdCores } from '../probes/machine-thresholds.ts';
 
@@ -66,11 +67,9 @@ export function formatRunTable(s: RunSummary): string {
   ];
   const shown = cols.filter((col) => col.always || new Set(s.cells.map(col.get)).size > 1);
   const constant = cols.filter((col) => !shown.includes(col) && s.cells.length > 0).map((col) => `${col.name} ${col.get(s.cells[0]!)}`);
-  const rows = [shown.map((c) => c.name), ...s.cells.map((c) => shown.map((col) => col.get(c)))];
-  const widths = shown.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((v, i) => (shown[i]!.right ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (shown[i]!.right ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
-  const out = [constant.length ? constant.join(', ') : '', line(rows[0]!), sep, ...rows.slice(1).map(line)].filter(Boolean);
+  const rows = s.cells.map((c) => shown.map((col) => col.get(c)));
+  const table = pipeTable(shown.map((c) => c.name), rows, (i) => shown[i]!.right === true);
+  const out = [constant.length ? constant.join(', ') : '', table].filter(Boolean);
   out.push(`t/s: prefill tokens/s for pp tests, decode tokens/s for tg tests; ± = half-width (hi − lo)/2 of the 95 % bootstrap CI of the median; [lo–hi] = that CI itself where it is asymmetric (one side > ${ASYMMETRY}× the other).`);
   if (s.cells.some((c) => c.stopping)) out.push('CI of headline: half-width of the 95 % CI of the metric the stopping rule watched (decode t/s for tg, TTFT for pp) against the suite\'s targetCiPct.');
   if (s.cells.some((c) => c.machine)) out.push('other CPU: cores used by other processes during the cell (mean), of the logical cores; BUSY above the BUSY_MACHINE threshold.');

@@ -1,5 +1,6 @@
 /** `edgebench run`: suite → matrix → measured cells in a results folder → summary and table. */
 import { byteProgressBar } from './byte-progress.ts';
+import { progressLabel } from '../format/labels.ts';
 import { runStamp, shownPath } from '../util/shown-path.ts';
 import { listenForStop } from '../util/wait-for-stop.ts';
 import { join } from 'node:path';
@@ -21,15 +22,19 @@ import { listRunners, runnerEntry } from '../runners/registry.ts';
 import { readPackageVersion, PROJECT_ROOT } from '../version.ts';
 import { afterRunHooks } from './run-hooks.ts';
 import { runAbCommand } from './run-ab.ts';
+import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addLoadOptions, applyLoadFlags, type LoadFlags } from './load-options.ts';
+import { writeLoadFile } from '../load/io.ts';
+import { printLadders } from './load-table.ts';
 import { addQualityToRun } from '../quality/quality-stage.ts';
 import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-job.ts';
 import type { QualityFloor } from '../quality/floors.ts';
 import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
-interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags {
   report: boolean;
   ab?: string;
   quality?: boolean;
@@ -37,6 +42,7 @@ interface Flags extends RunFlags, RunOutputFlags, EnergyFlags {
   qualityReference: string;
   qualityFloor?: Partial<QualityFloor>;
   waitForQuiet?: string;
+  interleave?: boolean;
 }
 
 /** Longest --wait-for-quiet per cell (an hour): a bound checked before any work starts. */
@@ -63,8 +69,9 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
 
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
+  const cmd = program.command('run');
+  addLoadOptions(cmd);
+  cmd
     .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
     .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
     .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
@@ -79,6 +86,7 @@ export function registerRun(program: Command): void {
     .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
     .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
     .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
+    .option('--interleave', 'measure the shapes of each loaded model round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)')
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -104,12 +112,16 @@ Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token 
 finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
 A killed run keeps every finished cell; \`edgebench run --resume <out>\` finishes the rest.
 
+${EXIT_CODES_HELP}
+
 Examples:
   edgebench run
   edgebench run --model qwen2.5-0.5b --threads 1,2 --shape pp512,tg128,pp512+tg128@d1024
   edgebench run --suite harness/ci.yaml --out results/my-run --json
   edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
-  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32`)
+  edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
+  edgebench run --cloud groq --model llama-3.1-8b --shape pp128+tg128            # key from GROQ_API_KEY
+  edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50`)
     .action(async (flags: Flags) => {
       process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
@@ -121,6 +133,9 @@ async function runCommand(flags: Flags): Promise<number> {
     if (!quiet) process.stderr.write(`${m}\n`);
   };
   const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
+  if (flags.interleave && flags.energy !== undefined && flags.energy !== 'off') {
+    throw new EdgebenchError('USAGE', '--interleave and --energy cannot be combined: interleaved cells share one time span, so energy cannot be told apart per cell', 'measure energy without --interleave');
+  }
   let dir: string;
   let suite: SuiteFile;
   if (flags.resume) {
@@ -130,7 +145,7 @@ async function runCommand(flags: Flags): Promise<number> {
     if (!parsed.success) throw new EdgebenchError('RESULTS_INVALID', `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`, 'start a new run instead of resuming this one');
     suite = parsed.data;
   } else {
-    suite = suiteFromFlags(flags);
+    suite = applyLoadFlags(suiteFromFlags(flags), flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
   const energy = await energyFromFlags(flags, suite.eps, log);
@@ -141,8 +156,16 @@ async function runCommand(flags: Flags): Promise<number> {
     edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
     clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
   };
+  const priorStatus = flags.resume ? (await readManifest(dir)).status : null;
   await createRunFolder(dir, manifest, { force: flags.force === true, resume: Boolean(flags.resume) });
-  const done = new Set((await finishedCellKeys(dir)).map(cellId));
+  let done: Set<string>;
+  try {
+    done = new Set((await finishedCellKeys(dir)).map(cellId));
+  } catch (e) {
+    // a resume that cannot start must leave run.json as it found it, not 'running'
+    await setRunStatus(dir, priorStatus === 'complete' ? 'complete' : 'interrupted');
+    throw e;
+  }
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
   const stop = listenForStop(
@@ -162,7 +185,7 @@ async function runCommand(flags: Flags): Promise<number> {
       stopBar();
       log(e.message);
     } else if (e.type === 'cell-start') {
-      const label = `${e.key.model} ${e.key.runner}/${e.key.ep} t${e.key.threads ?? 'auto'} ${e.key.shape.name}`;
+      const label = progressLabel(e.key);
       if (bar) {
         if (barStarted) bar.stop();
         bar.start(suite.repetitions.minCount, 0, { cell: label, phase: 'cold', pos: e.position + 1, cells: e.total });
@@ -178,35 +201,41 @@ async function runCommand(flags: Flags): Promise<number> {
   };
 
   let interrupted = false;
+  let failed = true;
   try {
     const r = await runSuite(
-      { suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }) },
+      {
+        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }), ...(flags.interleave && { interleave: true }),
+        ...(suite.load && { load: { plan: suite.load, appendLoad: async (f) => void (await writeLoadFile(dir, f)) } }),
+      },
       { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
     );
     interrupted = r.interrupted;
+    failed = false;
   } finally {
     if (bar && barStarted) bar.stop();
     stop.release();
-    await setRunStatus(dir, stop.requested ? 'interrupted' : 'complete');
+    // a run that threw is resumable, never left 'running' nor called complete
+    await setRunStatus(dir, stop.requested || failed ? 'interrupted' : 'complete');
   }
   if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
     await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
   }
-  const summary = await analyzeRun(dir);
+  const summary = await analyzeRun(dir, { replaceLargerSummary: true });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!quiet) {
     console.log(`\n${formatRunTable(summary)}`);
     if (summary.sideBySide) console.log(`\n${formatSideBySide(summary.sideBySide)}`);
     const energyTable = formatEnergyTable(summary);
     if (energyTable) console.log(`\n${energyTable}`);
+    await printLadders(dir);
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }
   await afterRunHooks({ dir, summary, report: flags.report, log });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
-  if (interrupted) {
-    log(`interrupted: resume with edgebench run --resume ${dir}`);
-    return 130;
-  }
-  return 0;
+  const outcome = runOutcome([summary], interrupted, `edgebench run --resume ${dir}`);
+  // the verdict is printed even with --quiet: it is the one line a script reads
+  if (outcome.line) process.stderr.write(`${outcome.line}\n`);
+  return outcome.code;
 }

@@ -6,6 +6,7 @@
 import { waitForStop } from '../util/wait-for-stop.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
+import { threadsFlag } from '../config/bounds.ts';
 import type { OpenAiServer } from '../serve/openai/server.ts';
 import type { PageServeFlags } from '../serve/page/serve-page.ts';
 
@@ -21,10 +22,7 @@ function portNumber(v: string): number {
 }
 
 function threadCount(v: string | undefined): number | null {
-  if (v === undefined || v === 'auto') return null;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new EdgebenchError('USAGE', `--threads ${v}: expected a positive whole number or auto`, 'e.g. --threads 2');
-  return n;
+  return v === undefined ? null : threadsFlag(v);
 }
 
 /** Resolves when the server has stopped (SIGINT / SIGTERM). */

@@ -8,6 +8,7 @@
  * shape), which must be unambiguous (one model per run).
  */
 import { cellId } from '../config/matrix.ts';
+import { refuseDuplicateKeys } from './duplicate-keys.ts';
 import { EdgebenchError } from '../errors.ts';
 import type { CellKey, CellSummary, MetricName } from '../results/schema.ts';
 import { holmAdjust } from '../stats/index.ts';
@@ -17,6 +18,7 @@ import type { AnalyzedRun } from '../results/open-run.ts';
 import { runRef } from './run-ref.ts';
 import type { NoiseBand } from './noise-band.ts';
 import type { CellComparison, CellProblem, CompareReport, MetricComparison } from './types.ts';
+import { cellEnvironmentDifferences, ENVIRONMENT_HINT } from './environment-change.ts';
 
 export interface CompareOptions {
   noiseBand: NoiseBand;
@@ -26,6 +28,8 @@ export interface CompareOptions {
   seed?: number;
   metrics?: readonly MetricName[];
   allowMismatch?: boolean;
+  /** compare cells even when the machine's conditions differed (other processes, steal, clock, temperature, power) */
+  ignoreEnvironment?: boolean;
 }
 
 const modelOf = (k: CellKey) => `${k.model} (${k.dtype})`;
@@ -86,6 +90,7 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   const warnings: string[] = [];
   for (const [name, r] of [['baseline', base], ['head', head]] as const) {
     if (r.summary.cells.length === 0) throw new EdgebenchError('RESULTS_INVALID', `${name} ${r.dir}: the run has no cells`, 'the run was interrupted before any cell finished; rerun it (or --resume it)');
+    refuseDuplicateKeys(r.summary.cells, name, r.dir);
   }
   const { key, warning } = joinKeyFn(base, head, opts.allowMismatch === true);
   if (warning) warnings.push(warning);
@@ -108,6 +113,11 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
       baselineStatus: cellStatus(b), headStatus: cellStatus(h), problems, metrics: [],
     };
     if (b?.status !== 'ok' || h?.status !== 'ok') return cell;
+    const env = cellEnvironmentDifferences(b, h);
+    if (env.length) {
+      cell.environmentChanged = env;
+      problems.push({ severity: 'warn', message: `environment changed: ${env.join('; ')}${opts.ignoreEnvironment ? ' (compared anyway: --ignore-environment)' : ` — verdicts are inconclusive; ${ENVIRONMENT_HINT}`}` });
+    }
     const sha = [b.model?.sha256, h.model?.sha256];
     if (!warning && sha[0] && sha[1] && sha[0] !== sha[1]) problems.push({ severity: 'warn', message: `model files differ (sha256 ${sha[0].slice(0, 12)} vs ${sha[1].slice(0, 12)})` });
     for (const metric of metrics) {
@@ -131,8 +141,11 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   const adjusted = holmAdjust(pending.map((p) => p.s.pValue));
   pending.forEach((p, i) => {
     const pAdjusted = adjusted[i]!;
-    const v = decideVerdict({ ...p.s, pAdjusted }, { alpha, noiseBandPct: opts.noiseBand.pct });
-    const m: MetricComparison = { ...p.s, metric: p.metric, unit: p.unit, direction: METRIC_DIRECTION[p.metric], pAdjusted, ...v };
+    const env = p.cell.environmentChanged;
+    const v = env && !opts.ignoreEnvironment
+      ? { verdict: 'inconclusive' as const, reason: `environment changed: ${env.join('; ')} (${ENVIRONMENT_HINT})` }
+      : decideVerdict({ ...p.s, pAdjusted }, { alpha, noiseBandPct: opts.noiseBand.pct });
+    const m: MetricComparison = { ...p.s, metric: p.metric, unit: p.unit, direction: METRIC_DIRECTION[p.metric], pAdjusted, ...v, ...(env && !opts.ignoreEnvironment && { environmentChanged: env }) };
     p.cell.metrics.push(m);
   });
 
@@ -147,7 +160,7 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
     version: 1,
     baseline: runRef(base),
     head: runRef(head),
-    settings: { noiseBand: opts.noiseBand, alpha, confidence, resamples, seed, metrics, correction: 'holm', tests: pending.length, allowMismatch: opts.allowMismatch === true },
+    settings: { noiseBand: opts.noiseBand, alpha, confidence, resamples, seed, metrics, correction: 'holm', tests: pending.length, allowMismatch: opts.allowMismatch === true, ignoreEnvironment: opts.ignoreEnvironment === true },
     warnings,
     problems,
     cells,

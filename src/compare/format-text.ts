@@ -1,17 +1,15 @@
 /** Terminal and Markdown renderings of a CompareReport (formatting only; no statistics here). */
-import type { CellKey } from '../results/schema.ts';
-import { markdownTable, num, pValue, signedPct, textTable } from './format-num.ts';
+import { cellLabel } from '../format/labels.ts';
+import { pValue, sig3, signedPct } from '../format/numbers.ts';
+import { markdownTable, textTable } from '../format/tables.ts';
 import type { CellComparison, CompareReport, MetricComparison, Verdict } from './types.ts';
 
-export function keyLabel(k: CellKey): string {
-  return [k.model, k.dtype, k.runner, k.ep, `t${k.threads ?? 'auto'}`, k.shape.name].join(' ');
-}
-
-export function cellLabel(c: CellComparison): string {
+/** The cell's label, naming the baseline's model and dtype when they differ from the head's. */
+export function comparisonLabel(c: CellComparison): string {
   const h = c.headKey;
   const b = c.baselineKey;
-  if (h && b && (h.model !== b.model || h.dtype !== b.dtype)) return `${keyLabel(h)} vs ${b.model} ${b.dtype}`;
-  return keyLabel((h ?? b)!);
+  if (h && b && (h.model !== b.model || h.dtype !== b.dtype)) return `${cellLabel(h)} vs ${b.model} ${b.dtype}`;
+  return cellLabel((h ?? b)!);
 }
 
 function change(m: MetricComparison): string {
@@ -26,10 +24,10 @@ const MARK: Record<Verdict, string> = { regressed: '❌ regressed', improved: '�
 function rows(r: CompareReport, md: boolean): string[][] {
   const out: string[][] = [['cell', 'metric', 'baseline', 'head', 'change [95 % CI]', 'p (Holm)', 'verdict']];
   for (const c of r.cells) {
-    const label = cellLabel(c);
+    const label = comparisonLabel(c);
     for (const m of c.metrics) {
       const unit = m.unit === 'tokens/s' ? 'tok/s' : m.unit;
-      out.push([label, m.metric, `${num(m.baselineMedian)} ${unit}`, `${num(m.headMedian)} ${unit}`, change(m), pValue(m.pAdjusted), md ? MARK[m.verdict] : m.verdict]);
+      out.push([label, m.metric, `${sig3(m.baselineMedian)} ${unit}`, `${sig3(m.headMedian)} ${unit}`, change(m), pValue(m.pAdjusted), md ? MARK[m.verdict] : m.verdict]);
     }
     for (const p of c.problems) if (p.severity === 'fail') out.push([label, '—', c.baselineStatus, c.headStatus, '', '', md ? `❌ ${p.message}` : `FAILED: ${p.message}`]);
   }
@@ -58,8 +56,8 @@ function notes(r: CompareReport): string[] {
   for (const w of r.warnings) out.push(`warning: ${w}`);
   for (const p of r.problems) out.push(`failed: ${p}`);
   for (const c of r.cells) {
-    for (const p of c.problems) if (p.severity !== 'fail') out.push(`${p.severity === 'warn' ? 'warning' : 'note'}: ${cellLabel(c)}: ${p.message}`);
-    for (const m of c.metrics) if (m.verdict === 'regressed' || m.verdict === 'inconclusive') out.push(`${m.verdict}: ${cellLabel(c)} ${m.metric}: ${m.reason}`);
+    for (const p of c.problems) if (p.severity !== 'fail') out.push(`${p.severity === 'warn' ? 'warning' : 'note'}: ${comparisonLabel(c)}: ${p.message}`);
+    for (const m of c.metrics) if (m.verdict === 'regressed' || m.verdict === 'inconclusive') out.push(`${m.verdict}: ${comparisonLabel(c)} ${m.metric}: ${m.reason}`);
   }
   return out;
 }

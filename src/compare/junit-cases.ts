@@ -1,15 +1,15 @@
 /** A CompareReport as JUnit test cases: one per compared metric of a cell, one per failed cell. */
-import { cellLabel } from './format-text.ts';
-import { num, pValue, signedPct } from './format-num.ts';
+import { comparisonLabel } from './format-text.ts';
+import { pValue, sig3, signedPct } from '../format/numbers.ts';
 import type { JUnitCase } from './junit.ts';
 import type { CompareReport } from './types.ts';
 
 export function compareJUnitCases(r: CompareReport): JUnitCase[] {
   const cases: JUnitCase[] = [];
   for (const c of r.cells) {
-    const classname = cellLabel(c);
+    const classname = comparisonLabel(c);
     for (const m of c.metrics) {
-      const detail = `baseline median ${num(m.baselineMedian)} ${m.unit} (n=${m.nBaseline}), head ${num(m.headMedian)} ${m.unit} (n=${m.nHead})` +
+      const detail = `baseline median ${sig3(m.baselineMedian)} ${m.unit} (n=${m.nBaseline}), head ${sig3(m.headMedian)} ${m.unit} (n=${m.nHead})` +
         (m.regressionPct !== null ? `, regression ${signedPct(m.regressionPct)}` : '') + `, p (Holm) ${pValue(m.pAdjusted)}`;
       const outcome = m.verdict === 'regressed' ? 'fail' : m.verdict === 'inconclusive' ? 'skip' : 'pass';
       cases.push({ classname, name: m.metric, outcome, message: `${m.verdict}: ${m.reason}`, detail });

@@ -23,6 +23,8 @@ export interface MetricComparison extends SampleComparison {
   pAdjusted: number;
   verdict: Verdict;
   reason: string;
+  /** set when the verdict is inconclusive because the machine's conditions differed */
+  environmentChanged?: string[];
 }
 
 /** Something about a cell that is not a metric verdict: errored, empty, missing on one side. */
@@ -41,6 +43,8 @@ export interface CellComparison {
   headStatus: 'ok' | 'errored' | 'unsupported' | 'missing';
   problems: CellProblem[];
   metrics: MetricComparison[];
+  /** machine conditions that differed between the two cells (figures in words); verdicts are inconclusive unless ignoreEnvironment */
+  environmentChanged?: string[];
 }
 
 export interface CompareSettings {
@@ -54,6 +58,7 @@ export interface CompareSettings {
   /** number of tests in the Holm family */
   tests: number;
   allowMismatch: boolean;
+  ignoreEnvironment: boolean;
 }
 
 export interface CompareReport {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOUNDS, boundedInt, boundedNumber } from './bounds.ts';
 
 /**
  * Run rules (DESIGN §6): warmup by count, then measure until BOTH minCount and minTimeS are met,
@@ -8,12 +9,12 @@ import { z } from 'zod';
  * its headline metric is that tight (src/measure/stopping.ts), looking every checkEvery requests.
  */
 export const RepetitionPolicy = z.strictObject({
-  warmup: z.number().int().nonnegative().max(10_000).default(1),
-  minCount: z.number().int().positive().max(1_000_000).default(5),
-  minTimeS: z.number().nonnegative().max(86_400).default(10),
-  maxCount: z.number().int().positive().max(1_000_000).default(200),
-  maxTimeS: z.number().positive().max(86_400).default(300),
-  cooldownS: z.number().nonnegative().max(3600).default(0),
+  warmup: boundedInt(0, BOUNDS.requests, 'warmup').default(1),
+  minCount: boundedInt(1, BOUNDS.requests, 'minCount').default(5),
+  minTimeS: boundedNumber(0, BOUNDS.seconds, 'minTimeS').default(10),
+  maxCount: boundedInt(1, BOUNDS.requests, 'maxCount').default(200),
+  maxTimeS: z.number().positive('maxTimeS must be more than 0').max(BOUNDS.seconds, `maxTimeS must be at most ${BOUNDS.seconds}`).default(300),
+  cooldownS: boundedNumber(0, BOUNDS.seconds, 'cooldownS').default(0),
   /** stop once the 95 % CI half-width of the headline metric is ≤ this % of its median; absent = fixed counts */
   targetCiPct: z.number().positive().max(100).optional(),
   /** look at the CI only every k measured requests (fewer looks, less optional-stopping bias); default 5 */

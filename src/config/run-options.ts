@@ -2,6 +2,8 @@
 import { EdgebenchError } from '../errors.ts';
 import { loadSuite, SuiteFile } from './suite.ts';
 import { parseShapes } from './shapes.ts';
+import { expandMatrix } from './matrix.ts';
+import { BOUNDS, intFlag, numberFlag, threadsFlag } from './bounds.ts';
 
 export interface RunFlags {
   suite: string;
@@ -37,16 +39,10 @@ export interface RunOutputFlags {
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
-function positiveInt(flag: string, v: string, allowZero = false): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a ${allowZero ? 'non-negative' : 'positive'} whole number`, `e.g. --${flag} ${allowZero ? 0 : 5}`);
-  }
-  return n;
-}
-
 export function parseThreads(v: string): SuiteFile['threads'] {
-  return list(v).map((t) => (t === 'auto' ? 'auto' : positiveInt('threads', t)));
+  const out = list(v).map((t) => threadsFlag(t) ?? 'auto');
+  if (out.length === 0) throw new EdgebenchError('USAGE', `--threads ${v}: no thread counts given`, 'e.g. --threads 1,2 or --threads auto');
+  return out;
 }
 
 export function suiteFromFlags(f: RunFlags): SuiteFile {
@@ -64,12 +60,11 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
     s.style = f.style;
   }
   if (f.reps) {
-    s.repetitions.minCount = positiveInt('reps', f.reps);
+    s.repetitions.minCount = intFlag('reps', f.reps, 1, BOUNDS.requests);
     s.repetitions.maxCount = Math.max(s.repetitions.maxCount, s.repetitions.minCount);
   }
   if (f.minTime) {
-    const t = Number(f.minTime);
-    if (!Number.isFinite(t) || t < 0) throw new EdgebenchError('USAGE', `--min-time ${f.minTime}: expected seconds ≥ 0`, 'e.g. --min-time 10');
+    const t = numberFlag('min-time', f.minTime, 0, BOUNDS.seconds);
     s.repetitions.minTimeS = t;
     s.repetitions.maxTimeS = Math.max(s.repetitions.maxTimeS, t);
   }
@@ -79,8 +74,8 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
     if (t === 0) delete s.repetitions.targetCiPct;
     else s.repetitions.targetCiPct = t;
   }
-  if (f.warmup) s.repetitions.warmup = positiveInt('warmup', f.warmup, true);
-  if (f.seed) s.seed = positiveInt('seed', f.seed, true);
+  if (f.warmup) s.repetitions.warmup = intFlag('warmup', f.warmup, 0, BOUNDS.requests);
+  if (f.seed) s.seed = intFlag('seed', f.seed, 0, BOUNDS.seed);
   if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
   if (f.endpoint || f.apiModel) {
     // openai-http settings; the runner validates them (a missing endpoint is reported per cell)
@@ -88,6 +83,10 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
     if (!f.runner) s.runners = ['openai-http'];
   }
   const checked = SuiteFile.safeParse(s);
-  if (!checked.success) throw new EdgebenchError('USAGE', `flags give an invalid suite: ${checked.error.issues[0]?.message}`, 'see edgebench run --help');
+  if (!checked.success) {
+    const i = checked.error.issues[0];
+    throw new EdgebenchError('USAGE', `flags give an invalid suite: ${i ? `${i.path.join('.')}: ${i.message}` : 'unknown problem'}`, 'see edgebench run --help');
+  }
+  expandMatrix(checked.data); // duplicate cells and the matrix bound are refused before any work
   return checked.data;
 }

@@ -4,6 +4,7 @@
  */
 import type { Shape } from '../results/schema.ts';
 import { EdgebenchError } from '../errors.ts';
+import { BOUNDS } from './bounds.ts';
 
 const SHAPE_RE = /^(?:pp(\d+))?(?:\+?tg(\d+))?(?:\s*@\s*d(\d+))?$/;
 
@@ -18,6 +19,11 @@ export function parseShape(text: string): Shape {
   }
   if ((m[1] !== undefined && pp <= 0) || (m[2] !== undefined && tg <= 0)) {
     throw new EdgebenchError('USAGE', `shape '${text}' has a zero token count`, 'use positive counts, e.g. pp512 or tg128');
+  }
+  for (const [n, what] of [[pp, 'prompt'], [tg, 'generated'], [depth, 'KV depth']] as const) {
+    if (!Number.isSafeInteger(n) || n > BOUNDS.tokens) {
+      throw new EdgebenchError('USAGE', `shape '${text}': ${what} token count is over the ${BOUNDS.tokens}-token bound`, 'shapes are token counts a model context can hold, e.g. pp512+tg128@d4096');
+    }
   }
   const name = [pp ? `pp${pp}` : '', tg ? `tg${tg}` : ''].filter(Boolean).join('+') + (depth ? ` @ d${depth}` : '');
   // pp-only: one token is generated (the prefill's output); tg-only: one token of prompt to start from.

@@ -3,8 +3,7 @@
  * Unknown keys are errors naming the key, the file and the line; so are runner settings the runner
  * does not take (each runner's schema is checked here, before anything loads).
  */
-import { issueError, parseYamlWith, type YamlDoc } from './yaml-doc.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { issueError, parseYamlWith, readYamlText, type YamlDoc } from './yaml-doc.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
@@ -13,6 +12,9 @@ import { validKeys } from '../runners/settings.ts';
 import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
 import { parseShape } from './shapes.ts';
+import { expandMatrix } from './matrix.ts';
+import { BOUNDS, boundedInt, threadCount } from './bounds.ts';
+import { LoadPlan } from '../load/plan.ts';
 
 const Setting = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -25,12 +27,14 @@ export const SuiteFile = z.strictObject({
   runners: z.array(z.string().min(1)).min(1).default(['ort-node']),
   eps: z.array(z.string().min(1)).min(1).default(['cpu']),
   /** 'auto' = the runtime's default (physical cores) */
-  threads: z.array(z.union([z.number().int().positive(), z.literal('auto')])).min(1).default(['auto']),
-  shapes: z.array(z.string()).min(1),
+  threads: z.array(z.union([threadCount(), z.literal('auto')])).min(1).default(['auto']),
+  shapes: z.array(z.string()).min(1).max(1000),
   repetitions: RepetitionPolicy.default({ warmup: 1, minCount: 5, minTimeS: 10, maxCount: 200, maxTimeS: 300, cooldownS: 0 }),
-  seed: z.number().int().default(42),
-  prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1) })]).default({ kind: 'tokens' }),
+  seed: boundedInt(0, BOUNDS.seed, 'seed').default(42),
+  prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1).max(BOUNDS.tokens * 4) })]).default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
+  /** concurrency ladder / request rates and the goodput objective (src/load/plan.ts) */
+  load: LoadPlan.optional(),
   /** run the quality stage after measuring (KL vs a reference of the same weights); `run --quality` turns it on */
   quality: z.boolean().optional(),
 });
@@ -45,10 +49,7 @@ export function suitePath(nameOrPath: string): string {
 
 export function loadSuite(nameOrPath: string): SuiteFile {
   const file = suitePath(nameOrPath);
-  if (!existsSync(file)) {
-    throw new EdgebenchError('CONFIG_INVALID', `suite file ${file} not found`, `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite`);
-  }
-  return parseSuiteText(readFileSync(file, 'utf8'), file);
+  return parseSuiteText(readYamlText(file, 'suite file', `use a preset (${PRESET_SUITES.join(', ')}) or a path to a YAML suite`), file);
 }
 
 export function parseSuiteText(text: string, file: string): SuiteFile {
@@ -63,6 +64,12 @@ export function parseSuiteText(text: string, file: string): SuiteFile {
         }
       }
       checkRunnerSettings(suite.runnerSettings, y);
+      try {
+        expandMatrix(suite); // duplicate cells and the matrix bound, before any work
+      } catch (e) {
+        if (e instanceof EdgebenchError) throw new EdgebenchError(e.code, `${file}: ${e.message}`, e.hint);
+        throw e;
+      }
     },
   });
 }

@@ -1,10 +1,20 @@
 /**
- * YAML configs (suites, assertion files, claims configs) are read through one function that keeps
- * positions, so every schema error names file:line, the key, and what is wrong.
+ * YAML configs (suites, assertion files, claims configs, references) are read through one function
+ * that keeps positions, so every schema error names file:line, the key, and what is wrong. Anything
+ * YAML can throw — a syntax error, an alias bomb ("billion laughs"), nesting deep enough to exhaust
+ * the stack, an unknown tag — is the user's file, not a bug: one error with the file and a hint.
  */
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { EdgebenchError } from '../errors.ts';
+import { EdgebenchError, type ErrorCode } from '../errors.ts';
+import { readTextFile } from '../util/input-path.ts';
+
+/** Aliases are legitimate (anchors for repeated settings) but each may expand only so far. */
+export const MAX_YAML_ALIASES = 100;
+/** YAML config files are hand-written; this is far beyond any real one. */
+export const MAX_YAML_BYTES = 8 * 1024 * 1024;
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 
 type Path = readonly PropertyKey[];
 
@@ -15,14 +25,19 @@ export interface YamlDoc {
   at(path: Path, key?: boolean): string;
 }
 
-/** Parse YAML keeping positions; syntax errors throw CONFIG_INVALID with the line. */
-export function readYamlDoc(text: string, file: string): YamlDoc {
+/** Parse YAML keeping positions; syntax errors throw `code` (CONFIG_INVALID) with the line. */
+export function readYamlDoc(text: string, file: string, code: ErrorCode = 'CONFIG_INVALID'): YamlDoc {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  } catch (e) {
+    throw new EdgebenchError(code, `${file}: YAML could not be parsed: ${firstLine(e)}`, 'fix the YAML syntax');
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
-    throw new EdgebenchError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax');
+    throw new EdgebenchError(code, `${file}${pos ? `:${pos.line}` : ''}: YAML syntax error: ${firstLine(e)}`, 'fix the YAML syntax');
   }
   const at = (path: Path, key = false): string => {
     const p = path.map((x) => (typeof x === 'symbol' ? String(x) : x));
@@ -35,6 +50,30 @@ export function readYamlDoc(text: string, file: string): YamlDoc {
     return offset !== undefined ? `${file}:${lines.linePos(offset).line}` : file;
   };
   return { file, doc, at };
+}
+
+/** The document as plain data, with alias expansion bounded. */
+export function yamlToJs(y: Pick<YamlDoc, 'doc' | 'file'>, code: ErrorCode = 'CONFIG_INVALID'): unknown {
+  try {
+    return y.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const msg = firstLine(e);
+    if (/alias/i.test(msg)) {
+      throw new EdgebenchError(code, `${y.file}: YAML aliases expand too far (${msg})`, `each alias may expand to at most ${MAX_YAML_ALIASES} nodes; write the values out instead of nesting anchors`);
+    }
+    if (e instanceof RangeError) throw new EdgebenchError(code, `${y.file}: YAML nested too deeply to read`, 'flatten the structure; a config file needs only a few levels');
+    throw new EdgebenchError(code, `${y.file}: YAML could not be read: ${msg}`, 'fix the YAML (plain maps, lists, strings and numbers only)');
+  }
+}
+
+/** Text → plain data in one step (for files that need no line numbers). */
+export function parseYamlSafe(text: string, file: string, code: ErrorCode = 'CONFIG_INVALID'): unknown {
+  return yamlToJs(readYamlDoc(text, file, code), code);
+}
+
+/** A YAML file the user named, as text: path checks (a file, not a folder or a loop) and a size bound. */
+export function readYamlText(file: string, what: string, hint: string, code: ErrorCode = 'CONFIG_INVALID'): string {
+  return readTextFile(file, { what, code, hint }, MAX_YAML_BYTES);
 }
 
 /** One zod issue (found under `prefix` of the document) as a CONFIG_INVALID naming file:line and the key. */
@@ -64,7 +103,7 @@ export interface YamlSchemaOptions<T> {
 /** Read `text` as YAML and check it against `schema`: the first problem is a CONFIG_INVALID naming file:line. */
 export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, o: YamlSchemaOptions<z.output<S>>): z.output<S> {
   const y = readYamlDoc(text, file);
-  let raw: unknown = y.doc.toJS() ?? {};
+  let raw: unknown = yamlToJs(y) ?? {};
   if (o.before) raw = o.before(raw, y);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

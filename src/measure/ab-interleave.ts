@@ -21,7 +21,7 @@ import { loadRunner, runnerEntry } from '../runners/registry.ts';
 import { EdgebenchError, errorInfo } from '../errors.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
 import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
-import { timedRequest, type CellWorkload } from './measure-cell.ts';
+import { kvTokensOf, timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import { startMachineLoad } from '../probes/machine-load.ts';
@@ -150,7 +150,8 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
     for (const arm of ARMS) {
       const key = first[arm];
       const runner = await loadRunner(key.runner);
-      const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {} };
+      const seeded = opts.arms[arm].prompt.kind !== 'text';
+      const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {}, ...(seeded ? { kvTokens: kvTokensOf(cells.map((c) => c.pair[arm].shape)) } : {}) };
       const availability = await runner.probe(loadOpts);
       if (!availability.ok) {
         failure = { arm, error: { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint }, status: 'unsupported' };

@@ -39,6 +39,11 @@ export function genLength(shape: Shape): number {
   return Math.max(1, shape.genTokens);
 }
 
+/** The KV-cache tokens the largest of these shapes needs with a seeded prompt (depth + prompt + generated). */
+export function kvTokensOf(shapes: Shape[]): number {
+  return Math.max(0, ...shapes.map((s) => s.depth + promptLength(s) + genLength(s)));
+}
+
 /** One timed request: t_submit right before generate, t_i inside onToken. Shared by measureCell and A/B interleaving. */
 export async function timedRequest(model: LoadedModel, w: CellWorkload, index: number, phase: RequestTrace['phase'], offsetMs: number): Promise<RequestTrace> {
   const context = seededTokenIds(w.shape.depth, w.vocabSize, w.seed + 7919);

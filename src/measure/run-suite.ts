@@ -12,12 +12,18 @@ import type { LoadOptions, ResolvedModel, RunnerFactory } from '../runners/types
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner } from '../runners/registry.ts';
-import { measureCellStopping, type MeasureProgress } from './measure-cell.ts';
+import { kvTokensOf, measureCellStopping, type MeasureProgress } from './measure-cell.ts';
 import { startMachineLoad } from '../probes/machine-load.ts';
 import { waitForQuiet } from './wait-for-quiet.ts';
+import { measureGroupInterleaved } from './run-interleaved.ts';
+import { checkContextFit } from './context-fit.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
 import type { EnergyRun } from '../probes/energy/run-energy.ts';
+import { maxParallel, type LoadPlan } from '../load/plan.ts';
+import type { LoadFile } from '../load/ladder-schema.ts';
+import { runLadder } from '../load/run-ladder.ts';
+import { startCellNetwork } from '../cloud/cell-network.ts';
 
 export interface RunDeps {
   /** progress of a preset a runner builds on first use */
@@ -44,8 +50,12 @@ export interface RunSuiteOptions {
   appendCell(cell: CellResult): Promise<void>;
   onEvent(e: RunEvent): void;
   shouldStop(): boolean;
+  /** the concurrency ladder (src/load), run on each ok cell after its sequential measurement, stored by `appendLoad` */
+  load?: { plan: LoadPlan; appendLoad(f: LoadFile): Promise<void> };
   /** --wait-for-quiet: before each cell wait up to this many seconds for other processes to go quiet */
   waitForQuietS?: number;
+  /** --interleave: measure the shapes of each loaded model round-robin (src/measure/run-interleaved.ts) */
+  interleave?: boolean;
 }
 
 
@@ -107,7 +117,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const runner = await loadRunner(first.runner);
     const loadOpts = {
       ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : {}),
+      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
+      ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
     };
     const availability = await runner.probe(loadOpts);
     const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
@@ -132,24 +143,41 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const { model, loaded, loadMs, rssAfterLoad, promptIds } = opened;
     const bwKey = String(first.threads);
     if (!bandwidth.has(bwKey)) bandwidth.set(bwKey, await deps.measureBandwidth(first.threads));
+    const openCell = (c: (typeof cells)[number]) => {
+      const cell = baseCell(c.index, c.key, runner.boundary);
+      cell.resolved = loaded.resolved;
+      cell.model = model.info;
+      cell.loadMs = loadMs;
+      cell.rssAfterLoadBytes = rssAfterLoad;
+      cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+      return cell;
+    };
     try {
+      if (opts.interleave && cells.length > 1) {
+        opts.onEvent({ type: 'cell-start', position, total: all.length, key: first });
+        if (opts.waitForQuietS) await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop);
+        const group = cells.map(openCell);
+        const onRequest = (cell: CellResult, done: number) => opts.onEvent({ type: 'progress', position, total: all.length, key: cell.key, progress: { phase: 'measured', done, expected: Math.max(done, opts.suite.repetitions.minCount) } });
+        const ok = await measureGroupInterleaved({ cells: group, loaded, vocabSize: model.vocabSize, ...(promptIds ? { promptIds } : {}), suite: opts.suite, shouldStop: opts.shouldStop, onRequest });
+        if (!ok) return { written, interrupted: true }; // unfinished cells are not written
+        for (const cell of group) await finish(cell);
+        continue;
+      }
       for (const c of cells) {
         if (opts.shouldStop()) return { written, interrupted: true };
         opts.onEvent({ type: 'cell-start', position, total: all.length, key: c.key });
-        const cell = baseCell(c.index, c.key, runner.boundary);
-        cell.resolved = loaded.resolved;
-        cell.model = model.info;
-        cell.loadMs = loadMs;
-        cell.rssAfterLoadBytes = rssAfterLoad;
-        cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+        const cell = openCell(c);
         const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
+        const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
         const energy = deps.energy ? await deps.energy.startCell() : null;
         const machine = startMachineLoad();
+        const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
+          checkContextFit(c.key.shape, model.source.arch?.maxPositionEmbeddings, model.info.id, promptIds);
           const measured = await measureCellStopping(
             loaded,
-            { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) },
+            workload,
             opts.suite.repetitions,
             (progress) => opts.onEvent({ type: 'progress', position, total: all.length, key: c.key, progress }),
             opts.shouldStop,
@@ -159,6 +187,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
           if (opts.shouldStop()) {
             machine.stop();
             await energy?.discard();
+            network?.finish(); // unsubscribes the connection counter
             return { written, interrupted: true }; // an unfinished cell is not written
           }
         } catch (e) {
@@ -172,7 +201,13 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         cell.extra = { peakRssMethod: rss.method, peakRssScope: 'process' };
         const runnerExtra = loaded.takeCellExtra?.();
         if (runnerExtra) cell.extra.runner = runnerExtra;
+        if (network) Object.assign(cell.extra, network.finish());
         await finish(cell);
+        if (opts.load && cell.status === 'ok' && !opts.shouldStop()) {
+          log(`load ladder: ${c.key.shape.name}`);
+          const file = await runLadder({ model: loaded, cellIndex: c.index, key: c.key, boundary: runner.boundary, workload, plan: opts.load.plan, shouldStop: opts.shouldStop });
+          await opts.load.appendLoad(file);
+        }
       }
     } finally {
       await loaded[Symbol.asyncDispose]();

@@ -35,6 +35,7 @@ export async function compareOnStream(o: {
       if (!ref) throw new RangeError(`test gave more rows than the ${part.length} tokens fed`);
       const next = pos + 1 < ids.length ? ids[pos + 1]! : null;
       if (s.kind === 'logits') acc.add(compareRows(ref, s.logits, next));
+      else if (s.kind === 'none') approximate = true;
       else {
         approximate = true;
         acc.add(compareTopLogprobs(ref, s.top, next));

@@ -39,7 +39,8 @@ export interface QualityOptions {
 export const DEFAULT_QUALITY_TOKENS = 1024;
 export const MAX_QUALITY_TOKENS = 16_384;
 
-const REFERENCE_DTYPES = ['fp32', 'fp16'];
+/** fp32 (default) or fp16 are references in the MLPerf sense; q8/q4 through ort-node isolate a runtime's own difference on the same weights. */
+const REFERENCE_DTYPES = ['fp32', 'fp16', 'q8', 'q4'];
 
 async function resolveReference(job: QualityJob, test: ResolvedModel, o: QualityOptions): Promise<{ runner: RunnerFactory; model: ResolvedModel }> {
   const ctx = { style: 'optimum' as const, log: o.log };
@@ -57,7 +58,7 @@ async function resolveReference(job: QualityJob, test: ResolvedModel, o: Quality
     }
   }
   if (!existsSync(o.reference)) {
-    throw new EdgebenchError('USAGE', `--reference '${o.reference}' is neither fp32, fp16 nor an existing path`, 'use --reference fp32 (default), fp16, or a path to the full-precision model');
+    throw new EdgebenchError('USAGE', `--reference '${o.reference}' is neither a dtype (${REFERENCE_DTYPES.join(', ')}) nor an existing path`, 'use --reference fp32 (default), fp16, or a path to the full-precision model; q8/q4 compare with ort-node on the same weights');
   }
   const runner = await loadRunner(o.reference.toLowerCase().endsWith('.gguf') ? 'llama-cpp' : 'ort-node');
   return { runner, model: await runner.resolveModel(o.reference, o.reference.toLowerCase().endsWith('.gguf') ? 'f32' : 'fp32', ctx) };
@@ -88,7 +89,8 @@ export async function runQualityJob(job: QualityJob, o: QualityOptions): Promise
     const gb = (n: number) => (n / 1e9).toFixed(1);
     throw new EdgebenchError('OUT_OF_MEMORY', `the quality pass holds the ${ref.model.source.dtype} reference (${gb(ref.model.info.bytes ?? 0)} GB) beside the test model: about ${gb(need)} GB more, but ${gb(free)} GB is free`, 'use --reference fp16 or a smaller model, or close other programs (the stream length does not change this)');
   }
-  if (ref.model.vocabSize !== test.vocabSize) {
+  // a remote model's vocabulary is unknown here (no arch): its ids are checked against the reference's by the server
+  if (test.source.arch && ref.model.vocabSize !== test.vocabSize) {
     throw new EdgebenchError('USAGE', `the reference has ${ref.model.vocabSize} tokens in its vocabulary, the test model ${test.vocabSize}: not the same model`, 'pass a --reference of the same model at higher precision');
   }
   const ids = (await ref.runner.tokenize(ref.model, STREAM_TEXT)).slice(0, o.tokens);
@@ -113,7 +115,8 @@ export async function runQualityJob(job: QualityJob, o: QualityOptions): Promise
   await refScorer.dispose?.();
   await testScorer.dispose?.();
   const { approximate, ...f } = figures;
-  const synthetic = test.info.synthetic;
+  // the reference holds the same weights: a synthetic reference means a synthetic test model (remote ones included)
+  const synthetic = test.info.synthetic || ref.model.info.synthetic;
   const floor = floorFor(job.dtype, synthetic, o.floor);
   return {
     schemaVersion: QUALITY_SCHEMA_VERSION,

@@ -3,10 +3,10 @@
  * YAML sequence per category), references/unverified.yaml (kept apart; never used for
  * verdicts) and references/meta.yaml (provenance of the compilation).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { MAX_YAML_BYTES, parseYamlSafe } from '../config/yaml-doc.ts';
+import { readTextFile } from '../util/input-path.ts';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
 import { CATEGORIES, Figure, UnverifiedEntry, type Category } from './schema.ts';
@@ -44,13 +44,8 @@ function display(file: string): string {
 }
 
 export function readYaml(file: string): unknown {
-  if (!existsSync(file)) throw new EdgebenchError('REFERENCE_INVALID', `${display(file)}: file not found`, HINT);
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new EdgebenchError('REFERENCE_INVALID', `${display(file)}: not valid YAML: ${msg}`, HINT);
-  }
+  const shown = display(file);
+  return parseYamlSafe(readTextFile(file, { what: 'references file', code: 'REFERENCE_INVALID', hint: HINT }, MAX_YAML_BYTES), shown, 'REFERENCE_INVALID');
 }
 
 function entryName(raw: unknown, i: number): string {

@@ -4,6 +4,7 @@
  * CIs, reference values, raw per-token gaps); nothing is computed here.
  */
 import * as vega from 'vega';
+import { modelShapeLabel } from '../format/labels.ts';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CellResult } from '../results/schema.ts';
 import type { ReportRun } from './report-run.ts';
@@ -49,7 +50,7 @@ export function comparisonPoints(d: ReportData, metric: string): Point[] {
   const multi = d.runs.length > 1;
   for (const c of d.comparisons.filter((x) => x.metric === metric)) {
     const cell = d.cells.find((x) => x.runId === c.runId && x.index === c.index);
-    const what = cell ? `${cell.model} ${cell.dtype} ${cell.shape.name}` : c.label;
+    const what = cell ? modelShapeLabel(cell) : c.label;
     pts.push({
       label: short(`${multi ? `${c.runId} ` : ''}#${c.index} ${what}`, 44),
       group: 'this device',
@@ -105,7 +106,7 @@ export function itlSeries(runs: readonly ReportRun[], maxPointsPerCell = 400): {
   const multi = runs.length > 1;
   for (const run of runs) {
     for (const c of run.cells.filter((x: CellResult) => x.status === 'ok')) {
-      const label = short(`${multi ? `${run.runId}: ` : ''}#${c.index} ${c.key.model} ${c.key.dtype} ${c.key.shape.name}`, 60);
+      const label = short(`${multi ? `${run.runId}: ` : ''}#${c.index} ${modelShapeLabel(c.key)}`, 60);
       const pts: { cell: string; tS: number; itlMs: number }[] = [];
       for (const r of c.requests.filter((x) => x.phase === 'measured')) {
         const t = r.tokenTimesMs;

@@ -1,6 +1,6 @@
 /** Small HTML builders for the report; every text argument is escaped here. */
 import type { Verdict } from '../claims/index.ts';
-import { escapeHtml, safeUrl } from './format.ts';
+import { escapeHtml, safeUrl } from '../format/escape.ts';
 
 /** Escaped text. */
 export const t = (s: string | number | null | undefined): string => escapeHtml(s === null || s === undefined ? '' : String(s));

@@ -7,10 +7,11 @@ import { qualityHtml } from './quality-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
-import { bytesText, metricText, num, paramsText, ratioText } from './format.ts';
+import { reportCellLabel, modelShapeLabel, evidenceLabel } from '../format/labels.ts';
+import { bytesText, metricText, num, paramsText, ratioText } from '../format/numbers.ts';
 import { badge, c, inlineJson, link, t, table, withCode, type Cell } from './html-parts.ts';
 import { REPORT_CSS } from './html-style.ts';
-import { cellLabel, type CellRow, type ReportData } from './model.ts';
+import { type CellRow, type ReportData } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 
 function status(x: CellRow): string {
@@ -73,7 +74,7 @@ function claimCard(cl: ClaimResult): string {
   const local = cl.evidence.local.length
     ? table(
         ['role', 'cell', 'metric', 'median [95 % CI]', 'n', 'check', 'note'],
-        cl.evidence.local.map((e) => [c(t(e.role)), c(t(`${e.cellId} ${e.model} ${e.dtype} ${e.runner}/${e.ep} ${e.shape}`)), c(t(e.metric)), c(t(`${metricText(e)} ${e.unit}`), true), c(t(e.n), true), c(t(e.check ?? '—')), c(t(e.note ?? ''))]),
+        cl.evidence.local.map((e) => [c(t(e.role)), c(t(evidenceLabel(e))), c(t(e.metric)), c(t(`${metricText(e)} ${e.unit}`), true), c(t(e.n), true), c(t(e.check ?? '—')), c(t(e.note ?? ''))]),
       )
     : '';
   const refs = cl.evidence.references.length
@@ -145,7 +146,7 @@ function energyTable(d: ReportData): string {
     .filter((x) => x.status === 'ok')
     .map((x) => [
       c(t(x.device)),
-      c(t(`${x.model} ${x.dtype} ${x.shape.name}`)),
+      c(t(modelShapeLabel(x))),
       c(x.energySource === 'estimated' ? '<b>estimated</b>' : t(x.energySource ?? 'not measured')),
       c(t(metricText(x.metrics.joulesPerTokenDecode)), true),
       c(t(metricText(x.metrics.joulesPerTokenPrefill)), true),
@@ -158,7 +159,7 @@ function energyTable(d: ReportData): string {
 function warnings(d: ReportData): string {
   const items: string[] = [];
   for (const x of d.cells.filter((y) => y.status !== 'ok')) {
-    items.push(`<li><span class="status-bad">${t(x.status)}</span> — ${t(`${x.runId} #${x.index} ${cellLabel(x)}`)}: ${t(x.error ? `${x.error.code}: ${x.error.message}` : 'no error recorded')}${x.error?.hint ? `<br>fix: ${withCode(x.error.hint)}` : ''}</li>`);
+    items.push(`<li><span class="status-bad">${t(x.status)}</span> — ${t(`${x.runId} #${x.index} ${reportCellLabel(x)}`)}: ${t(x.error ? `${x.error.code}: ${x.error.message}` : 'no error recorded')}${x.error?.hint ? `<br>fix: ${withCode(x.error.hint)}` : ''}</li>`);
   }
   for (const w of d.warnings) items.push(`<li><b>${t(w.severity === 'warn' ? 'warning' : 'note')} ${t(w.code)}</b> — ${t(w.where)}: ${t(w.message)}<br>fix: ${withCode(w.fix)}</li>`);
   return items.length ? `<ul class="warnings">${items.join('\n')}</ul>` : '<p>No warnings.</p>';

@@ -1,6 +1,9 @@
 /** The claims section of the Markdown report: a verdict table, then each claim's evidence. */
 import type { ClaimResult, LocalEvidence, ReferenceEvidence } from '../claims/index.ts';
-import { escapeHtml, escapeMd, escapeMdKeepCode, mdLink, mdTable, metricText } from './format.ts';
+import { escapeHtml, escapeMd, escapeMdKeepCode, mdLink } from '../format/escape.ts';
+import { evidenceLabel } from '../format/labels.ts';
+import { metricText } from '../format/numbers.ts';
+import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 
 const VERDICT_MARK: Record<ClaimResult['verdict'], string> = {
@@ -16,7 +19,7 @@ function localRows(ev: readonly LocalEvidence[]): string {
     ['role', 'cell', 'metric', 'median [95 % CI]', 'n', 'check', 'note'],
     ev.map((e) => [
       e.role,
-      escapeMd(`${e.cellId} ${e.model} ${e.dtype} ${e.runner}/${e.ep} ${e.shape}`),
+      escapeMd(evidenceLabel(e)),
       e.metric,
       `${metricText(e)} ${escapeMd(e.unit)}`,
       String(e.n),

@@ -1,9 +1,12 @@
 /** GitHub-flavoured Markdown report. Deterministic: no timestamps except those in the results. */
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
-import { bytesText, escapeMd, mdLink, mdTable, metricText, num, paramsText, ratioText } from './format.ts';
+import { escapeMd, mdLink } from '../format/escape.ts';
+import { reportCellLabel, modelShapeLabel } from '../format/labels.ts';
+import { bytesText, metricText, num, paramsText, ratioText } from '../format/numbers.ts';
+import { mdTable } from '../format/tables.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
 import { qualityMarkdown } from './quality-section.ts';
-import { cellLabel, type CellRow, type ReportData, type RunInfo } from './model.ts';
+import { type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
 
@@ -114,7 +117,7 @@ function references(d: ReportData): string {
 function warnings(d: ReportData): string {
   const out: string[] = [];
   for (const c of d.cells.filter((x) => x.status !== 'ok')) {
-    out.push(`- **${c.status}** — ${escapeMd(`${c.runId} #${c.index} ${cellLabel(c)}`)}: ${escapeMd(c.error ? `${c.error.code}: ${c.error.message}` : 'no error recorded')}${c.error?.hint ? `  \n  fix: ${escapeMd(c.error.hint)}` : ''}`);
+    out.push(`- **${c.status}** — ${escapeMd(`${c.runId} #${c.index} ${reportCellLabel(c)}`)}: ${escapeMd(c.error ? `${c.error.code}: ${c.error.message}` : 'no error recorded')}${c.error?.hint ? `  \n  fix: ${escapeMd(c.error.hint)}` : ''}`);
   }
   for (const w of d.warnings) {
     out.push(`- ${w.severity === 'warn' ? '**warning**' : 'note'} ${escapeMd(w.code)} — ${escapeMd(w.where)}: ${escapeMd(w.message)}  \n  fix: ${escapeMd(w.fix)}`);
@@ -128,7 +131,7 @@ function energy(d: ReportData): string {
       .filter((c) => c.status === 'ok')
       .map((c) => [
         escapeMd(c.device),
-        escapeMd(`${c.model} ${c.dtype} ${c.shape.name}`),
+        escapeMd(modelShapeLabel(c)),
         c.energySource === 'estimated' ? '**estimated**' : (c.energySource ?? 'not measured'),
         metricText(c.metrics.joulesPerTokenDecode),
         metricText(c.metrics.joulesPerTokenPrefill),

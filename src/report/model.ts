@@ -12,6 +12,7 @@ import { matchAll, type ReferenceMatch } from '../references/match.ts';
 import type { Figure } from '../references/schema.ts';
 import type { CellSummary, Environment, MetricName, MetricSummary, Warning } from '../results/schema.ts';
 import type { ReportRun } from './report-run.ts';
+import { reportCellLabel } from '../format/labels.ts';
 import { CELL_METRICS, type CellMetricName } from '../analyze/metrics/index.ts';
 import { energySourceOf } from '../analyze/energy.ts';
 import type { LocalMetric } from '../references/local.ts';
@@ -106,9 +107,6 @@ function cellMetrics(c: CellSummary): Partial<Record<CellMetricName, LocalMetric
   return out;
 }
 
-export function cellLabel(c: Pick<CellRow, 'model' | 'dtype' | 'runner' | 'ep' | 'shape'>): string {
-  return `${c.model} ${c.dtype} ${c.shape.name} ${c.runner}/${c.ep}`;
-}
 
 function cellRow(run: ReportRun, c: CellSummary): CellRow {
   return {
@@ -180,7 +178,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
         cellId: m.cell.id,
         runId: m.cell.runId,
         index: m.cell.index,
-        label: cellLabel(m.cell),
+        label: reportCellLabel(m.cell),
         metric: m.metric,
         local: { median: lm?.median ?? NaN, ci95: lm?.ci95 ?? { lo: NaN, hi: NaN }, unit: lm?.unit ?? '' },
         matches: pickPerCategory(m.matches, perMetric),
@@ -193,7 +191,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
   const warnings: WarningRow[] = [];
   for (const r of runs) {
     for (const w of r.summary.warnings) warnings.push({ ...w, where: `run ${r.runId}` });
-    for (const c of r.summary.cells) for (const w of c.warnings) warnings.push({ ...w, where: `${r.runId} #${c.index} ${cellLabel(cellRow(r, c))}` });
+    for (const c of r.summary.cells) for (const w of c.warnings) warnings.push({ ...w, where: `${r.runId} #${c.index} ${reportCellLabel(cellRow(r, c))}` });
   }
   return {
     title: opts.title ?? `edgebench report: ${runs.map((r) => r.runId).join(', ')}`,

@@ -5,7 +5,8 @@
  */
 import { QUALITY_HEADER, QUALITY_NOTES, qualityRow } from '../quality/format.ts';
 import { isQualityError, qualityKey, type QualityEntry } from '../results/quality-schema.ts';
-import { escapeMd, mdTable } from './format.ts';
+import { escapeMd } from '../format/escape.ts';
+import { mdTable } from '../format/tables.ts';
 import { c, t, table } from './html-parts.ts';
 import type { CellRow } from './model.ts';
 

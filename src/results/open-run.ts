@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRun } from '../analyze/summarize-run.ts';
 import { EdgebenchError } from '../errors.ts';
+import { checkDir } from '../util/input-path.ts';
 import type { DeviceClass } from '../references/schema.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
@@ -55,7 +56,10 @@ async function isDirectory(path: string): Promise<boolean> {
 
 export async function openRun(dir: string, opts: OpenOptions = {}): Promise<OpenRun> {
   if (!(await isDirectory(dir))) {
-    throw new EdgebenchError('RESULTS_INVALID', `${opts.role ? `${opts.role} ` : ''}${dir}: no such results folder`, 'pass a folder written by `edgebench run` (it holds run.json and cells/)');
+    const hint = 'pass a folder written by `edgebench run` (it holds run.json and cells/)';
+    // a file, a symlink loop, no permission: said as such (src/util/input-path.ts); else it is missing
+    checkDir(dir, { what: `${opts.role ? `${opts.role} ` : ''}results folder`, code: 'RESULTS_INVALID', hint }, true);
+    throw new EdgebenchError('RESULTS_INVALID', `${opts.role ? `${opts.role} ` : ''}${dir}: no such results folder`, hint);
   }
   const manifest = await readManifest(dir);
   const cells = await readCells(dir);

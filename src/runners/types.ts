@@ -44,6 +44,10 @@ export interface LoadOptions {
   settings: Record<string, string | number | boolean>;
   /** the suite's text prompt, for runners that cannot take token ids (remote endpoints); absent for seeded-token suites */
   promptText?: string;
+  /** KV-cache tokens the largest request of this load needs (depth + prompt + generated), when known: runners that size a cache use it */
+  kvTokens?: number;
+  /** the most requests the harness will run at once (the load ladder's top level); runners that batch prepare that many sequences */
+  parallel?: number;
 }
 
 /** Optional hooks a runner may use during the timed `generate` (the harness still reads every clock). */
@@ -52,6 +56,8 @@ export interface GenerateControl {
   restartClock(): void;
   /** The prompt length the model actually saw, when it differs from inputIds.length (remote endpoints re-encode text). */
   setPromptTokens(n: number): void;
+  /** Optional: prompt tokens the server took from its prompt cache for this request (null: not reported). */
+  setCachedTokens?(n: number | null): void;
   /** Optional, for servers that return logprobs: the next-token logits row, shown before that token's onToken (read it synchronously). */
   onLogits?(row: Float32Array): void;
 }
@@ -65,6 +71,14 @@ export interface LoadedModel extends AsyncDisposable {
   readonly resolved: ResolvedRunner;
   /** Untimed: a fresh sequence whose KV cache already holds `contextIds` (the `@ d<D>` depth). */
   prepare(contextIds: number[]): Promise<PreparedSequence>;
+  /**
+   * How many `generate` calls may run at once (the concurrency ladder): max null = no limit here
+   * (a server decides), and `how` says it in words. Absent = one request at a time: the harness
+   * queues parallel requests and their wait is inside their TTFT, as a user would see it.
+   */
+  readonly parallel?: { max: number | null; how: string };
+  /** Remote runners: where the harness measures the network split before a cell (headers carry the key: never stored). */
+  readonly remote?: { modelsUrl: string; shown: string; headers(): Record<string, string> };
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
   /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */
@@ -74,7 +88,9 @@ export interface LoadedModel extends AsyncDisposable {
 /** The next-token distribution after one position: full logits, or (remote endpoints) only the top few log-probabilities. */
 export type NextTokenScores =
   | { kind: 'logits'; logits: Float32Array }
-  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> };
+  | { kind: 'top-logprobs'; top: ReadonlyArray<{ id: number; logprob: number }> }
+  /** this position was not scored (remote endpoints score a sample of positions) */
+  | { kind: 'none' };
 
 /** Teacher forcing: every runner is fed the same token stream and says what it would predict next. */
 export interface TokenScorer {

@@ -1,5 +1,6 @@
 /** History as terminal text and Markdown (the Markdown holds a Mermaid chart for job summaries). */
-import { markdownTable, num, signedPct, textTable } from '../compare/format-num.ts';
+import { sig3, signedPct } from '../format/numbers.ts';
+import { markdownTable, textTable } from '../format/tables.ts';
 import type { History, HistoryPoint, HistorySeries } from './history.ts';
 
 function changeText(p: HistoryPoint): string {
@@ -11,7 +12,7 @@ function changeText(p: HistoryPoint): string {
 function rows(s: HistorySeries): string[][] {
   return [
     ['date', 'commit', 'run', `median (${s.unit}) [95 % CI]`, 'n', 'change vs previous'],
-    ...s.points.map((p) => [p.createdAt.slice(0, 16).replace('T', ' '), p.commit?.slice(0, 8) ?? '', p.runId, `${num(p.median)} [${num(p.ciLo)}, ${num(p.ciHi)}]${p.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`, String(p.n), changeText(p)]),
+    ...s.points.map((p) => [p.createdAt.slice(0, 16).replace('T', ' '), p.commit?.slice(0, 8) ?? '', p.runId, `${sig3(p.median)} [${sig3(p.ciLo)}, ${sig3(p.ciHi)}]${p.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`, String(p.n), changeText(p)]),
   ];
 }
 

@@ -1,7 +1,7 @@
 /** Self-contained HTML pages for `leaderboard --html` and `history --html` (the report's style and charting). */
 import { REPORT_CSS } from '../report/html-style.ts';
 import { c, inlineJson, t, table } from '../report/html-parts.ts';
-import { num } from '../compare/format-num.ts';
+import { sig3 } from '../format/numbers.ts';
 import { historySvg, leaderboardSvg } from './charts.ts';
 import type { History } from './history.ts';
 import { groupTitle } from './leaderboard-text.ts';
@@ -36,7 +36,7 @@ export async function leaderboardHtml(lb: Leaderboard): Promise<string> {
     const unit = g.rows[0]?.unit ?? '';
     const rows = g.rows.map((r) => [
       c(t(r.rank), true), c(t(r.device)), c(t(r.deviceClass)), c(t(`${r.ep}${r.threads === null ? '' : ` t${r.threads}`}`)),
-      c(`${t(num(r.median))} <span class="ci">[${t(num(r.ciLo))}, ${t(num(r.ciHi))}]</span>${r.plausibility === 'ok' ? '' : ' <b>IMPLAUSIBLE</b>'}`, true),
+      c(`${t(sig3(r.median))} <span class="ci">[${t(sig3(r.ciLo))}, ${t(sig3(r.ciHi))}]</span>${r.plausibility === 'ok' ? '' : ' <b>IMPLAUSIBLE</b>'}`, true),
       c(t(r.n), true), c(t(r.runId)), c(t(r.createdAt.slice(0, 10))), c(t(r.commit?.slice(0, 8) ?? '')),
     ]);
     const svg = await leaderboardSvg(lb, g);
@@ -52,7 +52,7 @@ export async function historyHtml(h: History): Promise<string> {
   const tables = h.series.map((s) => {
     const rows = s.points.map((p) => [
       c(t(p.createdAt.slice(0, 16).replace('T', ' '))), c(t(p.commit?.slice(0, 8) ?? '')), c(t(p.runId)),
-      c(`${t(num(p.median))} <span class="ci">[${t(num(p.ciLo))}, ${t(num(p.ciHi))}]</span>`, true), c(t(p.n), true),
+      c(`${t(sig3(p.median))} <span class="ci">[${t(sig3(p.ciLo))}, ${t(sig3(p.ciHi))}]</span>`, true), c(t(p.n), true),
       c(p.change ? `${p.change.verdict === 'regressed' ? '<b class="regressed">regressed</b>' : t(p.change.verdict)} <span class="ci">${t(p.change.reason)}</span>` : ''),
     ]);
     return `<section class="series"><h2>${t(s.label)}</h2>${table(['date', 'commit', 'run', `median (${s.unit}) [95 % CI]`, 'n', 'change vs previous run'], rows, (i) => (s.points[i]?.change?.verdict === 'regressed' ? 'regressed' : ''))}</section>`;

@@ -1,5 +1,6 @@
 /** The leaderboard as terminal text and Markdown (one table per comparable group). */
-import { markdownTable, num, textTable } from '../compare/format-num.ts';
+import { sig3 } from '../format/numbers.ts';
+import { markdownTable, textTable } from '../format/tables.ts';
 import type { Leaderboard, LeaderboardGroup } from './leaderboard.ts';
 
 export function groupTitle(g: LeaderboardGroup): string {
@@ -12,7 +13,7 @@ function rows(lb: Leaderboard, g: LeaderboardGroup): string[][] {
     ['#', 'device', 'class', 'ep', 'threads', `${lb.query.metric} (${unit}) median [95 % CI]`, 'n', 'run', 'date', 'commit'],
     ...g.rows.map((r) => [
       String(r.rank), r.device, r.deviceClass, r.ep, r.threads === null ? 'auto' : String(r.threads),
-      `${num(r.median)} [${num(r.ciLo)}, ${num(r.ciHi)}]${r.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`, String(r.n), r.runId, r.createdAt.slice(0, 10), r.commit?.slice(0, 8) ?? '',
+      `${sig3(r.median)} [${sig3(r.ciLo)}, ${sig3(r.ciHi)}]${r.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`, String(r.n), r.runId, r.createdAt.slice(0, 10), r.commit?.slice(0, 8) ?? '',
     ]),
   ];
 }

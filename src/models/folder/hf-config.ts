@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ArchFamily, ModelArch, RopeScaling } from '../arch.ts';
 import { EdgebenchError, zodToError } from '../../errors.ts';
+import { ARCH_BOUNDS, boundedInt } from '../../config/bounds.ts';
 
 const posInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
@@ -8,14 +9,15 @@ const tokenId = z.number().int().nonnegative();
 /** The subset of a Hugging Face config.json that decides shapes and cost; unknown keys pass through. */
 export const HfConfigSchema = z.looseObject({
   model_type: z.string().min(1),
-  hidden_size: posInt,
-  intermediate_size: posInt,
-  num_hidden_layers: posInt,
-  num_attention_heads: posInt,
-  num_key_value_heads: posInt.nullish(),
-  head_dim: posInt.nullish(),
-  vocab_size: posInt,
-  max_position_embeddings: posInt.nullish(),
+  // bounded: a config of 1e9 layers would otherwise be built or counted until memory runs out
+  hidden_size: boundedInt(1, ARCH_BOUNDS.hiddenSize, 'hidden_size'),
+  intermediate_size: boundedInt(1, ARCH_BOUNDS.intermediateSize, 'intermediate_size'),
+  num_hidden_layers: boundedInt(1, ARCH_BOUNDS.numLayers, 'num_hidden_layers'),
+  num_attention_heads: boundedInt(1, ARCH_BOUNDS.numHeads, 'num_attention_heads'),
+  num_key_value_heads: boundedInt(1, ARCH_BOUNDS.numKvHeads, 'num_key_value_heads').nullish(),
+  head_dim: boundedInt(1, ARCH_BOUNDS.headDim, 'head_dim').nullish(),
+  vocab_size: boundedInt(1, ARCH_BOUNDS.vocabSize, 'vocab_size'),
+  max_position_embeddings: boundedInt(1, ARCH_BOUNDS.maxPositionEmbeddings, 'max_position_embeddings').nullish(),
   rms_norm_eps: z.number().positive().nullish(),
   rope_theta: z.number().positive().nullish(),
   rope_scaling: z.looseObject({ rope_type: z.string().optional(), type: z.string().optional() }).nullish(),

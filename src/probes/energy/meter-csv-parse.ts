@@ -27,6 +27,11 @@ const TIME_WORDS = ['timestamp', 'time', 'ts', 'datetime', 'date_time', 'date ti
 const POWER_WORDS = ['power', 'p', 'active_power', 'active power'];
 const ENERGY_WORDS = ['energy', 'e', 'consumption', 'energy_consumed', 'total_energy'];
 
+/** one device on one plug: 100 kW is already a rack; a counter past 1 PJ is damage */
+export const MAX_POWER_W = 100_000;
+export const MAX_COUNTER_J = 1e15;
+const MAX_WALL_MS = Date.UTC(9999, 11, 31);
+
 const FORMAT_HINT = 'the first row names the columns: a wall-clock timestamp (ISO 8601, or Unix epoch with a unit such as timestamp_ms) and power (W, mW, kW) or energy (J, Wh, mWh…), e.g. `timestamp,power_w`';
 
 /** "Power (mW)" → {base: 'power', unit: 'mw'}; "watts" → {base: 'power', unit: 'watts'}. */
@@ -99,7 +104,16 @@ export function parseMeterCsv(text: string, file: string): MeterLog {
       if (last) return void (skippedPartialLine = true);
       throw bad(file, `line ${info.lines}: "${v}" in column "${col.name}" is not a number`, 'fix or delete that row');
     }
-    rows.push({ wallMs: parseTime(t, timeFactor, file, info.lines), value: Number(v) * factor });
+    const value = Number(v) * factor;
+    // a negative or absurd reading would become negative (or infinite) joules reported as measured
+    if (!Number.isFinite(value) || value < 0) {
+      throw bad(file, `line ${info.lines}, column "${col.name}": ${v} is ${value < 0 ? 'negative' : 'not a finite number'}; a meter ${kind === 'counter' ? 'energy counter' : 'power reading'} cannot be`, 'fix or delete that row (a meter measuring the wrong direction logs negative power: swap its leads or use its absolute value)');
+    }
+    const max = kind === 'counter' ? MAX_COUNTER_J : MAX_POWER_W;
+    if (value > max) throw bad(file, `line ${info.lines}, column "${col.name}": ${v} ${col.unit} is over the ${max} ${kind === 'counter' ? 'J' : 'W'} bound for a meter on one device`, 'check the unit in the column name (W vs mW, Wh vs mWh)');
+    const wallMs = parseTime(t, timeFactor, file, info.lines);
+    if (wallMs > MAX_WALL_MS) throw bad(file, `line ${info.lines}: timestamp ${t} is after the year 9999`, 'check the timestamp unit (s, ms, us, ns)');
+    rows.push({ wallMs, value });
   });
   let unsortedRows = 0;
   for (let i = 1; i < rows.length; i++) if (rows[i]!.wallMs < rows[i - 1]!.wallMs) unsortedRows++;

@@ -2,7 +2,8 @@
  * node-llama-cpp's `Llama` (the loaded llama.cpp binaries), one per GPU choice, never built from
  * source or downloaded at run time: `build: 'never'` + `skipDownload` use only the prebuilt
  * binaries that npm installed as @node-llama-cpp/<platform>[-cuda|-vulkan] packages, and fail
- * instead. llama.cpp's own log lines are kept (not printed) so that load errors can quote them.
+ * instead. llama.cpp's own log lines are kept (not printed) so that load errors can quote them
+ * and the resolved flash-attention setting can be recorded.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -73,9 +74,24 @@ export function takeRecentLogs(): string[] {
   return recentLogs.splice(0, recentLogs.length);
 }
 
+let flashAttentionLine: string | null = null;
+
+/**
+ * How llama.cpp resolved `flash_attn = auto` for the context created last ("… Flash Attention
+ * enabled" / "… not supported, set to disabled", an info/warn line of resolve_fused_ops): true,
+ * false, or null when it logged nothing (FA not set to auto). Clears it.
+ */
+export function takeFlashAttentionResolution(): boolean | null {
+  const line = flashAttentionLine;
+  flashAttentionLine = null;
+  if (line === null) return null;
+  return !/not supported|disabled/i.test(line);
+}
+
 function logger(level: string, message: string): void {
   const line = message.trim();
   if (!line) return;
+  if (/Flash Attention (enabled|not supported)/.test(line)) flashAttentionLine = line;
   if (process.env.EDGEBENCH_DEBUG) process.stderr.write(`[llama.cpp ${level}] ${line}\n`);
   if (level === 'error' || level === 'warn' || level === 'fatal') {
     recentLogs.push(line);
@@ -93,7 +109,7 @@ async function create(gpu: false | LlamaGpuType | 'auto'): Promise<Llama> {
     skipDownload: true,
     usePrebuiltBinaries: true,
     progressLogs: false,
-    logLevel: LlamaLogLevel.warn,
+    logLevel: LlamaLogLevel.info, // info: the line saying how flash attention `auto` resolved
     logger: (level, message) => logger(String(level), message),
     maxThreads: 0, // no cap: the context's thread count is what the suite asked for
   });

@@ -9,13 +9,14 @@ import { EdgebenchError } from '../../errors.ts';
 import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
 import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
-import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeRecentLogs, type LlamaCppEp } from './backend.ts';
-import { parseLlamaCppSettings } from './settings.ts';
+import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeFlashAttentionResolution, takeRecentLogs, type LlamaCppEp } from './backend.ts';
+import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings } from './settings.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
 import { tokenizeWithGguf } from './tokenize-gguf.ts';
 import { tokenizeWithFolder } from '../../models/tokenizers/tokenize.ts';
+import { MAX_PARALLEL_SEQUENCES, parallelOf, sequencePool } from './sequence-pool.ts';
 
 const isEp = (ep: string): ep is LlamaCppEp => (LLAMA_CPP_EPS as readonly string[]).includes(ep);
 
@@ -78,21 +79,29 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       : 'the file may be damaged or need a newer llama.cpp: re-download it, or rebuild it (edgebench models build <preset> --format gguf)';
     throw new EdgebenchError('MODEL_INVALID', `llama.cpp ${llama.llamaCppRelease.release} could not load ${source.file} (architecture '${facts.architecture}'): ${reason}`, hint, { cause: e });
   }
+  const sequences = Math.min(MAX_PARALLEL_SEQUENCES, Math.max(settings.parallelSequences, opts.parallel ?? 1));
   let context: LlamaContext;
+  const contextSize = contextSizeFor(settings.contextSize, opts.kvTokens);
+  takeFlashAttentionResolution();
   try {
     context = await model.createContext({
-      contextSize: settings.contextSize,
+      contextSize,
       batchSize: settings.batchSize,
-      sequences: 1,
+      sequences,
       flashAttention: settings.flashAttention,
       ...(opts.threads !== null ? { threads: { ideal: opts.threads, min: opts.threads } } : {}),
       failedCreationRemedy: false,
     });
   } catch (e) {
     await model.dispose();
-    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${settings.contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
+    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
   }
-  const sequence = context.getSequence();
+  // llama.cpp logs how `auto` resolved while creating the context; the log callback reaches JS a tick later
+  await new Promise<void>((r) => setTimeout(r, 0));
+  const fa = context.flashAttention === 'auto' ? takeFlashAttentionResolution() : context.flashAttention;
+  const atLlamaBenchDefaults = settings.flashAttention === LLAMA_BENCH_DEFAULTS.flashAttention && settings.batchSize === LLAMA_BENCH_DEFAULTS.nUbatch && settings.contextSize === 'auto';
+  const pool = sequencePool(context, sequences);
+  const sequence = pool.first;
   const threads = context.currentThreads;
   const commit = llamaCppCommit();
   return {
@@ -105,9 +114,15 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       settings: {
         requestedDevice: opts.ep,
         backend,
+        // what llama.cpp uses (n_ctx padded to 256; n_ubatch = n_batch in node-llama-cpp) and what was asked
+        defaults: atLlamaBenchDefaults ? 'the llama-bench defaults' : 'changed by runnerSettings',
         contextSize: context.contextSize,
+        contextSizeSetting: settings.contextSize,
+        parallelSequences: sequences,
         batchSize: context.batchSize,
-        flashAttention: context.flashAttention,
+        ubatchSize: context.batchSize,
+        flashAttention: fa ?? 'auto (unresolved)',
+        flashAttentionSetting: settings.flashAttention,
         gpuLayers: model.gpuLayers,
         threads,
         useMmap: settings.useMmap,
@@ -122,13 +137,29 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
       fallback: false, // `auto` may pick the CPU (recorded in backend); a named GPU never falls back, it is refused in probe()
       versions: { 'node-llama-cpp': nodeLlamaCppVersion(), 'llama.cpp': `${llama.llamaCppRelease.release}${commit ? ` (${commit.slice(0, 10)})` : ''}` },
     },
+    ...(parallelOf(sequences) && { parallel: parallelOf(sequences) }),
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
-      await sequence.clearHistory();
-      if (contextIds.length > 0) {
-        checkFits(contextIds.length, 0, 0, context.contextSize);
-        await sequence.evaluateWithoutGeneratingNewTokens(contextIds as Token[]);
+      // a free sequence of the pool (the only one unless parallel requests were asked for), back to the pool after generate
+      const seq = await pool.take();
+      try {
+        await seq.clearHistory();
+        if (contextIds.length > 0) {
+          checkFits(contextIds.length, 0, 0, context.contextSize);
+          await seq.evaluateWithoutGeneratingNewTokens(contextIds as Token[]);
+        }
+      } catch (e) {
+        pool.give(seq);
+        throw e;
       }
-      return { generate: (ids, n, onToken) => generate(sequence, context.contextSize, ids, n, onToken) };
+      return {
+        generate: async (ids, n, onToken) => {
+          try {
+            await generate(seq, context.contextSize, ids, n, onToken);
+          } finally {
+            pool.give(seq);
+          }
+        },
+      };
     },
     scorer: (maxTokens) => llamaCppScorer(model, facts.vocabSize, opts.threads, maxTokens),
     async [Symbol.asyncDispose]() {

@@ -15,6 +15,7 @@ import { requestText, uniqueWords } from './prompt-text.ts';
 import { randomInt } from 'node:crypto';
 import { RetryableFailure, retryDelayMs, sleep } from './retry.ts';
 import { apiKeyFromEnv, apiUrl, parseSettings, redact, shownEndpoint, type ApiKey, type OpenAiHttpSettings } from './settings.ts';
+import { httpScorer } from './scorer.ts';
 import { streamAttempt } from './stream-attempt.ts';
 import { codePointIds, modellessModel } from '../modelless.ts';
 import { openAiHttpInfo } from './info.ts';
@@ -73,7 +74,7 @@ export const openAiHttpRunner: RunnerFactory = {
     } catch (e) {
       return { ok: false, reason: (e as Error).message, hint: isEdgebenchError(e) ? (e.hint ?? '') : '' };
     }
-    const key = apiKeyFromEnv();
+    const key = apiKeyFromEnv(process.env, s.apiKeyEnv);
     const shown = shownEndpoint(s.endpoint);
     try {
       const r = await listModels(s, key);
@@ -88,7 +89,7 @@ export const openAiHttpRunner: RunnerFactory = {
 
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
     const s = parseSettings(opts.settings);
-    const key = apiKeyFromEnv();
+    const key = apiKeyFromEnv(process.env, s.apiKeyEnv);
     const apiModel = s.model ?? model.id;
     const url = apiUrl(s.endpoint, s.api === 'chat' ? 'chat/completions' : 'completions');
     let listed: Awaited<ReturnType<typeof listModels>> | null = null;
@@ -118,6 +119,11 @@ export const openAiHttpRunner: RunnerFactory = {
         },
         fallback: false,
         versions: { edgebench: readPackageVersion(), node: process.versions.node },
+      },
+      remote: { modelsUrl: apiUrl(s.endpoint, 'models'), shown: shownEndpoint(s.endpoint), headers: () => authHeaders(key) },
+      parallel: { max: null, how: 'parallel HTTP requests; the server decides how it batches or queues them' },
+      async scorer(maxTokens) {
+        return httpScorer(s, key, apiModel, maxTokens);
       },
       takeCellExtra() {
         const out = stats;
@@ -167,6 +173,7 @@ export const openAiHttpRunner: RunnerFactory = {
             control?.setPromptTokens(out.usage.promptTokens);
           } else stats.usageMissing++;
           stats.promptCache.cachedTokens.push(out.cachedTokens);
+          control?.setCachedTokens?.(out.cachedTokens);
           stats.promptCache.promptTokens.push(out.usage?.promptTokens ?? null);
           noteLength(stats, produced, n);
           if (produced !== n) throw mismatch(produced, n, out.finishReason, s);

@@ -25,6 +25,8 @@ export const OpenAiHttpSettings = z.strictObject({
   seed: z.number().int().optional(),
   /** bust: every prompt unique (no server prompt cache can serve it); warm: the @d context is a shared prefix on purpose */
   promptCache: z.enum(['bust', 'warm']).default('bust'),
+  /** read the key from this variable first (provider presets: GROQ_API_KEY, …), then EDGEBENCH_API_KEY / OPENAI_API_KEY */
+  apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
 });
 export type OpenAiHttpSettings = z.infer<typeof OpenAiHttpSettings> & { endpoint: string };
 
@@ -77,12 +79,12 @@ export function shownEndpoint(endpoint: string): string {
 
 export interface ApiKey {
   /** the variable it came from — this, never the value, is what results record */
-  envName: 'EDGEBENCH_API_KEY' | 'OPENAI_API_KEY';
+  envName: string;
   value: string;
 }
 
-export function apiKeyFromEnv(env: NodeJS.ProcessEnv = process.env): ApiKey | null {
-  for (const envName of ['EDGEBENCH_API_KEY', 'OPENAI_API_KEY'] as const) {
+export function apiKeyFromEnv(env: NodeJS.ProcessEnv = process.env, preferred?: string): ApiKey | null {
+  for (const envName of [...(preferred ? [preferred] : []), 'EDGEBENCH_API_KEY', 'OPENAI_API_KEY']) {
     const value = env[envName]?.trim();
     if (value) return { envName, value };
   }

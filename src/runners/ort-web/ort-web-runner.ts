@@ -97,6 +97,17 @@ export const ortWebRunner: RunnerFactory = {
           },
         };
       },
+      async scorer() {
+        const m = await host.request({ type: 'prepare', contextIds: [] });
+        if (m.type !== 'prepared') throw new Error(`unexpected answer ${m.type}`);
+        return {
+          async feed(ids, onRow) {
+            const r = await host.request({ type: 'score', seq: m.seq, ids: [...ids] });
+            if (r.type !== 'scores') throw new Error(`unexpected answer ${r.type}`);
+            for (const logits of r.rows) onRow({ kind: 'logits', logits });
+          },
+        };
+      },
       async [Symbol.asyncDispose]() {
         await host.terminate();
       },

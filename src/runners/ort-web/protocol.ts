@@ -24,7 +24,9 @@ export type ToWorker =
   | { type: 'prepare'; rid: number; contextIds: number[] }
   | { type: 'generate'; rid: number; seq: number; inputIds: number[]; maxNewTokens: number }
   /** time `steps` single-token decode steps after a short prefill (median ms) */
-  | { type: 'probe-step'; rid: number; steps: number };
+  | { type: 'probe-step'; rid: number; steps: number }
+  /** quality pass (untimed): feed `ids` to a prepared sequence, answer with the next-token logits after each */
+  | { type: 'score'; rid: number; seq: number; ids: number[] };
 
 export interface LoadedInfo {
   numThreads: number;
@@ -40,4 +42,5 @@ export type FromWorker =
   | { type: 'token'; rid: number; id: number }
   | { type: 'done'; rid: number }
   | { type: 'probed'; rid: number; stepMs: number[] }
+  | { type: 'scores'; rid: number; rows: Float32Array[] }
   | { type: 'error'; rid: number; message: string };

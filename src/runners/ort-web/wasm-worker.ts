@@ -82,6 +82,14 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'probe-step':
       return probeStep(m.rid, m.steps);
+    case 'score': {
+      const seq = sequences.get(m.seq);
+      if (!seq) throw new Error(`unknown sequence ${m.seq}`);
+      const rows: Float32Array[] = [];
+      await seq.feedRows(m.ids, (r) => rows.push(r));
+      // the rows move to the main thread without a copy
+      return port!.postMessage({ type: 'scores', rid: m.rid, rows } satisfies FromWorker, rows.map((r) => r.buffer as ArrayBuffer));
+    }
   }
 }
 

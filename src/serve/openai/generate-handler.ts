@@ -27,6 +27,8 @@ interface Plan {
   includeUsage: boolean;
   /** null: no logprobs; else alternatives per token */
   topLogprobs: number | null;
+  /** logprob tokens as "token_id:<id>" (vLLM's return_tokens_as_token_ids) */
+  tokenIds: boolean;
 }
 
 function invalid(err: ZodError): HttpError {
@@ -71,7 +73,7 @@ function plan(kind: ApiKind, raw: unknown, engine: ServeEngine): Plan {
     const c = body as CompletionRequest;
     if (c.logprobs !== undefined && c.logprobs !== null) topLogprobs = c.logprobs;
   }
-  return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true, topLogprobs };
+  return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true, topLogprobs, tokenIds: body.return_tokens_as_token_ids === true };
 }
 
 function checkModel(model: string, engine: ServeEngine): void {
@@ -79,9 +81,9 @@ function checkModel(model: string, engine: ServeEngine): void {
 }
 
 /** logprobs of a chunk or answer in the API's shape for `kind` (null when not asked for). */
-function logprobsField(kind: ApiKind, lps: TokenLogprob[] | null, engine: ServeEngine, offset: number): Record<string, unknown> | null {
+function logprobsField(kind: ApiKind, lps: TokenLogprob[] | null, engine: ServeEngine, offset: number, tokenIds: boolean): Record<string, unknown> | null {
   if (lps === null) return null;
-  const text = (id: number) => engine.tokenizer.tokenText(id);
+  const text = (id: number) => (tokenIds ? `token_id:${id}` : engine.tokenizer.tokenText(id));
   return kind === 'chat' ? { content: lps.map((lp) => chatLogprobEntry(lp, text)), refusal: null } : completionLogprobs(lps, text, offset);
 }
 
@@ -126,7 +128,7 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
           const delta = detok.push(tokenId, last);
           if (lp) allLps.push(lp);
           // one chunk per token, even when it adds no text yet (half a character): clients count tokens by chunks
-          if (p.stream && !clientGone) writeSse(res, { ...head, choices: [choice(kind, delta, null, false, logprobsField(kind, lp ? [lp] : null, engine, textOffset))] });
+          if (p.stream && !clientGone) writeSse(res, { ...head, choices: [choice(kind, delta, null, false, logprobsField(kind, lp ? [lp] : null, engine, textOffset, p.tokenIds))] });
           textOffset += delta.length;
         },
       });
@@ -150,7 +152,7 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
         res.end();
       }
     } else {
-      const logprobs = logprobsField(kind, p.topLogprobs === null ? null : allLps, engine, 0);
+      const logprobs = logprobsField(kind, p.topLogprobs === null ? null : allLps, engine, 0, p.tokenIds);
       const answer = kind === 'chat'
         ? { id, object: 'chat.completion', created: head.created, model: engine.id, choices: [{ index: 0, message: { role: 'assistant', content: detok.text, refusal: null }, logprobs, finish_reason: finish }], usage }
         : { id, object: 'text_completion', created: head.created, model: engine.id, choices: [{ index: 0, text: detok.text, logprobs, finish_reason: finish }], usage };

@@ -22,6 +22,8 @@ const common = {
   seed: z.number().int().nullish(),
   n: z.literal(1, { error: 'only n = 1 is supported (one answer per request)' }).nullish(),
   stop: z.union([z.null(), z.array(z.string()).length(0)], { error: 'stop sequences are not supported by edgebench serve' }).optional(),
+  // vLLM's extension: logprob tokens as "token_id:<id>", so a client can compare distributions by id
+  return_tokens_as_token_ids: z.boolean().nullish(),
 };
 
 const TextPart = z.strictObject({ type: z.literal('text', { error: "only 'text' content parts are supported" }), text: z.string() });

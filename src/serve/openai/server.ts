@@ -38,7 +38,12 @@ function modelEntry(engine: ServeEngine): Record<string, unknown> {
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, o: OpenAiServerOptions): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+  let path: string;
+  try {
+    path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+  } catch {
+    throw new HttpError(400, 'the request target is not a valid URL path');
+  }
   const kind = ROUTES[path];
   if (kind) {
     if (req.method !== 'POST') throw new HttpError(405, `${path} takes POST`);
@@ -51,7 +56,12 @@ async function route(req: IncomingMessage, res: ServerResponse, o: OpenAiServerO
   if (req.method !== 'GET') throw new HttpError(req.method === 'POST' ? 404 : 405, `no route ${req.method} ${path}`);
   if (path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [modelEntry(o.engine)] });
   if (path.startsWith('/v1/models/')) {
-    const id = decodeURIComponent(path.slice('/v1/models/'.length));
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice('/v1/models/'.length));
+    } catch {
+      throw new HttpError(400, `malformed percent-encoding in ${path} (each % must start a %XX escape of UTF-8)`);
+    }
     if (id !== o.engine.id) throw new HttpError(404, `model '${id}' is not served here (serving '${o.engine.id}')`);
     return sendJson(res, 200, modelEntry(o.engine));
   }

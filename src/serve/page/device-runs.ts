@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SuiteFile } from '../../config/suite.ts';
 import { expandMatrix } from '../../config/matrix.ts';
+import { checkCellOnce, uploadDigest, type StoredCell } from './cell-once.ts';
 import type { ResolvedModel } from '../../runners/types.ts';
 import { analyzeCell } from '../../analyze/analyze-cell.ts';
 import { analyzeRun } from '../../analyze/analyze-run.ts';
@@ -33,6 +34,8 @@ interface Device {
   req: RegisterRequest;
   plan: CellKey[];
   posted: Set<number>;
+  /** what each posted cell was (a stored cell is final: see cell-once.ts) */
+  stored: Map<number, StoredCell>;
   status: RunStatus;
   statusReason: string | null;
   registeredAt: string;
@@ -116,7 +119,7 @@ export class DeviceRuns {
     };
     await createRunFolder(dir, manifest);
     const d: Device = {
-      id: randomBytes(8).toString('hex'), folder, dir, label: `${folder.replace(/^device-/, '#')}`, req, plan, posted: new Set(),
+      id: randomBytes(8).toString('hex'), folder, dir, label: `${folder.replace(/^device-/, '#')}`, req, plan, posted: new Set(), stored: new Map(),
       status: 'running', statusReason: null, registeredAt: manifest.createdAt, lastSeen: this.now(), lastPhase: '', ended: false, queue: Promise.resolve(),
     };
     this.devices.set(d.id, d);
@@ -162,13 +165,17 @@ export class DeviceRuns {
   async addCell(id: string, up: CellUpload): Promise<CellRow> {
     const d = this.get(id);
     const key = checkCellAgainstPlan(d.plan, d.req.ep, up);
+    const digest = uploadDigest(up);
     return this.serial(d, async () => {
+      const again = checkCellOnce(d.stored, up.index, digest, d.ended, d.label);
+      if (again) return again;
       await this.seen(d);
       const cell = this.toCell(d, key, up);
       await appendCell(d.dir, cell);
       d.posted.add(up.index);
       await this.writeDeviceJson(d);
       const row = toCellRow(analyzeCell(cell, { seed: this.o.suite.seed, resamples: 1000 }));
+      d.stored.set(up.index, { digest, row });
       const what = row.status === 'ok'
         ? `ttft ${row.ttftMs?.toFixed(1)} ms, decode ${row.decodeTokensPerS?.toFixed(1) ?? 'n/a'} tok/s (n=${row.measured})`
         : `${row.status}: ${row.error}`;

@@ -1,4 +1,4 @@
-/** Small text formatters for the `models` commands. */
+/** Sizes, counts and operator tallies as the `models` commands print them. */
 
 /** 1234567 → '1.23 MB' (decimal units, as the Hugging Face hub shows sizes). */
 export function formatBytes(n: number): string {
@@ -22,15 +22,6 @@ export function formatCount(n: number): string {
 
 export function formatInt(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** Left-aligned text table; numeric-looking columns right-aligned. */
-export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[\d.,]+\s?[A-Za-z]*$|^-$/.test(r[c] ?? '')));
-  const line = (cells: string[]): string =>
-    cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** 'MatMulNBits×15, Mul×12, …' (most frequent first). */

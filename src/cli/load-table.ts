@@ -1,0 +1,8 @@
+/** Prints the ladders of a run folder (if any) after `run`'s table. */
+import { readLoadFiles } from '../load/io.ts';
+import { summarizeLadder } from '../load/goodput.ts';
+import { formatLadder } from '../load/format-ladder.ts';
+
+export async function printLadders(dir: string): Promise<void> {
+  for (const f of await readLoadFiles(dir)) console.log(`\n${formatLadder(f, summarizeLadder(f))}`);
+}
