@@ -4,12 +4,12 @@ import { EdgebenchError } from '../errors.ts';
 import { loadAssertConfig, type AssertConfig } from '../assert/config.ts';
 import { evaluateAssertions, needsBaseline } from '../assert/evaluate.ts';
 import { assertJUnitCases, buildAssertReport, formatAssertMarkdown, formatAssertText } from '../assert/report.ts';
+import { refuseDuplicateKeys } from '../compare/duplicate-keys.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import type { CompareReport } from '../compare/types.ts';
 import { runRef } from '../compare/run-ref.ts';
 import { openAnalyzedRun } from '../results/open-run.ts';
 import { resolveNoiseBand } from '../compare/noise-band.ts';
-import { junitXml } from '../compare/junit.ts';
 import { writeCiOutputs, type CiOutputFlags } from '../compare/ci-output.ts';
 import type { MetricName } from '../results/schema.ts';
 import { addCiOutputOptions, EXIT_FAILED } from './compare.ts';
@@ -58,6 +58,7 @@ Example: edgebench assert results/head --config edgebench.assert.yaml --baseline
 async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   const config = loadAssertConfig(flags.config);
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
+  refuseDuplicateKeys(head.summary.cells, 'head', headDir); // one verdict per key, never one copy of two
   const baselineDir = flags.baseline ?? config.baseline;
   let comparison: CompareReport | null = null;
   if (baselineDir !== undefined && needsBaseline(config)) {
@@ -74,7 +75,7 @@ async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   else console.log(formatAssertText(report));
   const written = await writeCiOutputs(flags, {
     json: report,
-    junit: () => junitXml('edgebench assert', assertJUnitCases(report)),
+    junit: { suite: 'edgebench assert', cases: () => assertJUnitCases(report) },
     markdown: () => formatAssertMarkdown(report),
   });
   if (written.length) process.stderr.write(`wrote ${written.join(', ')}\n`);
