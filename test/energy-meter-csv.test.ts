@@ -107,6 +107,6 @@ describe('meter CSV logs', () => {
   it('refuses a missing file at probe time with a hint', async () => {
     const p = await probeMeterCsv(join(tmpdir(), 'eb-no-such-meter.csv'));
     expect(p.ok).toBe(false);
-    if (!p.ok) expect(p.reason).toMatch(/file not found/);
+    if (!p.ok) expect(p.reason).toMatch(/eb-no-such-meter\.csv not found/);
   });
 });

@@ -5,7 +5,7 @@
  * cell keys in a suite and in compare; shapes beyond the model's context; damaged traces; and
  * commands that used to lose or change what was already written.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,12 @@ describe('user mistakes are user errors, not INTERNAL', () => {
     await writeSyntheticRun(at('runB'), { runId: 'runB', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
     expectUserError(await cliInProcess(['assert', at('runB'), '--config', at('suite-dir.yaml')]), 'CONFIG_INVALID', /assertion file .* is a folder/);
     expectUserError(await cliInProcess(['report', at('runB'), '--claims-config', at('loop-a')]), 'CONFIG_INVALID', /claims config .* symbolic link loop/);
+    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('meterdir'), '--energy', `meter-csv:${at('suite-dir.yaml')}`, '--out', at('d3')]), 'CONFIG_INVALID', /meter CSV .*suite-dir\.yaml is a folder, not a file/);
+    const dir = await buildTiny(tmp, 'weights-dir');
+    const onnx = join(dir, 'onnx', readdirSync(join(dir, 'onnx')).find((f) => f.endsWith('.onnx'))!);
+    rmSync(onnx);
+    mkdirSync(onnx);
+    expectUserError(await cliInProcess(['models', 'info', dir]), 'MODEL_INVALID', /weights file .*\.onnx is a folder, not a file/);
   });
 
   it('an invalid regular expression in an assertion match names the field', async () => {
@@ -114,9 +120,11 @@ describe('every number has a bound, checked before work starts', () => {
 describe('no silently wrong numbers', () => {
   it('a duplicated shape is refused; a run holding duplicated keys is refused by compare with the keys', async () => {
     expectUserError(await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('dup'), '--shape', 'tg4,tg4', '--out', at('dup')]), 'CONFIG_INVALID', /two cells have the key fake-model q4 fake cpu 1?auto tg4/);
+    writeFileSync(at('re-ok.assert.yaml'), 'assertions: { ttftMs: [error, { max: 100 }] }\n');
     await writeSyntheticRun(at('dupA'), { runId: 'dupA', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }, { shape: 'tg16', ttftMs: [50, 60, 70], tpotMs: [9, 9, 9] }] });
     await writeSyntheticRun(at('dupB'), { runId: 'dupB', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
     expectUserError(await cliInProcess(['compare', at('dupB'), at('dupA')]), 'RESULTS_INVALID', /head .*dupA: 1 cell key\(s\) appear more than once: tiny q4 fake cpu 1 tg16 \(cells 0, 1\)/);
+    expectUserError(await cliInProcess(['assert', at('dupA'), '--config', at('re-ok.assert.yaml')]), 'RESULTS_INVALID', /head .*dupA: 1 cell key\(s\) appear more than once/);
   });
 
   it('a shape beyond the model context is an errored cell naming both, before the runner sees it', async () => {

@@ -64,6 +64,7 @@ describe('llama-bench defaults on real llama.cpp', () => {
       expect(s.contextSizeSetting).toBe('auto');
       expect(s.batchSize).toBe(512);
       expect(s.ubatchSize).toBe(512);
+      expect(s.ggmlThreadpool).toBe('none needed (1 thread)');
       const seq = await m.prepare([]);
       const out: number[] = [];
       await seq.generate([1, 2, 3], 4, (t) => out.push(t));

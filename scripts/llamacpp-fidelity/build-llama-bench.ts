@@ -78,8 +78,10 @@ async function ensureSource(root: string, commit: string, log: (m: string) => vo
 /** The folder of the prebuilt llama.cpp libraries node-llama-cpp loads on this platform (CPU build). */
 function prebuiltBins(): string {
   const name = `${process.platform}-${process.arch}`;
-  const pkg = createRequire(join(nlcDir(), 'package.json')).resolve(`@node-llama-cpp/${name}/package.json`);
-  return join(dirname(pkg), 'bins', name);
+  // the package exports only its entry point: walk up from it to the folder holding bins/
+  let dir = dirname(createRequire(join(nlcDir(), 'package.json')).resolve(`@node-llama-cpp/${name}`));
+  while (!existsSync(join(dir, 'bins', name)) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'bins', name);
 }
 
 async function buildAgainstPrebuilt(root: string, src: string, log: (m: string) => void): Promise<{ bin: string; note: string }> {

@@ -4,6 +4,7 @@ import { EdgebenchError } from '../errors.ts';
 import { loadAssertConfig, type AssertConfig } from '../assert/config.ts';
 import { evaluateAssertions, needsBaseline } from '../assert/evaluate.ts';
 import { assertJUnitCases, buildAssertReport, formatAssertMarkdown, formatAssertText } from '../assert/report.ts';
+import { refuseDuplicateKeys } from '../compare/duplicate-keys.ts';
 import { compareRuns } from '../compare/compare-runs.ts';
 import type { CompareReport } from '../compare/types.ts';
 import { runRef } from '../compare/run-ref.ts';
@@ -58,6 +59,7 @@ Example: edgebench assert results/head --config edgebench.assert.yaml --baseline
 async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   const config = loadAssertConfig(flags.config);
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
+  refuseDuplicateKeys(head.summary.cells, 'head', headDir); // one verdict per key, never one copy of two
   const baselineDir = flags.baseline ?? config.baseline;
   let comparison: CompareReport | null = null;
   if (baselineDir !== undefined && needsBaseline(config)) {

@@ -2,6 +2,7 @@
  * `edgebench quality`: how close a runner's outputs are to a reference of the same weights
  * (KL divergence, same-top rate, Δp, perplexity for real weights), for a run folder or one model.
  */
+import { threadsFlag } from '../config/bounds.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
 import { analyzeRun } from '../analyze/analyze-run.ts';
@@ -50,8 +51,8 @@ export function parseQualityFloor(v: string): Partial<QualityFloor> {
 }
 
 function parseThreads(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new EdgebenchError('USAGE', `--threads must be an integer from 1 to 1024, got "${v}"`, 'e.g. --threads 2');
+  const n = threadsFlag(v); // bounded by this machine's cores (src/config/bounds.ts)
+  if (n === null) throw new EdgebenchError('USAGE', '--threads auto is not available here', 'give a number, e.g. --threads 2');
   return n;
 }
 

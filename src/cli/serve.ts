@@ -13,6 +13,8 @@ import type { PageServeFlags } from '../serve/page/serve-page.ts';
 /** page-mode flags plus --openai (the OpenAI mode uses the common subset) */
 interface ServeFlags extends PageServeFlags {
   openai?: boolean;
+  runner?: string;
+  parallel?: string;
 }
 
 function portNumber(v: string): number {
@@ -23,6 +25,14 @@ function portNumber(v: string): number {
 
 function threadCount(v: string | undefined): number | null {
   return v === undefined ? null : threadsFlag(v);
+}
+
+const MAX_SERVE_PARALLEL = 64;
+
+function parallelFlag(v: string | undefined): number {
+  const n = Number(v ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SERVE_PARALLEL) throw new EdgebenchError('USAGE', `--parallel ${v}: expected a whole number from 1 to ${MAX_SERVE_PARALLEL}`, 'e.g. --parallel 4 --runner llama-cpp');
+  return n;
 }
 
 /** Resolves when the server has stopped (SIGINT / SIGTERM). */
@@ -40,7 +50,8 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
   // each mode loads its own stack when chosen (the page mode bundles its script with esbuild)
   const { createServeEngine } = await import('../serve/openai/engine.ts');
   const { startOpenAiServer } = await import('../serve/openai/server.ts');
-  const engine = await createServeEngine({ model: flags.model, dtype: flags.dtype, style: flags.style, threads, log });
+  const parallel = parallelFlag(flags.parallel);
+  const engine = await createServeEngine({ model: flags.model, dtype: flags.dtype, style: flags.style, threads, log, runner: flags.runner ?? 'ort-node', parallel });
   let server: OpenAiServer;
   try {
     server = await startOpenAiServer({ engine, host: flags.host, port, log });
@@ -50,7 +61,7 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
   }
   // the one line tests and scripts wait for: the actual port (with --port 0)
   process.stdout.write(`edgebench serve: ${engine.id} (${engine.dtype}${engine.synthetic ? ', synthetic weights' : ''}) on ${server.url}/v1\n`);
-  log(`  POST ${server.url}/v1/chat/completions | /v1/completions, GET /v1/models; one request at a time; Ctrl-C stops`);
+  log(`  POST ${server.url}/v1/chat/completions | /v1/completions, GET /v1/models; ${engine.runner}, ${engine.parallel > 1 ? `${engine.parallel} requests at once (batched sequences)` : 'one request at a time'}; Ctrl-C stops`);
   await waitForStop(log, 'stopping: finishing the running request (Ctrl-C again to quit now)', () => server.close());
   log('stopped');
   return 0;
@@ -67,6 +78,8 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (loopback by default; anything else exposes the model)', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', '8080')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: the runtime default)')
+    .option('--runner <id>', 'openai mode: runner that generates (ort-node, or llama-cpp for --parallel)', 'ort-node')
+    .option('--parallel <n>', `openai mode: requests generated at once, batched as sequences of one context (llama-cpp; 1..${MAX_SERVE_PARALLEL}); others queue`, '1')
     .option('--quiet', 'no request log on stderr')
     .option('--suite <name|file>', 'page mode: suite for shapes and repetitions: quick (default), ci, publish or a YAML file')
     .option('--shape <list>', 'page mode: llama-bench shapes, e.g. pp128,tg32')

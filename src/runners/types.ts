@@ -77,6 +77,8 @@ export interface LoadedModel extends AsyncDisposable {
    * queues parallel requests and their wait is inside their TTFT, as a user would see it.
    */
   readonly parallel?: { max: number | null; how: string };
+  /** true when `generate` shows each next-token logits row through GenerateControl.onLogits (serve's logprobs) */
+  readonly showsLogits?: boolean;
   /** Remote runners: where the harness measures the network split before a cell (headers carry the key: never stored). */
   readonly remote?: { modelsUrl: string; shown: string; headers(): Record<string, string> };
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */

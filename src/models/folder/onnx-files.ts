@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { checkFile } from '../../util/input-path.ts';
 import { basename, join } from 'node:path';
 import { EdgebenchError } from '../../errors.ts';
 
@@ -46,9 +47,13 @@ function externalDataOf(dir: string, name: string): string[] {
     .map((f) => join(dir, f));
 }
 
+const ONNX_HINT = 're-download or rebuild the model folder (onnx/ must hold .onnx files and their external data)';
+
 export function entryFor(file: string, dtype: FolderDtype, dir: string): OnnxFileEntry {
   const externalData = externalDataOf(dir, basename(file));
-  const bytes = statSync(file).size + externalData.reduce((a, f) => a + statSync(f).size, 0);
+  // a folder, a dangling link or a loop named like weights: MODEL_INVALID with the path, not EISDIR
+  const size = (f: string, what: string) => checkFile(f, { what, code: 'MODEL_INVALID', hint: ONNX_HINT });
+  const bytes = size(file, 'weights file') + externalData.reduce((a, f) => a + size(f, 'external data file'), 0);
   return { dtype, file, bytes, externalData };
 }
 

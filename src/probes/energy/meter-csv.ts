@@ -4,9 +4,9 @@
  * clock through a (wall, monotonic) pair taken at start. The meter's clock must agree with this
  * machine's (same host or NTP): a skew shifts every window by that much.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../../util/input-path.ts';
 import { nowMs } from '../../clock.ts';
-import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
+import { isEdgebenchError } from '../../errors.ts';
 import type { EnergySample } from '../../results/energy-schema.ts';
 import type { EnergySource, Probe, Recording } from './interface.ts';
 import { roundMs, roundValue } from './interface.ts';
@@ -17,13 +17,12 @@ export const meterGraceMs = (): number => Number(process.env.EDGEBENCH_METER_GRA
 /** rows this far outside the cell are kept so the edge windows have neighbours */
 const MARGIN_MS = 10_000;
 
+/** days of logging at 10 Hz; past this, rotate the meter's log */
+const METER_LOG_MAX_BYTES = 512 * 1024 * 1024;
+
 async function readLog(path: string): Promise<MeterLog> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new EdgebenchError('CONFIG_INVALID', `meter CSV ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`, 'start the meter logging to that file before the run, then pass --energy meter-csv:PATH');
-  }
+  // a folder, a loop, a pipe or an unreadable file: said as such (src/util/input-path.ts)
+  const text = readTextFile(path, { what: 'meter CSV', code: 'CONFIG_INVALID', hint: 'start the meter logging to that file before the run, then pass --energy meter-csv:PATH' }, METER_LOG_MAX_BYTES);
   return parseMeterCsv(text, path);
 }
 

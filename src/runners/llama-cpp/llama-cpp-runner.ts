@@ -125,6 +125,8 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         flashAttentionSetting: settings.flashAttention,
         gpuLayers: model.gpuLayers,
         threads,
+        // node-llama-cpp attaches no ggml threadpool: a fixed per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
+        ggmlThreadpool: threads > 1 ? `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode` : 'none needed (1 thread)',
         useMmap: settings.useMmap,
         sampling: 'greedy (temperature 0), EOS ignored',
         weightType: facts.weightType,

@@ -125,6 +125,7 @@ export function wrapSession(
       fallback: extra.fallback,
       versions: { 'onnxruntime-node': ortVersion() },
     },
+    showsLogits: true,
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
       const seq = new KvSequence(session, layout, Tensor, preallocate ? arch.vocabSize : null);
       if (contextIds.length > 0) await seq.step(contextIds);

@@ -1,14 +1,15 @@
 /**
  * The model behind `edgebench serve --openai`: a preset or folder resolved like `edgebench run`
- * does (presets are built on first use), loaded once with the ort-node runner, greedy decoding,
- * and one request at a time (others wait in a FIFO queue; the wait is reported).
+ * does (presets are built on first use), loaded once with a runner (ort-node by default), greedy
+ * decoding. Requests run `parallel` at a time (1 by default; more only with a runner that batches
+ * sequences, e.g. llama-cpp); the others wait in a FIFO queue and the wait is reported.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
 import type { GraphStyle } from '../../models/arch.ts';
-import { ortNodeRunner } from '../../runners/ort-node/ort-node-runner.ts';
+import { loadRunner } from '../../runners/registry.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
 import { tokenLogprob, type TokenLogprob } from './logprobs.ts';
@@ -19,6 +20,10 @@ export interface ServeEngineOptions {
   style: GraphStyle;
   threads: number | null;
   log(msg: string): void;
+  /** runner id (default ort-node) */
+  runner?: string;
+  /** requests generated at once (default 1); > 1 needs a runner that batches sequences */
+  parallel?: number;
 }
 
 export interface EngineRequest {
@@ -50,9 +55,14 @@ export interface ServeEngine {
   vocabSize: number;
   threads: number | null;
   tokenizer: ServeTokenizer;
+  /** runner id and requests served at once */
+  runner: string;
+  parallel: number;
+  /** whether logprobs can be answered (the runner shows its logits) */
+  logprobs: boolean;
   /** requests waiting for their turn right now */
   readonly queued: number;
-  /** run `fn` when every earlier request has finished; it gets the time it waited (ms) */
+  /** run `fn` when a slot is free (FIFO); it gets the time it waited (ms) */
   exclusive<T>(fn: (queueMs: number) => Promise<T>): Promise<T>;
   generate(req: EngineRequest): Promise<EngineResult>;
   close(): Promise<void>;
@@ -73,44 +83,55 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
 class StopGeneration extends Error {}
 
 export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEngine> {
-  const resolved = await ortNodeRunner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });
+  const runnerId = o.runner ?? 'ort-node';
+  const parallel = o.parallel ?? 1;
+  const runner = await loadRunner(runnerId);
+  const resolved = await runner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });
   const { source } = resolved;
-  if (!source.dir || !source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${o.model}' has no folder to serve`, 'pass a preset id or a model folder');
-  const availability = await ortNodeRunner.probe({ ep: 'cpu', threads: o.threads, settings: {} });
+  if (!source.dir || !source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${o.model}' has no folder with a tokenizer to serve`, 'pass a preset id or a model folder (tokenizer.json beside the weights)');
+  const loadOpts = { ep: 'cpu', threads: o.threads, settings: {}, ...(parallel > 1 && { parallel }) };
+  const availability = await runner.probe(loadOpts);
   if (!availability.ok) throw new EdgebenchError('BACKEND_NOT_INSTALLED', availability.reason, availability.hint);
   const tokenizer = await loadServeTokenizer(source.dir);
-  const loaded: LoadedModel = await ortNodeRunner.load(source, { ep: 'cpu', threads: o.threads, settings: {} });
+  const loaded: LoadedModel = await runner.load(source, loadOpts);
+  if (parallel > 1 && (loaded.parallel?.max ?? 1) < parallel) {
+    await loaded[Symbol.asyncDispose]();
+    throw new EdgebenchError('USAGE', `--parallel ${parallel}: the ${runnerId} runner serves one request at a time`, 'use --runner llama-cpp (several sequences of one context, batched), or leave --parallel at 1 (requests queue)');
+  }
   const eos = eosIds(source.dir, source.arch.eosTokenId);
-  let tail: Promise<void> = Promise.resolve();
-  let queued = 0;
+  const settingsCtx = Number(loaded.resolved.settings.contextSize);
+  let free = parallel;
+  const waiting: (() => void)[] = [];
+  const running = new Set<Promise<unknown>>();
 
   return {
     id: resolved.info.id.includes('/') ? basename(resolved.info.id) : resolved.info.id,
     dir: source.dir,
     dtype: source.dtype,
     synthetic: resolved.info.synthetic,
-    contextLength: source.arch.maxPositionEmbeddings,
+    contextLength: Number.isFinite(settingsCtx) && settingsCtx > 0 ? Math.min(settingsCtx, source.arch.maxPositionEmbeddings) : source.arch.maxPositionEmbeddings,
     vocabSize: source.arch.vocabSize,
     threads: o.threads,
     tokenizer,
+    runner: runnerId,
+    parallel,
+    logprobs: loaded.showsLogits === true,
     get queued() {
-      return queued;
+      return waiting.length;
     },
     async exclusive(fn) {
       const t0 = performance.now();
-      const previous = tail;
-      let release = () => {};
-      tail = new Promise<void>((r) => (release = r));
-      queued++;
+      if (free > 0) free--;
+      else await new Promise<void>((r) => waiting.push(r)); // the finishing request hands its slot over
+      const p = fn(performance.now() - t0);
+      running.add(p);
       try {
-        await previous;
+        return await p;
       } finally {
-        queued--;
-      }
-      try {
-        return await fn(performance.now() - t0);
-      } finally {
-        release();
+        running.delete(p);
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
       }
     },
     async generate(req) {
@@ -144,7 +165,7 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
       return { completionTokens: count, finishReason };
     },
     async close() {
-      await tail;
+      await Promise.allSettled([...running]);
       await loaded[Symbol.asyncDispose]();
     },
   };

@@ -73,6 +73,7 @@ function plan(kind: ApiKind, raw: unknown, engine: ServeEngine): Plan {
     const c = body as CompletionRequest;
     if (c.logprobs !== undefined && c.logprobs !== null) topLogprobs = c.logprobs;
   }
+  if (topLogprobs !== null && !engine.logprobs) throw new HttpError(400, `logprobs are not available with the ${engine.runner} runner (it does not expose its logits)`, 'invalid_request_error', null, 'logprobs');
   return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true, topLogprobs, tokenIds: body.return_tokens_as_token_ids === true };
 }
 

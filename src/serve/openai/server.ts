@@ -33,7 +33,7 @@ function modelEntry(engine: ServeEngine): Record<string, unknown> {
   return {
     id: engine.id, object: 'model', created: 0, owned_by: 'edgebench',
     // extension: what is actually served
-    edgebench: { dir: engine.dir, dtype: engine.dtype, synthetic: engine.synthetic, threads: engine.threads, contextLength: engine.contextLength, sampling: 'greedy' },
+    edgebench: { dir: engine.dir, dtype: engine.dtype, synthetic: engine.synthetic, threads: engine.threads, contextLength: engine.contextLength, sampling: 'greedy', runner: engine.runner, parallel: engine.parallel },
   };
 }
 
