@@ -2,14 +2,15 @@
  * The one way a results folder is read (analyze, report, claims, compare, assert): run.json and
  * every cell file, upgraded on read and validated (a bad file is reported by name and field),
  * errored and unsupported cells kept as rows; and, when asked, the run's summary — the stored
- * summary.json when it is current, else recomputed from the raw traces (pure, seeded).
+ * summary.json when it is current (this schema, these cells), else recomputed from the raw traces
+ * (pure, seeded).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRun } from '../analyze/summarize-run.ts';
 import { EdgebenchError } from '../errors.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { checkDir } from '../util/input-path.ts';
-import type { DeviceClass } from '../references/schema.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
 import { readQualityEntries } from './quality-io.ts';
@@ -28,7 +29,9 @@ export interface OpenRun extends RunFolder {
   dir: string;
   runId: string;
   device: string;
-  deviceClass: DeviceClass;
+  deviceClass: DeviceClassName;
+  /** the device's price when the user recorded it (--device-price-usd) */
+  devicePriceUsd: number | null;
 }
 
 export interface AnalyzedRun extends OpenRun {
@@ -65,7 +68,7 @@ export async function openRun(dir: string, opts: OpenOptions = {}): Promise<Open
   const cells = await readCells(dir);
   const quality = await readQualityEntries(dir);
   const env = manifest.environment;
-  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env) };
+  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
 }
 
 async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {
@@ -85,6 +88,12 @@ async function storedSummaryVersion(path: string): Promise<number | null | 'abse
   }
 }
 
+/** The summary has exactly these cells: same indices, keys and statuses, in order. */
+function describesCells(summary: RunSummary, cells: readonly CellResult[]): boolean {
+  const s = summary.cells;
+  return s.length === cells.length && s.every((c, i) => c.index === cells[i]!.index && c.status === cells[i]!.status && JSON.stringify(c.key) === JSON.stringify(cells[i]!.key));
+}
+
 async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSummary, AnalyzedRun['summarySource']]> {
   const recomputed = (): [RunSummary, AnalyzedRun['summarySource']] => [summarizeRun(run, { now: new Date(run.manifest.createdAt) }), 'recomputed from raw traces'];
   if (policy === 'recompute') return recomputed();
@@ -94,6 +103,8 @@ async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSumma
   if (summary.runId !== run.runId) {
     throw new EdgebenchError('RESULTS_INVALID', `${join(run.dir, SUMMARY_FILE)}: runId "${summary.runId}" does not match run.json ("${run.runId}")`, `recompute it with: edgebench analyze ${run.dir}`);
   }
+  // stale when cells were added (--resume) or rewritten after `analyze`: recompute from the traces
+  if (!describesCells(summary, run.cells)) return recomputed();
   return [summary, 'summary.json'];
 }
 
