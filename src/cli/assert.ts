@@ -10,7 +10,6 @@ import type { CompareReport } from '../compare/types.ts';
 import { runRef } from '../compare/run-ref.ts';
 import { openAnalyzedRun } from '../results/open-run.ts';
 import { resolveNoiseBand } from '../compare/noise-band.ts';
-import { junitXml } from '../compare/junit.ts';
 import { writeCiOutputs, type CiOutputFlags } from '../compare/ci-output.ts';
 import type { MetricName } from '../results/schema.ts';
 import { addCiOutputOptions, EXIT_FAILED } from './compare.ts';
@@ -76,7 +75,7 @@ async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   else console.log(formatAssertText(report));
   const written = await writeCiOutputs(flags, {
     json: report,
-    junit: () => junitXml('edgebench assert', assertJUnitCases(report)),
+    junit: { suite: 'edgebench assert', cases: () => assertJUnitCases(report) },
     markdown: () => formatAssertMarkdown(report),
   });
   if (written.length) process.stderr.write(`wrote ${written.join(', ')}\n`);

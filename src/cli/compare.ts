@@ -8,7 +8,6 @@ import { DEFAULT_ALPHA } from '../compare/compare-samples.ts';
 import { openAnalyzedRun } from '../results/open-run.ts';
 import { parseNoiseBandPct, resolveNoiseBand, NOISE_ENVIRONMENTS } from '../compare/noise-band.ts';
 import { formatCompareMarkdown, formatCompareText } from '../compare/format-text.ts';
-import { junitXml } from '../compare/junit.ts';
 import { compareJUnitCases } from '../compare/junit-cases.ts';
 import { writeCiOutputs, type CiOutputFlags } from '../compare/ci-output.ts';
 
@@ -96,7 +95,7 @@ async function compareCommand(baselineDir: string, headDir: string, flags: Flags
   else console.log(formatCompareText(report));
   const written = await writeCiOutputs(flags, {
     json: report,
-    junit: () => junitXml('edgebench compare', compareJUnitCases(report)),
+    junit: { suite: 'edgebench compare', cases: () => compareJUnitCases(report) },
     markdown: () => formatCompareMarkdown(report),
   });
   if (written.length) process.stderr.write(`wrote ${written.join(', ')}\n`);

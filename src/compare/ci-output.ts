@@ -2,9 +2,12 @@
  * Writes the CI outputs of `compare` / `assert`: JSON, JUnit XML and Markdown files when asked,
  * and the Markdown appended to $GITHUB_STEP_SUMMARY when that variable is set (GitHub Actions).
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EdgebenchError } from '../errors.ts';
+import { CI_EXPORTERS, type CiFormat, type CiInput } from '../exporters/index.ts';
+import { ciMarkdown } from '../exporters/ci-markdown.ts';
+import { writeFileAtomic } from '../results/atomic-write.ts';
 
 export interface CiOutputFlags {
   jsonOut?: string;
@@ -17,32 +20,32 @@ export interface CiOutputFlags {
 async function write(path: string, text: string, append = false): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
-    await (append ? appendFile : writeFile)(path, text, 'utf8');
+  } catch (e) {
+    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
+  }
+  if (!append) return writeFileAtomic(path, text); // a killed command leaves the previous file whole
+  try {
+    await appendFile(path, text, 'utf8');
   } catch (e) {
     throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
   }
 }
 
-/** Returns the paths written (for the log line). */
-export async function writeCiOutputs(
-  flags: CiOutputFlags,
-  out: { json: unknown; junit: () => string; markdown: () => string },
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string[]> {
+/** The flag that names each CI exporter's file. */
+const FLAG: Record<CiFormat, keyof Omit<CiOutputFlags, 'stepSummary'>> = { json: 'jsonOut', junit: 'junit', markdown: 'markdown' };
+
+/** Writes the CI exporters (src/exporters) whose flag names a file; returns the paths written (for the log line). */
+export async function writeCiOutputs(flags: CiOutputFlags, out: CiInput, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const written: string[] = [];
-  const files: [string | undefined, () => string][] = [
-    [flags.jsonOut, () => `${JSON.stringify(out.json, null, 2)}\n`],
-    [flags.junit, out.junit],
-    [flags.markdown, out.markdown],
-  ];
-  for (const [path, text] of files) {
+  for (const exporter of CI_EXPORTERS) {
+    const path = flags[FLAG[exporter.format]];
     if (!path) continue;
-    await write(path, text());
+    await write(path, await exporter.render(out));
     written.push(path);
   }
   const summary = env.GITHUB_STEP_SUMMARY;
   if (summary && flags.stepSummary !== false) {
-    await write(summary, `${out.markdown()}\n`, true);
+    await write(summary, `${await ciMarkdown.render(out)}\n`, true);
     written.push(`$GITHUB_STEP_SUMMARY (${summary})`);
   }
   return written;

@@ -1,18 +1,17 @@
 /** `report` stage: load runs, build the report data once, write the requested formats. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClaimsConfig } from '../claims/config.ts';
 import { EdgebenchError } from '../errors.ts';
 import { loadReferences } from '../references/load.ts';
-import { renderCsv } from './csv.ts';
-import { renderHtml } from './html.ts';
-import { renderMarkdown } from './markdown.ts';
+import { REPORT_EXPORTERS, type FileExporter, type ReportFormat, type ReportInput } from '../exporters/index.ts';
+import { writeFileAtomic } from '../results/atomic-write.ts';
 import { buildReport, type ReportData } from './model.ts';
 import { openReportRuns } from './report-run.ts';
 
-export const REPORT_FORMATS = ['html', 'md', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export const FILE_NAMES: Record<ReportFormat, string> = { html: 'report.html', md: 'report.md', csv: 'results.csv' };
+export const REPORT_FORMATS: readonly ReportFormat[] = REPORT_EXPORTERS.map((e) => e.format);
+export type { ReportFormat } from '../exporters/index.ts';
+const BY_FORMAT = Object.fromEntries(REPORT_EXPORTERS.map((e) => [e.format, e])) as Record<ReportFormat, FileExporter<ReportInput>>;
 
 export interface WriteReportOptions {
   runDirs: string[];
@@ -41,12 +40,13 @@ export async function writeReport(opts: WriteReportOptions): Promise<{ files: st
     throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot create ${opts.outDir}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable folder with --out');
   });
   const files: string[] = [];
+  // the report exporters (src/exporters), in the order asked; HTML loads its renderer and vega only when asked for
   for (const f of formats) {
-    const text = f === 'md' ? renderMarkdown(data) : f === 'csv' ? renderCsv(data) : renderHtml(data, await (await import('./charts.ts')).buildCharts(data, runs)) // vega loads only for HTML;
-    const path = join(opts.outDir, FILE_NAMES[f]);
-    await writeFile(path, text).catch((e: unknown) => {
-      throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable folder with --out');
-    });
+    const exporter = BY_FORMAT[f];
+    const text = await exporter.render({ data, runs });
+    const path = join(opts.outDir, exporter.file);
+    // atomic: a killed or failing report leaves the previous file whole (errors: OUTPUT_UNWRITABLE, DISK_FULL)
+    await writeFileAtomic(path, text);
     files.push(path);
   }
   return { files, data };

@@ -2,7 +2,8 @@
  * The one way a results folder is read (analyze, report, claims, compare, assert): run.json and
  * every cell file, upgraded on read and validated (a bad file is reported by name and field),
  * errored and unsupported cells kept as rows; and, when asked, the run's summary — the stored
- * summary.json when it is current, else recomputed from the raw traces (pure, seeded).
+ * summary.json when it is current (this schema, these cells), else recomputed from the raw traces
+ * (pure, seeded).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -85,6 +86,12 @@ async function storedSummaryVersion(path: string): Promise<number | null | 'abse
   }
 }
 
+/** The summary has exactly these cells: same indices, keys and statuses, in order. */
+function describesCells(summary: RunSummary, cells: readonly CellResult[]): boolean {
+  const s = summary.cells;
+  return s.length === cells.length && s.every((c, i) => c.index === cells[i]!.index && c.status === cells[i]!.status && JSON.stringify(c.key) === JSON.stringify(cells[i]!.key));
+}
+
 async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSummary, AnalyzedRun['summarySource']]> {
   const recomputed = (): [RunSummary, AnalyzedRun['summarySource']] => [summarizeRun(run, { now: new Date(run.manifest.createdAt) }), 'recomputed from raw traces'];
   if (policy === 'recompute') return recomputed();
@@ -94,6 +101,8 @@ async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSumma
   if (summary.runId !== run.runId) {
     throw new EdgebenchError('RESULTS_INVALID', `${join(run.dir, SUMMARY_FILE)}: runId "${summary.runId}" does not match run.json ("${run.runId}")`, `recompute it with: edgebench analyze ${run.dir}`);
   }
+  // stale when cells were added (--resume) or rewritten after `analyze`: recompute from the traces
+  if (!describesCells(summary, run.cells)) return recomputed();
   return [summary, 'summary.json'];
 }
 
