@@ -9,6 +9,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CellResult } from '../results/schema.ts';
 import type { ReportRun } from './report-run.ts';
 import type { ReportData } from './model.ts';
+import { edgeCloudCharts } from './charts-edge-cloud.ts';
 
 export interface Chart {
   id: string;
@@ -159,7 +160,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export async function buildCharts(d: ReportData, runs: readonly ReportRun[]): Promise<Chart[]> {
-  const charts: Chart[] = [];
+  // the answer's charts first (edge vs cloud per size class, cost vs volume)
+  const charts: Chart[] = [...(await edgeCloudCharts(d.edgeCloud))];
   const comparison = async (id: string, metric: string, title: string, axis: string, none: string): Promise<Chart> => {
     const pts = comparisonPoints(d, metric);
     const local = pts.some((p) => p.group === 'this device');
