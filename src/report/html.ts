@@ -4,6 +4,7 @@
  */
 import type { ClaimResult } from '../claims/index.ts';
 import { qualityHtml } from './quality-section.ts';
+import { conditionsHtml } from './conditions-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
@@ -250,6 +251,7 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
     ['summary', 'Throughput (llama-bench style)', perRun(d, throughputRows)],
     ['latency', 'Latency', perRun(d, latencyRows)],
     ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
+    ...((x): [string, string, string][] => (x ? [['conditions', 'Stopping and machine conditions', x]] : []))(conditionsHtml(d.cells)),
     ['charts', 'Charts: this device vs published figures', other.map(chart).join('\n')],
     ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],
     ['energy', 'Energy', d.energyMeasured ? energyTable(d) : '<p class="note"><b>Energy: not measured.</b> No energy source was available, so J/token, average power and the energy part of the cost per token are not reported.</p>'],

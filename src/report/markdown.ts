@@ -7,6 +7,7 @@ import { mdTable } from '../format/tables.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
 import { answerMarkdown, verdictMarkdown, weightsBanner } from './answer-markdown.ts';
 import { qualityMarkdown } from './quality-section.ts';
+import { conditionsMarkdown } from './conditions-section.ts';
 import { type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -178,6 +179,7 @@ export function renderMarkdown(d: ReportData): string {
     section('Throughput (llama-bench style)', throughputTable(d)),
     section('Latency', latencyTable(d)),
     ...((q) => (q ? [section('Quality (outputs vs a reference of the same weights)', q)] : []))(qualityMarkdown(d.cells)),
+    ...((x) => (x ? [section('How each cell stopped, and how busy the machine was', x)] : []))(conditionsMarkdown(d.cells)),
     section(
       'Comparison with published figures',
       `Nearest published figures of the same model size class and metric, comparable conditions first. Every difference in conditions is listed; figures that are not confirmed or corrected are context only.\n\n${comparisons(d)}`,

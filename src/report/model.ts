@@ -58,6 +58,10 @@ export interface CellRow {
   fallback: boolean;
   /** the quality stage's record for this cell's (model, runner, EP, dtype), when it ran */
   quality?: QualityEntry;
+  /** how the cell stopped and the machine conditions during it (results v2) */
+  stopping?: CellSummary['stopping'];
+  machine?: CellSummary['machine'];
+  interleave?: CellSummary['interleave'];
 }
 
 export interface Comparison {
@@ -125,6 +129,9 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     synthetic: c.model?.synthetic ?? false,
     weights: c.model?.weights ?? null,
     ...(c.quality && { quality: c.quality }),
+    ...(c.stopping && { stopping: c.stopping }),
+    ...(c.machine && { machine: c.machine }),
+    ...(c.interleave && { interleave: c.interleave }),
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,
