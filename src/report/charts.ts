@@ -188,5 +188,7 @@ export async function buildCharts(d: ReportData, runs: readonly ReportRun[]): Pr
     caption: 'Inter-token gaps of the measured requests against time since the first measured request, in emission order (thinned to at most 400 points per cell). A rising trend means throttling or background load.',
     svg: itl.length ? await renderSvg(itlSpec(itl)) : null,
   });
+  const load = await (await import('./load-chart.ts')).throughputLatencyChart(runs.map((r) => r.dir)); // only runs with a ladder
+  if (load) charts.push(load);
   return charts;
 }
