@@ -20,6 +20,7 @@ import { parseHfConfig } from '../src/models/folder/hf-config.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CellResult, CellSummary, RunManifest, RunSummary, SCHEMA_VERSION } from '../src/results/schema.ts';
+import { upgradeManifest } from '../src/results/upgrade.ts';
 import { summarizeRun } from '../src/analyze/summarize-run.ts';
 import { analyzeCell } from '../src/analyze/analyze-cell.ts';
 import { nonFiniteAt, userErrorOrValue } from './helpers/user-error.ts';
@@ -208,7 +209,7 @@ const cell = fc.record({
     schemaVersion: SCHEMA_VERSION, index: 0,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: `pp${c.pp}+tg${c.tg}`, promptTokens: c.pp, genTokens: c.tg, depth: 0 } },
     status: c.status, boundary: 'engine', resolved: null,
-    model: { id: 'm', path: null, file: null, bytes: c.big[0] ?? null, params: c.big[1] ?? null, bytesPerToken: c.big[2] ?? null, sha256: null, synthetic: true },
+    model: { id: 'm', path: null, file: null, bytes: c.big[0] ?? null, params: c.big[1] ?? null, bytesPerToken: c.big[2] ?? null, sha256: null, synthetic: true, weights: 'synthetic' },
     loadMs: c.big[3] ?? null, requests, peakRssBytes: c.big[4] ?? null, rssAfterLoadBytes: null,
     memoryBandwidthBytesPerS: c.big[2] && c.big[2] > 0 ? c.big[2] : null, startedAt: '2026-11-23T08:00:00.000Z', endedAt: '2026-11-23T08:00:09.000Z',
   })),
@@ -217,7 +218,9 @@ const cell = fc.record({
 describe('generated result cells', () => {
   it('summarise as a run (side by side, run warnings) with finite numbers that pass the summary schema', () => {
     let summarised = 0;
-    const manifest = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/results/golden/run.json'), 'utf8')) as { environment: unknown }).environment;
+    // the fixture is an older schema: upgraded on read, as every loader does
+    const fixture = join(import.meta.dirname, 'fixtures/results/golden/run.json');
+    const manifest = (upgradeManifest(JSON.parse(readFileSync(fixture, 'utf8')), fixture) as { environment: unknown }).environment;
     fc.assert(
       fc.property(fc.array(cell, { minLength: 1, maxLength: 3 }), (raws) => {
         const cells = raws.map((r, i) => CellResult.safeParse(JSON.parse(JSON.stringify({ ...r, index: i, key: { ...r.key, runner: i % 2 ? 'fake' : 'ort-node', model: `m${i}` } }))));

@@ -5,6 +5,7 @@
  */
 import { assumptionsText } from '../edge-cloud/assumptions.ts';
 import { breakEvenText, claimsLine, costText, decodeCells, ttftCells } from '../edge-cloud/answer-text.ts';
+import { qualityAnswerLine } from './quality-section.ts';
 import type { Chart } from './charts.ts';
 import { badge, c, t, table, withCode, type Cell } from './html-parts.ts';
 import type { ReportData } from './model.ts';
@@ -54,6 +55,7 @@ export function answerHtml(d: ReportData, charts: readonly Chart[]): string {
     if (first) out.push(`<p class="assumptions"><b>Assumptions</b> (every cost figure): ${t(assumptionsText(first.cost.assumptions))}.</p>`);
     const mismatches = [...new Set(rows.flatMap((r) => [...r.ttft.mismatches, ...r.decode.mismatches, ...r.cost.mismatches]))];
     if (mismatches.length) out.push(`<details class="mismatches"><summary>Conditions that differ (${t(mismatches.length)}; listed, never hidden)</summary><ul>${mismatches.map((m) => `<li>${t(m)}</li>`).join('')}</ul></details>`);
+    out.push(`<p>${t(qualityAnswerLine(d.cells, dev.runId))}</p>`);
     out.push(`<p><b>${t(claimsLine(d.claims, dev.device, dev.runId))}</b></p>`);
   }
   const verdicts = table(

@@ -9,6 +9,7 @@ import { escapeMd, escapeMdKeepCode } from '../format/escape.ts';
 import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 import { VERDICT_MARK } from './markdown-claims.ts';
+import { qualityAnswerLine } from './quality-section.ts';
 
 export function weightsBanner(d: Pick<ReportData, 'cells'>): string | null {
   const synthetic = d.cells.filter((c) => c.weights === 'synthetic').length;
@@ -45,6 +46,7 @@ export function answerMarkdown(d: ReportData): string {
     if (mismatches.length) out.push('Conditions that differ (listed, never hidden):', '', ...mismatches.map((m) => `- ${escapeMd(m)}`), '');
     const weights = [...new Set(rows.map((r) => weightsText(r.weights)))].join('; ');
     out.push(`Weights: ${escapeMd(weights)}.`, '');
+    out.push(escapeMd(qualityAnswerLine(d.cells, dev.runId)), '');
     out.push(escapeMd(claimsLine(d.claims, dev.device, dev.runId)), '');
   }
   return out.join('\n');

@@ -3,7 +3,7 @@
  * to the reference of the same weights, with the floor verdict — beside the speed it qualifies.
  * Shown only when the quality stage ran.
  */
-import { QUALITY_HEADER, QUALITY_NOTES, qualityRow } from '../quality/format.ts';
+import { QUALITY_HEADER, QUALITY_NOTES, qualityCell, qualityRow } from '../quality/format.ts';
 import { isQualityError, qualityKey, type QualityEntry } from '../results/quality-schema.ts';
 import { escapeMd } from '../format/escape.ts';
 import { mdTable } from '../format/tables.ts';
@@ -47,4 +47,15 @@ export function qualityHtml(cells: readonly CellRow[]): string | null {
   const rows = rs.map((r) => [r.device, ...qualityRow(r.q)].map((v, i) => c(t(v), i >= 8 && i <= 12)));
   const below = (i: number) => (!isQualityError(rs[i]!.q) && (rs[i]!.q as { belowFloor: string[] }).belowFloor.length ? 'below-floor' : '');
   return `<p class="lead">${t(lead(rs))}</p>${table(['device', ...QUALITY_HEADER], rows, below)}<ul>${QUALITY_NOTES.map((n) => `<li>${t(n)}</li>`).join('')}</ul>`;
+}
+
+/**
+ * One line for the edge-vs-cloud answer: the precision this device ran at and how far that moved
+ * its outputs from the full-precision reference (the cloud's precision is rarely published).
+ */
+export function qualityAnswerLine(cells: readonly CellRow[], runId: string): string {
+  const rs = records(cells.filter((x) => x.runId === runId));
+  if (rs.length === 0) return 'Quality at this device\'s precision: not measured (run with --quality, or run edgebench quality on the results folder).';
+  const parts = rs.map(({ q }) => `${q.runner} ${q.dtype}: ${qualityCell(q)}${isQualityError(q) ? '' : ` vs ${q.reference.dtype}`}`);
+  return `Quality at this device's precision (vs a reference of the same weights): ${parts.join('; ')}.`;
 }
