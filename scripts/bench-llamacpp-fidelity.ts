@@ -132,5 +132,9 @@ for (const r of rows) {
   const ci = c.ratioCi ? `[${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : '';
   out.push(`| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${c.baselineMedian.toFixed(1)} | ${c.headMedian.toFixed(1)} | ${c.ratio?.toFixed(3) ?? 'n/a'} ${ci} |`);
 }
+out.push('', 'Definition differences inside these ratios (sizes measured in README "llama.cpp as llama-bench measures it"):');
+out.push('- pp: edgebench\'s TTFT also holds greedy sampling of the first token over the whole vocabulary and the JS round trips (≈ 2 ms);');
+out.push('- tg: edgebench leaves out the first token and adds greedy sampling + one evaluate-loop round trip per token (≈ 2 ms/token at 1 thread);');
+out.push('- threads > 1: node-llama-cpp attaches no ggml threadpool, so every llama_decode starts and joins threads − 1 workers (llama-bench keeps one pool).');
 out.push('', `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
 import { readSummary } from '../src/results/io.ts';
-import type { CellSummary, RunSummary } from '../src/results/schema.ts';
+import { SCHEMA_VERSION, type CellSummary, type RunSummary } from '../src/results/schema.ts';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures/results/golden');
 const NOW = new Date('2026-11-23T09:00:00.000Z');
@@ -171,7 +171,7 @@ describe('golden run: the whole summary', () => {
   it('warns about battery power at run level and records seed and time', () => {
     expect(summary.warnings.map((w) => w.code)).toEqual(['ON_BATTERY']);
     expect(summary.warnings[0]!.message).toContain('80 %');
-    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: 2 });
+    expect(summary).toMatchObject({ runId: 'golden-2026-11-23', seed: 42, generatedAt: NOW.toISOString(), schemaVersion: SCHEMA_VERSION });
   });
 
   it('summary.json is written, valid, and identical when recomputed with the same seed', async () => {

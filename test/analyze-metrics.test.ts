@@ -63,7 +63,7 @@ describe('per-request metric functions', () => {
     expect(prefillTokensPerS(trace([20, 30], { promptTokens: 1 }), tgOnly)).toBeNull();
     const t = trace([10, 20, 30]); // decode 2/0.020 s = 100 tok/s
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: null, model: null })).toBeNull();
-    const model = { id: 'm', path: null, file: null, bytes: null, params: null, bytesPerToken: 1e8, sha256: null, synthetic: true };
+    const model = { id: 'm', path: null, file: null, bytes: null, params: null, bytesPerToken: 1e8, sha256: null, synthetic: true, weights: 'synthetic' as const };
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model })).toBeCloseTo(0.25, 12); // 100 / (4e10/1e8 = 400)
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model: { ...model, bytesPerToken: null } })).toBeNull();
   });

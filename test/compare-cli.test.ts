@@ -138,14 +138,15 @@ describe('edgebench compare', () => {
   it('a baseline written with results schema v0 is upgraded on read and compared', async () => {
     const old = dir('v0');
     await writeSyntheticRun(old, { runId: 'v0', cells: cells(100) });
-    // rewrite it as v0: token times in ns, peakRss, run.json with `version` and no status
-    const run = JSON.parse(await readFile(join(old, 'run.json'), 'utf8')) as Record<string, unknown>;
-    const { edgebenchVersion, status: _status, ...rest } = run;
-    await writeFile(join(old, 'run.json'), JSON.stringify({ ...rest, schemaVersion: 0, version: edgebenchVersion }));
+    // rewrite it as v0: token times in ns, peakRss, run.json with `version` and no status (and none of v2's device class / weights)
+    const run = JSON.parse(await readFile(join(old, 'run.json'), 'utf8')) as Record<string, unknown> & { environment: Record<string, unknown> };
+    const { edgebenchVersion, status: _status, environment: { device: _device, ...envV1 }, ...rest } = run;
+    await writeFile(join(old, 'run.json'), JSON.stringify({ ...rest, environment: envV1, schemaVersion: 0, version: edgebenchVersion }));
     for (const f of await readdir(join(old, 'cells'))) {
       const c = JSON.parse(await readFile(join(old, 'cells', f), 'utf8')) as Record<string, unknown> & { requests: { tokenTimesMs: number[] }[] };
-      const { peakRssBytes, rssAfterLoadBytes: _r, memoryBandwidthBytesPerS: _m, requests, ...cr } = c;
-      const v0 = { ...cr, schemaVersion: 0, peakRss: peakRssBytes, requests: requests.map(({ tokenTimesMs, ...q }) => ({ ...q, tokenTimesNs: tokenTimesMs.map((ms) => ms * 1e6) })) };
+      const { peakRssBytes, rssAfterLoadBytes: _r, memoryBandwidthBytesPerS: _m, requests, model, ...cr } = c as typeof c & { model: Record<string, unknown> | null };
+      const { weights: _w, ...modelV1 } = model ?? {};
+      const v0 = { ...cr, model: model ? modelV1 : null, schemaVersion: 0, peakRss: peakRssBytes, requests: requests.map(({ tokenTimesMs, ...q }) => ({ ...q, tokenTimesNs: tokenTimesMs.map((ms) => ms * 1e6) })) };
       await writeFile(join(old, 'cells', f), JSON.stringify(v0));
     }
     const fromOld = await cli([old, dir('slow'), '--environment', 'laptop', '--json']);

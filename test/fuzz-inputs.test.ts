@@ -17,7 +17,10 @@ import { parseClaimsConfig } from '../src/claims/config.ts';
 import { parseYamlSafe } from '../src/config/yaml-doc.ts';
 import { parseMeterCsv } from '../src/probes/energy/meter-csv-parse.ts';
 import { parseHfConfig } from '../src/models/folder/hf-config.ts';
-import { CellResult, CellSummary } from '../src/results/schema.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CellResult, CellSummary, RunManifest, RunSummary, SCHEMA_VERSION } from '../src/results/schema.ts';
+import { summarizeRun } from '../src/analyze/summarize-run.ts';
 import { analyzeCell } from '../src/analyze/analyze-cell.ts';
 import { nonFiniteAt, userErrorOrValue } from './helpers/user-error.ts';
 
@@ -202,7 +205,7 @@ const cell = fc.record({
   pp: fc.nat(4096), tg: fc.nat(512),
 }).chain((c) =>
   fc.tuple(...c.phases.map((p, i) => trace(i, p))).map((requests) => ({
-    schemaVersion: 1, index: 0,
+    schemaVersion: SCHEMA_VERSION, index: 0,
     key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: `pp${c.pp}+tg${c.tg}`, promptTokens: c.pp, genTokens: c.tg, depth: 0 } },
     status: c.status, boundary: 'engine', resolved: null,
     model: { id: 'm', path: null, file: null, bytes: c.big[0] ?? null, params: c.big[1] ?? null, bytesPerToken: c.big[2] ?? null, sha256: null, synthetic: true },
@@ -212,11 +215,31 @@ const cell = fc.record({
 );
 
 describe('generated result cells', () => {
+  it('summarise as a run (side by side, run warnings) with finite numbers that pass the summary schema', () => {
+    let summarised = 0;
+    const manifest = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/results/golden/run.json'), 'utf8')) as { environment: unknown }).environment;
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 1, maxLength: 3 }), (raws) => {
+        const cells = raws.map((r, i) => CellResult.safeParse(JSON.parse(JSON.stringify({ ...r, index: i, key: { ...r.key, runner: i % 2 ? 'fake' : 'ort-node', model: `m${i}` } }))));
+        if (!cells.every((c) => c.success)) return;
+        summarised++;
+        const run = RunManifest.parse({ schemaVersion: SCHEMA_VERSION, runId: 'fuzz', createdAt: '2026-11-23T08:00:00.000Z', edgebenchVersion: '0.1.0', suite: {}, seed: 1, argv: [], environment: manifest, status: 'complete' });
+        const summary = summarizeRun({ manifest: run, cells: cells.map((c) => c.data!) }, { resamples: 200, now: new Date(0) });
+        expect(nonFiniteAt(summary)).toBeNull();
+        expect(RunSummary.safeParse(summary).success).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+    expect(summarised).toBeGreaterThan(20);
+  });
+
   it('analyse to summaries with finite numbers only (damaged traces excluded with a warning)', () => {
+    let analysed = 0;
     fc.assert(
       fc.property(cell, (raw) => {
         const parsed = CellResult.safeParse(JSON.parse(JSON.stringify(raw)));
         if (!parsed.success) return; // readCells reports these as RESULTS_INVALID
+        analysed++;
         const summary = analyzeCell(parsed.data, { seed: 1, resamples: 200 });
         expect(nonFiniteAt(summary)).toBeNull();
         expect(CellSummary.safeParse(summary).success).toBe(true);
@@ -224,5 +247,6 @@ describe('generated result cells', () => {
       }),
       { numRuns: 200 },
     );
+    expect(analysed).toBeGreaterThan(100); // the generator makes schema-valid cells, so the property is exercised
   });
 });

@@ -19,8 +19,14 @@ describe('shapes', () => {
 });
 
 describe('suite files', () => {
-  it('the three presets validate', () => {
-    for (const s of ['quick', 'ci', 'publish']) expect(loadSuite(s).name).toBe(s);
+  it('the four presets validate', () => {
+    for (const s of ['quick', 'ci', 'publish', 'claims']) expect(loadSuite(s).name).toBe(s);
+  });
+  it('the claims suite covers what the claims name: 1B, 3B and 8B Llama shapes at 4 bits, pp128 and tg128', () => {
+    const s = loadSuite('claims');
+    expect(s.models).toEqual(['llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-8b']);
+    expect(s.dtype).toBe('q4');
+    expect(s.shapes).toEqual(['pp128', 'tg128']);
   });
   it('names an unknown key with file and line', () => {
     const text = 'name: x\nmodels: [a]\nshapes: [pp8]\nthread: [2]\n';

@@ -18,7 +18,7 @@ function suiteFile(dir: string, extra = '', shapes = 'pp8, tg4, tg8, tg1, pp4+tg
 }
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 const cellFiles = (out: string) => (existsSync(join(out, 'cells')) ? readdirSync(join(out, 'cells')).filter((f) => f.endsWith('.json')) : []);
@@ -78,7 +78,7 @@ runnerSettings:
       const dir = mkdtempSync(join(tmpdir(), 'eb-kill-'));
       const out = join(dir, 'out');
       const suite = suiteFile(dir, '', 'tg8, tg9, tg10, tg11, tg12, tg13');
-      const child = spawn(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--suite', suite, '--out', out], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', suite, '--out', out], { stdio: 'ignore' });
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
       const t0 = Date.now();
       while (cellFiles(out).length < 2 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));

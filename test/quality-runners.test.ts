@@ -86,6 +86,13 @@ describe('quality against the fp32 reference (tiny-llama, real runtimes)', () =>
     expect(web.belowFloor).toEqual([]);
   });
 
+  it('transformers.js: its own forward calls over two chunks agree with ort-node on the same q4 graph', async () => {
+    const r = await runQualityJob(job('transformers-js', 'q4'), { tokens: 160, reference: 'q4', log }); // 160: two chunks
+    expect(r.figures.positions).toBe(160);
+    expect(r.figures.klMeanNats).toBeLessThan(1e-6);
+    expect(r.figures.sameTopRate).toBeGreaterThan(0.99);
+  });
+
   it('a floor set on purpose below the measured KL marks the record QUALITY_BELOW_FLOOR', async () => {
     const r = await runQualityJob(job('ort-node', 'q4'), { tokens: 64, reference: 'fp32', floor: { maxKlMeanNats: 1e-9 }, log });
     expect(r.belowFloor[0]).toMatch(/^mean KL .* nats > 1e-9$/);

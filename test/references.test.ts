@@ -12,6 +12,7 @@ import { numericValue, priceValue } from '../src/references/value.ts';
 // The audited compilation lives beside the repo (../shared), where the project keeps it; a clone
 // without it skips only this re-import check.
 const SHARED = resolve('..', 'shared', 'reference', 'published-figures.yaml');
+const ADDENDUM = resolve('..', 'shared', 'reference', 'cloud-small-models.yaml');
 
 function errorOf(fn: () => unknown): { code: string; message: string } {
   try {
@@ -53,18 +54,18 @@ const newFigure = {
 describe('project reference data', () => {
   const set = loadReferences();
 
-  it('loads all 322 figures and keeps the 13 unverified entries apart', () => {
-    expect(set.figures).toHaveLength(322);
+  it('loads all 402 figures (322 + the 80 of the cloud-small-models addendum) and keeps the 13 unverified entries apart', () => {
+    expect(set.figures).toHaveLength(402);
     expect(set.unverified).toHaveLength(13);
     const count = (k: string) => set.figures.filter((f) => f.category === k).length;
-    expect([count('edge'), count('cloud-gpu'), count('energy'), count('asic'), count('price')]).toEqual([180, 54, 56, 22, 10]);
+    expect([count('edge'), count('cloud-gpu'), count('energy'), count('asic'), count('price')]).toEqual([180, 82, 56, 24, 60]);
     const ids = new Set(set.figures.map((f) => f.id));
     expect(set.unverified.every((u) => u.id.startsWith('unv-') && !ids.has(u.id))).toBe(true);
   });
 
-  it('keeps the audit status: 250 confirmed, 7 corrected, 65 unverifiable (context only)', () => {
+  it('keeps the audit status: 330 confirmed (250 + 80), 7 corrected, 65 unverifiable (context only)', () => {
     const by = (a: string) => set.figures.filter((f) => f.audit === a);
-    expect(by('confirmed')).toHaveLength(250);
+    expect(by('confirmed')).toHaveLength(330);
     expect(by('corrected')).toHaveLength(7);
     expect(by('unverifiable')).toHaveLength(65);
     expect(by('unverifiable').every((f) => !isDecisive(f))).toBe(true);
@@ -103,13 +104,26 @@ describe('project reference data', () => {
     expect(set.figures.every((f) => f.source_url.startsWith('http') && f.source_title && f.source_date && f.evidence_kind)).toBe(true);
   });
 
-  it.skipIf(!existsSync(SHARED))('re-importing the published compilation reproduces the committed data exactly', () => {
+  it.skipIf(!existsSync(SHARED))('re-importing the published compilation reproduces its committed figures exactly', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-import-'));
     importPublished(SHARED, dir);
-    for (const c of ['edge', 'cloud-gpu', 'energy', 'asic', 'price'] as const) {
-      expect(readFileSync(figuresFile(dir, c), 'utf8')).toBe(readFileSync(figuresFile(DEFAULT_REFERENCES_DIR, c), 'utf8'));
-    }
+    const imported = loadReferences(dir);
+    expect(imported.figures).toHaveLength(322);
+    for (const f of imported.figures) expect(set.byId.get(f.id)).toEqual(f);
     expect(readFileSync(join(dir, 'unverified.yaml'), 'utf8')).toBe(readFileSync(join(DEFAULT_REFERENCES_DIR, 'unverified.yaml'), 'utf8'));
+  });
+
+  it.skipIf(!existsSync(ADDENDUM))('holds the 80 cloud-small-models figures, confirmed, with their new metrics and provenance', () => {
+    const ids = (parse(readFileSync(ADDENDUM, 'utf8')) as { id: string }[]).map((x) => x.id);
+    expect(ids).toHaveLength(80);
+    const figs = ids.map((id) => set.byId.get(id)!);
+    expect(figs.every((f) => f && f.audit === 'confirmed')).toBe(true);
+    const metrics = new Set(figs.map((f) => f.metric));
+    for (const m of ['api_price_per_mtok', 'ttft_s_median', 'network_rtt_ms', 'api_ttft_floor_ms', 'electricity_price_per_kwh']) expect(metrics.has(m)).toBe(true);
+    expect(set.byId.get('price-openrouter-llama-3.1-8b-instruct-2026-08')!.value).toEqual({ input: 0.05, output: 0.08, cached_input: 0.025 });
+    expect(set.byId.get('price-eia-us-residential-electricity-2025-11')).toMatchObject({ value: 17.78, unit: 'US cents/kWh', evidence_kind: 'official-statistic' });
+    expect(set.byId.get('cloud-aa-api-phi-4-mini-ttft')!.model_params_b).toBe(3.8);
+    expect(set.meta.addenda?.[0]).toMatchObject({ file: 'cloud-small-models.yaml', figures: 80 });
   });
 });
 
@@ -150,7 +164,7 @@ describe('references add', () => {
     const f = loadReferences(dir).byId.get(newFigure.id)!;
     expect(f.conditions).toMatchObject({ batch: 'single', prompt_tokens: 0, output_tokens: 128, precision: '4-bit' });
     expect(f).toMatchObject({ device_class: 'laptop', model_family: 'llama-3.1', model_params_b: 8, evidence_kind: 'community-measured' });
-    expect(loadReferences(dir).figures).toHaveLength(323);
+    expect(loadReferences(dir).figures).toHaveLength(403);
   });
 
   it('names the entry and field when the source is missing', () => {

@@ -1,7 +1,8 @@
 /**
  * Opens report.html from disk in a real browser (Debian chromium via playwright-core): no console
  * errors, no network requests, every chart drawn, data shown as text. Saves screenshots to
- * test-artifacts/ (report.png full page at desktop width, report-phone.png at phone width).
+ * test-artifacts/ (report.png and report-phone.png: full page with every detail collapsed, at 1280
+ * and 390 px).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,16 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(url, { waitUntil: 'load' });
 
-    for (const id of ['chart-ttft', 'chart-decode', 'chart-itl']) {
+    // the first screen is the answer: the edge-vs-cloud table and the synthetic-weights banner, then the verdicts
+    const firstScreen = await page.evaluate(() => {
+      const top = (sel: string) => document.querySelector(sel)?.getBoundingClientRect().top ?? Infinity;
+      return { answer: top('table.answer'), banner: top('.banner'), verdicts: top('#verdicts') };
+    });
+    expect(firstScreen.answer).toBeLessThan(900);
+    expect(firstScreen.banner).toBeLessThan(firstScreen.answer);
+    expect(await page.locator('#verdicts + .table-wrap th').allTextContents()).toEqual(['id', 'verdict — claim', 'decided by']);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    for (const id of ['chart-ec-ttft', 'chart-ec-decode', 'chart-ec-cost', 'chart-ttft', 'chart-decode', 'chart-itl']) {
       const svg = page.locator(`#${id} svg`);
       await expect.poll(() => svg.count()).toBe(1);
       const box = await svg.boundingBox();
@@ -62,14 +72,50 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
     expect(await page.locator('script:not([type="application/json"])').count()).toBe(0);
     expect(await page.locator('details.claim').count()).toBe(10);
     expect(await page.locator('.badge').first().textContent()).toBe('partly supported');
-    expect(await page.locator('section#references a[href^="https://"]').count()).toBeGreaterThan(50);
-    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    expect(await page.locator('#references a[href^="https://"]').count()).toBeGreaterThan(50);
+    expect(await page.locator('td .synthetic').count()).toBeGreaterThan(10); // the weights column of every table
 
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload({ waitUntil: 'load' });
-    // readable on a phone: the page itself does not scroll sideways (wide tables and charts scroll in their boxes)
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png') });
+    // the reference table filters by category without a script
+    const refRows = page.locator('#references tbody tr');
+    const total = await refRows.count();
+    await page.locator('label[for="rf-price"]').click();
+    const shown = await page.locator('#references tbody tr:visible').evaluateAll((rs) => rs.map((r) => r.className));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(total);
+    expect(shown.every((c) => c === 'cat-price')).toBe(true);
+    await page.locator('label[for="rf-all"]').click();
+
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.reload({ waitUntil: 'load' });
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = false)));
+      const layout = await page.evaluate(() => ({
+        pageWidth: document.documentElement.scrollWidth,
+        pageHeight: document.documentElement.scrollHeight,
+        // a table wider than its box must sit in a box that scrolls: nothing is cut off
+        clipped: Array.from(document.querySelectorAll("table")).filter((tb) => {
+          const box = tb.parentElement!;
+          return tb.scrollWidth > box.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+        }).length,
+        tables: document.querySelectorAll('table').length,
+      }));
+      // the page itself never scrolls sideways; with every detail collapsed it is at most ~6 screens
+      expect(layout.pageWidth).toBeLessThanOrEqual(width);
+      expect(layout.clipped).toBe(0);
+      expect(layout.pageHeight / height).toBeLessThanOrEqual(6);
+      await page.screenshot({ path: join(ARTIFACTS, width > 500 ? 'report.png' : 'report-phone.png'), fullPage: true });
+      // and opened, every table is still inside its box or a scrolling one
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      const open = await page.evaluate(() => ({
+        pageWidth: document.documentElement.scrollWidth,
+        clipped: Array.from(document.querySelectorAll("table")).filter((tb) => tb.scrollWidth > tb.parentElement!.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(tb.parentElement!).overflowX)).length,
+      }));
+      expect(open).toEqual({ pageWidth: expect.any(Number), clipped: 0 });
+      expect(open.pageWidth).toBeLessThanOrEqual(width);
+    }
 
     expect(errors).toEqual([]);
     expect(dialogs).toBe(0);

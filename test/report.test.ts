@@ -56,6 +56,14 @@ describe('edgebench report', () => {
     expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(md).not.toContain('<script>');
     expect(md).toContain('**Energy: not measured.**');
+    // the answer leads: banner, this device vs the cloud, the verdicts with who decided; details collapsed
+    expect(md.indexOf('> **Synthetic weights.**')).toBeLessThan(md.indexOf('## The answer: this device vs the cloud'));
+    expect(md.indexOf('## The answer')).toBeLessThan(md.indexOf('## Verdicts'));
+    expect(md.indexOf('## Verdicts')).toBeLessThan(md.indexOf('<details><summary><b>Throughput'));
+    expect(md).toContain('**This device: laptop** (detected: chassis type 10 (Notebook), system battery present)');
+    expect(md).toMatch(/\| 1B \| llama-3\.2-1b q4 \| synthetic \| TTFT, 128-token prompt \| 35\.9 ms \\\[35\.2–36\.7 ms\\\] \| 581 ms median of 1 \(incl\. network 1\.08–202 ms\) \| 16\.2× faster \|/);
+    expect(md).toContain('| id | claim | verdict | decided by | to decide it here |');
+    expect(md).toContain('Assumptions (every cost figure): device $1200 (ASSUMED');
     expect(md).toContain('nearest-rank');
     expect(md).toContain('bootstrap');
     expect(md).toMatch(/\| C1 \| .* \| ◐ partly supported \|/);
@@ -72,11 +80,11 @@ describe('edgebench report', () => {
     expect(html).toContain('<script type="application/json" id="edgebench-report-data">');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(html.match(/<svg /g)!.length).toBe(3);
+    expect(html.match(/<svg /g)!.length).toBe(6); // 3 edge-vs-cloud charts + TTFT, decode and ITL vs published
     expect(html).toContain('Energy not measured on this device');
     expect(html).toMatch(/<a href="https:\/\/github\.com\/quic\/ai-hub-models\/[^"]+" rel="noopener noreferrer">/);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
-    expect(csv[0]).toBe('run_id,device,cell,model,params,dtype,runner,ep,threads,shape,prompt_tokens,gen_tokens,depth,status,error,metric,unit,n,median,ci95_lo,ci95_hi,mean,sd,cv,p90,p99,min,max,boundary');
+    expect(csv[0]).toBe('run_id,device,device_class,cell,model,weights,params,dtype,runner,ep,threads,shape,prompt_tokens,gen_tokens,depth,status,error,metric,unit,n,median,ci95_lo,ci95_hi,mean,sd,cv,p90,p99,min,max,boundary');
     // 5 ok cells × 7 metrics (roofline is n/a without bandwidth: 6 each) + 2 failed cells
     expect(csv.filter((l) => l.startsWith('fixture-laptop,') && l.includes(',ttftMs,'))).toHaveLength(4);
     expect(csv.find((l) => l.includes(',errored,'))).toContain('OUT_OF_MEMORY: model needs 32.1 GB');
@@ -115,8 +123,10 @@ describe('energy', () => {
     expect(data.energyMeasured).toBe(true);
     const md = renderMarkdown(data);
     expect(md).toContain('| J/token decode | J/token prefill | avg power W | energy J |');
-    expect(md).toMatch(/\| llama-3\.1-8b q4 pp128\+tg32 \| \*\*estimated\*\* \| 2\.10 \[1\.99–2\.21\] \| n\/a \| 15\.00 /);
-    expect(md).toMatch(/\| llama-3\.2-1b q4 pp128\+tg64 \| not measured \| n\/a \|/);
+    expect(md).toMatch(/\| llama-3\.1-8b q4 pp128\+tg32 \| synthetic \| \*\*estimated\*\* \| 2\.10 \[1\.99–2\.21\] \| n\/a \| 15\.00 /);
+    expect(md).toMatch(/\| llama-3\.2-1b q4 pp128\+tg64 \| synthetic \| not measured \| n\/a \|/);
+    // the answer uses the estimate, labelled, for the edge cost
+    expect(md).toMatch(/\| 7-8B \| llama-3\.1-8b q4 \| synthetic \| energy \/ cost per Mtok \| \\~2\.1 J\/token \(estimated\)/);
     const c5 = data.claims.find((c) => c.id === 'C5')!;
     expect(c5.verdict).toBe('not supported');
     expect(c5.summary).toContain('energy estimated, not measured');

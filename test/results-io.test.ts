@@ -14,7 +14,7 @@ import {
   setRunStatus,
 } from '../src/results/io.ts';
 import { openRun } from '../src/results/open-run.ts';
-import { CellResult, RunManifest } from '../src/results/schema.ts';
+import { CellResult, RunManifest, SCHEMA_VERSION } from '../src/results/schema.ts';
 import { upgradeCell, upgradeManifest } from '../src/results/upgrade.ts';
 import { isEdgebenchError } from '../src/errors.ts';
 
@@ -46,6 +46,7 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 async function goldenManifest(): Promise<RunManifest> {
+  // the golden folder is stored in an older schema: read it as edgebench does (upgrade on read)
   return RunManifest.parse(upgradeManifest(JSON.parse(await readFile(join(GOLDEN, 'run.json'), 'utf8')), 'golden run.json'));
 }
 async function goldenCell(name: string): Promise<CellResult> {
@@ -108,11 +109,13 @@ describe('reading a run folder', () => {
 
   it('upgrades a v0 folder on read (ns token times, old field names)', async () => {
     const run = await openRun(V0);
-    expect(run.manifest.schemaVersion).toBe(2);
+    expect(run.manifest.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(run.manifest.environment.device.source).toBe('detected');
     expect(run.manifest.edgebenchVersion).toBe('0.1.0');
     expect(run.manifest.status).toBe('complete');
     const cell = run.cells[0]!;
-    expect(cell.schemaVersion).toBe(2);
+    expect(cell.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(cell.model === null || cell.model.weights === (cell.model.synthetic ? 'synthetic' : 'real')).toBe(true);
     expect(cell.requests[0]!.tokenTimesMs).toEqual([10, 20, 30, 40]); // 10 000 000 ns = 10 ms
     expect(cell.requests[1]!.tokenTimesMs).toEqual([20, 26, 32, 38]);
     expect(cell.peakRssBytes).toBe(300_000_000);

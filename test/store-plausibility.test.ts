@@ -16,7 +16,7 @@ function cell(o: { ttft: number; tpot: number; bytesPerToken: number | null; par
   return {
     schemaVersion: SCHEMA_VERSION, index: 0, key: { model: 'm', dtype: 'q4', runner: 'ort-node', ep: o.ep ?? 'cpu', threads: 2, shape: { name: 'pp64+tg16', promptTokens: 64, genTokens: 16, depth: 0 } },
     status: 'ok', boundary: o.boundary ?? 'engine', resolved: null,
-    model: { id: 'm', path: null, file: null, bytes: null, params: o.params, bytesPerToken: o.bytesPerToken, sha256: null, synthetic: true },
+    model: { id: 'm', path: null, file: null, bytes: null, params: o.params, bytesPerToken: o.bytesPerToken, sha256: null, synthetic: true, weights: 'synthetic' },
     loadMs: 10, requests, peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: o.bandwidth, startedAt: '2026-11-23T08:00:00.000Z', endedAt: '2026-11-23T08:00:01.000Z',
   };
 }

@@ -30,18 +30,19 @@ function phaseRow(test: string, name: string, e: EnergySummary, p: EnergyPhase):
 export function formatEnergyTable(s: RunSummary): string | null {
   const cells = s.cells.filter((c) => c.energy);
   if (cells.length === 0) return null;
-  const header = ['test', 'phase', 'source', 'J/tok net', 'J/tok gross', 'W gross', 'W net', 'tok/J net', 'windows', 'uncertainty'];
+  const header = ['test', 'weights', 'phase', 'source', 'J/tok net', 'J/tok gross', 'W gross', 'W net', 'tok/J net', 'windows', 'uncertainty'];
   const rows: string[][] = [];
   const notes = new Set<string>();
   for (const c of cells) {
     const e = c.energy!;
     const test = `#${c.index} ${c.key.shape.name}`;
+    const weights = c.model?.weights ?? 'n/a';
     if (e.status === 'unavailable') {
-      rows.push([test, '-', e.source, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', '-', `unavailable: ${e.reason ?? ''}`]);
+      rows.push([test, weights, '-', e.source, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', '-', `unavailable: ${e.reason ?? ''}`]);
       continue;
     }
-    if (e.prefill) rows.push(phaseRow(test, 'prefill', e, e.prefill));
-    if (e.decode) rows.push(phaseRow(test, 'decode', e, e.decode));
+    if (e.prefill) rows.push([test, weights, ...phaseRow(test, 'prefill', e, e.prefill).slice(1)]);
+    if (e.decode) rows.push([test, weights, ...phaseRow(test, 'decode', e, e.decode).slice(1)]);
     const base = e.baselineW === null ? `no idle baseline${e.baselineNote ? ` (${e.baselineNote})` : ''}` : `idle baseline ${e.method === 'estimated' ? '~' : ''}${sig3(e.baselineW)} W`;
     notes.add(`${e.source}: ${e.method}; domains ${e.headlineDomains.join(' + ')}; sampled every ${e.sampleIntervalMs} ms, resolution ${e.resolutionMs === null ? '?' : `${sig3(e.resolutionMs)} ms`}; ${base}`);
     if (e.status === 'lost') notes.add(`#${c.index}: source lost mid-cell: ${e.reason ?? ''}`);

@@ -2,7 +2,7 @@
  * Claim thresholds. Defaults come from shared/claims.md; a YAML file given with
  * `--claims-config` overrides any of them, e.g.
  *   C1: { ttftMaxMs: 30 }
- *   C6: { devicePriceUsd: 900, activeHoursPerDay: 4 }
+ *   C6: { devicePriceUsd: 900, dutyCycle: 0.2 }
  */
 import { z } from 'zod';
 import { zodToError } from '../errors.ts';
@@ -29,14 +29,18 @@ export const ClaimsConfig = z.strictObject({
     .prefault({}),
   C4: z.strictObject({ minEfficiencyRatio: pos.default(10) }).prefault({}),
   C5: z.strictObject({ chipPowerW: pos.default(3) }).prefault({}),
+  // edge-vs-cloud assumptions (DESIGN §11); unset ones come from the run or the references, and are printed
   C6: z
     .strictObject({
-      /** added to server-side cloud TTFT figures that exclude the network */
-      networkRttMs: z.number().nonnegative().default(50),
-      devicePriceUsd: pos.default(1200),
-      amortizationYears: pos.default(3),
-      activeHoursPerDay: pos.max(24).default(2),
-      electricityUsdPerKwh: z.number().nonnegative().default(0.15),
+      /** the user's round trip to the cloud (ms); unset: the published round trips */
+      networkRttMs: z.number().nonnegative().max(10_000).optional(),
+      /** unset: the price recorded with the run (--device-price-usd), else the claim's $1,200 laptop, labelled assumed */
+      devicePriceUsd: pos.max(1e6).optional(),
+      lifetimeYears: pos.max(30).default(3),
+      /** share of the lifetime spent generating tokens */
+      dutyCycle: pos.max(1).default(0.1),
+      /** unset: the latest US residential tariff in the references */
+      electricityUsdPerKwh: z.number().nonnegative().max(10).optional(),
     })
     .prefault({}),
   C7: z

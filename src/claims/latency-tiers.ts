@@ -1,11 +1,16 @@
 /**
- * Shared rule for the latency claims (C1 laptop ≤ 40 ms, C2 phone < 50 ms): per model size tier
- * (7–8B, 3B, 1B) judge TTFT for a short prompt and TPOT, from this device's measurements when the
- * run has that size, else from published edge figures (labelled as such).
+ * Per model size tier (7–8B, 3B, 1B), judge TTFT for a short prompt and TPOT for the latency
+ * claims (C1 laptop ≤ 40 ms, C2 phone < 50 ms). This device decides a tier it measured when its
+ * class matches the claim's; otherwise published figures of that class decide as a group (their
+ * median, the spread shown), and only when the group holds more than vendor claims.
  */
-import { paramsB, sizeClass, type LocalCell, type SizeClass } from '../references/local.ts';
+import { paramsB, sizeClass, type SizeClass } from '../references/local.ts';
 import type { ClaimKey, DeviceClass, Figure } from '../references/schema.ts';
-import { checkFigure, checkLocal, fmt, localEvidence, refEvidence } from './evidence.ts';
+import { formatNumber } from '../references/value.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+import { spreadOf, type Spread } from '../edge-cloud/cloud-side.ts';
+import { ineligible } from './device-eligibility.ts';
+import { checkFigure, checkInterval, checkLocal, fmt, localEvidence, refEvidence } from './evidence.ts';
 import type { Check, ClaimInput, ClaimResult, LocalEvidence, ReferenceEvidence, Verdict } from './types.ts';
 
 export const TIERS: { size: SizeClass; preset: string }[] = [
@@ -16,14 +21,16 @@ export const TIERS: { size: SizeClass; preset: string }[] = [
 
 export interface LatencyOpts {
   claimKey: ClaimKey;
-  deviceClasses: DeviceClass[];
+  /** local classes that may decide, and the published device class that matches them */
+  localClasses: DeviceClassName[];
+  figureClass: DeviceClass;
+  /** 'a laptop', 'a phone' */
+  what: string;
   ttftMaxMs: number;
   tpotMaxMs: number;
   maxPromptTokens: number;
-  /** null when this device's cells count; otherwise why they are context only */
-  localIneligible: (cell: LocalCell) => string | null;
-  /** what to run when a size is missing locally */
-  howToMeasure: (preset: string) => string;
+  /** C1's "~$1,200 laptop": published figures count only with a known price ≤ this; this device's known price too */
+  maxDevicePriceUsd: number | null;
 }
 
 export interface TierOutcome {
@@ -31,47 +38,57 @@ export interface TierOutcome {
   source: 'local' | 'published' | 'none';
   ttft: Check | null;
   tpot: Check | null;
+  /** group medians when published figures decided */
+  groups: { ttft: Spread | null; tpot: Spread | null };
+  /** why published figures did not decide (only vendor claims, no price, …) */
+  gap: string | null;
 }
 
-/** pass if any passes; else inconclusive if any is; else fail if any fails; else null */
+/** pass if any passes; else inconclusive if any is; else fail if any fails; else null (configurations of one device) */
 export function best(checks: readonly (Check | null)[]): Check | null {
   for (const c of ['pass', 'inconclusive', 'fail'] as const) if (checks.includes(c)) return c;
   return null;
 }
 
+const VENDOR = new Set(['vendor-claim', 'vendor-spec', 'vendor-measured']);
 const ms = (x: number) => 1000 / x;
 
-function publishedTier(figs: Figure[], o: LatencyOpts, refs: ReferenceEvidence[]): { ttft: Check | null; tpot: Check | null } {
-  const ttft: (Check | null)[] = [];
-  const tpot: (Check | null)[] = [];
-  for (const f of figs) {
-    const p = f.conditions.prompt_tokens;
-    if (f.metric === 'ttft_ms') {
-      if (p === null || p > o.maxPromptTokens) {
-        refs.push(refEvidence(f, { role: 'context', note: `prompt ${p === null ? 'length not stated' : `${p} tokens`} (rule needs ≤ ${o.maxPromptTokens})` }));
-        continue;
-      }
-      const r = checkFigure(f, 'le', o.ttftMaxMs);
-      const e = refEvidence(f, { used: r ? fmt(r.used, 'ms TTFT') : null, check: r?.check ?? null });
-      refs.push(e);
-      if (e.role === 'decisive') ttft.push(e.check);
-    } else if (f.metric === 'decode_tokens_per_s' || f.metric === 'decode_ms_per_token') {
-      const r = f.metric === 'decode_ms_per_token' ? checkFigure(f, 'le', o.tpotMaxMs) : checkFigure(f, 'le', o.tpotMaxMs, ms);
-      const derived = f.metric === 'decode_tokens_per_s' ? 'TPOT derived as 1000 / (tok/s)' : null;
-      const e = refEvidence(f, { used: r ? fmt(r.used, 'ms TPOT') : null, check: r?.check ?? null, note: derived });
-      refs.push(e);
-      if (e.role === 'decisive') tpot.push(e.check);
-    }
+function figureWhy(f: Figure, o: LatencyOpts): string | null {
+  if (o.maxDevicePriceUsd !== null) return `device price not known (the claim counts only laptops known to cost ≤ $${o.maxDevicePriceUsd})`;
+  if (f.metric === 'ttft_ms' && (f.conditions.prompt_tokens === null || f.conditions.prompt_tokens > o.maxPromptTokens)) {
+    return `prompt ${f.conditions.prompt_tokens === null ? 'length not stated' : `${f.conditions.prompt_tokens} tokens`} (rule needs ≤ ${o.maxPromptTokens})`;
   }
-  return { ttft: best(ttft), tpot: best(tpot) };
+  return null;
 }
 
-export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): {
-  tiers: TierOutcome[];
-  local: LocalEvidence[];
-  refs: ReferenceEvidence[];
-  missing: string[];
-} {
+function groupCheck(items: { f: Figure; v: number }[], threshold: number): { spread: Spread | null; check: Check | null; vendorOnly: boolean } {
+  const spread = spreadOf(items);
+  if (!spread) return { spread, check: null, vendorOnly: false };
+  const vendorOnly = items.every((x) => VENDOR.has(x.f.evidence_kind));
+  return { spread, check: vendorOnly ? null : checkInterval(spread.median, spread.median, 'le', threshold), vendorOnly };
+}
+
+function publishedTier(figs: Figure[], o: LatencyOpts, refs: ReferenceEvidence[]): Omit<TierOutcome, 'size' | 'source'> {
+  const ttft: { f: Figure; v: number }[] = [];
+  const tpot: { f: Figure; v: number }[] = [];
+  for (const f of figs) {
+    const isTtft = f.metric === 'ttft_ms';
+    const isTpot = f.metric === 'decode_tokens_per_s' || f.metric === 'decode_ms_per_token';
+    if (!isTtft && !isTpot) continue;
+    const why = figureWhy(f, o);
+    const r = isTtft ? checkFigure(f, 'le', o.ttftMaxMs) : f.metric === 'decode_ms_per_token' ? checkFigure(f, 'le', o.tpotMaxMs) : checkFigure(f, 'le', o.tpotMaxMs, ms);
+    const derived = f.metric === 'decode_tokens_per_s' ? 'TPOT derived as 1000 / (tok/s)' : null;
+    const e = refEvidence(f, { used: r ? fmt(r.used, isTtft ? 'ms TTFT' : 'ms TPOT') : null, check: why ? null : (r?.check ?? null), role: why ? 'context' : 'decisive', note: [why, derived, why ? null : 'one figure of the group: the median decides'].filter(Boolean).join('; ') || null });
+    refs.push(e);
+    if (e.role === 'decisive' && r) (isTtft ? ttft : tpot).push({ f, v: r.used });
+  }
+  const t = groupCheck(ttft, o.ttftMaxMs);
+  const p = groupCheck(tpot, o.tpotMaxMs);
+  const gap = t.vendorOnly || p.vendorOnly ? 'only vendor figures: a vendor claim never decides alone' : null;
+  return { ttft: t.check, tpot: p.check, groups: { ttft: t.spread, tpot: p.spread }, gap };
+}
+
+export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): { tiers: TierOutcome[]; local: LocalEvidence[]; refs: ReferenceEvidence[]; missing: string[] } {
   const local: LocalEvidence[] = [];
   const refs: ReferenceEvidence[] = [];
   const missing: string[] = [];
@@ -81,8 +98,8 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): {
     const ttft: (Check | null)[] = [];
     const tpot: (Check | null)[] = [];
     for (const c of cells) {
-      const why = o.localIneligible(c);
-      const shortPrompt = c.shape.promptTokens >= 1 && c.shape.promptTokens <= o.maxPromptTokens;
+      const dear = o.maxDevicePriceUsd !== null && c.devicePriceUsd !== null && c.devicePriceUsd > o.maxDevicePriceUsd ? `this device cost $${c.devicePriceUsd}, above the claim's ≤ $${o.maxDevicePriceUsd}` : null;
+      const why = ineligible(c, o.localClasses, o.what) ?? dear;
       if (why) {
         for (const m of ['ttftMs', 'tpotMs'] as const) {
           const e = localEvidence(c, m, null, 'context', why);
@@ -90,6 +107,7 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): {
         }
         continue;
       }
+      const shortPrompt = c.shape.promptTokens >= 1 && c.shape.promptTokens <= o.maxPromptTokens;
       const t = shortPrompt ? checkLocal(c, 'ttftMs', 'le', o.ttftMaxMs) : null;
       const e1 = localEvidence(c, 'ttftMs', t, shortPrompt ? 'decisive' : 'context', shortPrompt ? null : `prompt ${c.shape.promptTokens} tokens (rule needs 1–${o.maxPromptTokens})`);
       if (e1) local.push(e1);
@@ -100,16 +118,14 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): {
       if (p) tpot.push(p);
     }
     if (ttft.length || tpot.length) {
-      tiers.push({ size, source: 'local', ttft: best(ttft), tpot: best(tpot) });
+      tiers.push({ size, source: 'local', ttft: best(ttft), tpot: best(tpot), groups: { ttft: null, tpot: null }, gap: null });
       continue;
     }
-    missing.push(`no ${size} measurement on this device: ${o.howToMeasure(preset)}`);
-    // published edge figures of the right device class (the compilers' bears_on tags are not needed:
-    // e.g. laptop TTFTs tagged only for the phone claim still describe laptops)
+    missing.push(`no ${size} measurement on ${o.what}: \`edgebench run --model ${preset} --shape pp${o.maxPromptTokens},tg128\` there would decide it (published ${o.figureClass} figures stand in)`);
     const figs = input.figures.filter(
       (f) =>
         f.category === 'edge' &&
-        (o.deviceClasses.includes(f.device_class) || (f.bears_on.includes(o.claimKey) && f.device_class === 'unknown')) &&
+        (f.device_class === o.figureClass || (f.bears_on.includes(o.claimKey) && f.device_class === 'unknown')) &&
         sizeClass(f.model_params_b) === size &&
         f.conditions.batch === 'single',
     );
@@ -130,9 +146,13 @@ export function latencyVerdict(tiers: readonly TierOutcome[]): Verdict {
 }
 
 export function describeTiers(tiers: readonly TierOutcome[], ttftMax: number, tpotMax: number): string {
-  const word = (c: Check | null) => (c === null ? 'no data' : c === 'inconclusive' ? 'CI straddles the threshold' : c);
+  const word = (c: Check | null, g: Spread | null = null) => (c === null ? (g ? 'not decided' : 'no data') : c === 'inconclusive' ? 'CI straddles the threshold' : c);
+  const grp = (s: Spread | null) => (s ? ` (median ${formatNumber(s.median)} ms of ${s.n}, ${formatNumber(s.lo)}–${formatNumber(s.hi)})` : '');
   return tiers
-    .map((t) => `${t.size} (${t.source === 'none' ? 'no data' : t.source}): TTFT ≤ ${ttftMax} ms ${word(t.ttft)}, TPOT ≤ ${tpotMax} ms ${word(t.tpot)}`)
+    .map((t) => {
+      const src = t.source === 'local' ? 'this device' : t.source === 'published' ? 'published' : 'no data';
+      return `${t.size} (${src}): TTFT ≤ ${ttftMax} ms ${word(t.ttft, t.groups.ttft)}${grp(t.groups.ttft)}, TPOT ≤ ${tpotMax} ms ${word(t.tpot, t.groups.tpot)}${grp(t.groups.tpot)}${t.gap ? ` — ${t.gap}` : ''}`;
+    })
     .join('; ');
 }
 
@@ -140,4 +160,11 @@ export function basisOf(tiers: readonly TierOutcome[]): ClaimResult['basis'] {
   const l = tiers.some((t) => t.source === 'local');
   const p = tiers.some((t) => t.source === 'published');
   return l && p ? 'local measurements and published figures' : l ? 'local measurements' : p ? 'published figures' : 'none';
+}
+
+export function decidedByOf(tiers: readonly TierOutcome[], what: string): string {
+  const l = tiers.filter((t) => t.source === 'local').map((t) => t.size);
+  const p = tiers.filter((t) => t.source === 'published').map((t) => t.size);
+  const parts = [...(l.length ? [`this device (${l.join(', ')})`] : []), ...(p.length ? [`published ${what} figures as a group (${p.join(', ')})`] : [])];
+  return parts.join('; ') || `nothing: no measurement on ${what} and no published group that decides`;
 }

@@ -59,6 +59,10 @@ export interface ClaimResult {
   summary: string;
   /** what the verdict rests on */
   basis: 'local measurements' | 'published figures' | 'local measurements and published figures' | 'none';
+  /** who decided, in words: 'this device (…)', 'published figures (…, median of n)', or why nothing did */
+  decidedBy: string;
+  /** the exact command whose run would let this device decide the claim (null when it already does, or cannot) */
+  decideCommand: string | null;
   evidence: { local: LocalEvidence[]; references: ReferenceEvidence[] };
   rule: string;
   thresholds: Record<string, number | string | boolean>;

@@ -4,8 +4,10 @@ import { evaluateClaims, type ClaimResult } from '../claims/index.ts';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { loadReferences } from '../references/load.ts';
 import { openReportRuns } from '../report/report-run.ts';
+import { addCostOptions, applyCostFlags, type CostFlags } from '../edge-cloud/options.ts';
 
-interface ClaimsFlags {
+interface ClaimsFlags extends CostFlags {
+  devicePriceUsd?: string;
   claimsConfig?: string;
   references?: string;
   json?: boolean;
@@ -33,7 +35,8 @@ export function formatClaimsTable(results: readonly ClaimResult[], verbose = fal
     out.push(`${r.id.padEnd(4)} ${r.verdict.padEnd(w)}  ${r.claim}`);
     const pad = ' '.repeat(5 + w + 2);
     out.push(`${pad}${wrap(r.summary, 100, pad)}`);
-    if (r.basis !== 'none') out.push(`${pad}basis: ${r.basis}`);
+    out.push(`${pad}decided by: ${wrap(r.decidedBy, 88, `${pad}  `)}`);
+    if (r.decideCommand) out.push(`${pad}to decide it here: ${r.decideCommand}`);
     for (const m of r.missing) out.push(`${pad}missing: ${wrap(m, 92, `${pad}  `)}`);
     if (verbose) {
       out.push(`${pad}rule: ${wrap(r.rule, 94, `${pad}  `)}`);
@@ -45,7 +48,7 @@ export function formatClaimsTable(results: readonly ClaimResult[], verbose = fal
 }
 
 export function registerClaims(program: Command): void {
-  program
+  const cmd = program
     .command('claims')
     .description("Judge the article's claims (C1..C10) against these results and the published figures; prints the verdict table")
     .argument('<run-dirs...>', 'results folders written by `edgebench run`')
@@ -53,10 +56,12 @@ export function registerClaims(program: Command): void {
     .option('--references <dir>', 'reference figures folder (default: the shipped references/)')
     .option('--json', 'print the verdicts with their evidence as JSON')
     .option('--verbose', 'also print each rule and its evidence')
-    .action(async (runDirs: string[], flags: ClaimsFlags) => {
+    .option('--device-price-usd <usd>', "the device's price for the edge cost (default: the one recorded with the run, else $1,200, labelled assumed)");
+  addCostOptions(cmd).action(async (runDirs: string[], flags: ClaimsFlags) => {
+      const config = applyCostFlags(loadClaimsConfig(flags.claimsConfig), flags);
       const runs = await openReportRuns(runDirs);
       const refs = loadReferences(flags.references);
-      const results = evaluateClaims(runs.flatMap((r) => r.localCells), refs.figures, loadClaimsConfig(flags.claimsConfig));
+      const results = evaluateClaims(runs.flatMap((r) => r.localCells), refs.figures, config);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         return;

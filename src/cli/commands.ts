@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'publish', summary: 'Publish results folders into the results store (embedded by default; a PostgreSQL server with --db or EDGEBENCH_DB): validated, privacy-trimmed, screened for implausible numbers, once per run', load: async () => (await import('./publish.ts')).registerPublish },
   { name: 'leaderboard', summary: 'Rank devices in the results store on one metric: only comparable rows (same model, dtype, shape, runner; synthetic and real weights apart), each with its CI and n', load: async () => (await import('./leaderboard.ts')).registerLeaderboard },
   { name: 'history', summary: 'One metric from the results store over runs and commits, per device and setup, with CIs; marks the changes `compare` would call regressions', load: async () => (await import('./history.ts')).registerHistory },
+  { name: 'export', summary: 'Export a run\'s metric summaries (median, 95 % CI, n per cell and metric) for existing dashboards: Bencher Metric Format JSON or Parquet', load: async () => (await import('./export.ts')).registerExport },
 ];
 
 /** The command named on the command line (`help <cmd>` names one too); global options take no values. */

@@ -23,6 +23,8 @@ interface Flags {
   tokens: number;
   floor?: Partial<QualityFloor>;
   force?: boolean;
+  endpoint?: string;
+  apiModel?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -70,6 +72,8 @@ export function registerQuality(program: Command): void {
     .option('--dtype <dtype>', 'dtype for --model (q4, q8, fp16, fp32; q4_0, q8_0… for GGUF)', 'q4')
     .option('--ep <ep>', 'execution provider for --model', 'cpu')
     .option('--threads <n>', 'threads for --model (default: the runtime\'s)', parseThreads)
+    .option('--endpoint <url>', 'openai-http with --model: the OpenAI-compatible base URL (key from EDGEBENCH_API_KEY)')
+    .option('--api-model <name>', 'openai-http with --model: the model name sent to the endpoint (default: --model)')
     .option('--reference <dtype|path>', 'the reference: the same weights at fp32 (default) or fp16 (built for presets), or a path to them; q8/q4 = ort-node on the same quantized weights (a runtime\'s own difference)', 'fp32')
     .option('--quality-tokens <n>', `tokens of the bundled stream to compare (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
     .option('--quality-floor <spec>', 'override the floor, e.g. kl=0.05,same-top=0.9 (defaults per dtype: README "Quality")', parseQualityFloor)
@@ -96,7 +100,8 @@ Examples:
         entries = await addQualityToRun(run, { ...common, force: opts.force === true });
         await analyzeRun(run);
       } else {
-        const job = { model: opts.model!, runner: opts.runner, ep: opts.ep, dtype: opts.dtype, threads: opts.threads ?? null, settings: {} };
+        const settings: Record<string, string> = { ...(opts.endpoint && { endpoint: opts.endpoint }), ...(opts.apiModel && { model: opts.apiModel }) };
+        const job = { model: opts.model!, runner: opts.runner, ep: opts.ep, dtype: opts.dtype, threads: opts.threads ?? null, settings };
         entries = [await runQualityJob(job, common)];
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);

@@ -4,8 +4,10 @@ import type { Command } from 'commander';
 import { loadClaimsConfig } from '../claims/config.ts';
 import { parseFormats, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.ts';
 import { expandDeviceRunDirs } from '../serve/page/device-run-dirs.ts';
+import { addCostOptions, applyCostFlags, type CostFlags } from '../edge-cloud/options.ts';
 
-interface ReportFlags {
+interface ReportFlags extends CostFlags {
+  devicePriceUsd?: string;
   title?: string;
   out?: string;
   format: ReportFormat[];
@@ -25,7 +27,7 @@ export function defaultReportDir(runDirs: readonly string[]): string {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('Write report.html (self-contained, charts), report.md and results.csv for one or more results folders (several runs = several devices side by side)')
     .argument('<run-dirs...>', 'results folders written by `edgebench run` (results/<run-id>)')
@@ -34,13 +36,14 @@ export function registerReport(program: Command): void {
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
     .option('--claims-config <file>', 'YAML file overriding claim thresholds (e.g. C1: { ttftMaxMs: 30 })')
     .option('--references <dir>', 'reference figures folder (default: the references/ shipped with edgebench)')
-    .action(async (runDirs: string[], flags: ReportFlags) => {
+    .option('--device-price-usd <usd>', "the device's price for the edge cost (default: the one recorded with the run, else $1,200, labelled assumed)");
+  addCostOptions(cmd).action(async (runDirs: string[], flags: ReportFlags) => {
       const outDir = flags.out ?? defaultReportDir(runDirs);
       const { files, data } = await writeReport({
         runDirs: expandDeviceRunDirs(runDirs), // a serve folder = its devices' run folders
         outDir,
         formats: flags.format,
-        claimsConfig: loadClaimsConfig(flags.claimsConfig),
+        claimsConfig: applyCostFlags(loadClaimsConfig(flags.claimsConfig), flags),
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags.references !== undefined && { referencesDir: flags.references }),
       });

@@ -52,6 +52,8 @@ export function busyLabel(c: CellSummary): string {
 export function formatRunTable(s: RunSummary): string {
   const cols: { name: string; get: (c: CellSummary) => string; always?: boolean; right?: boolean }[] = [
     { name: 'model', get: (c) => c.key.model },
+    // synthetic weights: speed-true, not quality-true — always shown
+    { name: 'weights', get: (c) => c.model?.weights ?? 'n/a', always: true },
     { name: 'dtype', get: (c) => c.key.dtype },
     { name: 'runner', get: (c) => c.key.runner },
     { name: 'ep', get: (c) => c.key.ep },

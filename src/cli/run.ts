@@ -26,6 +26,8 @@ import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
+import { addCostOptions, addDeviceOptions, applyCostFlags, parseDeviceFlags, type CostFlags, type DeviceFlags } from '../edge-cloud/options.ts';
+import { defaultClaimsConfig } from '../claims/config.ts';
 import { addLoadOptions, applyLoadFlags, type LoadFlags } from './load-options.ts';
 import { writeLoadFile } from '../load/io.ts';
 import { printLadders } from './load-table.ts';
@@ -34,7 +36,7 @@ import { DEFAULT_QUALITY_TOKENS, MAX_QUALITY_TOKENS } from '../quality/quality-j
 import type { QualityFloor } from '../quality/floors.ts';
 import { parseQualityFloor, parseQualityTokens } from './quality.ts';
 
-interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags {
+interface Flags extends RunFlags, RunOutputFlags, EnergyFlags, LoadFlags, DeviceFlags, CostFlags {
   report: boolean;
   ab?: string;
   quality?: boolean;
@@ -121,7 +123,9 @@ Examples:
   edgebench run --model ~/hf/onnx-community/Qwen2.5-0.5B-Instruct --dtype q4
   edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
   edgebench run --cloud groq --model llama-3.1-8b --shape pp128+tg128            # key from GROQ_API_KEY
-  edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50`)
+  edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50
+  edgebench run --suite claims --device-price-usd 1200      # let this laptop decide C1–C3`);
+  addCostOptions(addDeviceOptions(cmd))
     .action(async (flags: Flags) => {
       process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
     });
@@ -148,9 +152,11 @@ async function runCommand(flags: Flags): Promise<number> {
     suite = applyLoadFlags(suiteFromFlags(flags), flags);
     dir = flags.out ?? join(PROJECT_ROOT, 'results', `${suite.name}-${runStamp()}`);
   }
+  const device = parseDeviceFlags(flags); // bad class / price → usage error before any work
+  const claimsConfig = applyCostFlags(defaultClaimsConfig(), flags);
   const energy = await energyFromFlags(flags, suite.eps, log);
   for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
-  const environment = await collectEnvironment();
+  const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
     edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
@@ -232,8 +238,13 @@ async function runCommand(flags: Flags): Promise<number> {
     const warnings = formatWarningsCompact(summary);
     if (warnings) console.log(`\nwarnings (details: edgebench analyze ${shownPath(dir)}):\n${warnings}`);
   }
-  await afterRunHooks({ dir, summary, report: flags.report, log });
+  await afterRunHooks({ dir, summary, report: flags.report, log, claimsConfig });
   log(`results: ${shownPath(dir)} (re-analyse with: edgebench analyze ${shownPath(dir)})`);
+  // the short answer comes last, where the eye lands; the tables above and the report hold the details
+  if (!flags.json && !quiet && summary.cells.some((c) => c.status === 'ok')) {
+    const { answerForRun } = await import('../edge-cloud/answer.ts'); // loads references and claims only here
+    console.log(`\n${await answerForRun(dir, claimsConfig)}`);
+  }
   const outcome = runOutcome([summary], interrupted, `edgebench run --resume ${dir}`);
   // the verdict is printed even with --quiet: it is the one line a script reads
   if (outcome.line) process.stderr.write(`${outcome.line}\n`);

@@ -90,6 +90,7 @@ export function registerServe(program: Command): void {
     .option('--out <dir>', 'page mode: results folder (default results/serve-<timestamp>; one run folder per device inside)')
     .option('--device-timeout <s>', 'page mode: mark a device interrupted after this many silent seconds', '120')
     .option('--tls-cert <file>', 'page mode: serve HTTPS with this PEM certificate (phones need a secure context for WebGPU and wasm threads)')
+    .option('--db <url|dir>', 'page mode: publish each device\'s run into the results store when it finishes (postgres://… or a folder; see `edgebench publish`)')
     .option('--tls-key <file>', 'page mode: the PEM private key for --tls-cert')
     .addHelpText('after', `
 Decoding is greedy. Extensions for fixed-length benchmarks (as in vLLM): "ignore_eos": true and

@@ -40,7 +40,7 @@ export const SuiteFile = z.strictObject({
 });
 export type SuiteFile = z.infer<typeof SuiteFile>;
 
-export const PRESET_SUITES = ['quick', 'ci', 'publish'] as const;
+export const PRESET_SUITES = ['quick', 'ci', 'publish', 'claims'] as const;
 
 export function suitePath(nameOrPath: string): string {
   if ((PRESET_SUITES as readonly string[]).includes(nameOrPath)) return join(PROJECT_ROOT, 'harness', `${nameOrPath}.yaml`);

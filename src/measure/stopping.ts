@@ -124,7 +124,8 @@ export class StoppingRule {
   record(wallS: number, interrupted = false): CellStopping {
     const reason: StopReason = interrupted ? 'interrupted' : this.reason ?? 'interrupted';
     const last = this.looks.at(-1);
-    if (this.samples.length >= 1 && (!last || last.n !== this.samples.length)) this.looks.push(look(this.samples, this.timedS, this.opts));
+    // one sample has no interval: its width stays null rather than a misleading ±0 %
+    if (this.samples.length >= 2 && (!last || last.n !== this.samples.length)) this.looks.push(look(this.samples, this.timedS, this.opts));
     const final = this.looks.at(-1) ?? null;
     const adaptive = this.p.targetCiPct !== undefined;
     return {

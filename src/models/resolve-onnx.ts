@@ -53,6 +53,7 @@ export async function resolveOnnxModel(spec: string, dtype: string, ctx: Resolve
       bytesPerToken: decodeBytesPerToken(folder.arch, folder.chosen.dtype),
       sha256: await folder.sha256(),
       synthetic: folder.synthetic,
+      weights: folder.synthetic ? 'synthetic' : 'real',
     },
   };
 }

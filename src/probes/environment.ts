@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import si from 'systeminformation';
-import type { Environment } from '../results/schema.ts';
+import type { DeviceInfo, Environment } from '../results/schema.ts';
+import { classifyDevice, withUserClass, type DeviceClassName } from '../edge-cloud/device-class.ts';
+import { readDeviceEvidence } from '../edge-cloud/device-evidence.ts';
 import { PROJECT_ROOT } from '../version.ts';
 
 /** ISA extensions that decide which inference kernels run (x86 and Arm spellings). */
@@ -104,7 +106,24 @@ const positiveOrNull = (x: unknown): number | null => (typeof x === 'number' && 
 const str = (x: unknown, fallback = 'unknown'): string => (typeof x === 'string' && x.trim() ? x.trim() : fallback);
 const count = (x: unknown): number => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : 0);
 
-export async function collectEnvironment(): Promise<Environment> {
+/** What the user said about the device (`--device-class`, `--device-price-usd`); both optional. */
+export interface DeviceOverrides {
+  deviceClass?: DeviceClassName;
+  devicePriceUsd?: number;
+}
+
+/** SMBIOS codes for systeminformation's chassis type names (macOS / Windows, where there is no sysfs). */
+const SI_CHASSIS: Record<string, number> = { desktop: 3, tower: 7, 'mini tower': 6, portable: 8, laptop: 9, notebook: 10, 'hand held': 11, 'all in one': 13, 'sub notebook': 14, 'rack mount chassis': 23, tablet: 30, convertible: 31, detachable: 32 };
+
+async function deviceInfo(battery: boolean | null, o: DeviceOverrides): Promise<DeviceInfo> {
+  const chassis = process.platform === 'linux' ? null : await safe(si.chassis(), null);
+  const chassisType = chassis ? (SI_CHASSIS[chassis.type.trim().toLowerCase()] ?? null) : null;
+  const evidence = await readDeviceEvidence({ fallback: { chassisType, battery } });
+  const cls = withUserClass(classifyDevice(evidence), o.deviceClass);
+  return { ...cls, priceUsd: o.devicePriceUsd ?? null };
+}
+
+export async function collectEnvironment(overrides: DeviceOverrides = {}): Promise<Environment> {
   const [cpu, flags, mem, os, battery, graphics, gov, sw, git] = await Promise.all([
     safe(si.cpu(), null),
     safe(si.cpuFlags(), ''),
@@ -155,6 +174,7 @@ export async function collectEnvironment(): Promise<Environment> {
     fingerprint: hardwareFingerprint(partial),
     kind: 'node',
     userAgent: null,
+    device: await deviceInfo(battery === null ? null : hasBattery, overrides),
   };
 }
 

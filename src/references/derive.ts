@@ -124,6 +124,7 @@ export function deriveEvidence(evidence: string): { evidence_kind: EvidenceKind;
     [/^press-report/, 'press-report'],
     [/^secondary-report/, 'secondary-report'],
     [/^benchmark rule/, 'benchmark-rule'],
+    [/^official-statistic/, 'official-statistic'],
   ];
   const kind = rules.find(([re]) => re.test(e))?.[1] ?? 'secondary-report';
   return { evidence_kind: kind, evidence_secondary: secondary || kind === 'secondary-report' };

@@ -21,6 +21,10 @@ export const ReferencesMeta = z.strictObject({
   audit_date: z.string(),
   audit_report: z.string(),
   status_definitions: z.record(z.string(), z.string()),
+  /** later compilations added with `references add`, with their own provenance */
+  addenda: z
+    .array(z.strictObject({ file: z.string(), compiled: z.string(), audit_date: z.string(), audit: z.string(), figures: z.number().int().nonnegative(), notes: z.string() }))
+    .optional(),
 });
 export type ReferencesMeta = z.infer<typeof ReferencesMeta>;
 

@@ -3,7 +3,7 @@ import { CELL_METRICS } from '../analyze/metrics/index.ts';
 import { energySourceOf } from '../analyze/energy.ts';
 import type { CellSummary, MetricName, RunSummary } from '../results/schema.ts';
 import type { LocalCell, LocalMetric, LocalMetricName } from './local.ts';
-import type { DeviceClass } from './schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
 /** Every metric of a cell summary as median + CI: the trace metrics' summaries, then the cell metrics. */
 export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, LocalMetric>> {
@@ -18,13 +18,15 @@ export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, Lo
   return metrics;
 }
 
-export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClass; summary: RunSummary }): LocalCell[] {
+export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClassName; devicePriceUsd?: number | null; summary: RunSummary }): LocalCell[] {
   return run.summary.cells.map((c: CellSummary) => ({
     id: `${run.runId}#${c.index}`,
     runId: run.runId,
     index: c.index,
     device: run.device,
     deviceClass: run.deviceClass,
+    devicePriceUsd: run.devicePriceUsd ?? null,
+    weights: c.model?.weights ?? null,
     model: c.key.model,
     params: c.model?.params ?? null,
     dtype: c.key.dtype,

@@ -5,7 +5,8 @@
  */
 import { METRIC_NAMES, type AnyMetricName, type MetricValue } from '../analyze/metrics/index.ts';
 import { deriveModel } from './derive.ts';
-import type { DeviceClass, Precision } from './schema.ts';
+import type { Precision } from './schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
 /** Every metric of the records in src/analyze/metrics. */
 export const LOCAL_METRICS: readonly LocalMetricName[] = METRIC_NAMES;
@@ -20,7 +21,12 @@ export interface LocalCell {
   index: number;
   /** device label (host / CPU) of the run, for several devices side by side */
   device: string;
-  deviceClass: DeviceClass;
+  /** laptop, phone, server-or-VM, … (src/edge-cloud/device-class.ts): decides which claims this cell may decide */
+  deviceClass: DeviceClassName;
+  /** the device's price when the user recorded it (--device-price-usd) */
+  devicePriceUsd: number | null;
+  /** synthetic weights: speed-true, not quality-true (null when the model is unknown, e.g. a failed cell) */
+  weights: 'synthetic' | 'real' | null;
   model: string;
   /** parameter count (exact), when known */
   params: number | null;

@@ -21,7 +21,11 @@ interface MetricLink {
 const inverseMs = (x: number): number => 1000 / x;
 
 export const METRIC_LINKS: Partial<Record<LocalMetricName, MetricLink[]>> = {
-  ttftMs: [{ ref: 'ttft_ms' }, { ref: 'ttft_ms_mean_under_load', caveat: 'mean TTFT under server load' }],
+  ttftMs: [
+    { ref: 'ttft_ms' },
+    { ref: 'ttft_ms_mean_under_load', caveat: 'mean TTFT under server load' },
+    { ref: 'ttft_s_median', convert: (x) => x * 1000, derived: 'ms = s × 1000', caveat: 'client-side API TTFT: includes the network, TLS and queueing' },
+  ],
   decodeTokensPerS: [
     { ref: 'decode_tokens_per_s' },
     { ref: 'output_tokens_per_s_per_user', caveat: 'per-user output speed (API figures include network and queueing)' },

@@ -36,6 +36,7 @@ export const EVIDENCE_KINDS = [
   'press-report',
   'secondary-report',
   'benchmark-rule',
+  'official-statistic',
 ] as const;
 export const EvidenceKind = z.enum(EVIDENCE_KINDS);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
@@ -52,8 +53,13 @@ export const RangeString = z
     return lo !== undefined && hi !== undefined && lo <= hi;
   }, 'range low must not exceed range high');
 
-/** Input/output price mapping (USD per 1M tokens). */
-export const PriceValue = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
+/** Input/output price mapping (USD per 1M tokens); some providers also list a cached-input price. */
+export const PriceValue = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cached_input: z.number().nonnegative().optional() });
+
+/** Metrics whose value may be an {input, output} price mapping. */
+export function isPriceMetric(metric: string): boolean {
+  return metric.startsWith('usd_') || metric === 'api_price_per_mtok';
+}
 
 export const FigureValue = z.union([z.number().finite(), RangeString, PriceValue]);
 export type FigureValue = z.infer<typeof FigureValue>;
@@ -125,7 +131,8 @@ export const Figure = z
     conditions: Conditions,
     source_title: nonEmpty,
     source_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
-    source_date: z.string().regex(/\b(19|20)\d{2}\b/, 'expected a date with a year (YYYY[-MM[-DD]], optionally with a note)'),
+    // an undated source says so ('undated page snapshot'): it is shown as undated, never given a guessed date
+    source_date: z.string().regex(/\b(19|20)\d{2}\b|^undated\b/, "expected a date with a year (YYYY[-MM[-DD]], optionally with a note), or 'undated …'"),
     /** evidence as published; evidence_kind is its normalized weight class */
     evidence: nonEmpty,
     evidence_kind: EvidenceKind,
@@ -146,8 +153,8 @@ export const Figure = z
         message: "a 'corrected' figure must keep its previous value in history (date, reason, previous)",
       });
     }
-    if (typeof f.value === 'object' && !f.metric.startsWith('usd_')) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: '{input, output} values are only allowed for usd_* price metrics' });
+    if (typeof f.value === 'object' && !isPriceMetric(f.metric)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: '{input, output} values are only allowed for price metrics (usd_*, api_price_per_mtok)' });
     }
   });
 export type Figure = z.infer<typeof Figure>;

@@ -9,6 +9,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CellResult } from '../results/schema.ts';
 import type { ReportRun } from './report-run.ts';
 import type { ReportData } from './model.ts';
+import { edgeCloudCharts } from './charts-edge-cloud.ts';
 
 export interface Chart {
   id: string;
@@ -159,7 +160,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export async function buildCharts(d: ReportData, runs: readonly ReportRun[]): Promise<Chart[]> {
-  const charts: Chart[] = [];
+  // the answer's charts first (edge vs cloud per size class, cost vs volume)
+  const charts: Chart[] = [...(await edgeCloudCharts(d.edgeCloud))];
   const comparison = async (id: string, metric: string, title: string, axis: string, none: string): Promise<Chart> => {
     const pts = comparisonPoints(d, metric);
     const local = pts.some((p) => p.group === 'this device');
@@ -186,5 +188,7 @@ export async function buildCharts(d: ReportData, runs: readonly ReportRun[]): Pr
     caption: 'Inter-token gaps of the measured requests against time since the first measured request, in emission order (thinned to at most 400 points per cell). A rising trend means throttling or background load.',
     svg: itl.length ? await renderSvg(itlSpec(itl)) : null,
   });
+  const load = await (await import('./load-chart.ts')).throughputLatencyChart(runs.map((r) => r.dir)); // only runs with a ladder
+  if (load) charts.push(load);
   return charts;
 }

@@ -3,7 +3,7 @@ import type { ReportData } from './model.ts';
 import { isQualityError } from '../results/quality-schema.ts';
 
 const HEADER = [
-  'run_id', 'device', 'cell', 'model', 'params', 'dtype', 'runner', 'ep', 'threads', 'shape', 'prompt_tokens', 'gen_tokens', 'depth',
+  'run_id', 'device', 'device_class', 'cell', 'model', 'weights', 'params', 'dtype', 'runner', 'ep', 'threads', 'shape', 'prompt_tokens', 'gen_tokens', 'depth',
   'status', 'error', 'metric', 'unit', 'n', 'median', 'ci95_lo', 'ci95_hi', 'mean', 'sd', 'cv', 'p90', 'p99', 'min', 'max', 'boundary',
 ] as const;
 
@@ -18,7 +18,7 @@ export function csvField(v: string | number | null | undefined): string {
 export function renderCsv(d: ReportData): string {
   const lines = [HEADER.join(',')];
   for (const c of d.cells) {
-    const base = [c.runId, c.device, c.index, c.model, c.params, c.dtype, c.runner, c.ep, c.threads, c.shape.name, c.shape.promptTokens, c.shape.genTokens, c.shape.depth, c.status];
+    const base = [c.runId, c.device, d.devices.find((x) => x.runId === c.runId)?.device.class ?? null, c.index, c.model, c.weights, c.params, c.dtype, c.runner, c.ep, c.threads, c.shape.name, c.shape.promptTokens, c.shape.genTokens, c.shape.depth, c.status];
     const metrics = Object.entries(c.metrics).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== null && e[1] !== undefined);
     if (c.status !== 'ok' || metrics.length === 0) {
       const err = c.error ? `${c.error.code}: ${c.error.message}` : '';

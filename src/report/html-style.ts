@@ -36,6 +36,18 @@ details.claim { border: 1px solid var(--line); border-radius: 6px; padding: 6px 
 details.claim summary { cursor: pointer; }
 ul.warnings li { margin-bottom: 0.5em; }
 code { background: var(--soft); padding: 0 4px; border-radius: 4px; font-size: 0.9em; overflow-wrap: anywhere; }
+.banner { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 8px 12px; }
+.synthetic { background: #fff8c5; color: #7d4e00; border-radius: 4px; padding: 0 4px; font-weight: 600; white-space: nowrap; }
+.device { font-size: 1.05rem; }
+.assumptions { font-size: 0.85rem; color: var(--muted); }
+details.section { border-top: 1px solid var(--line); padding: 2px 0; }
+details.section > summary { cursor: pointer; list-style-position: outside; margin-left: 1.2em; }
+details.section > summary h2 { display: inline; border: 0; font-size: 1.1rem; margin: 0; padding: 0; }
+details.mismatches summary { cursor: pointer; color: var(--muted); }
+/* references: filtered by category with radio buttons, no script */
+.ref-filter > input { margin-left: 10px; }
+.ref-filter > label { font-size: 0.85rem; margin-left: 2px; }
+${['asic', 'cloud-gpu', 'edge', 'energy', 'price'].map((k) => `#rf-${k}:checked ~ .table-wrap tbody tr:not(.cat-${k}) { display: none; }`).join('\n')}
 @media (max-width: 640px) {
   main { padding: 10px; }
   /* charts keep their natural size and scroll sideways instead of shrinking to unreadable text */
@@ -43,5 +55,11 @@ code { background: var(--soft); padding: 0 4px; border-radius: 4px; font-size: 0
   body { font-size: 14px; }
   h1 { font-size: 1.3rem; }
   th, td { padding: 4px 6px; }
+  /* the answer table: one card per row, each value with its label */
+  table.answer thead { display: none; }
+  table.answer tr { display: block; border-bottom: 2px solid var(--line); padding: 4px 0; }
+  table.answer td { display: block; border: 0; padding: 1px 6px; text-align: left; white-space: normal; }
+  table.answer td::before { content: attr(data-label) ': '; color: var(--muted); font-size: 0.8rem; }
+  table.answer td:empty { display: none; }
 }
 `;

@@ -4,6 +4,7 @@
  */
 import type { ClaimResult } from '../claims/index.ts';
 import { qualityHtml } from './quality-section.ts';
+import { conditionsHtml } from './conditions-section.ts';
 import { formatFigureValue } from '../references/value.ts';
 import type { Chart } from './charts.ts';
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
@@ -11,8 +12,14 @@ import { reportCellLabel, modelShapeLabel, evidenceLabel } from '../format/label
 import { bytesText, metricText, num, paramsText, ratioText } from '../format/numbers.ts';
 import { badge, c, inlineJson, link, t, table, withCode, type Cell } from './html-parts.ts';
 import { REPORT_CSS } from './html-style.ts';
+import { answerHtml } from './answer-html.ts';
+import { edgeCloudData } from './answer-data.ts';
 import { type CellRow, type ReportData } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
+
+function weightsCell(w: CellRow['weights']): string {
+  return w === 'synthetic' ? '<span class="synthetic">synthetic</span>' : t(w ?? 'n/a');
+}
 
 function status(x: CellRow): string {
   return x.status === 'ok' ? 'ok' : `<span class="status-bad">${t(x.status)}</span>${x.error ? ` ${t(x.error.code)}` : ''}`;
@@ -32,7 +39,7 @@ function throughputRows(cells: CellRow[]): string {
   const rows: Cell[][] = [];
   const failed: boolean[] = [];
   for (const x of cells) {
-    const rest = [c(t(paramsText(x.params)), true), c(t(x.dtype)), c(t(`${x.runner}/${x.ep}`)), c(x.threads === null ? 'auto' : t(x.threads), true)];
+    const rest = [c(weightsCell(x.weights)), c(t(paramsText(x.params)), true), c(t(x.dtype)), c(t(`${x.runner}/${x.ep}`)), c(x.threads === null ? 'auto' : t(x.threads), true)];
     const depth = x.shape.depth > 0 ? ` @ d${x.shape.depth}` : '';
     if (x.status !== 'ok') {
       rows.push([c(t(x.model)), c(t(x.shape.name)), c(status(x)), ...rest]);
@@ -43,12 +50,13 @@ function throughputRows(cells: CellRow[]): string {
     if (x.shape.genTokens > 0) rows.push([c(t(x.model)), c(t(`tg${x.shape.genTokens}${depth}`)), c(t(metricText(x.metrics.decodeTokensPerS)), true), ...rest]);
     while (failed.length < rows.length) failed.push(false);
   }
-  return table(['model', 'test', 't/s (median [95 % CI])', 'params', 'dtype', 'runner/ep', 'threads'], rows, (i) => (failed[i] ? 'failed' : ''));
+  return table(['model', 'test', 't/s (median [95 % CI])', 'weights', 'params', 'dtype', 'runner/ep', 'threads'], rows, (i) => (failed[i] ? 'failed' : ''));
 }
 
 function latencyRows(cells: CellRow[]): string {
   const rows = cells.map((x) => [
     c(t(x.model)),
+    c(weightsCell(x.weights)),
     c(t(x.shape.name)),
     c(t(metricText(x.metrics.ttftMs)), true),
     c(t(metricText(x.metrics.tpotMs)), true),
@@ -61,7 +69,7 @@ function latencyRows(cells: CellRow[]): string {
     c(t(num(x.loadMs)), true),
     c(t(bytesText(x.peakRssBytes)), true),
   ]);
-  return table(['model', 'shape', 'TTFT ms', 'TPOT ms', 'status', 'n', 'E2E ms', 'ITL p50 / p90 ms', 'dtype', 'runner/ep', 'load ms', 'peak RSS'], rows, (i) => (cells[i]?.status === 'ok' ? '' : 'failed'));
+  return table(['model', 'weights', 'shape', 'TTFT ms', 'TPOT ms', 'status', 'n', 'E2E ms', 'ITL p50 / p90 ms', 'dtype', 'runner/ep', 'load ms', 'peak RSS'], rows, (i) => (cells[i]?.status === 'ok' ? '' : 'failed'));
 }
 
 function chart(ch: Chart): string {
@@ -97,7 +105,7 @@ function claimCard(cl: ClaimResult): string {
     `<details class="claim" id="claim-${t(cl.id)}"><summary><b>${t(cl.id)}</b> ${badge(cl.verdict)} ${t(cl.claim)}</summary>`,
     `<p><b>Why:</b> ${withCode(cl.summary)}</p>`,
     `<p><b>Rule:</b> ${withCode(cl.rule)}${th ? `<br><b>Thresholds:</b> ${t(th)} (override with <code>--claims-config</code>)` : ''}</p>`,
-    `<p><b>Basis:</b> ${t(cl.basis)}</p>`,
+    `<p><b>Basis:</b> ${t(cl.basis)} — decided by ${t(cl.decidedBy)}${cl.decideCommand ? `<br><b>To decide it:</b> ${withCode(`\`${cl.decideCommand}\``)}` : ''}</p>`,
     cl.missing.length ? `<p><b>Missing:</b></p><ul>${cl.missing.map((m) => `<li>${withCode(m)}</li>`).join('')}</ul>` : '',
     local ? `<p><b>This device:</b></p>${local}` : '',
     refs ? `<p><b>Published figures</b> (context rows are not used for the verdict):</p>${refs}` : '',
@@ -105,12 +113,9 @@ function claimCard(cl: ClaimResult): string {
   ].join('\n');
 }
 
+/** Each claim's evidence (the verdict table with "decided by" leads the page: answer-html.ts). */
 function claimsSection(d: ReportData): string {
-  const overview = table(
-    ['id', 'verdict — claim'],
-    d.claims.map((x) => [c(`<a href="#claim-${t(x.id)}">${t(x.id)}</a>`), c(`${badge(x.verdict)} ${t(x.claim)}`)]),
-  );
-  return `${overview}\n${d.claims.map(claimCard).join('\n')}`;
+  return d.claims.map(claimCard).join('\n');
 }
 
 function comparisons(d: ReportData): string {
@@ -147,13 +152,14 @@ function energyTable(d: ReportData): string {
     .map((x) => [
       c(t(x.device)),
       c(t(modelShapeLabel(x))),
+      c(weightsCell(x.weights)),
       c(x.energySource === 'estimated' ? '<b>estimated</b>' : t(x.energySource ?? 'not measured')),
       c(t(metricText(x.metrics.joulesPerTokenDecode)), true),
       c(t(metricText(x.metrics.joulesPerTokenPrefill)), true),
       c(t(metricText(x.metrics.avgPowerW)), true),
       c(t(metricText(x.metrics.energyJ)), true),
     ]);
-  return `<p>Estimated values are labelled. J/token vs cloud figures: claims C5 and C6.</p>${table(['device', 'cell', 'source', 'J/token decode', 'J/token prefill', 'avg power W', 'energy J'], rows)}`;
+  return `<p>Estimated values are labelled. J/token vs cloud figures: claims C5 and C6.</p>${table(['device', 'cell', 'weights', 'source', 'J/token decode', 'J/token prefill', 'avg power W', 'energy J'], rows)}`;
 }
 
 function warnings(d: ReportData): string {
@@ -188,7 +194,16 @@ function environment(d: ReportData): string {
     .join('\n');
 }
 
+/** Collapsed and filterable by category without a script (radio buttons + CSS; the page runs no code). */
 function references(d: ReportData): string {
+  const cats = [...new Set(d.references.map((f) => f.category))].sort();
+  const radios = [`<input type="radio" name="ref-filter" id="rf-all" checked><label for="rf-all">all (${t(d.references.length)})</label>`]
+    .concat(cats.map((k) => `<input type="radio" name="ref-filter" id="rf-${t(k)}"><label for="rf-${t(k)}">${t(k)} (${t(d.references.filter((f) => f.category === k).length)})</label>`))
+    .join('');
+  return `<div class="ref-filter"><span class="ctx">show:</span> ${radios}\n${referencesTable(d)}</div>`;
+}
+
+function referencesTable(d: ReportData): string {
   return table(
     ['id', 'category', 'system', 'model', 'metric', 'value', 'conditions', 'source', 'date', 'evidence', 'audit'],
     d.references.map((f) => [
@@ -204,6 +219,7 @@ function references(d: ReportData): string {
       c(t(evidenceText(f))),
       c(f.audit === 'unverifiable' || f.audit === 'not-checked' ? `<b>${t(f.audit)}</b> <span class="ctx">(context only)</span>` : t(f.audit + (f.history.length ? ` (history: ${f.history.length})` : ''))),
     ]),
+    (i) => `cat-${d.references[i]?.category ?? ''}`,
   );
 }
 
@@ -217,6 +233,8 @@ export function compactData(d: ReportData): unknown {
       metrics: Object.fromEntries(Object.entries(x.metrics).map(([k, m]) => [k, m ? { n: m.n, median: m.median, ci95: m.ci95, unit: m.unit, ...('samples' in m && { p90: m.p90, p99: m.p99, boundary: m.boundary }) } : null])),
     })),
     claims: d.claims,
+    devices: d.devices,
+    edgeCloud: edgeCloudData(d.edgeCloud),
     comparisons: d.comparisons.map((x) => ({ ...x, matches: x.matches.map(({ figure, ...m }) => ({ ...m, figure: figure.id })) })),
     references: d.references.map(({ notes: _notes, audit_note: _auditNote, ...f }) => f),
     warnings: d.warnings,
@@ -227,17 +245,19 @@ export function compactData(d: ReportData): unknown {
 
 export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
   const ok = d.cells.filter((x) => x.status === 'ok').length;
+  const other = charts.filter((ch) => !ch.id.startsWith('chart-ec-'));
   const sections: [string, string, string][] = [
+    ['claims', 'Evidence per claim', claimsSection(d)],
     ['summary', 'Throughput (llama-bench style)', perRun(d, throughputRows)],
     ['latency', 'Latency', perRun(d, latencyRows)],
     ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
-    ['charts', 'Charts', charts.map(chart).join('\n')],
-    ['claims', 'Claims', claimsSection(d)],
+    ...((x): [string, string, string][] => (x ? [['conditions', 'Stopping and machine conditions', x]] : []))(conditionsHtml(d.cells)),
+    ['charts', 'Charts: this device vs published figures', other.map(chart).join('\n')],
     ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],
     ['energy', 'Energy', d.energyMeasured ? energyTable(d) : '<p class="note"><b>Energy: not measured.</b> No energy source was available, so J/token, average power and the energy part of the cost per token are not reported.</p>'],
     ['warnings', 'Warnings and failed cells', warnings(d)],
     ['environment', 'Environment', environment(d)],
-    ['references', 'References', `<p class="lead">${t(d.references.length)} figures cited from “${t(d.referencesMeta.title)}” (compiled ${t(d.referencesMeta.compiled)}, audited ${t(d.referencesMeta.audit_date)}); ${t(d.unverifiedCount)} unverified entries are kept apart and never used.</p>${references(d)}`],
+    ['references', `References (${d.references.length})`, `<p class="lead">${t(d.references.length)} figures cited from “${t(d.referencesMeta.title)}” (compiled ${t(d.referencesMeta.compiled)}, audited ${t(d.referencesMeta.audit_date)})${(d.referencesMeta.addenda ?? []).map((a) => ` and ${t(a.file)} (${t(a.figures)} figures, ${t(a.compiled)})`).join('')}; ${t(d.unverifiedCount)} unverified entries are kept apart and never used.</p>${references(d)}`],
     ['definitions', 'Metric definitions', table(['metric', 'unit', 'definition'], METRIC_DEFINITIONS.map((m) => [c(t(m.name)), c(t(m.unit)), c(t(m.definition))]))],
     ['method', 'Method', `<ul>${METHOD_NOTES.map((n) => `<li>${t(n)}</li>`).join('')}</ul>`],
   ];
@@ -254,8 +274,12 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
 <main>
 <h1>${t(d.title)}</h1>
 <p class="lead">${t(d.runs.length)} run(s) on ${t(new Set(d.runs.map((r) => r.device)).size)} device(s); ${t(d.cells.length)} cells: ${t(ok)} ok, ${t(d.cells.length - ok)} errored or unsupported (shown, not dropped). Numbers are medians with the 95 % bootstrap CI of the median in brackets.</p>
+<section id="answer"><h2>The answer: this device vs the cloud</h2>
+${answerHtml(d, charts)}
+</section>
+<h2 id="details">Details</h2>
 <nav>${sections.map(([id, title]) => `<a href="#${id}">${t(title)}</a>`).join('')}</nav>
-${sections.map(([id, title, body]) => `<section id="${id}"><h2>${t(title)}</h2>\n${body}\n</section>`).join('\n')}
+${sections.map(([id, title, body]) => `<details class="section" id="${id}"><summary><h2>${t(title)}</h2></summary>\n${body}\n</details>`).join('\n')}
 </main>
 <script type="application/json" id="edgebench-report-data">${inlineJson(compactData(d))}</script>
 </body>

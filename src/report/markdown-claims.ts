@@ -6,7 +6,7 @@ import { metricText } from '../format/numbers.ts';
 import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 
-const VERDICT_MARK: Record<ClaimResult['verdict'], string> = {
+export const VERDICT_MARK: Record<ClaimResult['verdict'], string> = {
   supported: '✅ supported',
   'partly supported': '◐ partly supported',
   'not supported': '❌ not supported',
@@ -57,7 +57,7 @@ function detail(c: ClaimResult): string {
     '',
     `**Rule:** ${escapeMdKeepCode(c.rule)}${th ? `  \n**Thresholds:** ${escapeMd(th)} (override with \`--claims-config\`)` : ''}`,
     '',
-    `**Basis:** ${c.basis}`,
+    `**Basis:** ${c.basis} — decided by ${escapeMd(c.decidedBy)}${c.decideCommand ? `  \n**To decide it with this device's kind of run:** \`${c.decideCommand.replace(/`/g, "'")}\`` : ''}`,
   ];
   if (c.missing.length) parts.push('', '**Missing:**', '', ...c.missing.map((m) => `- ${escapeMdKeepCode(m)}`));
   if (c.evidence.local.length) parts.push('', '**This device:**', '', localRows(c.evidence.local));
@@ -67,10 +67,7 @@ function detail(c: ClaimResult): string {
   return parts.join('\n');
 }
 
+/** Each claim's evidence, collapsed (the verdict table with "decided by" leads the report: answer-markdown.ts). */
 export function claimsMarkdown(d: ReportData): string {
-  const table = mdTable(
-    ['id', 'claim', 'verdict', 'basis', 'why'],
-    d.claims.map((c) => [c.id, escapeMd(c.claim), VERDICT_MARK[c.verdict], c.basis, escapeMd(c.summary)]),
-  );
-  return [table, '', ...d.claims.map((c) => `${detail(c)}\n`)].join('\n');
+  return d.claims.map((c) => `${detail(c)}\n`).join('\n');
 }

@@ -1,11 +1,13 @@
 /** GitHub-flavoured Markdown report. Deterministic: no timestamps except those in the results. */
 import { METHOD_NOTES, METRIC_DEFINITIONS } from './definitions.ts';
-import { escapeMd, mdLink } from '../format/escape.ts';
+import { escapeHtml, escapeMd, mdLink } from '../format/escape.ts';
 import { reportCellLabel, modelShapeLabel } from '../format/labels.ts';
 import { bytesText, metricText, num, paramsText, ratioText } from '../format/numbers.ts';
 import { mdTable } from '../format/tables.ts';
 import { claimsMarkdown } from './markdown-claims.ts';
+import { answerMarkdown, verdictMarkdown, weightsBanner } from './answer-markdown.ts';
 import { qualityMarkdown } from './quality-section.ts';
+import { conditionsMarkdown } from './conditions-section.ts';
 import { type CellRow, type ReportData, type RunInfo } from './model.ts';
 import { conditionsText, evidenceText } from './reference-text.ts';
 import { formatFigureValue } from '../references/value.ts';
@@ -17,7 +19,7 @@ function statusText(c: CellRow): string {
 function throughputTable(d: ReportData): string {
   const rows: string[][] = [];
   for (const c of d.cells) {
-    const base = [escapeMd(c.device), escapeMd(c.model), paramsText(c.params), escapeMd(c.dtype), escapeMd(c.runner), escapeMd(c.ep), c.threads === null ? 'auto' : String(c.threads)];
+    const base = [escapeMd(c.device), escapeMd(c.model), c.weights ?? 'n/a', paramsText(c.params), escapeMd(c.dtype), escapeMd(c.runner), escapeMd(c.ep), c.threads === null ? 'auto' : String(c.threads)];
     const depth = c.shape.depth > 0 ? ` @ d${c.shape.depth}` : '';
     if (c.status !== 'ok') {
       rows.push([...base, escapeMd(c.shape.name), statusText(c)]);
@@ -26,7 +28,7 @@ function throughputTable(d: ReportData): string {
     if (c.shape.promptTokens > 0) rows.push([...base, `pp${c.shape.promptTokens}${depth}`, metricText(c.metrics.prefillTokensPerS)]);
     if (c.shape.genTokens > 0) rows.push([...base, `tg${c.shape.genTokens}${depth}`, metricText(c.metrics.decodeTokensPerS)]);
   }
-  return mdTable(['device', 'model', 'params', 'dtype', 'runner', 'ep', 'threads', 'test', 't/s (median [95 % CI])'], rows);
+  return mdTable(['device', 'model', 'weights', 'params', 'dtype', 'runner', 'ep', 'threads', 'test', 't/s (median [95 % CI])'], rows);
 }
 
 function latencyTable(d: ReportData): string {
@@ -35,6 +37,7 @@ function latencyTable(d: ReportData): string {
     return [
       escapeMd(c.device),
       escapeMd(c.model),
+      c.weights ?? 'n/a',
       escapeMd(c.dtype),
       escapeMd(`${c.runner}/${c.ep}`),
       escapeMd(c.shape.name),
@@ -48,7 +51,7 @@ function latencyTable(d: ReportData): string {
       bytesText(c.peakRssBytes),
     ];
   });
-  return mdTable(['device', 'model', 'dtype', 'runner/ep', 'shape', 'status', 'n', 'TTFT ms', 'TPOT ms', 'E2E ms', 'ITL p50 / p90 ms', 'load ms', 'peak RSS'], rows);
+  return mdTable(['device', 'model', 'weights', 'dtype', 'runner/ep', 'shape', 'status', 'n', 'TTFT ms', 'TPOT ms', 'E2E ms', 'ITL p50 / p90 ms', 'load ms', 'peak RSS'], rows);
 }
 
 function environment(r: RunInfo): string {
@@ -132,6 +135,7 @@ function energy(d: ReportData): string {
       .map((c) => [
         escapeMd(c.device),
         escapeMd(modelShapeLabel(c)),
+        c.weights ?? 'n/a',
         c.energySource === 'estimated' ? '**estimated**' : (c.energySource ?? 'not measured'),
         metricText(c.metrics.joulesPerTokenDecode),
         metricText(c.metrics.joulesPerTokenPrefill),
@@ -141,65 +145,55 @@ function energy(d: ReportData): string {
     return [
       'Estimated values are labelled; measured and estimated energy are never mixed without saying so. J/token vs cloud figures: claims C5 and C6.',
       '',
-      mdTable(['device', 'cell', 'source', 'J/token decode', 'J/token prefill', 'avg power W', 'energy J'], rows),
+      mdTable(['device', 'cell', 'weights', 'source', 'J/token decode', 'J/token prefill', 'avg power W', 'energy J'], rows),
     ].join('\n');
   }
   return '**Energy: not measured.** This run has no energy source (RAPL, powermetrics, nvidia-smi, battery or a meter CSV), so J/token, average power and the energy part of the cost per token are not reported; claims that need them say so.';
 }
 
+/** A details section, collapsed: the answer and the verdicts lead; everything else is one click away. */
+function section(title: string, body: string): string {
+  return `<details><summary><b>${escapeHtml(title)}</b></summary>\n\n${body}\n\n</details>\n`;
+}
+
 export function renderMarkdown(d: ReportData): string {
   const ok = d.cells.filter((c) => c.status === 'ok').length;
+  const banner = weightsBanner(d);
   const parts = [
     `# ${escapeMd(d.title)}`,
     '',
+    ...(banner ? [banner, ''] : []),
     `${d.runs.length} run(s) on ${new Set(d.runs.map((r) => r.device)).size} device(s); ${d.cells.length} cells: ${ok} ok, ${d.cells.length - ok} errored or unsupported (shown, not dropped). ` +
       'Numbers are medians with the 95 % bootstrap CI of the median in brackets.',
     '',
-    '## Throughput (llama-bench style)',
+    '## The answer: this device vs the cloud',
     '',
-    throughputTable(d),
+    answerMarkdown(d),
+    '## Verdicts',
     '',
-    '## Latency',
+    verdictMarkdown(d),
     '',
-    latencyTable(d),
+    '## Details',
     '',
-    ...((q) => (q ? ['## Quality (outputs vs a reference of the same weights)', '', q, ''] : []))(qualityMarkdown(d.cells)),
-    '## Claims',
-    '',
-    claimsMarkdown(d),
-    '',
-    '## Comparison with published figures',
-    '',
-    'Nearest published figures of the same model size class and metric, comparable conditions first. Every difference in conditions is listed; figures that are not confirmed or corrected are context only.',
-    '',
-    comparisons(d),
-    '',
-    '## Energy',
-    '',
-    energy(d),
-    '',
-    '## Warnings and failed cells',
-    '',
-    warnings(d),
-    '',
-    '## Environment',
-    '',
-    ...d.runs.flatMap((r) => [environment(r), '']),
-    '## References',
-    '',
-    `${d.references.length} figures cited from "${escapeMd(d.referencesMeta.title)}" (compiled ${escapeMd(d.referencesMeta.compiled)}, audited ${escapeMd(d.referencesMeta.audit_date)}). ` +
-      `${d.unverifiedCount} unverified entries are kept apart and never used.`,
-    '',
-    references(d),
-    '',
-    '## Metric definitions',
-    '',
-    mdTable(['metric', 'unit', 'definition'], METRIC_DEFINITIONS.map((m) => [escapeMd(m.name), escapeMd(m.unit), escapeMd(m.definition)])),
-    '',
-    '## Method',
-    '',
-    ...METHOD_NOTES.map((n) => `- ${escapeMd(n)}`),
-    '',
+    section('Evidence per claim', claimsMarkdown(d)),
+    section('Throughput (llama-bench style)', throughputTable(d)),
+    section('Latency', latencyTable(d)),
+    ...((q) => (q ? [section('Quality (outputs vs a reference of the same weights)', q)] : []))(qualityMarkdown(d.cells)),
+    ...((x) => (x ? [section('How each cell stopped, and how busy the machine was', x)] : []))(conditionsMarkdown(d.cells)),
+    section(
+      'Comparison with published figures',
+      `Nearest published figures of the same model size class and metric, comparable conditions first. Every difference in conditions is listed; figures that are not confirmed or corrected are context only.\n\n${comparisons(d)}`,
+    ),
+    section('Energy', energy(d)),
+    section('Warnings and failed cells', warnings(d)),
+    section('Environment', d.runs.map((r) => environment(r)).join('\n\n')),
+    section(
+      `References (${d.references.length} cited)`,
+      `${d.references.length} figures cited from "${escapeMd(d.referencesMeta.title)}" (compiled ${escapeMd(d.referencesMeta.compiled)}, audited ${escapeMd(d.referencesMeta.audit_date)})${(d.referencesMeta.addenda ?? []).map((a) => ` and ${escapeMd(a.file)} (${a.figures} figures, compiled ${escapeMd(a.compiled)})`).join('')}. ` +
+        `${d.unverifiedCount} unverified entries are kept apart and never used.\n\n${references(d)}`,
+    ),
+    section('Metric definitions', mdTable(['metric', 'unit', 'definition'], METRIC_DEFINITIONS.map((m) => [escapeMd(m.name), escapeMd(m.unit), escapeMd(m.definition)]))),
+    section('Method', METHOD_NOTES.map((n) => `- ${escapeMd(n)}`).join('\n')),
   ];
   return parts.join('\n');
 }

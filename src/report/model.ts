@@ -6,6 +6,7 @@
 import { evaluateClaims, type ClaimResult, type ClaimsConfig } from '../claims/index.ts';
 import type { QualityEntry } from '../results/quality-schema.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
+import { buildEdgeCloud, type EdgeCloudRow } from '../edge-cloud/compare.ts';
 import type { ReferenceSet } from '../references/load.ts';
 import type { LocalCell, LocalMetricName } from '../references/local.ts';
 import { matchAll, type ReferenceMatch } from '../references/match.ts';
@@ -39,6 +40,8 @@ export interface CellRow {
   model: string;
   params: number | null;
   synthetic: boolean;
+  /** synthetic: speed-true, not quality-true; shown in every table (null for a cell without a model) */
+  weights: 'synthetic' | 'real' | null;
   dtype: string;
   runner: string;
   ep: string;
@@ -55,6 +58,10 @@ export interface CellRow {
   fallback: boolean;
   /** the quality stage's record for this cell's (model, runner, EP, dtype), when it ran */
   quality?: QualityEntry;
+  /** how the cell stopped and the machine conditions during it (results v2) */
+  stopping?: CellSummary['stopping'];
+  machine?: CellSummary['machine'];
+  interleave?: CellSummary['interleave'];
 }
 
 export interface Comparison {
@@ -76,6 +83,10 @@ export interface ReportData {
   runs: RunInfo[];
   cells: CellRow[];
   claims: ClaimResult[];
+  /** edge vs cloud per device and size class (src/edge-cloud/compare.ts): the answer the report leads with */
+  edgeCloud: EdgeCloudRow[];
+  /** the device facts of each run (class, evidence, price) for the answer */
+  devices: { runId: string; label: string; device: Environment['device'] }[];
   comparisons: Comparison[];
   /** every figure cited anywhere in the report, by id */
   references: Figure[];
@@ -116,7 +127,11 @@ function cellRow(run: ReportRun, c: CellSummary): CellRow {
     model: c.key.model,
     params: c.model?.params ?? null,
     synthetic: c.model?.synthetic ?? false,
+    weights: c.model?.weights ?? null,
     ...(c.quality && { quality: c.quality }),
+    ...(c.stopping && { stopping: c.stopping }),
+    ...(c.machine && { machine: c.machine }),
+    ...(c.interleave && { interleave: c.interleave }),
     dtype: c.key.dtype,
     runner: c.key.runner,
     ep: c.resolved?.executionProvider ?? c.key.ep,
@@ -169,6 +184,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
   const config = opts.claimsConfig ?? defaultClaimsConfig();
   const local: LocalCell[] = runs.flatMap((r) => r.localCells);
   const claims = evaluateClaims(local, refs.figures, config);
+  const edgeCloud = buildEdgeCloud(local, refs.figures, config);
   const perMetric = opts.matchesPerMetric ?? 2;
   const comparisons: Comparison[] = matchAll(local, refs.figures)
     .filter((m) => COMPARED.includes(m.metric))
@@ -186,6 +202,7 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
     });
   const cited = new Set<string>();
   for (const c of claims) for (const r of c.evidence.references) cited.add(r.id);
+  for (const row of edgeCloud) for (const f of [...(row.ttft.cloud?.figures ?? []), ...(row.decode.cloud?.figures ?? []), ...(row.cost.cloud.output?.figures ?? []), ...(row.cost.assumptions.network?.figures ?? [])]) cited.add(f.id);
   for (const c of comparisons) for (const m of c.matches) cited.add(m.figure.id);
   const references = refs.figures.filter((f) => cited.has(f.id)).sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   const warnings: WarningRow[] = [];
@@ -198,6 +215,8 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
     runs: runs.map(runInfo),
     cells: runs.flatMap((r) => r.summary.cells.map((c) => cellRow(r, c))),
     claims,
+    edgeCloud,
+    devices: runs.map((r) => ({ runId: r.runId, label: r.device, device: r.manifest.environment.device })),
     comparisons,
     references,
     warnings,

@@ -1,5 +1,5 @@
 /** Who measured a run, in words: the device label every output uses, and its device class. */
-import type { DeviceClass } from '../references/schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import type { Environment } from './schema.ts';
 
 /** "Intel Core i7 + NVIDIA RTX 4060 (linux x64)"; browsers show the platform only ("(browser, android)"). */
@@ -10,8 +10,7 @@ export function deviceLabel(env: Environment): string {
   return `${cpu}${gpu}${where}`;
 }
 
-export function deviceClassOf(env: Environment): DeviceClass {
-  if (env.kind === 'browser' && /android|iphone|ipad|mobile/i.test(env.userAgent ?? '')) return 'phone';
-  if (env.power.source === 'battery' || env.power.batteryPercent !== null) return 'laptop';
-  return 'unknown';
+/** The class recorded with the run (detected or given; v1 results get it on read, see ./upgrade.ts). */
+export function deviceClassOf(env: Environment): DeviceClassName {
+  return env.device.class;
 }

@@ -9,8 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeRun } from '../analyze/summarize-run.ts';
 import { EdgebenchError } from '../errors.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { checkDir } from '../util/input-path.ts';
-import type { DeviceClass } from '../references/schema.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
 import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
 import { readQualityEntries } from './quality-io.ts';
@@ -29,7 +29,9 @@ export interface OpenRun extends RunFolder {
   dir: string;
   runId: string;
   device: string;
-  deviceClass: DeviceClass;
+  deviceClass: DeviceClassName;
+  /** the device's price when the user recorded it (--device-price-usd) */
+  devicePriceUsd: number | null;
 }
 
 export interface AnalyzedRun extends OpenRun {
@@ -66,7 +68,7 @@ export async function openRun(dir: string, opts: OpenOptions = {}): Promise<Open
   const cells = await readCells(dir);
   const quality = await readQualityEntries(dir);
   const env = manifest.environment;
-  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env) };
+  return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
 }
 
 async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {

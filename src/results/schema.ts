@@ -10,10 +10,11 @@ import { QualityEntrySchema } from './quality-schema.ts';
 import { TRACE_METRIC_NAMES } from '../analyze/metrics/index.ts';
 import { CellEnergy, EnergySummary } from './energy-schema.ts';
 import { SideBySide } from './side-by-side-schema.ts';
+import { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { CellStopping } from './stopping-schema.ts';
 import { MachineLoad } from './machine-schema.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const ErrorInfo = z.strictObject({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
@@ -78,6 +79,8 @@ export const ModelInfo = z.strictObject({
   bytesPerToken: z.number().nonnegative().nullable(),
   sha256: z.string().nullable(),
   synthetic: z.boolean(),
+  /** synthetic = seeded random weights (speed-true, not quality-true); real = trained weights. Shown beside every figure. */
+  weights: z.enum(['synthetic', 'real']),
 });
 
 export type ModelInfo = z.infer<typeof ModelInfo>;
@@ -112,6 +115,15 @@ export const CellResult = z.strictObject({
 });
 export type CellResult = z.infer<typeof CellResult>;
 
+/** Device class with the evidence it rests on (src/edge-cloud/device-class.ts); price only when the user gave it. */
+export const DeviceInfo = z.strictObject({
+  class: DeviceClassName,
+  source: z.enum(['detected', 'user']),
+  evidence: z.array(z.string()),
+  priceUsd: z.number().positive().nullable(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
 export const Environment = z.strictObject({
   hostname: z.string().nullable(),
   os: z.strictObject({ platform: z.string(), distro: z.string(), release: z.string(), arch: z.string(), kernel: z.string() }),
@@ -138,6 +150,7 @@ export const Environment = z.strictObject({
   /** 'browser' for runs collected from a page */
   kind: z.enum(['node', 'browser']),
   userAgent: z.string().nullable(),
+  device: DeviceInfo,
 });
 export type Environment = z.infer<typeof Environment>;
 

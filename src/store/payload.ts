@@ -5,7 +5,11 @@
  */
 import { matchAll } from '../references/match.ts';
 import type { ReferenceSet } from '../references/load.ts';
-import type { DeviceClass } from '../references/schema.ts';
+import type { DeviceClass as FigureDeviceClass } from '../references/schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+
+/** a run's recorded class (src/edge-cloud/device-class.ts) or a published figure's */
+type DeviceClass = FigureDeviceClass | DeviceClassName;
 import { SCHEMA_VERSION, type CellResult, type CellSummary, type ErrorInfo, type MetricSummary, type ResolvedRunner, type Shape, type Warning } from '../results/schema.ts';
 import { contentHash } from './hash.ts';
 import type { StoreRun } from './load-run.ts';
@@ -148,7 +152,7 @@ export function buildPayload(run: StoreRun, opts: PayloadOptions): PublishPayloa
       fingerprint: m.environment.fingerprint,
       label: scrubText(run.device, ctx),
       deviceClass: opts.deviceClass ?? run.deviceClass,
-      deviceClassSource: opts.deviceClass ? 'user' : 'detected',
+      deviceClassSource: opts.deviceClass ? 'user' : m.environment.device.source,
       kind: m.environment.kind,
     },
     environment: trimEnvironment(m.environment, ctx),

@@ -4,7 +4,10 @@
  * and a wrong --db costs no parsing; then one transaction per run.
  */
 import { loadReferences, type ReferenceSet } from '../references/load.ts';
-import type { DeviceClass } from '../references/schema.ts';
+import type { DeviceClass as FigureDeviceClass } from '../references/schema.ts';
+import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+
+type DeviceClass = FigureDeviceClass | DeviceClassName;
 import type { StoreDb } from './db.ts';
 import { loadRunForStore } from './load-run.ts';
 import { buildPayload, payloadHash, type PublishPayload, type PublishSource } from './payload.ts';

@@ -90,7 +90,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', '-t', '120', 'start']);
   const url = (database: string, pw = password) => `postgres://${user}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${database}`;
   let stopped = false;
-  return {
+  // a test runner killed by a timeout skips afterAll: never leave a server behind
+  const onExit = () => b.stop();
+  process.once('exit', onExit);
+  const b: PostgresServer = {
     port,
     user,
     password,
@@ -108,6 +111,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', onExit);
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
@@ -115,4 +119,5 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
     },
   };
+  return b;
 }

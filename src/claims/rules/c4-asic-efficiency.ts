@@ -52,6 +52,8 @@ export const c4: ClaimRule = {
           `No independent J/token measurement exists in the references for Groq, Cerebras, SambaNova or TPUs (${asicMeasured.length} found); ` +
           `only vendor claims or secondary reports (${claims.length}). Independent GPU J/token figures exist (${gpuMeasured.length}, ML.ENERGY: GPU energy only).`,
         basis: 'none',
+        decidedBy: 'nothing: only vendor claims or secondary reports for ASIC energy (a vendor claim never decides alone)',
+        decideCommand: null,
         evidence: { local: [], references: refs },
         rule,
         thresholds,
@@ -64,6 +66,8 @@ export const c4: ClaimRule = {
       verdict: best.ratio >= t.minEfficiencyRatio ? 'supported' : 'not supported',
       summary: `Best matched pair: ${best.gpu.system} ${fmt(numericValue(best.gpu.value)?.value ?? NaN, 'J/token')} vs ${best.asic.system} ${fmt(numericValue(best.asic.value)?.value ?? NaN, 'J/token')} = ${fmt(best.ratio, '×')}.`,
       basis: 'published figures',
+      decidedBy: `published figures: an independent matched pair (${best.gpu.evidence_kind}, ${best.asic.evidence_kind})`,
+      decideCommand: null,
       evidence: { local: [], references: refs },
       rule,
       thresholds,

@@ -4,6 +4,7 @@ import { isDecisive } from '../../references/load.ts';
 import type { Figure } from '../../references/schema.ts';
 import { formatNumber, numericValue } from '../../references/value.ts';
 import { checkInterval, figuresFor, fmt, localEvidence, refEvidence } from '../evidence.ts';
+import { EDGE_CLASSES, ineligible } from '../device-eligibility.ts';
 import type { ClaimResult, ClaimRule, LocalEvidence, ReferenceEvidence } from '../types.ts';
 
 export const c5: ClaimRule = {
@@ -17,7 +18,12 @@ export const c5: ClaimRule = {
       'J/token (decode) of this device vs cloud GPU J/token for the same model size, at the smallest and the largest published batch size: ' +
       'supported if this device uses less energy per token at every batch size; partly supported if only at small batch (the batch size where cloud becomes cheaper is reported); ' +
       `not supported if cloud uses less even at its smallest batch. Device power is shown against the ~${t.chipPowerW} W of the claim.`;
-    const withEnergy = input.cells.filter((c) => c.status === 'ok' && c.metrics.joulesPerTokenDecode);
+    const notEdge = (c: LocalCell) => ineligible(c, EDGE_CLASSES, 'an edge chip');
+    for (const c of input.cells.filter((x) => x.status === 'ok' && x.metrics.joulesPerTokenDecode && notEdge(x))) {
+      const e = localEvidence(c, 'joulesPerTokenDecode', null, 'context', notEdge(c));
+      if (e) local.push(e);
+    }
+    const withEnergy = input.cells.filter((c) => c.status === 'ok' && c.metrics.joulesPerTokenDecode && !notEdge(c));
     const cloudJ = (cell: LocalCell) =>
       input.figures.filter(
         (f) => f.metric === 'joules_per_token' && f.category === 'energy' && isDecisive(f) && sizeClass(f.model_params_b) === sizeClass(paramsB(cell)) && f.conditions.batch_size !== null,
@@ -33,6 +39,8 @@ export const c5: ClaimRule = {
         verdict: 'not established',
         summary: 'Energy was not measured on this device, so J/token here cannot be set beside cloud GPU J/token. Published edge power figures are shown as context.',
         basis: 'none',
+        decidedBy: local.length ? 'nothing: the energy figures here are not from an edge device (context)' : 'nothing: no energy figure on an edge device',
+        decideCommand: 'edgebench run   # energy is on by default (--energy auto); on a laptop or phone',
         evidence: { local, references: refs },
         missing: ['energy not measured: rerun with an energy source (RAPL, powermetrics, nvidia-smi, a meter CSV) to get J/token'],
       };
@@ -89,6 +97,8 @@ export const c5: ClaimRule = {
       verdict: unclear > 0 && better + flips + worse === 0 ? 'not established' : verdict,
       summary: parts.join('; ') + '.',
       basis: 'local measurements and published figures',
+      decidedBy: `this device (${withEnergy.some((c) => c.energySource === 'estimated') ? 'energy ESTIMATED from TDP × utilisation' : 'energy measured'}) against published cloud GPU J/token`,
+      decideCommand: null,
       evidence: { local, references: refs },
       missing: [],
     };

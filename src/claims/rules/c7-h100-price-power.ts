@@ -45,6 +45,8 @@ export const c7: ClaimRule = {
       verdict,
       summary: `Price ${t.priceLowUsd}–${t.priceHighUsd} USD: ${word(price)} with ${priceChecks.length} confirmed price figures; power ≈ ${t.powerW} W: ${word(power)} (H100 SXM TDP; the PCIe card is rated lower).`,
       basis: priceChecks.length + powerChecks.length ? 'published figures' : 'none',
+      decidedBy: priceChecks.length + powerChecks.length ? `published figures (${priceChecks.length} prices, ${powerChecks.length} power ratings; a benchmark cannot measure either)` : 'nothing: no confirmed H100 price or power figure',
+      decideCommand: null,
       evidence: { local: [], references: refs },
       rule:
         `price: every confirmed H100 unit price (range) overlaps ${t.priceLowUsd}–${t.priceHighUsd} USD (BOM estimates excluded); power: an H100 TDP within ±${Math.round(t.powerTolerance * 100)} % of ${t.powerW} W. ` +

@@ -4,6 +4,7 @@ import { checkFigure, figuresFor, fmt, refEvidence } from '../evidence.ts';
 import { best } from '../latency-tiers.ts';
 import type { Check, ClaimResult, ClaimRule, ReferenceEvidence } from '../types.ts';
 
+const VENDOR = new Set(['vendor-claim', 'vendor-spec', 'vendor-measured']);
 const ASIC = /groq|cerebras|sambanova|\btpu|inferentia|\blpu\b|\brdu\b|wse-\d/i;
 const TPOT_METRICS: Record<string, ((x: number) => number) | null> = {
   output_tokens_per_s_per_user: (x) => 1000 / x,
@@ -38,10 +39,14 @@ export const c8: ClaimRule = {
         refs.push(refEvidence(f, { role: 'context', note: f.metric.includes('incl_input') ? 'averages input and output tokens: not a per-output-token latency' : `metric ${f.metric} is not a latency` }));
       }
     }
-    const bt = best(ttft);
-    const bp = best(tpot);
+    // vendor claims never decide alone: without one independent figure the verdict is not established
+    const decisive = refs.filter((r) => r.role === 'decisive');
+    const vendorOnly = decisive.length > 0 && decisive.every((r) => VENDOR.has(r.evidence_kind));
+    const bt = vendorOnly ? null : best(ttft);
+    const bp = vendorOnly ? null : best(tpot);
     const verdict: ClaimResult['verdict'] =
       bt === 'pass' && bp === 'pass' ? 'supported' : bp === 'pass' ? 'partly supported' : bt === null && bp === null ? 'not established' : 'not supported';
+    const kinds = [...new Set(decisive.map((r) => r.evidence_kind))].join(', ');
     const small = figs.some((f) => sizeClass(f.model_params_b) === '7-8B');
     return {
       id: 'C8',
@@ -49,12 +54,15 @@ export const c8: ClaimRule = {
       verdict,
       summary:
         `Per-output-token time < ${t.maxLatencyMs} ms: ${bp ?? 'no data'}; TTFT < ${t.maxLatencyMs} ms: ${bt === null ? 'no confirmed ASIC TTFT figure' : bt}.` +
-        (small ? ' Fastest per-token times are for 8B models.' : ''),
-      basis: ttft.length + tpot.length ? 'published figures' : 'none',
+        (small ? ' Fastest per-token times are for 8B models.' : '') +
+        (vendorOnly ? ` Every figure that could decide is a vendor figure (${kinds}): not established until an independent measurement exists.` : ''),
+      basis: vendorOnly ? 'none' : ttft.length + tpot.length ? 'published figures' : 'none',
+      decidedBy: vendorOnly ? `nothing: only vendor figures (${kinds}); a vendor claim never decides alone` : ttft.length + tpot.length ? `published ASIC figures (${kinds})` : 'nothing: no confirmed ASIC latency figure',
+      decideCommand: null,
       evidence: { local: [], references: refs },
       rule: `supported if confirmed ASIC figures show both TTFT and per-output-token time < ${t.maxLatencyMs} ms; partly supported if only the per-token time is single-digit; per-token time derived from output tok/s as 1000 / x.`,
       thresholds: { ...t },
-      missing: bt === null ? ['a confirmed published TTFT for an inference ASIC'] : [],
+      missing: [...(vendorOnly ? ['an independent measurement (e.g. Artificial Analysis) of ASIC TTFT and per-token time'] : []), ...(bt === null && !vendorOnly ? ['a confirmed published TTFT for an inference ASIC'] : [])],
     };
   },
 };

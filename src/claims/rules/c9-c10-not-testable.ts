@@ -12,6 +12,8 @@ function notTestable(id: ClaimId, claim: string, why: string): ClaimRule {
         verdict: 'not testable by benchmark',
         summary: why,
         basis: 'none',
+        decidedBy: 'not testable by benchmark',
+        decideCommand: null,
         evidence: { local: [], references: [] },
         rule: 'not testable by benchmark (say so)',
         thresholds: {},

@@ -46,6 +46,7 @@ export async function resolveGgufModel(spec: string, dtype: string, ctx: Pick<Re
       bytesPerToken: facts.bytesPerToken,
       sha256: await sha256File(file),
       synthetic: facts.synthetic,
+      weights: facts.synthetic ? 'synthetic' : 'real',
     },
   };
 }

@@ -10,6 +10,7 @@ import type { PreTrainedModel } from '@huggingface/transformers';
 import type * as TjsModule from '@huggingface/transformers';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError } from '../../errors.ts';
+import { transformersJsScorer } from './scorer.ts';
 import { probeWebGpuAdapter, webgpuHint } from '../webgpu/adapter.ts';
 import { startEpCheck } from '../webgpu/ep-check.ts';
 import { tjsLocation } from './load-options.ts';
@@ -120,6 +121,7 @@ export const transformersJsRunner: RunnerFactory = {
         const cache = contextIds.length > 0 ? await prefillCache(m, contextIds) : null;
         return { generate: (ids, n, onToken) => generateTokens(m, contextIds, cache, ids, n, onToken) };
       },
+      scorer: async () => transformersJsScorer(m),
       async [Symbol.asyncDispose]() {
         await m.dispose();
       },

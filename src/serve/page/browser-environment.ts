@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '../../results/schema.ts';
 import { isSoftwareAdapter } from '../../runners/webgpu/adapter.ts';
 import type { BrowserEnvironment } from './uploads.ts';
+import { classifyBrowser } from '../../edge-cloud/device-class.ts';
 
 const UA_BROWSERS: [RegExp, string][] = [
   [/Edg(?:A|iOS)?\/(\d+)/, 'Edge'],
@@ -100,6 +101,7 @@ export function toEnvironment(env: BrowserEnvironment, software: Record<string, 
     fingerprint: createHash('sha256').update(JSON.stringify(fingerprintOf)).digest('hex').slice(0, 16),
     kind: 'browser',
     userAgent: env.userAgent,
+    device: { ...classifyBrowser({ userAgent: env.userAgent, mobile: env.uaData?.mobile ?? null, maxTouchPoints: null, battery: env.battery }), priceUsd: null },
   };
 }
 

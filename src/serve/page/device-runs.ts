@@ -57,6 +57,8 @@ export interface DeviceRunsOptions {
   timeoutMs: number;
   log(msg: string): void;
   now?: () => number;
+  /** after a device finished and its run was analysed (serve --db publishes it into the results store) */
+  onRunEnded?: (dir: string) => Promise<void>;
 }
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
@@ -237,6 +239,8 @@ export class DeviceRuns {
       await this.setStatus(d, status, missing.length ? `finished with cells ${missing.join(', ')} missing` : null);
       await analyzeRun(d.dir);
       this.o.log(`[${d.label}] ${status}: ${d.posted.size}/${d.plan.length} cells → edgebench report ${d.dir}`);
+      // a store that fails never fails the device: its run folder is complete and can be published later
+      await this.o.onRunEnded?.(d.dir).catch((e: unknown) => this.o.log(`[${d.label}] not published: ${(e as Error).message}; later: edgebench publish ${d.dir}`));
       return { status, missing };
     });
   }

@@ -40,6 +40,8 @@ export interface PageServerOptions {
   /** serve HTTPS (a phone on the LAN then gets a secure context: WebGPU, wasm threads) */
   tls?: { cert: Buffer; key: Buffer };
   log(msg: string): void;
+  /** called when a device finished (serve --db: publish its run into the results store) */
+  onRunEnded?: (dir: string) => Promise<void>;
 }
 
 export interface PageServer {
@@ -80,7 +82,7 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
     runtime: { wasm: `ort/${ORT_BUILDS.wasm}`, webgpu: `ort/${ORT_BUILDS.webgpu}` },
     deviceTimeoutS: timeoutS,
   };
-  const devices = new DeviceRuns({ root: o.runDir, suite: o.suite, model: o.model, ortWebVersion: ortVersion, argv: o.argv ?? process.argv.slice(2), timeoutMs: timeoutS * 1000, log: o.log });
+  const devices = new DeviceRuns({ root: o.runDir, suite: o.suite, model: o.model, ortWebVersion: ortVersion, argv: o.argv ?? process.argv.slice(2), timeoutMs: timeoutS * 1000, log: o.log, ...(o.onRunEnded && { onRunEnded: o.onRunEnded }) });
   let downloads = 0;
 
   const sendFile = (req: IncomingMessage, res: ServerResponse, f: ServedFile) => {

@@ -12,6 +12,7 @@ import { suiteFromFlags } from '../../config/run-options.ts';
 import { EdgebenchError } from '../../errors.ts';
 import { ortWebRunner } from '../../runners/ort-web/ort-web-runner.ts';
 import { PROJECT_ROOT } from '../../version.ts';
+import type { StorePublisher } from '../../store/serve-publisher.ts';
 import { startPageServer } from './page-server.ts';
 import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
 
@@ -33,6 +34,8 @@ export interface PageServeFlags {
   deviceTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
+  /** publish each finished device run into this results store */
+  db?: string;
 }
 
 
@@ -67,6 +70,12 @@ function readTls(flags: PageServeFlags): { cert: Buffer; key: Buffer } | undefin
   return { cert: read('tls-cert', flags.tlsCert), key: read('tls-key', flags.tlsKey) };
 }
 
+async function openStorePublisher(db: string, log: (m: string) => void): Promise<StorePublisher> {
+  const { resolveStoreTarget } = await import('../../store/open-store.ts');
+  const { createStorePublisher } = await import('../../store/serve-publisher.ts');
+  return createStorePublisher(resolveStoreTarget(db), log);
+}
+
 /** Resolves with the exit code once the server has stopped (SIGINT / SIGTERM). */
 export async function servePage(flags: PageServeFlags): Promise<number> {
   const log = (m: string) => {
@@ -99,7 +108,11 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   const model = await ortWebRunner.resolveModel(suite.models[0]!, suite.dtype, { style: suite.style, log });
   const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${runStamp()}`);
   prepareOut(runDir);
-  const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }) });
+  const store = flags.db !== undefined ? await openStorePublisher(flags.db, log) : null;
+  const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }), ...(store && { onRunEnded: store.publish }) }).catch(async (e: unknown) => {
+    await store?.close();
+    throw e;
+  });
   const urls = reachableUrls(server.url, server.host);
   // the one line scripts and tests wait for
   process.stdout.write(`edgebench serve: ${model.info.id} (${model.source.dtype}) — open ${urls[0]}\n`);
@@ -113,7 +126,9 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     if (!tls) log('  plain HTTP on a LAN address is not a secure context in browsers: no WebGPU, no wasm threads. Use --tls-cert/--tls-key (e.g. mkcert) or adb reverse + localhost');
   }
 
+  if (store) log(`  each device's run is published to the ${store.where} when it finishes`);
   await waitForStop(log, 'stopping: devices still running are marked interrupted (their finished cells are kept)', () => server.close());
+  await store?.close();
   const devices = server.devices.list();
   if (devices.length === 0) {
     log('no device joined');
