@@ -48,7 +48,11 @@ async function compare(name: TinyArchName, style: GraphStyle, dtype: ModelDtype,
     // prefill in one go, then again through the KV cache in uneven chunks: both must match
     const full = await dec.step(PROMPT);
     dec.reset();
-    const chunked = [...(await dec.step(PROMPT.slice(0, 3))), ...(await dec.step(PROMPT.slice(3, 4))), ...(await dec.step(PROMPT.slice(4)))];
+    const chunked = [
+      ...(await dec.step(PROMPT.slice(0, 3))),
+      ...(await dec.step(PROMPT.slice(3, 4))),
+      ...(await dec.step(PROMPT.slice(4))),
+    ];
     let maxDiff = 0;
     let maxAbs = 0;
     let argmaxAgree = 0;

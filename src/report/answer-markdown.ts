@@ -55,7 +55,13 @@ export function answerMarkdown(d: ReportData): string {
 export function verdictMarkdown(d: ReportData): string {
   return mdTable(
     ['id', 'claim', 'verdict', 'decided by', 'to decide it here'],
-    d.claims.map((c) => [c.id, escapeMd(c.claim), VERDICT_MARK[c.verdict], escapeMd(c.decidedBy), c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—']),
+    d.claims.map((c) => [
+      c.id,
+      escapeMd(c.claim),
+      VERDICT_MARK[c.verdict],
+      escapeMd(c.decidedBy),
+      c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—',
+    ]),
   );
 }
 

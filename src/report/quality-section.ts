@@ -30,14 +30,21 @@ const lead = (rs: { q: QualityEntry }[]) => {
   return [
     'Each runner was teacher-forced through the same text as a reference of the same weights at full precision, and its next-token distributions compared (MLPerf-style validity: a row below its floor is QUALITY_BELOW_FLOOR and its speed is not a fair comparison).',
     below > 0 ? `${below} row(s) are below their floor.` : 'Every measured row is within its floor.',
-    synthetic ? 'Synthetic weights: these figures measure what the runtime and the quantisation did to the distribution, not task quality.' : '',
-  ].filter(Boolean).join(' ');
+    synthetic
+      ? 'Synthetic weights: these figures measure what the runtime and the quantisation did to the distribution, not task quality.'
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 };
 
 export function qualityMarkdown(cells: readonly CellRow[]): string | null {
   const rs = records(cells);
   if (rs.length === 0) return null;
-  const body = mdTable(['device', ...QUALITY_HEADER], rs.map((r) => [r.device, ...qualityRow(r.q)].map(escapeMd)));
+  const body = mdTable(
+    ['device', ...QUALITY_HEADER],
+    rs.map((r) => [r.device, ...qualityRow(r.q)].map(escapeMd)),
+  );
   return [lead(rs), '', body, '', ...QUALITY_NOTES.map((n) => `- ${escapeMd(n)}`)].join('\n');
 }
 
@@ -55,7 +62,8 @@ export function qualityHtml(cells: readonly CellRow[]): string | null {
  */
 export function qualityAnswerLine(cells: readonly CellRow[], runId: string): string {
   const rs = records(cells.filter((x) => x.runId === runId));
-  if (rs.length === 0) return 'Quality at this device\'s precision: not measured (run with --quality, or run edgebench quality on the results folder).';
+  if (rs.length === 0)
+    return "Quality at this device's precision: not measured (run with --quality, or run edgebench quality on the results folder).";
   const parts = rs.map(({ q }) => `${q.runner} ${q.dtype}: ${qualityCell(q)}${isQualityError(q) ? '' : ` vs ${q.reference.dtype}`}`);
   return `Quality at this device's precision (vs a reference of the same weights): ${parts.join('; ')}.`;
 }

@@ -34,8 +34,17 @@ export function listRunners(): readonly RunnerEntry[] {
 export function runnerEntry(id: string): RunnerEntry {
   const r = RUNNERS.find((x) => x.id === id);
   if (!r) {
-    const near = closestNames(id, RUNNERS.map((x) => x.id), 3, Math.max(2, Math.floor(id.length / 3)));
-    throw new EdgebenchError('RUNNER_UNKNOWN', `no runner '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`, `runners: ${RUNNERS.map((x) => x.id).join(', ')}`);
+    const near = closestNames(
+      id,
+      RUNNERS.map((x) => x.id),
+      3,
+      Math.max(2, Math.floor(id.length / 3)),
+    );
+    throw new EdgebenchError(
+      'RUNNER_UNKNOWN',
+      `no runner '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+      `runners: ${RUNNERS.map((x) => x.id).join(', ')}`,
+    );
   }
   return r;
 }
