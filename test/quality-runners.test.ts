@@ -167,6 +167,7 @@ describe('quality through the CLI', () => {
     expect(rep.code, rep.stderr).toBe(0);
     const md = readFileSync(join(root, 'rep1', 'report.md'), 'utf8');
     expect(md).toContain('<summary><b>Quality (outputs vs a reference of the same weights)</b></summary>');
+    expect(md).toContain("Quality at this device's precision (vs a reference of the same weights): ort-node q4: KL");
     expect(md).toMatch(/\| tiny-llama \| ort-node \| cpu \| q4 \| synthetic \| ort-node fp32 \| 64 \|/);
     expect(readFileSync(join(root, 'rep1', 'results.csv'), 'utf8')).toContain(',qualityKlMeanNats,nats,64,');
     const again = await cli(['quality', out, '--quality-tokens', '64']);

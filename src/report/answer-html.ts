@@ -70,7 +70,8 @@ export function answerHtml(d: ReportData, charts: readonly Chart[]): string {
       out.push(
         `<details class="mismatches"><summary>Conditions that differ (${t(mismatches.length)}; listed, never hidden)</summary><ul>${mismatches.map((m) => `<li>${t(m)}</li>`).join('')}</ul></details>`,
       );
-    out.push(`<p>${t(qualityAnswerLine(d.cells, dev.runId))}</p>`);
+    const quality = qualityAnswerLine(d.cells, dev.runId);
+    if (quality) out.push(`<p>${t(quality)}</p>`);
     out.push(`<p><b>${t(claimsLine(d.claims, dev.device, dev.runId))}</b></p>`);
   }
   const verdicts = table(

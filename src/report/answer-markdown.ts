@@ -46,7 +46,8 @@ export function answerMarkdown(d: ReportData): string {
     if (mismatches.length) out.push('Conditions that differ (listed, never hidden):', '', ...mismatches.map((m) => `- ${escapeMd(m)}`), '');
     const weights = [...new Set(rows.map((r) => weightsText(r.weights)))].join('; ');
     out.push(`Weights: ${escapeMd(weights)}.`, '');
-    out.push(escapeMd(qualityAnswerLine(d.cells, dev.runId)), '');
+    const quality = qualityAnswerLine(d.cells, dev.runId);
+    if (quality) out.push(escapeMd(quality), '');
     out.push(escapeMd(claimsLine(d.claims, dev.device, dev.runId)), '');
   }
   return out.join('\n');

@@ -60,10 +60,10 @@ export function qualityHtml(cells: readonly CellRow[]): string | null {
  * One line for the edge-vs-cloud answer: the precision this device ran at and how far that moved
  * its outputs from the full-precision reference (the cloud's precision is rarely published).
  */
-export function qualityAnswerLine(cells: readonly CellRow[], runId: string): string {
+export function qualityAnswerLine(cells: readonly CellRow[], runId: string): string | null {
   const rs = records(cells.filter((x) => x.runId === runId));
-  if (rs.length === 0)
-    return "Quality at this device's precision: not measured (run with --quality, or run edgebench quality on the results folder).";
+  // where measured only: the answer stays one screen on a phone when the quality pass did not run
+  if (rs.length === 0) return null;
   const parts = rs.map(({ q }) => `${q.runner} ${q.dtype}: ${qualityCell(q)}${isQualityError(q) ? '' : ` vs ${q.reference.dtype}`}`);
   return `Quality at this device's precision (vs a reference of the same weights): ${parts.join('; ')}.`;
 }
