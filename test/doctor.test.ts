@@ -6,29 +6,13 @@ import type { ModelArch } from '../src/models/arch.ts';
 import { Environment } from '../src/results/schema.ts';
 import { formatDoctor } from '../src/cli/doctor.ts';
 import { registerDoctorSection, runDoctor, type DoctorReport } from '../src/probes/doctor.ts';
+import { TINY_BASE } from './helpers/tiny-archs.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
 
-const TINY: ModelArch = {
-  family: 'llama',
-  hiddenSize: 64,
-  intermediateSize: 128,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 16,
-  vocabSize: 256,
-  maxPositionEmbeddings: 128,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  ropeScaling: null,
-  tieWordEmbeddings: true,
-  qkvBias: false,
-  qkNorm: false,
-  bosTokenId: null,
-  eosTokenId: null,
-};
+// a plain tied-embedding Llama without special tokens
+const TINY: ModelArch = { ...TINY_BASE, tieWordEmbeddings: true, bosTokenId: null, eosTokenId: null };
 
 describe('edgebench doctor', () => {
   it('--json --fast prints a parseable report with environment, EPs and runners', async () => {

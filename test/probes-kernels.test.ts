@@ -4,26 +4,10 @@ import type { ModelArch } from '../src/models/arch.ts';
 import { buildKernelModel, matmulKernels, weightBytes } from '../src/probes/kernel-graphs.ts';
 import { kernelRooflines, probeKernels } from '../src/probes/kernels.ts';
 import { createCpuSession } from '../src/probes/ort-session.ts';
+import { TINY_BASE } from './helpers/tiny-archs.ts';
 
-const TINY: ModelArch = {
-  family: 'llama',
-  hiddenSize: 64,
-  intermediateSize: 128,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 16,
-  vocabSize: 256,
-  maxPositionEmbeddings: 128,
-  rmsNormEps: 1e-5,
-  ropeTheta: 10000,
-  ropeScaling: null,
-  tieWordEmbeddings: true,
-  qkvBias: false,
-  qkNorm: false,
-  bosTokenId: null,
-  eosTokenId: null,
-};
+// a plain tied-embedding Llama without special tokens
+const TINY: ModelArch = { ...TINY_BASE, tieWordEmbeddings: true, bosTokenId: null, eosTokenId: null };
 
 async function runKernel(model: Uint8Array, k: number, n: number): Promise<Float32Array> {
   const s = await createCpuSession(model, 1);

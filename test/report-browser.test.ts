@@ -10,19 +10,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
+import { chromiumPath, HEADLESS_ARGS, skipBrowserTests } from './helpers/browser.ts';
 import { writeReport } from '../src/report/write.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = HEADLESS_ARGS;
 const ARTIFACTS = resolve('test-artifacts');
 
 // Skipped where Chromium is absent (global-setup says how to enable); .ci/run requires it, so CI never skips.

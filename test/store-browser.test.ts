@@ -15,19 +15,10 @@ import { queryLeaderboard } from '../src/store/leaderboard.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
 import { writeStoreRun } from './fixtures/store/runs.ts';
-import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
+import { chromiumPath, HEADLESS_ARGS, skipBrowserTests } from './helpers/browser.ts';
 import { embeddedBackend } from './helpers/store-backends.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = HEADLESS_ARGS;
 const ARTIFACTS = resolve('test-artifacts');
 
 describe.skipIf(skipBrowserTests())('store pages in a real browser', () => {

@@ -13,14 +13,13 @@
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
-import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner, runnerEntry } from '../runners/registry.ts';
 import { EdgebenchError, errorInfo } from '../errors.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
-import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
+import { baseCell, resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { kvTokensOf, timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
@@ -66,24 +65,7 @@ export function pairAbCells(baseline: SuiteFile, head: SuiteFile): AbPair[] {
 }
 
 function emptyCell(index: number, key: CellKey, boundary: CellResult['boundary'], arm: Arm): CellResult {
-  const now = new Date().toISOString();
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    index,
-    key,
-    status: 'ok',
-    boundary,
-    resolved: null,
-    model: null,
-    loadMs: null,
-    requests: [],
-    peakRssBytes: null,
-    rssAfterLoadBytes: null,
-    memoryBandwidthBytesPerS: null,
-    startedAt: now,
-    endedAt: now,
-    extra: { abArm: arm, abInterleave: AB_INTERLEAVE },
-  };
+  return { ...baseCell(index, key, boundary), extra: { abArm: arm, abInterleave: AB_INTERLEAVE } };
 }
 
 /** Interleaved measurement of one pair; returns each arm's traces, or null when stopped. */

@@ -58,7 +58,8 @@ export interface RunSuiteOptions {
   interleave?: boolean;
 }
 
-function baseCell(index: number, key: CellKey, boundary: CellResult['boundary']): CellResult {
+/** A cell with nothing measured yet (shared by the plain and the A/B-interleaved paths). */
+export function baseCell(index: number, key: CellKey, boundary: CellResult['boundary']): CellResult {
   const now = new Date().toISOString();
   return {
     schemaVersion: SCHEMA_VERSION,
