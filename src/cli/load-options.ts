@@ -8,6 +8,7 @@ import { EdgebenchError } from '../errors.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cloudSettings, getProvider } from '../cloud/presets.ts';
 import { LoadPlan, MAX_REQUESTS_PER_LEVEL, parseConcurrency, parseRequestRates, parseSlo } from '../load/plan.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 export interface LoadFlags {
   cloud?: string;
@@ -44,9 +45,10 @@ export function applyLoadFlags(suite: SuiteFile, f: LoadFlags): SuiteFile {
         'e.g. --cloud groq --model llama-3.1-8b',
       );
     const c = cloudSettings(p, s.models[0]!, f.apiModel);
-    s.runners = ['openai-http'];
-    s.runnerSettings['openai-http'] = {
-      ...s.runnerSettings['openai-http'],
+    const endpointRunner = runnerIdFor('endpoint');
+    s.runners = [endpointRunner];
+    s.runnerSettings[endpointRunner] = {
+      ...s.runnerSettings[endpointRunner],
       endpoint: c.endpoint,
       fixedLength: c.fixedLength,
       ...(c.model !== null && { model: c.model }),

@@ -12,6 +12,7 @@ import { addQualityToRun } from '../quality/quality-stage.ts';
 import { QUALITY_HEADER, QUALITY_NOTES, qualityRow } from '../quality/format.ts';
 import type { QualityFloor } from '../quality/floors.ts';
 import type { QualityEntry } from '../results/quality-schema.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 interface Flags {
   model?: string;
@@ -82,7 +83,7 @@ export function registerQuality(program: Command): void {
     )
     .argument('[run]', 'a results folder: adds quality/<…>.json for each measured (model, runner, ep, dtype) and re-analyses it')
     .option('--model <spec>', 'instead of a run: one model (preset id, folder or .gguf)')
-    .option('--runner <id>', 'runner for --model', 'ort-node')
+    .option('--runner <id>', 'runner for --model', runnerIdFor('default'))
     .option('--dtype <dtype>', 'dtype for --model (q4, q8, fp16, fp32; q4_0, q8_0… for GGUF)', 'q4')
     .option('--ep <ep>', 'execution provider for --model', 'cpu')
     .option('--threads <n>', "threads for --model (default: the runtime's)", parseThreads)

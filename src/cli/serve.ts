@@ -9,6 +9,7 @@ import { EdgebenchError } from '../errors.ts';
 import { threadsFlag } from '../config/bounds.ts';
 import type { OpenAiServer } from '../serve/openai/server.ts';
 import type { PageServeFlags } from '../serve/page/serve-page.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 /** page-mode flags plus --openai (the OpenAI mode uses the common subset) */
 interface ServeFlags extends PageServeFlags {
@@ -69,7 +70,7 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
     style: flags.style,
     threads,
     log,
-    runner: flags.runner ?? 'ort-node',
+    runner: flags.runner ?? runnerIdFor('default'),
     parallel,
   });
   let server: OpenAiServer;
@@ -104,7 +105,10 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (loopback by default; anything else exposes the model)', '127.0.0.1')
     .option('--port <n>', 'port (0 = any free port)', '8080')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: the runtime default)')
-    .option('--runner <id>', 'openai mode: runner that generates (ort-node, or llama-cpp for --parallel)', 'ort-node')
+    .option(
+      '--runner <id>',
+      `openai mode: runner that generates (default ${runnerIdFor('default')}; ${runnerIdFor('gguf')} for --parallel)`,
+    )
     .option(
       '--parallel <n>',
       `openai mode: requests generated at once, batched as sequences of one context (llama-cpp; 1..${MAX_SERVE_PARALLEL}); others queue`,

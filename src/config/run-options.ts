@@ -4,6 +4,7 @@ import { loadSuite, SuiteFile } from './suite.ts';
 import { parseShapes } from './shapes.ts';
 import { expandMatrix } from './matrix.ts';
 import { BOUNDS, intFlag, numberFlag, threadsFlag } from './bounds.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 export interface RunFlags {
   suite: string;
@@ -92,13 +93,14 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   if (f.seed) s.seed = intFlag('seed', f.seed, 0, BOUNDS.seed);
   if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
   if (f.endpoint || f.apiModel) {
-    // openai-http settings; the runner validates them (a missing endpoint is reported per cell)
-    s.runnerSettings['openai-http'] = {
-      ...s.runnerSettings['openai-http'],
+    // the endpoint runner's settings; the runner validates them (a missing endpoint is reported per cell)
+    const endpointRunner = runnerIdFor('endpoint');
+    s.runnerSettings[endpointRunner] = {
+      ...s.runnerSettings[endpointRunner],
       ...(f.endpoint ? { endpoint: f.endpoint } : {}),
       ...(f.apiModel ? { model: f.apiModel } : {}),
     };
-    if (!f.runner) s.runners = ['openai-http'];
+    if (!f.runner) s.runners = [endpointRunner];
   }
   const checked = SuiteFile.safeParse(s);
   if (!checked.success) {

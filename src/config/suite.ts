@@ -7,7 +7,7 @@ import { issueError, parseYamlWith, readYamlText, type YamlDoc } from './yaml-do
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
-import { runnerEntry, type RunnerEntry } from '../runners/registry.ts';
+import { runnerEntry, runnerIdFor, type RunnerEntry } from '../runners/registry.ts';
 import { validKeys } from '../runners/settings.ts';
 import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
@@ -24,7 +24,10 @@ export const SuiteFile = z.strictObject({
   models: z.array(z.string().min(1)).min(1),
   dtype: z.string().default('q4'),
   style: z.enum(['optimum', 'genai']).default('optimum'),
-  runners: z.array(z.string().min(1)).min(1).default(['ort-node']),
+  runners: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(() => [runnerIdFor('default')]),
   eps: z.array(z.string().min(1)).min(1).default(['cpu']),
   /** 'auto' = the runtime's default (physical cores) */
   threads: z

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { basename } from 'node:path';
 import { EdgebenchError } from '../errors.ts';
-import { loadRunner } from '../runners/registry.ts';
+import { loadRunner, runnerIdFor } from '../runners/registry.ts';
 import type { LoadOptions, ResolvedModel, RunnerFactory, TokenScorer } from '../runners/types.ts';
 import { QUALITY_SCHEMA_VERSION, type QualityRecord } from '../results/quality-schema.ts';
 import { compareOnStream } from './compare-models.ts';
@@ -63,7 +63,7 @@ async function resolveReference(
         'pass --reference <path to the F16 or F32 GGUF of the same model>',
       );
     }
-    const runner = await loadRunner('ort-node');
+    const runner = await loadRunner(runnerIdFor('default'));
     try {
       return { runner, model: await runner.resolveModel(spec, o.reference, ctx) };
     } catch (e) {
@@ -82,8 +82,9 @@ async function resolveReference(
       'use --reference fp32 (default), fp16, or a path to the full-precision model; q8/q4 compare with ort-node on the same weights',
     );
   }
-  const runner = await loadRunner(o.reference.toLowerCase().endsWith('.gguf') ? 'llama-cpp' : 'ort-node');
-  return { runner, model: await runner.resolveModel(o.reference, o.reference.toLowerCase().endsWith('.gguf') ? 'f32' : 'fp32', ctx) };
+  const gguf = o.reference.toLowerCase().endsWith('.gguf');
+  const runner = await loadRunner(runnerIdFor(gguf ? 'gguf' : 'default'));
+  return { runner, model: await runner.resolveModel(o.reference, gguf ? 'f32' : 'fp32', ctx) };
 }
 
 async function scorerOf(

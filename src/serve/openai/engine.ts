@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
 import type { GraphStyle } from '../../models/arch.ts';
-import { loadRunner } from '../../runners/registry.ts';
+import { loadRunner, runnerIdFor } from '../../runners/registry.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
 import { tokenLogprob, type TokenLogprob } from './logprobs.ts';
@@ -84,7 +84,7 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
 class StopGeneration extends Error {}
 
 export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEngine> {
-  const runnerId = o.runner ?? 'ort-node';
+  const runnerId = o.runner ?? runnerIdFor('default');
   const parallel = o.parallel ?? 1;
   const runner = await loadRunner(runnerId);
   const resolved = await runner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });

@@ -23,6 +23,7 @@ import { HttpError } from './http-json.ts';
 import { checkCellAgainstPlan, toCellRow } from './cell-checks.ts';
 import type { CellRow, RegisterResponse } from './shared/protocol.ts';
 import type { CellUpload, ProgressUpload, RegisterRequest } from './uploads.ts';
+import { runnerIdFor } from '../../runners/registry.ts';
 
 export const MAX_DEVICES = 100;
 
@@ -122,7 +123,7 @@ export class DeviceRuns {
     const env = req.environment;
     const folder = `device-${String(n).padStart(2, '0')}-${slug(`${browserName(env)}-${platformName(env)}-${req.ep}`)}`;
     const dir = join(this.o.root, folder);
-    const suite: SuiteFile = { ...this.o.suite, runners: ['ort-web'], eps: [req.ep], threads: [req.threads ?? 'auto'] };
+    const suite: SuiteFile = { ...this.o.suite, runners: [runnerIdFor('browser')], eps: [req.ep], threads: [req.threads ?? 'auto'] };
     const plan = expandMatrix(suite);
     const manifest: RunManifest = {
       schemaVersion: SCHEMA_VERSION,
@@ -233,7 +234,7 @@ export class DeviceRuns {
       boundary: 'runtime-api',
       resolved: r
         ? {
-            runner: 'ort-web',
+            runner: runnerIdFor('browser'),
             executionProvider: r.executionProvider,
             dtype: this.o.model.source.dtype,
             threads: r.threads,

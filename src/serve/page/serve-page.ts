@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../../version.ts';
 import type { StorePublisher } from '../../store/serve-publisher.ts';
 import { startPageServer } from './page-server.ts';
 import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
+import { runnerIdFor } from '../../runners/registry.ts';
 
 export interface PageServeFlags {
   model?: string;
@@ -103,7 +104,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   }
   const suite = suiteFromFlags({
     suite: flags.suite ?? 'quick',
-    runner: 'ort-web',
+    runner: runnerIdFor('browser'),
     ep: 'wasm',
     ...(flags.model !== undefined && { model: flags.model }),
     ...(flags.shape !== undefined && { shape: flags.shape }),
