@@ -49,7 +49,8 @@ const bounded = (name: string, v: string, lo: number, hi: number): number => {
   if (!Number.isInteger(n) || n < lo || n > hi) fail(`--${name} must be an integer in [${lo}, ${hi}], got '${v}'`);
   return n;
 };
-const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T => ((allowed as readonly string[]).includes(v) ? (v as T) : fail(`--${name} is ${allowed.join(' | ')}, got '${v}'`));
+const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T =>
+  (allowed as readonly string[]).includes(v) ? (v as T) : fail(`--${name} is ${allowed.join(' | ')}, got '${v}'`);
 const rounds = bounded('rounds', values.rounds!, 1, 50);
 const reps = bounded('reps', values.reps!, 1, 50);
 const threadList = values.threads!.split(',').map((t) => bounded('threads', t, 1, 256));
@@ -58,9 +59,13 @@ const binary = oneOf<LlamaCppBinary>('binary', values.binary!, LLAMA_CPP_BINARIE
 const buildArg = oneOf<LlamaBenchBuildMode | 'same'>('build', values.build!, ['same', ...LLAMA_BENCH_BUILD_MODES]);
 const shapes = values.shapes!.split(',').map((s) => parseShape(s));
 for (const s of shapes) {
-  if (s.depth > 0 || (s.promptTokens > 0 && s.genTokens > 0)) fail(`shape '${s.name}': use plain pp<N> or tg<M> (llama-bench's pp and tg tests)`);
+  if (s.depth > 0 || (s.promptTokens > 0 && s.genTokens > 0))
+    fail(`shape '${s.name}': use plain pp<N> or tg<M> (llama-bench's pp and tg tests)`);
 }
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 
 /** edgebench's figure for a request, as the run table shows it: prefill t/s for pp, decode t/s for tg. */
 function edgebenchRate(s: Shape, r: RequestTrace): number {
@@ -92,7 +97,16 @@ for (const preset of values.models!.split(',')) {
     const bench = lb;
     try {
       for (const shape of shapes) {
-        const row: FidelityRow = { model: preset, threads, shape: shape.name, promptTokens: shape.promptTokens, genTokens: shape.genTokens, lb: [], eb: [], decodeOnly: [] };
+        const row: FidelityRow = {
+          model: preset,
+          threads,
+          shape: shape.name,
+          promptTokens: shape.promptTokens,
+          genTokens: shape.genTokens,
+          lb: [],
+          eb: [],
+          decodeOnly: [],
+        };
         const test = { model: m.source.file!, promptTokens: shape.promptTokens, genTokens: shape.genTokens, threads, reps, flags: lbFlags };
         const sides = [
           async () => {
@@ -111,7 +125,9 @@ for (const preset of values.models!.split(',')) {
           // A B C, C B A, …: drift and the other jobs on the machine hit every side alike
           for (const side of r % 2 === 0 ? sides : [...sides].reverse()) await side();
           const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!.toFixed(1);
-          log(`  ${preset} t${threads} ${shape.name} round ${r + 1}/${rounds}: llama-bench ${med(row.lb)}, edgebench ${med(row.eb)}, decode-only ${med(row.decodeOnly)} t/s (load ${loadavg()[0]!.toFixed(1)})`);
+          log(
+            `  ${preset} t${threads} ${shape.name} round ${r + 1}/${rounds}: llama-bench ${med(row.lb)}, edgebench ${med(row.eb)}, decode-only ${med(row.decodeOnly)} t/s (load ${loadavg()[0]!.toFixed(1)})`,
+          );
         }
         rows.push(row);
       }
@@ -122,14 +138,28 @@ for (const preset of values.models!.split(',')) {
 }
 
 const out: string[] = [];
-out.push('', `## llama-bench vs edgebench llama-cpp (same GGUF, same llama.cpp ${lb!.commit.slice(0, 10)}, same libraries, synthetic weights)`, '');
-out.push(`llama-bench: ${lb!.note}; flags ${llamaBenchArgs({ model: '<gguf>', promptTokens: 0, genTokens: 0, threads: 0, reps, flags: lbFlags }).slice(2).join(' ')} (per test: -p/-n/-t)`);
+out.push(
+  '',
+  `## llama-bench vs edgebench llama-cpp (same GGUF, same llama.cpp ${lb!.commit.slice(0, 10)}, same libraries, synthetic weights)`,
+  '',
+);
+out.push(
+  `llama-bench: ${lb!.note}; flags ${llamaBenchArgs({ model: '<gguf>', promptTokens: 0, genTokens: 0, threads: 0, reps, flags: lbFlags }).slice(2).join(' ')} (per test: -p/-n/-t)`,
+);
 const first = lbFirst as LlamaBenchRow | null;
-if (first) out.push(`llama-bench reports: n_batch ${first.n_batch}, n_ubatch ${first.n_ubatch}, flash_attn ${String(first.flash_attn)} (-1 = auto), KV ${first.type_k}/${first.type_v}, poll ${first.poll}, build ${first.build_commit}`);
+if (first)
+  out.push(
+    `llama-bench reports: n_batch ${first.n_batch}, n_ubatch ${first.n_ubatch}, flash_attn ${String(first.flash_attn)} (-1 = auto), KV ${first.type_k}/${first.type_v}, poll ${first.poll}, build ${first.build_commit}`,
+  );
 for (const [k, s] of ebSettingsSeen) {
-  out.push(`edgebench ${k}: ${['binary', 'binarySetting', 'ggmlThreadpool', 'defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`);
+  out.push(
+    `edgebench ${k}: ${['binary', 'binarySetting', 'ggmlThreadpool', 'defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`,
+  );
 }
 out.push(`${rounds} interleaved rounds × ${reps} repetitions per side (after one warm-up each)`, '');
 out.push(...fidelityTable(rows), '', ...DEFINITIONS);
-out.push('', `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`);
+out.push(
+  '',
+  `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`,
+);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -12,12 +12,23 @@ try {
   const { llama, built, seconds } = await buildLocal((m) => process.stderr.write(`${m}\n`));
   const { binary, openmp } = describeBinary(llama);
   console.log(built ? `built in ${Math.round(seconds)} s: ${binary}` : `already built: ${binary}`);
-  console.log(`  cmake options  ${Object.entries(LOCAL_BUILD_CMAKE_OPTIONS).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  console.log(`  OpenMP         ${openmp ? 'yes: ggml reuses one thread team across llama_decode calls' : 'NO — libgomp was not found at build time, so threads are still started per decode'}`);
-  console.log(`  next           edgebench run --runner llama-cpp --ep cpu … (runnerSettings llama-cpp binary: auto picks it; resolved.settings.binary says which ran)`);
+  console.log(
+    `  cmake options  ${Object.entries(LOCAL_BUILD_CMAKE_OPTIONS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  console.log(
+    `  OpenMP         ${openmp ? 'yes: ggml reuses one thread team across llama_decode calls' : 'NO — libgomp was not found at build time, so threads are still started per decode'}`,
+  );
+  console.log(
+    `  next           edgebench run --runner llama-cpp --ep cpu … (runnerSettings llama-cpp binary: auto picks it; resolved.settings.binary says which ran)`,
+  );
   await llama.dispose();
 } catch (e) {
-  const err = e instanceof EdgebenchError ? e : new EdgebenchError('BACKEND_NOT_INSTALLED', (e as Error).message.split('\n')[0] ?? String(e), 'see the output above');
+  const err =
+    e instanceof EdgebenchError
+      ? e
+      : new EdgebenchError('BACKEND_NOT_INSTALLED', (e as Error).message.split('\n')[0] ?? String(e), 'see the output above');
   process.stderr.write(`error[${err.code}]: ${err.message}\nhint: ${err.hint ?? ''}\n`);
   process.exit(1);
 }

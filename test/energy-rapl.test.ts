@@ -89,7 +89,11 @@ describe('RAPL powercap source', () => {
       const script = `import { probeRapl } from ${JSON.stringify(join(import.meta.dirname, '..', 'src', 'probes', 'energy', 'rapl.ts'))};
 const p = probeRapl(${JSON.stringify(root)}); console.log(JSON.stringify(p.ok ? { ok: true } : p));`;
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-        uid: 65534, gid: 65534, encoding: 'utf8', cwd: join(import.meta.dirname, '..'), env: { ...process.env, HOME: tmpdir() },
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...process.env, HOME: tmpdir() },
       });
       expect(r.status, r.stderr).toBe(0);
       out = JSON.parse(r.stdout.trim().split('\n').pop()!) as typeof out;

@@ -65,7 +65,7 @@ describe('the binary that ran is recorded (real llama.cpp)', () => {
     expect(out).toHaveLength(4);
   };
 
-  it('prebuilt: node-llama-cpp\'s CI build, no OpenMP, threads started per decode at 2 threads', async () => {
+  it("prebuilt: node-llama-cpp's CI build, no OpenMP, threads started per decode at 2 threads", async () => {
     const m = await load({ ep: 'cpu', threads: 2, settings: { binary: 'prebuilt' } });
     try {
       const s = m.resolved.settings;
@@ -83,7 +83,10 @@ describe('the binary that ran is recorded (real llama.cpp)', () => {
   it('local: the local OpenMP build when there is one, else refused with the command that makes it', async () => {
     const opts: LoadOptions = { ep: 'cpu', threads: 2, settings: { binary: 'local' } };
     if (localBuildDir() === null) {
-      await expect(load(opts)).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE', hint: expect.stringMatching(/npm run build:llamacpp-local/) });
+      await expect(load(opts)).rejects.toMatchObject({
+        code: 'DEVICE_UNAVAILABLE',
+        hint: expect.stringMatching(/npm run build:llamacpp-local/),
+      });
       return;
     }
     const m = await load(opts);
@@ -113,6 +116,9 @@ describe('the binary that ran is recorded (real llama.cpp)', () => {
   });
 
   it('refuses binary local with a GPU device before loading anything', async () => {
-    await expect(load({ ep: 'cuda', threads: 1, settings: { binary: 'local' } })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringMatching(/CPU-only/) });
+    await expect(load({ ep: 'cuda', threads: 1, settings: { binary: 'local' } })).rejects.toMatchObject({
+      code: 'DEVICE_UNAVAILABLE',
+      message: expect.stringMatching(/CPU-only/),
+    });
   });
 });

@@ -14,12 +14,20 @@ const noSampling = { _noSampling: true } as SequenceEvaluateOptions;
 
 async function decode(seq: LlamaContextSequence, tokens: Token[]): Promise<void> {
   for await (const out of seq.evaluate(tokens, noSampling)) {
-    throw new Error(`node-llama-cpp sampled token ${String(out)} despite _noSampling: its internals changed, update scripts/llamacpp-fidelity/decode-only.ts`);
+    throw new Error(
+      `node-llama-cpp sampled token ${String(out)} despite _noSampling: its internals changed, update scripts/llamacpp-fidelity/decode-only.ts`,
+    );
   }
 }
 
 /** Tokens/s of `reps` repetitions of pp<promptTokens> or tg<genTokens>, ids drawn from [1, vocab). */
-export async function decodeOnly(seq: LlamaContextSequence, vocab: number, promptTokens: number, genTokens: number, reps: number): Promise<number[]> {
+export async function decodeOnly(
+  seq: LlamaContextSequence,
+  vocab: number,
+  promptTokens: number,
+  genTokens: number,
+  reps: number,
+): Promise<number[]> {
   let x = 12345;
   const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648), 1 + (x % (vocab - 1))) as Token;
   const rates: number[] = [];

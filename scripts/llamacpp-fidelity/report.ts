@@ -51,15 +51,17 @@ export function fidelityTable(rows: FidelityRow[]): string[] {
   for (const r of rows) {
     const cost = samplingCostMs(r);
     const costText = r.genTokens > 0 ? `${cost.toFixed(2)} ms/token` : `${cost.toFixed(1)} ms once`;
-    out.push(`| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${median(r.lb).toFixed(1)} | ${median(r.eb).toFixed(1)} | ${median(r.decodeOnly).toFixed(1)} | ${ratioText(r.lb, r.eb)} | ${ratioText(r.lb, r.decodeOnly)} | ${costText} |`);
+    out.push(
+      `| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${median(r.lb).toFixed(1)} | ${median(r.eb).toFixed(1)} | ${median(r.decodeOnly).toFixed(1)} | ${ratioText(r.lb, r.eb)} | ${ratioText(r.lb, r.decodeOnly)} | ${costText} |`,
+    );
   }
   return out;
 }
 
 export const DEFINITIONS = [
   'Columns: llama-bench = its own pp/tg; edgebench = the llama-cpp runner through the harness (pp: prompt ÷ TTFT; tg: (M−1) ÷ (t_M − t_1), greedy sampling every token);',
-  'decode-only = node-llama-cpp on the runner\'s own context without sampling (pp: the prompt decode; tg: M single-token decodes ÷ their total time), i.e. llama-bench\'s definition.',
-  '- decode-only ÷ llama-bench is the driving path alone (node-llama-cpp\'s evaluate loop, its JS↔C++ round trips, how ggml\'s threads are kept); target 1 ± 0.03;',
+  "decode-only = node-llama-cpp on the runner's own context without sampling (pp: the prompt decode; tg: M single-token decodes ÷ their total time), i.e. llama-bench's definition.",
+  "- decode-only ÷ llama-bench is the driving path alone (node-llama-cpp's evaluate loop, its JS↔C++ round trips, how ggml's threads are kept); target 1 ± 0.03;",
   '- "sampling step" = edgebench − decode-only on the same context: node-llama-cpp\'s greedy sampler (temperature 0 → a greedy-only chain: the full vocabulary\'s logits copied',
   '  into a candidate array and an argmax) in a separate native async call per token — the definition difference edgebench keeps, measured here.',
 ];

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 export const REQUIRE_POSTGRES_ENV = 'EDGEBENCH_REQUIRE_POSTGRES';
-export const POSTGRES_HOWTO = 'PostgreSQL server tests skipped: no initdb/postgres binaries; enable with `apt-get install postgresql` (or set PG_BIN to their folder); EDGEBENCH_REQUIRE_POSTGRES=1 makes this a failure';
+export const POSTGRES_HOWTO =
+  'PostgreSQL server tests skipped: no initdb/postgres binaries; enable with `apt-get install postgresql` (or set PG_BIN to their folder); EDGEBENCH_REQUIRE_POSTGRES=1 makes this a failure';
 
 export function findPostgresBin(): string | null {
   const candidates: string[] = [];
@@ -90,7 +91,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', '-t', '120', 'start']);
   const url = (database: string, pw = password) => `postgres://${user}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${database}`;
   let stopped = false;
-  return {
+  // a test runner killed by a timeout skips afterAll: never leave a server behind
+  const onExit = () => b.stop();
+  process.once('exit', onExit);
+  const b: PostgresServer = {
     port,
     user,
     password,
@@ -108,6 +112,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', onExit);
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
@@ -115,4 +120,5 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
     },
   };
+  return b;
 }

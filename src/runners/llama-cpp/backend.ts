@@ -23,7 +23,12 @@ export async function loadNodeLlamaCpp(): Promise<NodeLlamaCpp> {
     nlc = (await import('node-llama-cpp')) as NodeLlamaCpp;
     return nlc;
   } catch (e) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `node-llama-cpp could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder (the llama.cpp binaries come as npm packages @node-llama-cpp/<platform>)', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `node-llama-cpp could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm ci` in the edgebench folder (the llama.cpp binaries come as npm packages @node-llama-cpp/<platform>)',
+      { cause: e },
+    );
   }
 }
 
@@ -125,7 +130,12 @@ async function createCpu(binary: LlamaCppBinary): Promise<Llama> {
   const { LlamaLogLevel } = await loadNodeLlamaCpp();
   const local = await loadLocalBuild(LlamaLogLevel.info, llamaLogger);
   if (local) return local;
-  if (binary === 'local') throw new EdgebenchError('BACKEND_NOT_INSTALLED', 'runnerSettings.llama-cpp.binary is local but there is no local llama.cpp build', LOCAL_BUILD_HINT);
+  if (binary === 'local')
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      'runnerSettings.llama-cpp.binary is local but there is no local llama.cpp build',
+      LOCAL_BUILD_HINT,
+    );
   return instance('cpu:prebuilt', () => create(false)); // auto without a local build: the same Llama as `prebuilt`
 }
 
@@ -156,12 +166,22 @@ export async function backendFor(ep: LlamaCppEp, binary: LlamaCppBinary = 'auto'
     if (ep === 'auto') {
       const llama = await instance('auto', () => create('auto'));
       if (llama.gpu !== false && llama.supportsGpuOffloading) {
-        if (binary === 'local') return { ok: false, reason: `the local llama.cpp build is CPU-only, and --ep auto found ${llama.gpu}`, hint: 'use --ep cpu with binary: local, or binary: prebuilt / auto for the GPU' };
+        if (binary === 'local')
+          return {
+            ok: false,
+            reason: `the local llama.cpp build is CPU-only, and --ep auto found ${llama.gpu}`,
+            hint: 'use --ep cpu with binary: local, or binary: prebuilt / auto for the GPU',
+          };
         return { ok: true, llama, backend: llama.gpu };
       }
       return { ok: true, llama: await cpuInstance(binary), backend: 'cpu' };
     }
-    if (binary === 'local') return { ok: false, reason: `the local llama.cpp build is CPU-only; --ep ${ep} needs node-llama-cpp's prebuilt ${ep} binaries`, hint: 'use binary: prebuilt or auto with a GPU, or --ep cpu' };
+    if (binary === 'local')
+      return {
+        ok: false,
+        reason: `the local llama.cpp build is CPU-only; --ep ${ep} needs node-llama-cpp's prebuilt ${ep} binaries`,
+        hint: 'use binary: prebuilt or auto with a GPU, or --ep cpu',
+      };
     const { getLlamaGpuTypes } = await loadNodeLlamaCpp();
     const supported = await getLlamaGpuTypes('supported');
     if (!supported.includes(ep)) {
@@ -173,11 +193,16 @@ export async function backendFor(ep: LlamaCppEp, binary: LlamaCppBinary = 'auto'
       return { ok: false, reason, hint: GPU_HINT[ep] ?? '' };
     }
     const llama = await instance(ep, () => create(ep));
-    if (!llama.supportsGpuOffloading) return { ok: false, reason: `llama.cpp's ${ep} backend found no ${ep} device on this machine`, hint: GPU_HINT[ep] ?? '' };
+    if (!llama.supportsGpuOffloading)
+      return { ok: false, reason: `llama.cpp's ${ep} backend found no ${ep} device on this machine`, hint: GPU_HINT[ep] ?? '' };
     return { ok: true, llama, backend: ep };
   } catch (e) {
     if (e instanceof EdgebenchError) return { ok: false, reason: e.message, hint: e.hint ?? '' };
     const msg = (e as Error).message.split('\n')[0] ?? String(e);
-    return { ok: false, reason: `llama.cpp (${ep}) could not start: ${msg}`, hint: 'edgebench never builds llama.cpp at run time: it uses the prebuilt binaries npm installed (run `npm ci`) or the local build (npm run build:llamacpp-local); see README "llama.cpp"' };
+    return {
+      ok: false,
+      reason: `llama.cpp (${ep}) could not start: ${msg}`,
+      hint: 'edgebench never builds llama.cpp at run time: it uses the prebuilt binaries npm installed (run `npm ci`) or the local build (npm run build:llamacpp-local); see README "llama.cpp"',
+    };
   }
 }

@@ -62,7 +62,9 @@ export function localBuildDir(): string | null {
     const release = join(root, name, 'Release');
     if (!existsSync(join(root, name, 'buildDone.status')) || !existsSync(join(release, '_nlcBuildMetadata.json'))) continue;
     try {
-      const meta = JSON.parse(readFileSync(join(release, '_nlcBuildMetadata.json'), 'utf8')) as { buildOptions?: { gpu?: unknown; customCmakeOptions?: Record<string, string> } };
+      const meta = JSON.parse(readFileSync(join(release, '_nlcBuildMetadata.json'), 'utf8')) as {
+        buildOptions?: { gpu?: unknown; customCmakeOptions?: Record<string, string> };
+      };
       const opts = meta.buildOptions?.customCmakeOptions ?? {};
       if (meta.buildOptions?.gpu === false && JSON.stringify(Object.entries(opts).sort()) === want) return release;
     } catch {
@@ -75,17 +77,21 @@ export function localBuildDir(): string | null {
 /** What a loaded binary is, for resolved.settings: which build, and whether ggml keeps its threads. */
 export function describeBinary(llama: Llama): { binary: string; openmp: boolean } {
   const openmp = /\bOPENMP\s*=\s*1\b/.test(llama.systemInfo);
-  const options = Object.entries(llama.cmakeOptions).map(([k, v]) => `${k}=${v}`).join(' ');
-  const binary = llama.buildType === 'localBuild'
-    ? `local build (${options || 'default cmake options'}), ${openmp ? 'OpenMP' : 'no OpenMP'}`
-    : `prebuilt (node-llama-cpp CI build, ${openmp ? 'OpenMP' : 'no OpenMP'}${llama.gpu ? `, ${llama.gpu}` : ''})`;
+  const options = Object.entries(llama.cmakeOptions)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const binary =
+    llama.buildType === 'localBuild'
+      ? `local build (${options || 'default cmake options'}), ${openmp ? 'OpenMP' : 'no OpenMP'}`
+      : `prebuilt (node-llama-cpp CI build, ${openmp ? 'OpenMP' : 'no OpenMP'}${llama.gpu ? `, ${llama.gpu}` : ''})`;
   return { binary, openmp };
 }
 
 /** What ggml does with its worker threads for this binary at `threads` threads (resolved.settings.ggmlThreadpool). */
 export function ggmlThreadsNote(openmp: boolean, threads: number): string {
   if (threads <= 1) return 'none needed (1 thread)';
-  if (openmp) return `OpenMP: libgomp's persistent team of ${threads} threads, reused by every llama_decode (no threadpool attached; none started per decode)`;
+  if (openmp)
+    return `OpenMP: libgomp's persistent team of ${threads} threads, reused by every llama_decode (no threadpool attached; none started per decode)`;
   return `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`;
 }
 
@@ -106,16 +112,30 @@ export function missingBuildTools(): string[] {
  */
 export async function buildLocal(log: (m: string) => void): Promise<{ llama: Llama; built: boolean; seconds: number }> {
   if (!llamaCppCommit()) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', "node-llama-cpp's llama/gitRelease.bundle (its llama.cpp source) is missing", 'reinstall it: npm ci');
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      "node-llama-cpp's llama/gitRelease.bundle (its llama.cpp source) is missing",
+      'reinstall it: npm ci',
+    );
   }
   const t0 = Date.now();
   const found = await loadLocalBuild(undefined, () => {});
   if (found) return { llama: found, built: false, seconds: 0 };
   const missing = missingBuildTools();
   if (missing.length > 0) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `building llama.cpp needs ${missing.join(', ')}, not found on PATH`, 'install them (Debian/Ubuntu: apt-get install cmake g++ git make), then run the build again');
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `building llama.cpp needs ${missing.join(', ')}, not found on PATH`,
+      'install them (Debian/Ubuntu: apt-get install cmake g++ git make), then run the build again',
+    );
   }
-  log(`building llama.cpp ${llamaCppCommit()!.slice(0, 10)} from node-llama-cpp's bundled source with ${Object.entries(LOCAL_BUILD_CMAKE_OPTIONS).map(([k, v]) => `${k}=${v}`).join(' ')} (~20 min on 2 cores; cmake's progress follows)`);
+  log(
+    `building llama.cpp ${llamaCppCommit()!.slice(0, 10)} from node-llama-cpp's bundled source with ${Object.entries(
+      LOCAL_BUILD_CMAKE_OPTIONS,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} (~20 min on 2 cores; cmake's progress follows)`,
+  );
   const { getLlama } = await loadNodeLlamaCpp();
   try {
     const llama = await getLlama({
@@ -129,6 +149,11 @@ export async function buildLocal(log: (m: string) => void): Promise<{ llama: Lla
     return { llama, built: true, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
     const first = (e as Error).message.split('\n')[0] ?? String(e);
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `the llama.cpp build failed: ${first}`, 'read the compiler output above; a killed build restarts from scratch when run again', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `the llama.cpp build failed: ${first}`,
+      'read the compiler output above; a killed build restarts from scratch when run again',
+      { cause: e },
+    );
   }
 }

@@ -10,6 +10,7 @@ import type { PreTrainedModel } from '@huggingface/transformers';
 import type * as TjsModule from '@huggingface/transformers';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError } from '../../errors.ts';
+import { transformersJsScorer } from './scorer.ts';
 import { probeWebGpuAdapter, webgpuHint } from '../webgpu/adapter.ts';
 import { startEpCheck } from '../webgpu/ep-check.ts';
 import { tjsLocation } from './load-options.ts';
@@ -29,7 +30,12 @@ async function loadLib(): Promise<Tjs> {
     lib = (await import('@huggingface/transformers')) as Tjs;
     return lib;
   } catch (e) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `@huggingface/transformers could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `@huggingface/transformers could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm ci` in the edgebench folder',
+      { cause: e },
+    );
   }
 }
 
@@ -55,7 +61,11 @@ export const transformersJsRunner: RunnerFactory = {
   tokenize: tokenizeOnnx,
   async probe(opts: LoadOptions): Promise<Availability> {
     if (!(DEVICES as readonly string[]).includes(opts.ep)) {
-      return { ok: false, reason: `transformers.js in Node runs on 'cpu' or 'webgpu', not '${opts.ep}'`, hint: 'use --ep cpu or --ep webgpu with --runner transformers-js' };
+      return {
+        ok: false,
+        reason: `transformers.js in Node runs on 'cpu' or 'webgpu', not '${opts.ep}'`,
+        hint: 'use --ep cpu or --ep webgpu with --runner transformers-js',
+      };
     }
     try {
       await loadLib();
@@ -70,7 +80,12 @@ export const transformersJsRunner: RunnerFactory = {
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
     parseRunnerSettings(transformersJsInfo.id, transformersJsInfo.settings, opts.settings);
-    if (!model.dir || !model.file) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${model.id}' has no local folder`, 'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`');
+    if (!model.dir || !model.file)
+      throw new EdgebenchError(
+        'MODEL_NOT_FOUND',
+        `model '${model.id}' has no local folder`,
+        'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`',
+      );
     const t = await loadLib();
     const loc = tjsLocation(model.dir, model.file);
     t.env.allowRemoteModels = false;
@@ -93,12 +108,24 @@ export const transformersJsRunner: RunnerFactory = {
       });
     } catch (e) {
       const msg = (e as Error).message.split('\n')[0] ?? '';
-      if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
-      throw new EdgebenchError('MODEL_INVALID', `transformers.js could not load ${model.file}: ${msg}`, 'check the folder with `edgebench models info <dir>`', { cause: e });
+      if (opts.ep !== 'cpu')
+        throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `transformers.js could not load ${model.file}: ${msg}`,
+        'check the folder with `edgebench models info <dir>`',
+        { cause: e },
+      );
     }
     const session = modelSession(m);
     const device = session?.config?.device ?? opts.ep;
-    const check = epCheck && session ? await epCheck.finish(() => session.endProfiling(), () => generateTokens(m, [], null, [0], 1, () => {})) : null;
+    const check =
+      epCheck && session
+        ? await epCheck.finish(
+            () => session.endProfiling(),
+            () => generateTokens(m, [], null, [0], 1, () => {}),
+          )
+        : null;
     return {
       resolved: {
         runner: 'transformers-js',
@@ -120,6 +147,7 @@ export const transformersJsRunner: RunnerFactory = {
         const cache = contextIds.length > 0 ? await prefillCache(m, contextIds) : null;
         return { generate: (ids, n, onToken) => generateTokens(m, contextIds, cache, ids, n, onToken) };
       },
+      scorer: async () => transformersJsScorer(m),
       async [Symbol.asyncDispose]() {
         await m.dispose();
       },
