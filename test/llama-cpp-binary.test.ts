@@ -1,9 +1,8 @@
 /**
  * The llama-cpp runner's `binary` setting (prebuilt | local | auto): validated before any work, and
  * the binary that really ran is recorded in resolved.settings (which build, OpenMP or not, what ggml
- * does with its threads). Real llama.cpp: node-llama-cpp's prebuilt CPU binaries, and the local
- * OpenMP build where `npm run build:llamacpp-local` made one (CI has none: the `local` case then
- * checks the refusal instead).
+ * does with its threads). Real llama.cpp, node-llama-cpp's prebuilt CPU binaries (one CPU binary
+ * per process: the local build is tested in llama-cpp-binary-local.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { EdgebenchError } from '../src/errors.ts';
 import { buildGguf } from '../src/models/gguf/build-gguf.ts';
 import { getPreset } from '../src/models/presets.ts';
 import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
-import { ggmlThreadsNote, localBuildDir } from '../src/runners/llama-cpp/local-build.ts';
+import { ggmlThreadsNote } from '../src/runners/llama-cpp/local-build.ts';
 import { parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
 import type { LoadOptions } from '../src/runners/types.ts';
 
@@ -80,38 +79,16 @@ describe('the binary that ran is recorded (real llama.cpp)', () => {
     }
   });
 
-  it('local: the local OpenMP build when there is one, else refused with the command that makes it', async () => {
-    const opts: LoadOptions = { ep: 'cpu', threads: 2, settings: { binary: 'local' } };
-    if (localBuildDir() === null) {
-      await expect(load(opts)).rejects.toMatchObject({
-        code: 'DEVICE_UNAVAILABLE',
-        hint: expect.stringMatching(/npm run build:llamacpp-local/),
-      });
-      return;
-    }
-    const m = await load(opts);
+  it('keeps one CPU binary per process: after the prebuilt one, binary local is refused', async () => {
+    await expect(load({ ep: 'cpu', threads: 1, settings: { binary: 'local' } })).rejects.toMatchObject({
+      code: 'DEVICE_UNAVAILABLE',
+      message: expect.stringMatching(/already runs node-llama-cpp's prebuilt/),
+    });
+    const auto = await load({ ep: 'cpu', threads: 1, settings: {} }); // auto takes the binary already loaded
     try {
-      const s = m.resolved.settings;
-      expect(s.buildType).toBe('localBuild');
-      expect(s.binary).toMatch(/^local build \(.*GGML_OPENMP=ON.*\), OpenMP$/);
-      expect(s.openmp).toBe(true);
-      expect(s.ggmlThreadpool).toMatch(/^OpenMP: libgomp's persistent team of 2 threads/);
-      await generates(m);
+      expect(auto.resolved.settings.buildType).toBe('prebuilt');
     } finally {
-      await m[Symbol.asyncDispose]();
-    }
-  });
-
-  it('auto: the local build if present, else the prebuilt one, and says which', async () => {
-    const m = await load({ ep: 'cpu', threads: 1, settings: {} });
-    try {
-      const s = m.resolved.settings;
-      expect(s.binarySetting).toBe('auto');
-      expect(s.buildType).toBe(localBuildDir() === null ? 'prebuilt' : 'localBuild');
-      expect(s.ggmlThreadpool).toBe('none needed (1 thread)');
-      await generates(m);
-    } finally {
-      await m[Symbol.asyncDispose]();
+      await auto[Symbol.asyncDispose]();
     }
   });
 

@@ -125,18 +125,18 @@ async function create(gpu: false | LlamaGpuType | 'auto'): Promise<Llama> {
 }
 
 /** The CPU binary for a `binary` setting: the local build (required, or preferred by `auto`) or the prebuilt one. */
-async function createCpu(binary: LlamaCppBinary): Promise<Llama> {
-  if (binary === 'prebuilt') return create(false);
+async function loadCpu(binary: LlamaCppBinary): Promise<CpuBinary> {
+  if (binary === 'prebuilt') return { kind: 'prebuilt', llama: await create(false) };
   const { LlamaLogLevel } = await loadNodeLlamaCpp();
   const local = await loadLocalBuild(LlamaLogLevel.info, llamaLogger);
-  if (local) return local;
+  if (local) return { kind: 'local', llama: local };
   if (binary === 'local')
     throw new EdgebenchError(
       'BACKEND_NOT_INSTALLED',
       'runnerSettings.llama-cpp.binary is local but there is no local llama.cpp build',
       LOCAL_BUILD_HINT,
     );
-  return instance('cpu:prebuilt', () => create(false)); // auto without a local build: the same Llama as `prebuilt`
+  return { kind: 'prebuilt', llama: await create(false) };
 }
 
 function instance(key: string, make: () => Promise<Llama>): Promise<Llama> {
@@ -149,7 +149,37 @@ function instance(key: string, make: () => Promise<Llama>): Promise<Llama> {
   return p;
 }
 
-const cpuInstance = (binary: LlamaCppBinary) => instance(`cpu:${binary}`, () => createCpu(binary));
+interface CpuBinary {
+  kind: 'prebuilt' | 'local';
+  llama: Llama;
+}
+
+/**
+ * The one CPU binary of this process. The prebuilt and the local build share library names
+ * (libggml-base.so, libllama-common.so): loaded second, one would bind to the other's libraries
+ * (and lose its log callback), so a process keeps the first it loads; `auto` takes that one.
+ */
+let cpuSlot: Promise<CpuBinary> | null = null;
+
+async function cpuInstance(binary: LlamaCppBinary): Promise<Llama> {
+  if (!cpuSlot) {
+    const p = loadCpu(binary);
+    cpuSlot = p;
+    p.catch(() => {
+      if (cpuSlot === p) cpuSlot = null;
+    });
+  }
+  const { kind, llama } = await cpuSlot;
+  if (binary !== 'auto' && binary !== kind) {
+    const loaded = kind === 'local' ? 'the local llama.cpp build' : "node-llama-cpp's prebuilt llama.cpp binaries";
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `this process already runs ${loaded}; binary: ${binary} cannot be loaded beside it (both use the same library names)`,
+      'use one runnerSettings.llama-cpp.binary per run, or run the other setting in a separate edgebench process',
+    );
+  }
+  return llama;
+}
 
 export type BackendResult = { ok: true; llama: Llama; backend: string } | { ok: false; reason: string; hint: string };
 
@@ -164,15 +194,19 @@ export async function backendFor(ep: LlamaCppEp, binary: LlamaCppBinary = 'auto'
   try {
     if (ep === 'cpu') return { ok: true, llama: await cpuInstance(binary), backend: 'cpu' };
     if (ep === 'auto') {
-      const llama = await instance('auto', () => create('auto'));
-      if (llama.gpu !== false && llama.supportsGpuOffloading) {
-        if (binary === 'local')
-          return {
-            ok: false,
-            reason: `the local llama.cpp build is CPU-only, and --ep auto found ${llama.gpu}`,
-            hint: 'use --ep cpu with binary: local, or binary: prebuilt / auto for the GPU',
-          };
-        return { ok: true, llama, backend: llama.gpu };
+      // load node-llama-cpp's GPU-capable prebuilt binaries only where a GPU type is usable, so that on a CPU-only machine only the CPU binary is loaded
+      const { getLlamaGpuTypes } = await loadNodeLlamaCpp();
+      if ((await getLlamaGpuTypes('supported')).some((g) => g !== false)) {
+        const llama = await instance('auto', () => create('auto'));
+        if (llama.gpu !== false && llama.supportsGpuOffloading) {
+          if (binary === 'local')
+            return {
+              ok: false,
+              reason: `the local llama.cpp build is CPU-only, and --ep auto found ${llama.gpu}`,
+              hint: 'use --ep cpu with binary: local, or binary: prebuilt / auto for the GPU',
+            };
+          return { ok: true, llama, backend: llama.gpu };
+        }
       }
       return { ok: true, llama: await cpuInstance(binary), backend: 'cpu' };
     }
