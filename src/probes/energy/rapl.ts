@@ -63,7 +63,11 @@ export function raplHeadline(domains: readonly string[]): string[] {
   return domains.filter((d) => d.startsWith('package-') || d.startsWith('dram-'));
 }
 
-export function probeRapl(root = powercapRoot()): Probe {
+/**
+ * `readEnergy` reads one energy_uj file (trimmed); tests pass a reader that opens it as an
+ * unprivileged user, so the permission-denied path meets a real EACCES even when they run as root.
+ */
+export function probeRapl(root = powercapRoot(), readEnergy: (file: string) => string = readTrim): Probe {
   if (process.platform !== 'linux' && root === '/sys/class/powercap') return { ok: false, reason: 'RAPL powercap is Linux-only', hint: 'on macOS use --energy powermetrics; elsewhere an external meter (--energy meter-csv:FILE)' };
   let zones: RaplZone[];
   try {
@@ -75,7 +79,7 @@ export function probeRapl(root = powercapRoot()): Probe {
   if (zones.length === 0) return { ok: false, reason: `${root}: no intel-rapl zones`, hint: 'sudo modprobe intel_rapl_msr (Intel, and AMD Zen on Linux ≥ 5.8); VMs rarely expose RAPL' };
   for (const z of zones) {
     try {
-      Number(readTrim(z.energyFile));
+      Number(readEnergy(z.energyFile));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: `permission denied reading ${z.energyFile} (root-only since Linux 5.10, CVE-2020-8694)`, hint: RAPL_ACCESS_HINT };
