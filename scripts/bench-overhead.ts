@@ -56,19 +56,34 @@ const refBudgetS = bounded('ref-budget-s', values['ref-budget-s']!, 1, 3600);
 const runners = values.runners!.split(',').filter((r) => r !== '');
 const unknown = runners.filter((r) => !SUBJECTS[r]);
 if (unknown.length > 0 || runners.length === 0) {
-  console.error(`error: --runners ${values.runners}: unknown ${unknown.join(', ') || '(none given)'}; hint: choose from ${Object.keys(SUBJECTS).join(', ')}`);
+  console.error(
+    `error: --runners ${values.runners}: unknown ${unknown.join(', ') || '(none given)'}; hint: choose from ${Object.keys(SUBJECTS).join(', ')}`,
+  );
   process.exit(2);
 }
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function harnessTpot(s: OverheadSubject, genTokens: number): Promise<number> {
   const w = { shape: { name: `tg${genTokens}`, promptTokens: 0, genTokens, depth: 0 }, vocabSize: s.vocabSize, seed: 42 };
   return tpotMs((await timedRequest(s.harness, w, 0, 'measured', 0)).tokenTimesMs);
 }
 
-interface Row { runner: string; f: OverheadFigures; refTpotMs: number; refN: number; refSynthetic: boolean; smallSynthetic: boolean; bareIs: string; loadBefore: string; loadAfter: string }
+interface Row {
+  runner: string;
+  f: OverheadFigures;
+  refTpotMs: number;
+  refN: number;
+  refSynthetic: boolean;
+  smallSynthetic: boolean;
+  bareIs: string;
+  loadBefore: string;
+  loadAfter: string;
+}
 
 async function measureRunner(runner: string): Promise<Row> {
   const make = SUBJECTS[runner]!;
@@ -80,11 +95,17 @@ async function measureRunner(runner: string): Promise<Row> {
   try {
     await small.bare(tg); // warm both paths (first shapes, JIT)
     await harnessTpot(small, tg);
-    pairs = await interleavedPairs(reps, async () => tpotMs(await small.bare(tg)), () => harnessTpot(small, tg));
+    pairs = await interleavedPairs(
+      reps,
+      async () => tpotMs(await small.bare(tg)),
+      () => harnessTpot(small, tg),
+    );
   } finally {
     await small.dispose();
   }
-  log(`${runner}: ${values.ref} q4 TPOT through the harness, up to ${refReps} × tg${refTg} (at least one; no new one after ${refBudgetS} s)`);
+  log(
+    `${runner}: ${values.ref} q4 TPOT through the harness, up to ${refReps} × tg${refTg} (at least one; no new one after ${refBudgetS} s)`,
+  );
   const ref = await make(values.ref!, opts);
   const refT: number[] = [];
   try {
@@ -96,7 +117,17 @@ async function measureRunner(runner: string): Promise<Row> {
     await ref.dispose();
   }
   const refTpotMs = summarize(refT, { seed: 1 }).median;
-  return { runner, f: overheadFigures(pairs.bare, pairs.harness, refTpotMs), refTpotMs, refN: refT.length, refSynthetic: ref.synthetic, smallSynthetic: small.synthetic, bareIs: small.bareIs, loadBefore, loadAfter: load() };
+  return {
+    runner,
+    f: overheadFigures(pairs.bare, pairs.harness, refTpotMs),
+    refTpotMs,
+    refN: refT.length,
+    refSynthetic: ref.synthetic,
+    smallSynthetic: small.synthetic,
+    bareIs: small.bareIs,
+    loadBefore,
+    loadAfter: load(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -109,10 +140,15 @@ async function main(): Promise<void> {
     '',
     `| runner | bare TPOT ms (${values.small}) | harness TPOT ms | harness − bare µs/token [95 % CI] | ${values.ref} TPOT ms (harness) | overhead % of that TPOT [95 % CI] | ≤ 1 % | load avg before → after |`,
     '|--|--:|--:|--|--:|--|--|--|',
-    ...rows.map(({ runner, f, refTpotMs, loadBefore, loadAfter }) =>
-      `| ${runner} | ${f.bareMs.toFixed(3)} | ${f.harnessMs.toFixed(3)} | ${f.diffUs.toFixed(1)} [${f.diffCiUs.lo.toFixed(1)}, ${f.diffCiUs.hi.toFixed(1)}] | ${refTpotMs.toFixed(1)} | ${f.pctOfRef!.toFixed(3)} [${f.pctCi!.lo.toFixed(3)}, ${f.pctCi!.hi.toFixed(3)}] | ${f.pctCi!.hi <= 1 ? 'yes' : f.pctOfRef! <= 1 ? 'median yes, CI reaches past' : 'NO'} | ${loadBefore} → ${loadAfter} |`),
+    ...rows.map(
+      ({ runner, f, refTpotMs, loadBefore, loadAfter }) =>
+        `| ${runner} | ${f.bareMs.toFixed(3)} | ${f.harnessMs.toFixed(3)} | ${f.diffUs.toFixed(1)} [${f.diffCiUs.lo.toFixed(1)}, ${f.diffCiUs.hi.toFixed(1)}] | ${refTpotMs.toFixed(1)} | ${f.pctOfRef!.toFixed(3)} [${f.pctCi!.lo.toFixed(3)}, ${f.pctCi!.hi.toFixed(3)}] | ${f.pctCi!.hi <= 1 ? 'yes' : f.pctOfRef! <= 1 ? 'median yes, CI reaches past' : 'NO'} | ${loadBefore} → ${loadAfter} |`,
+    ),
     '',
-    ...rows.map((r) => `- ${r.runner}: bare = ${r.bareIs}; ${values.small}${syn(r.smallSynthetic)}; ${values.ref}${syn(r.refSynthetic)} TPOT = median of ${r.refN} × tg${refTg}`),
+    ...rows.map(
+      (r) =>
+        `- ${r.runner}: bare = ${r.bareIs}; ${values.small}${syn(r.smallSynthetic)}; ${values.ref}${syn(r.refSynthetic)} TPOT = median of ${r.refN} × tg${refTg}`,
+    ),
     '',
     `Per-token cost measured on ${values.small} (absolute µs/token), shown as a share of ${values.ref}'s TPOT on the same runner. Took ${((Date.now() - start) / 1000).toFixed(0)} s; load average (1/5/15 min) at the end: ${load()}.`,
   ];

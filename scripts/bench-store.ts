@@ -31,14 +31,20 @@ const MODELS = ['llama-3.2-1b', 'qwen2.5-0.5b'];
 const SHAPES = ['pp512+tg32', 'tg128', 'pp128+tg128'];
 
 const root = mkdtempSync(join(tmpdir(), 'eb-bench-store-'));
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 async function makeRuns(): Promise<string[]> {
   const templates: string[] = [];
   for (let t = 0; t < TEMPLATES; t++) {
     const dir = await writeStoreRun(join(root, 'templates', `t${t}`), {
-      runId: `t${t}`, seed: t,
-      cells: MODELS.flatMap((model, mi) => SHAPES.map((shape) => ({ model, shape, requests: 10, tpotMs: (mi ? 30 : 60) * (1 + t / 100), ttftMs: 80 }))),
+      runId: `t${t}`,
+      seed: t,
+      cells: MODELS.flatMap((model, mi) =>
+        SHAPES.map((shape) => ({ model, shape, requests: 10, tpotMs: (mi ? 30 : 60) * (1 + t / 100), ttftMs: 80 })),
+      ),
     });
     await analyzeRun(dir, { resamples: 1000 });
     templates.push(dir);
@@ -50,10 +56,16 @@ async function makeRuns(): Promise<string[]> {
     const dir = join(root, 'runs', `r${i}`);
     cpSync(src, dir, { recursive: true });
     const runId = `bench-${i}`;
-    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown> & { environment: Record<string, unknown> };
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown> & {
+      environment: Record<string, unknown>;
+    };
     run.runId = runId;
     run.createdAt = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
-    run.environment = { ...run.environment, fingerprint: `device-${i % DEVICES}`, git: { commit: `c${i.toString(16).padStart(7, '0')}`, dirty: false } };
+    run.environment = {
+      ...run.environment,
+      fingerprint: `device-${i % DEVICES}`,
+      git: { commit: `c${i.toString(16).padStart(7, '0')}`, dirty: false },
+    };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(run));
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
     summary.runId = runId;
@@ -63,7 +75,10 @@ async function makeRuns(): Promise<string[]> {
   return dirs;
 }
 
-async function publishAll(target: StoreTarget, dirs: string[]): Promise<{ runsPerS: number; prepareMs: number; writeMs: number; cpuMs: number }> {
+async function publishAll(
+  target: StoreTarget,
+  dirs: string[],
+): Promise<{ runsPerS: number; prepareMs: number; writeMs: number; cpuMs: number }> {
   const refs = loadReferences();
   const db = await openStore(target);
   let prepareMs = 0;
@@ -133,21 +148,29 @@ async function leaderboardMs(db: StoreDb): Promise<{ medianMs: number; rows: num
 async function bench(name: string, target: StoreTarget, dirs: string[]): Promise<void> {
   console.log(`\n[${name}] publishing ${dirs.length} runs (load avg ${load()})`);
   const p = await publishAll(target, dirs);
-  console.log(`[${name}] publish: ${p.runsPerS.toFixed(1)} runs/s end to end (read+validate+payload ${(p.prepareMs / dirs.length).toFixed(1)} ms/run, store write ${(p.writeMs / dirs.length).toFixed(1)} ms/run; target ≥ 50 runs/s) ${p.runsPerS >= 50 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `[${name}] publish: ${p.runsPerS.toFixed(1)} runs/s end to end (read+validate+payload ${(p.prepareMs / dirs.length).toFixed(1)} ms/run, store write ${(p.writeMs / dirs.length).toFixed(1)} ms/run; target ≥ 50 runs/s) ${p.runsPerS >= 50 ? 'OK' : 'BELOW TARGET'}`,
+  );
   // on a shared machine wall time mostly measures the other tenants; this process's CPU time per run bounds what one free core would do
-  console.log(`[${name}] CPU time of this process: ${(p.cpuMs / dirs.length).toFixed(1)} ms/run → ${(dirs.length / (p.cpuMs / 1000)).toFixed(0)} runs/s on one free core${target.kind === 'server' ? ' (the server\'s own CPU not counted)' : ' (PGlite runs in this process: included)'}`);
+  console.log(
+    `[${name}] CPU time of this process: ${(p.cpuMs / dirs.length).toFixed(1)} ms/run → ${(dirs.length / (p.cpuMs / 1000)).toFixed(0)} runs/s on one free core${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`,
+  );
   const db = await openStore(target);
   try {
     const cells = await growTo(db, TARGET_CELLS);
     const lb = await leaderboardMs(db);
-    console.log(`[${name}] leaderboard at ${cells} cells (llama-3.2-1b decodeTokensPerS, ${lb.rows} device rows): median ${lb.medianMs.toFixed(1)} ms of 7 (target ≤ 200 ms) ${lb.medianMs <= 200 ? 'OK' : 'ABOVE TARGET'} (load avg ${load()})`);
+    console.log(
+      `[${name}] leaderboard at ${cells} cells (llama-3.2-1b decodeTokensPerS, ${lb.rows} device rows): median ${lb.medianMs.toFixed(1)} ms of 7 (target ≤ 200 ms) ${lb.medianMs <= 200 ? 'OK' : 'ABOVE TARGET'} (load avg ${load()})`,
+    );
   } finally {
     await db.close();
   }
 }
 
 try {
-  console.log(`bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices; machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load()}`);
+  console.log(
+    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices; machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load()}`,
+  );
   const dirs = await makeRuns();
   if (ONLY !== 'server') await bench('embedded (PGlite)', { kind: 'embedded', dir: join(root, 'store') }, dirs);
   if (ONLY !== 'embedded') {

@@ -12,7 +12,8 @@ import { counterDelta, listRaplZones, probeRapl, raplHeadline } from '../src/pro
 import { buildPowercapTree } from './helpers/powercap-tree.ts';
 
 /** Reads argv[1] and prints it, or prints ERR:<errno code> and exits 3 (no repo code, no loaders). */
-const READ_AS_CHILD = "try { process.stdout.write(require('fs').readFileSync(process.argv[1], 'utf8')) } catch (e) { process.stdout.write('ERR:' + e.code); process.exit(3) }";
+const READ_AS_CHILD =
+  "try { process.stdout.write(require('fs').readFileSync(process.argv[1], 'utf8')) } catch (e) { process.stdout.write('ERR:' + e.code); process.exit(3) }";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,7 +91,13 @@ describe('RAPL powercap source', () => {
     // normal login would. The child imports nothing from the repo and runs in the world-readable temp
     // dir, so a clone in a 0700 folder (mktemp -d) does not matter; its real errno becomes the error.
     const asNobody = (f: string): string => {
-      const r = spawnSync(process.execPath, ['-e', READ_AS_CHILD, f], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } });
+      const r = spawnSync(process.execPath, ['-e', READ_AS_CHILD, f], {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH ?? '' },
+      });
       if (r.status === 0) return r.stdout.trim();
       const code = /^ERR:(\w+)/.exec(r.stdout)?.[1];
       if (!code) throw new Error(`reader child failed (status ${r.status}): ${r.stderr}`);

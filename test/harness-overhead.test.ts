@@ -31,8 +31,23 @@ describe('bench:overhead bare paths', () => {
   it('ort-web: the in-worker bare loop makes the runner path’s tokens, one time each', async () => {
     const source = await sourceOf(await buildTiny(root, 'tiny-fp32'));
     const arch = source.arch!;
-    const { host, info } = await WasmHost.start({ file: source.file!, externalData: [], threads: 1, numKvHeads: arch.numKvHeads, headDim: arch.headDim, graphOptimizationLevel: 'all' });
-    const model = hostModel(host, { runner: 'ort-web', executionProvider: 'wasm', dtype: 'fp32', threads: info.numThreads, settings: {}, fallback: false, versions: {} });
+    const { host, info } = await WasmHost.start({
+      file: source.file!,
+      externalData: [],
+      threads: 1,
+      numKvHeads: arch.numKvHeads,
+      headDim: arch.headDim,
+      graphOptimizationLevel: 'all',
+    });
+    const model = hostModel(host, {
+      runner: 'ort-web',
+      executionProvider: 'wasm',
+      dtype: 'fp32',
+      threads: info.numThreads,
+      settings: {},
+      fallback: false,
+      versions: {},
+    });
     try {
       const viaRunner = await tokensOf(model, 8);
       const bare = await host.request({ type: 'bare-decode', inputIds: PROMPT, steps: 8 });
@@ -51,15 +66,27 @@ describe('bench:overhead bare paths', () => {
     const dir = join(root, 'tiny-llama-q4');
     const preset = getPreset('tiny-llama');
     const tok = resolveTokenizer(preset, { dir: join(root, 'tok') });
-    await buildModelFolder({ arch: preset.arch, dtype: 'q4', style: 'optimum', outDir: dir, tokenizerFiles: tok, hfConfigExtra: { edgebench_preset: preset.id } });
+    await buildModelFolder({
+      arch: preset.arch,
+      dtype: 'q4',
+      style: 'optimum',
+      outDir: dir,
+      tokenizerFiles: tok,
+      hfConfigExtra: { edgebench_preset: preset.id },
+    });
     const engine = await createServeEngine({ model: dir, dtype: 'q4', style: 'optimum', threads: 1, log: () => {} });
     const server = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log: () => {} });
     try {
       const s = parseSettings({ endpoint: `${server.url}/v1`, api: 'completions' });
-      const times = await bareCompletionStream(`${server.url}/v1/completions`, requestBody({ settings: s, model: engine.id, text: 'the of and', maxTokens: 12 }));
+      const times = await bareCompletionStream(
+        `${server.url}/v1/completions`,
+        requestBody({ settings: s, model: engine.id, text: 'the of and', maxTokens: 12 }),
+      );
       expect(times).toHaveLength(12);
       expect(increasing(times)).toBe(true);
-      await expect(bareCompletionStream(`${server.url}/v1/completions`, { model: 'no-such-model', prompt: 'x', stream: true })).rejects.toThrow(/HTTP 404/);
+      await expect(
+        bareCompletionStream(`${server.url}/v1/completions`, { model: 'no-such-model', prompt: 'x', stream: true }),
+      ).rejects.toThrow(/HTTP 404/);
     } finally {
       await server.close();
     }

@@ -34,7 +34,11 @@ describe('harness overhead figures', () => {
   it('alternates which path runs first: A B, B A, A B', async () => {
     const order: string[] = [];
     let k = 0;
-    const r = await interleavedPairs(3, async () => (order.push('bare'), k++), async () => (order.push('harness'), k++));
+    const r = await interleavedPairs(
+      3,
+      async () => (order.push('bare'), k++),
+      async () => (order.push('harness'), k++),
+    );
     expect(order).toEqual(['bare', 'harness', 'harness', 'bare', 'bare', 'harness']);
     expect(r).toEqual({ bare: [0, 3, 4], harness: [1, 2, 5] });
   });

@@ -59,7 +59,10 @@ async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>
 /** A helper script in its own node process (tsx loader, no CLI start-up). */
 function child(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers', script), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => void (stdout += String(d)));
@@ -107,7 +110,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
         expect(await counts(db)).toEqual({ runs: 1, devices: 1, environments: 1, cells: 2, metric_summaries: 13, traces: 2 });
         const [r] = await db.query<{ git_commit: string; content_hash: string }>('SELECT git_commit, content_hash FROM runs');
         expect(r).toEqual({ git_commit: 'abc123', content_hash: first!.contentHash });
-        const [m] = await db.query<{ n: number; samples: number[] }>("SELECT m.n, m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id WHERE c.idx = 0 AND m.metric = 'ttftMs'");
+        const [m] = await db.query<{ n: number; samples: number[] }>(
+          "SELECT m.n, m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id WHERE c.idx = 0 AND m.metric = 'ttftMs'",
+        );
         expect(m!.n).toBe(10);
         expect(m!.samples).toHaveLength(10);
       });
@@ -137,7 +142,10 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
     it('a publish killed inside its transaction leaves nothing; the next publish succeeds', async () => {
       const { arg, target } = await backend.fresh();
       const dir = await run();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/publish-hang.ts'), arg, dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/publish-hang.ts'), arg, dir], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await waitForLine(child, 'IN_TX', 90_000);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -152,7 +160,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       try {
         expect(await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 })).toEqual({ from: 0, to: STORE_SCHEMA_VERSION - 1 });
         // a device stored by the previous schema survives the upgrade
-        await db.query("INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('old-dev', 'old', 'laptop', 'detected', 'node')");
+        await db.query(
+          "INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('old-dev', 'old', 'laptop', 'detected', 'node')",
+        );
         expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION - 1, to: STORE_SCHEMA_VERSION });
         expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION, to: STORE_SCHEMA_VERSION });
         expect(await db.query('SELECT label FROM devices')).toEqual([{ label: 'old' }]);
@@ -188,7 +198,9 @@ describe.skipIf(!pgOk)('store connection errors (real PostgreSQL)', () => {
     const dir = await run({ runId: 'conn' });
     const wrong = await cliInProcess(['publish', dir, '--db', b.server!.url('auth', 'not-the-password'), '--no-references']);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^error\[STORE_UNAVAILABLE\]: cannot connect to the store postgres:\/\/edgebench:\*\*\*@127\.0\.0\.1:\d+\/auth: authentication failed/);
+    expect(wrong.stderr).toMatch(
+      /^error\[STORE_UNAVAILABLE\]: cannot connect to the store postgres:\/\/edgebench:\*\*\*@127\.0\.0\.1:\d+\/auth: authentication failed/,
+    );
     expect(wrong.stderr).toContain('EDGEBENCH_DB');
     expect(wrong.stderr).not.toContain('not-the-password');
     const closed = await cliInProcess(['publish', dir, '--no-references'], { EDGEBENCH_DB: 'postgres://x:y@127.0.0.1:1/none' });

@@ -18,7 +18,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const START_TIMEOUT_MS = 600_000; // a preset is built on first use
 
 export async function openAiHttpSubject(spec: string, o: SubjectOptions): Promise<OverheadSubject> {
-  const child = spawn(process.execPath, ['bin/edgebench.js', 'serve', '--openai', '--model', spec, '--dtype', 'q4', '--port', '0', '--threads', String(o.threads), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['bin/edgebench.js', 'serve', '--openai', '--model', spec, '--dtype', 'q4', '--port', '0', '--threads', String(o.threads), '--quiet'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -27,7 +31,10 @@ export async function openAiHttpSubject(spec: string, o: SubjectOptions): Promis
   let base: string;
   try {
     base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve --openai did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`serve --openai did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       child.on('exit', (code) => reject(new Error(`serve --openai exited (code ${code}) before listening`)));
       createInterface({ input: child.stdout! }).on('line', (l) => {
         const url = / on (http:\/\/\S+\/v1)$/.exec(l)?.[1];

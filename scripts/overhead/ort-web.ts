@@ -18,8 +18,23 @@ export async function ortWebSubject(spec: string, o: SubjectOptions): Promise<Ov
   checkWasmMemory(m.source);
   // weights in a .onnx_data file are handed to the worker as the runner does
   const entry = listTransformersJsOnnx(m.source.dir!).find((e) => e.file === m.source.file);
-  const { host, info } = await WasmHost.start({ file: m.source.file!, externalData: entry ? externalDataFor(entry) : [], threads: o.threads, numKvHeads: arch.numKvHeads, headDim: arch.headDim, graphOptimizationLevel: 'all' });
-  const harness = hostModel(host, { runner: 'ort-web', executionProvider: 'wasm', dtype: 'q4', threads: info.numThreads, settings: {}, fallback: false, versions: { 'onnxruntime-web': info.version } });
+  const { host, info } = await WasmHost.start({
+    file: m.source.file!,
+    externalData: entry ? externalDataFor(entry) : [],
+    threads: o.threads,
+    numKvHeads: arch.numKvHeads,
+    headDim: arch.headDim,
+    graphOptimizationLevel: 'all',
+  });
+  const harness = hostModel(host, {
+    runner: 'ort-web',
+    executionProvider: 'wasm',
+    dtype: 'q4',
+    threads: info.numThreads,
+    settings: {},
+    fallback: false,
+    versions: { 'onnxruntime-web': info.version },
+  });
   return {
     harness,
     vocabSize: m.vocabSize,

@@ -15,7 +15,8 @@ class TimesStreamer extends BaseStreamer {
   readonly times: number[] = [];
   private first = true;
   override put(): void {
-    if (this.first) this.first = false; // the prompt
+    if (this.first)
+      this.first = false; // the prompt
     else this.times.push(nowMs());
   }
   override end(): void {}
@@ -35,7 +36,12 @@ export async function transformersJsSubject(spec: string, o: SubjectOptions): Pr
     async bare(tg) {
       const streamer = new TimesStreamer();
       // the same generation settings as the runner (greedy, fixed length): only the harness around it differs
-      const args = { ...greedyConfig(tg), input_ids: new Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, 1]), attention_mask: new Tensor('int64', new BigInt64Array(1).fill(1n), [1, 1]), streamer };
+      const args = {
+        ...greedyConfig(tg),
+        input_ids: new Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, 1]),
+        attention_mask: new Tensor('int64', new BigInt64Array(1).fill(1n), [1, 1]),
+        streamer,
+      };
       await model.generate(args as unknown as Parameters<PreTrainedModel['generate']>[0]);
       return streamer.times;
     },

@@ -15,7 +15,11 @@ import type { ClaimResult, ClaimRule } from './types.ts';
 
 export const CLAIM_RULES: readonly ClaimRule[] = [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10];
 
-export function evaluateClaims(cells: readonly LocalCell[], figures: readonly Figure[], config: ClaimsConfig = defaultClaimsConfig()): ClaimResult[] {
+export function evaluateClaims(
+  cells: readonly LocalCell[],
+  figures: readonly Figure[],
+  config: ClaimsConfig = defaultClaimsConfig(),
+): ClaimResult[] {
   return CLAIM_RULES.map((r) => r.evaluate({ cells, figures, config }));
 }
 

@@ -72,9 +72,13 @@ function spreadUsd(s: Spread | null): string {
 
 export function costText(row: EdgeCloudRow): string {
   const e = row.energy;
-  const energyPart = e ? `${e.source === 'estimated' ? '~' : ''}${n3(e.joulesPerToken.median)} J/token${e.source === 'estimated' ? ' (estimated)' : ' (measured)'}` : 'energy not measured';
+  const energyPart = e
+    ? `${e.source === 'estimated' ? '~' : ''}${n3(e.joulesPerToken.median)} J/token${e.source === 'estimated' ? ' (estimated)' : ' (measured)'}`
+    : 'energy not measured';
   const o = row.cost.edgeOutput;
-  const edge = o ? `${o.energyUsdPerMtok !== null ? `${usd(o.energyUsdPerMtok)}/Mtok electricity + ` : ''}${usd(o.deviceUsdPerMtok)}/Mtok device` : 'no decode measured';
+  const edge = o
+    ? `${o.energyUsdPerMtok !== null ? `${usd(o.energyUsdPerMtok)}/Mtok electricity + ` : ''}${usd(o.deviceUsdPerMtok)}/Mtok device`
+    : 'no decode measured';
   return `${energyPart} · ${edge}   vs ${spreadUsd(row.cost.cloud.output)} API output`;
 }
 
@@ -93,9 +97,16 @@ export function deviceLine(device: DeviceInfo, label: string, rows: readonly Edg
 
 /** "C1 partly supported (this device (1B)) · C6 …", or why this device decided nothing. */
 export function claimsLine(claims: readonly ClaimResult[], device: DeviceInfo, runId: string): string {
-  const mine = claims.filter((c) => c.decidedBy.startsWith('this device') && c.evidence.local.some((e) => e.role === 'decisive' && e.cellId.startsWith(`${runId}#`)));
+  const mine = claims.filter(
+    (c) => c.decidedBy.startsWith('this device') && c.evidence.local.some((e) => e.role === 'decisive' && e.cellId.startsWith(`${runId}#`)),
+  );
   if (mine.length) return `claims decided by this device: ${mine.map((c) => `${c.id} ${c.verdict}`).join(' · ')}`;
-  const why = device.class === 'server-or-VM' || device.class === 'ci-runner' ? `a ${device.class} never stands in for a laptop or phone` : device.class === 'unknown' ? 'its class is unknown (set --device-class)' : 'no cell of a claim\'s size class';
+  const why =
+    device.class === 'server-or-VM' || device.class === 'ci-runner'
+      ? `a ${device.class} never stands in for a laptop or phone`
+      : device.class === 'unknown'
+        ? 'its class is unknown (set --device-class)'
+        : "no cell of a claim's size class";
   const cmd = claims.find((c) => c.decideCommand)?.decideCommand;
   return `claims decided by this device: none — ${why}; its figures are context${cmd ? `. To decide them: ${cmd}` : ''}`;
 }
@@ -104,14 +115,22 @@ function pad(s: string, w: number): string {
   return s.length >= w ? `${s}  ` : s.padEnd(w);
 }
 
-export function formatAnswer(device: DeviceInfo, label: string, rows: readonly EdgeCloudRow[], claims: readonly ClaimResult[], runId: string): string {
+export function formatAnswer(
+  device: DeviceInfo,
+  label: string,
+  rows: readonly EdgeCloudRow[],
+  claims: readonly ClaimResult[],
+  runId: string,
+): string {
   const out = [deviceLine(device, label, rows)];
   for (const row of rows) {
     const t = ttftCells(row);
     const d = decodeCells(row);
     const prompt = row.ttft.local ? `TTFT, ${row.ttft.local.cell.shape.promptTokens}-token prompt` : 'TTFT';
     const w = [26, 30, 52];
-    out.push(`${pad('', w[0] as number)}${pad('this device', w[1] as number)}${pad(`cloud, ${row.size} class (published)`, w[2] as number)}edge ÷ cloud`);
+    out.push(
+      `${pad('', w[0] as number)}${pad('this device', w[1] as number)}${pad(`cloud, ${row.size} class (published)`, w[2] as number)}edge ÷ cloud`,
+    );
     out.push(`${pad(prompt, w[0] as number)}${pad(t.local, w[1] as number)}${pad(t.cloud, w[2] as number)}${t.ratio}`);
     out.push(`${pad('decode', w[0] as number)}${pad(d.local, w[1] as number)}${pad(d.cloud, w[2] as number)}${d.ratio}`);
     out.push(`${pad('energy / cost', w[0] as number)}${costText(row)}`);

@@ -45,29 +45,46 @@ export interface EdgeCloudRow {
 function pickTtft(cells: readonly LocalCell[]): LocalPick | null {
   const c = cells
     .filter((x) => x.metrics.ttftMs && x.shape.promptTokens > 0)
-    .sort((a, b) => Math.abs(a.shape.promptTokens - TARGET_PROMPT) - Math.abs(b.shape.promptTokens - TARGET_PROMPT) || (b.metrics.ttftMs?.n ?? 0) - (a.metrics.ttftMs?.n ?? 0))[0];
+    .sort(
+      (a, b) =>
+        Math.abs(a.shape.promptTokens - TARGET_PROMPT) - Math.abs(b.shape.promptTokens - TARGET_PROMPT) ||
+        (b.metrics.ttftMs?.n ?? 0) - (a.metrics.ttftMs?.n ?? 0),
+    )[0];
   return c?.metrics.ttftMs ? { cell: c, metric: c.metrics.ttftMs } : null;
 }
 
 /** The cell that answers "decode speed": the longest generation (steadiest), then most samples. */
 function pickDecode(cells: readonly LocalCell[]): LocalPick | null {
-  const c = cells.filter((x) => x.metrics.decodeTokensPerS && x.shape.genTokens > 1).sort((a, b) => b.shape.genTokens - a.shape.genTokens || (b.metrics.decodeTokensPerS?.n ?? 0) - (a.metrics.decodeTokensPerS?.n ?? 0))[0];
+  const c = cells
+    .filter((x) => x.metrics.decodeTokensPerS && x.shape.genTokens > 1)
+    .sort(
+      (a, b) => b.shape.genTokens - a.shape.genTokens || (b.metrics.decodeTokensPerS?.n ?? 0) - (a.metrics.decodeTokensPerS?.n ?? 0),
+    )[0];
   return c?.metrics.decodeTokensPerS ? { cell: c, metric: c.metrics.decodeTokensPerS } : null;
 }
 
 function ttftMismatches(local: LocalPick | null, cloud: Spread | null): string[] {
   if (!cloud) return [];
   const out = ['definition: cloud TTFT is client-side (network, TLS, queueing and prefill); local TTFT has no network'];
-  out.push(`prompt: cloud prompt length not stated (Artificial Analysis: about 1k, or 10k after its change); local ${local ? `${local.cell.shape.promptTokens} tokens` : 'not measured'}`);
+  out.push(
+    `prompt: cloud prompt length not stated (Artificial Analysis: about 1k, or 10k after its change); local ${local ? `${local.cell.shape.promptTokens} tokens` : 'not measured'}`,
+  );
   const models = [...new Set(cloud.figures.map((f) => f.model ?? 'unknown'))];
-  if (models.length > 1 || (local && !models.some((m) => m.toLowerCase().includes(local.cell.model.split('-').slice(0, 2).join('-').toLowerCase())))) out.push(`model: cloud group is ${models.join(', ')} (same size class)`);
+  if (
+    models.length > 1 ||
+    (local && !models.some((m) => m.toLowerCase().includes(local.cell.model.split('-').slice(0, 2).join('-').toLowerCase())))
+  )
+    out.push(`model: cloud group is ${models.join(', ')} (same size class)`);
   out.push('precision: cloud precision not stated; local ' + (local?.cell.dtype ?? 'n/a'));
   return out;
 }
 
 function decodeMismatches(cloud: Spread | null): string[] {
   if (!cloud) return [];
-  return ['definition: hosted per-user output speed (provider batching unknown, includes streaming over the network) vs single-stream local decode', 'precision: cloud precision not stated'];
+  return [
+    'definition: hosted per-user output speed (provider batching unknown, includes streaming over the network) vs single-stream local decode',
+    'precision: cloud precision not stated',
+  ];
 }
 
 export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Figure[], config: ClaimsConfig): EdgeCloudRow[] {
@@ -90,12 +107,18 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
     const prices = cloudPrices(figures, size);
     const a = resolveAssumptions(config.C6, figures, first.devicePriceUsd);
     const eCell = decodeLocal?.cell.metrics.joulesPerTokenDecode ? decodeLocal.cell : group.find((c) => c.metrics.joulesPerTokenDecode);
-    const energy = eCell?.metrics.joulesPerTokenDecode ? { joulesPerToken: eCell.metrics.joulesPerTokenDecode, source: eCell.energySource ?? 'measured' } : null;
+    const energy = eCell?.metrics.joulesPerTokenDecode
+      ? { joulesPerToken: eCell.metrics.joulesPerTokenDecode, source: eCell.energySource ?? 'measured' }
+      : null;
     const jIn = ttftLocal?.cell.metrics.joulesPerTokenPrefill ?? null;
-    const prefill = ttftLocal?.cell.metrics.prefillTokensPerS ?? group.find((c) => c.metrics.prefillTokensPerS)?.metrics.prefillTokensPerS ?? null;
+    const prefill =
+      ttftLocal?.cell.metrics.prefillTokensPerS ?? group.find((c) => c.metrics.prefillTokensPerS)?.metrics.prefillTokensPerS ?? null;
     const edgeOutput = decodeLocal ? edgeCost(decodeLocal.metric.median, energy?.joulesPerToken.median ?? null, a) : null;
     const edgeInput = prefill ? edgeCost(prefill.median, jIn?.median ?? null, a) : null;
-    const be = decodeLocal && prices.output && edgeOutput ? breakEven(prices.output.median, edgeOutput.energyUsdPerMtok ?? 0, decodeLocal.metric.median, a) : null;
+    const be =
+      decodeLocal && prices.output && edgeOutput
+        ? breakEven(prices.output.median, edgeOutput.energyUsdPerMtok ?? 0, decodeLocal.metric.median, a)
+        : null;
     rows.push({
       runId: first.runId,
       device: first.device,
@@ -114,7 +137,10 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
         cloud: prices,
         breakEven: be,
         mismatches: prices.output
-          ? ['prices are per served variant (Turbo, FP8, "instant") and dated snapshots that sources disagree on; the spread across providers is shown', ...(energy ? [] : ['energy: not measured, the edge cost is the device part only (a lower bound)'])]
+          ? [
+              'prices are per served variant (Turbo, FP8, "instant") and dated snapshots that sources disagree on; the spread across providers is shown',
+              ...(energy ? [] : ['energy: not measured, the edge cost is the device part only (a lower bound)']),
+            ]
           : [],
       },
     });

@@ -25,8 +25,13 @@ export interface OverheadFigures {
   pctCi: { lo: number; hi: number } | null;
 }
 
-export function overheadFigures(bareTpotMs: readonly number[], harnessTpotMs: readonly number[], refTpotMs: number | null): OverheadFigures {
-  if (bareTpotMs.length !== harnessTpotMs.length || bareTpotMs.length === 0) throw new RangeError(`overheadFigures: need paired samples, got ${bareTpotMs.length} bare and ${harnessTpotMs.length} harness`);
+export function overheadFigures(
+  bareTpotMs: readonly number[],
+  harnessTpotMs: readonly number[],
+  refTpotMs: number | null,
+): OverheadFigures {
+  if (bareTpotMs.length !== harnessTpotMs.length || bareTpotMs.length === 0)
+    throw new RangeError(`overheadFigures: need paired samples, got ${bareTpotMs.length} bare and ${harnessTpotMs.length} harness`);
   const diffs = harnessTpotMs.map((h, i) => (h - bareTpotMs[i]!) * 1000);
   const d = summarize(diffs, { seed: 1 });
   const pct = (us: number) => (refTpotMs === null ? null : (us / 1000 / refTpotMs) * 100);
@@ -42,7 +47,11 @@ export function overheadFigures(bareTpotMs: readonly number[], harnessTpotMs: re
 }
 
 /** Runs `reps` pairs, alternating which path goes first; returns the TPOTs of each path in pair order. */
-export async function interleavedPairs(reps: number, bare: () => Promise<number>, harness: () => Promise<number>): Promise<{ bare: number[]; harness: number[] }> {
+export async function interleavedPairs(
+  reps: number,
+  bare: () => Promise<number>,
+  harness: () => Promise<number>,
+): Promise<{ bare: number[]; harness: number[] }> {
   const out = { bare: [] as number[], harness: [] as number[] };
   for (let r = 0; r < reps; r++) {
     if (r % 2 === 0) {

@@ -18,7 +18,13 @@ export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, Lo
   return metrics;
 }
 
-export function toLocalCells(run: { runId: string; device: string; deviceClass: DeviceClassName; devicePriceUsd?: number | null; summary: RunSummary }): LocalCell[] {
+export function toLocalCells(run: {
+  runId: string;
+  device: string;
+  deviceClass: DeviceClassName;
+  devicePriceUsd?: number | null;
+  summary: RunSummary;
+}): LocalCell[] {
   return run.summary.cells.map((c: CellSummary) => ({
     id: `${run.runId}#${c.index}`,
     runId: run.runId,

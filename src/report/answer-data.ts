@@ -3,7 +3,8 @@ import type { Spread } from '../edge-cloud/cloud-side.ts';
 import type { EdgeCloudRow, LocalPick } from '../edge-cloud/compare.ts';
 
 const spread = (s: Spread | null) => (s ? { n: s.n, median: s.median, lo: s.lo, hi: s.hi, figures: s.figures.map((f) => f.id) } : null);
-const pick = (p: LocalPick | null) => (p ? { cell: p.cell.id, shape: p.cell.shape.name, median: p.metric.median, ci95: p.metric.ci95, unit: p.metric.unit } : null);
+const pick = (p: LocalPick | null) =>
+  p ? { cell: p.cell.id, shape: p.cell.shape.name, median: p.metric.median, ci95: p.metric.ci95, unit: p.metric.unit } : null;
 
 export function edgeCloudData(rows: readonly EdgeCloudRow[]): unknown[] {
   return rows.map((r) => {

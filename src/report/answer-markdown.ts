@@ -9,6 +9,7 @@ import { escapeMd, escapeMdKeepCode } from '../format/escape.ts';
 import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 import { VERDICT_MARK } from './markdown-claims.ts';
+import { qualityAnswerLine } from './quality-section.ts';
 
 export function weightsBanner(d: Pick<ReportData, 'cells'>): string | null {
   const synthetic = d.cells.filter((c) => c.weights === 'synthetic').length;
@@ -45,6 +46,8 @@ export function answerMarkdown(d: ReportData): string {
     if (mismatches.length) out.push('Conditions that differ (listed, never hidden):', '', ...mismatches.map((m) => `- ${escapeMd(m)}`), '');
     const weights = [...new Set(rows.map((r) => weightsText(r.weights)))].join('; ');
     out.push(`Weights: ${escapeMd(weights)}.`, '');
+    const quality = qualityAnswerLine(d.cells, dev.runId);
+    if (quality) out.push(escapeMd(quality), '');
     out.push(escapeMd(claimsLine(d.claims, dev.device, dev.runId)), '');
   }
   return out.join('\n');
@@ -53,7 +56,13 @@ export function answerMarkdown(d: ReportData): string {
 export function verdictMarkdown(d: ReportData): string {
   return mdTable(
     ['id', 'claim', 'verdict', 'decided by', 'to decide it here'],
-    d.claims.map((c) => [c.id, escapeMd(c.claim), VERDICT_MARK[c.verdict], escapeMd(c.decidedBy), c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—']),
+    d.claims.map((c) => [
+      c.id,
+      escapeMd(c.claim),
+      VERDICT_MARK[c.verdict],
+      escapeMd(c.decidedBy),
+      c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—',
+    ]),
   );
 }
 

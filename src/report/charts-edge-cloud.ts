@@ -27,7 +27,12 @@ export function ttftBars(rows: readonly EdgeCloudRow[]): { group: string; who: s
   for (const r of rows) {
     if (!r.ttft.local || !r.ttft.cloud) continue;
     const g = label(r, multi);
-    out.push({ group: g, who: 'this device', part: `on device (${r.weights === 'synthetic' ? 'synthetic weights' : 'weights: ' + (r.weights ?? 'unknown')})`, ms: r.ttft.local.metric.median });
+    out.push({
+      group: g,
+      who: 'this device',
+      part: `on device (${r.weights === 'synthetic' ? 'synthetic weights' : 'weights: ' + (r.weights ?? 'unknown')})`,
+      ms: r.ttft.local.metric.median,
+    });
     const net = Math.min(networkMs(r) ?? 0, r.ttft.cloud.median);
     out.push({ group: g, who: 'cloud (published median)', part: 'network round trip', ms: net });
     out.push({ group: g, who: 'cloud (published median)', part: 'server: queueing, prefill, first token', ms: r.ttft.cloud.median - net });
@@ -43,10 +48,21 @@ function ttftSpec(values: ReturnType<typeof ttftBars>): TopLevelSpec {
     height: { step: 18 },
     mark: { type: 'bar' },
     encoding: {
-      row: { field: 'group', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } },
+      row: {
+        field: 'group',
+        type: 'nominal',
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' },
+      },
       y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
       x: { field: 'ms', type: 'quantitative', title: 'TTFT (ms), 128-token prompt here; cloud as published', stack: 'zero' },
-      color: { field: 'part', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 }, scale: { range: ['#4c78a8', '#f58518', '#9ecae9', '#e45756'] } },
+      color: {
+        field: 'part',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 },
+        scale: { range: ['#4c78a8', '#f58518', '#9ecae9', '#e45756'] },
+      },
     },
     config: { font: 'sans-serif', view: { stroke: null } },
   };
@@ -71,10 +87,21 @@ function decodeSpec(values: ReturnType<typeof decodeBars>): TopLevelSpec {
     height: { step: 18 },
     mark: { type: 'bar' },
     encoding: {
-      row: { field: 'group', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' } },
+      row: {
+        field: 'group',
+        type: 'nominal',
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' },
+      },
       y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
       x: { field: 'tps', type: 'quantitative', title: 'decode tokens/s (one stream)' },
-      color: { field: 'who', type: 'nominal', title: null, legend: null, scale: { domain: ['this device', 'cloud per user (published median)'], range: ['#f58518', '#4c78a8'] } },
+      color: {
+        field: 'who',
+        type: 'nominal',
+        title: null,
+        legend: null,
+        scale: { domain: ['this device', 'cloud per user (published median)'], range: ['#f58518', '#4c78a8'] },
+      },
     },
     config: { font: 'sans-serif', view: { stroke: null } },
   };
@@ -93,7 +120,12 @@ export function costLines(r: EdgeCloudRow): { series: string; tokensPerDay: numb
     const c = costPerDay(v, out.median, energy, r.cost.assumptions);
     if (v <= cap) pts.push({ series: 'this device (price ÷ lifetime + electricity)', tokensPerDay: v, usdPerDay: c.edge });
     pts.push({ series: `API, median $${out.median}/Mtok`, tokensPerDay: v, usdPerDay: c.cloud });
-    if (out.n > 1) pts.push({ series: `API, cheapest $${out.lo}/Mtok`, tokensPerDay: v, usdPerDay: costPerDay(v, out.lo, energy, r.cost.assumptions).cloud });
+    if (out.n > 1)
+      pts.push({
+        series: `API, cheapest $${out.lo}/Mtok`,
+        tokensPerDay: v,
+        usdPerDay: costPerDay(v, out.lo, energy, r.cost.assumptions).cloud,
+      });
   }
   return pts;
 }
@@ -101,10 +133,7 @@ export function costLines(r: EdgeCloudRow): { series: string; tokensPerDay: numb
 function costSpec(r: EdgeCloudRow, values: ReturnType<typeof costLines>): TopLevelSpec {
   const be = r.cost.breakEven?.tokensPerDay ?? null;
   const cap = (r.decode.local?.metric.median ?? 0) * 86_400;
-  const rules = [
-    ...(be !== null ? [{ at: be, what: 'break-even' }] : []),
-    { at: cap, what: 'device at full speed 24 h' },
-  ];
+  const rules = [...(be !== null ? [{ at: be, what: 'break-even' }] : []), { at: cap, what: 'device at full speed 24 h' }];
   return {
     $schema: SCHEMA,
     width: 360,
@@ -122,7 +151,10 @@ function costSpec(r: EdgeCloudRow, values: ReturnType<typeof costLines>): TopLev
       {
         data: { values: rules },
         mark: { type: 'rule', strokeDash: [4, 3] },
-        encoding: { x: { field: 'at', type: 'quantitative' }, strokeDash: { field: 'what', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical' } } },
+        encoding: {
+          x: { field: 'at', type: 'quantitative' },
+          strokeDash: { field: 'what', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical' } },
+        },
       },
     ],
     config: { font: 'sans-serif', view: { stroke: null } },
@@ -137,7 +169,8 @@ export async function edgeCloudCharts(rows: readonly EdgeCloudRow[]): Promise<Ch
     {
       id: 'chart-ec-ttft',
       title: 'TTFT: this device vs the cloud, per size class',
-      caption: 'Cloud bars are the median published client-side TTFT of the size class, split into the network round trip (yours with --network-rtt-ms, else the median of the published round trips) and the rest. Conditions differ: see the mismatches under the answer.',
+      caption:
+        'Cloud bars are the median published client-side TTFT of the size class, split into the network round trip (yours with --network-rtt-ms, else the median of the published round trips) and the rest. Conditions differ: see the mismatches under the answer.',
       svg: t.length ? await renderSvg(ttftSpec(t)) : null,
     },
     {

@@ -103,11 +103,20 @@ export interface TokenScorer {
 }
 
 /** What the registry knows of a runner without importing it (ids, help text, settings schema). */
+/**
+ * The jobs other parts of edgebench hand to "whichever runner does X", so that nothing outside a
+ * runner's folder names it: 'default' runs a local model when no runner is named, 'endpoint'
+ * measures a URL (`--endpoint`, `--cloud`), 'gguf' reads .gguf files, 'browser' is the runner
+ * whose browser twin the serve page is. Exactly one runner holds each role (test/runner-roles).
+ */
+export type RunnerRole = 'default' | 'endpoint' | 'gguf' | 'browser';
+
 export interface RunnerInfo {
   readonly id: string;
   readonly boundary: 'engine' | 'runtime-api' | 'http-client';
   readonly description: string;
   readonly settings: RunnerSettingsSchema;
+  readonly roles?: readonly RunnerRole[];
 }
 
 export interface RunnerFactory extends RunnerInfo {

@@ -32,7 +32,11 @@ export async function prepareRuns(dirs: readonly string[], opts: PrepareOptions)
   const out: PreparedRun[] = [];
   for (const dir of dirs) {
     const run = await loadRunForStore(dir);
-    const payload = buildPayload(run, { source: opts.source, references: refs, ...(opts.deviceClass && { deviceClass: opts.deviceClass }) });
+    const payload = buildPayload(run, {
+      source: opts.source,
+      references: refs,
+      ...(opts.deviceClass && { deviceClass: opts.deviceClass }),
+    });
     out.push({ dir, payload, contentHash: payloadHash(payload), summarySource: run.summarySource });
   }
   return out;

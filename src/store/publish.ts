@@ -26,7 +26,13 @@ export interface PublishOptions {
   onStage?: (stage: PublishStage) => void | Promise<void>;
 }
 
-async function idOf(tx: Sql, insert: string, insertParams: (string | number | boolean | null)[], select: string, selectParams: (string | number)[]): Promise<number> {
+async function idOf(
+  tx: Sql,
+  insert: string,
+  insertParams: (string | number | boolean | null)[],
+  select: string,
+  selectParams: (string | number)[],
+): Promise<number> {
   const inserted = await tx.query<{ id: number }>(insert, insertParams);
   if (inserted[0]) return inserted[0].id;
   const found = await tx.query<{ id: number }>(select, selectParams);
@@ -52,7 +58,11 @@ const CELL_COLUMNS = `idx int, model text, dtype text, runner text, ep text, thr
 const METRIC_COLUMNS = `cell_id int, metric text, unit text, boundary text, n int, median float8, mean float8, sd float8, cv float8, p90 float8, p99 float8,
   min float8, max float8, ci_lo float8, ci_hi float8, ci_resamples int, ci_seed float8, samples jsonb`;
 
-const names = (columns: string) => columns.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
+const names = (columns: string) =>
+  columns
+    .split(',')
+    .map((c) => c.trim().split(/\s+/)[0])
+    .join(', ');
 
 async function writeRun(tx: Sql, p: PublishPayload, hash: string, stage: (s: PublishStage) => Promise<void>): Promise<number | null> {
   const deviceId = await idOf(
@@ -76,17 +86,52 @@ async function writeRun(tx: Sql, p: PublishPayload, hash: string, stage: (s: Pub
   const run = await tx.query<{ id: number }>(
     `INSERT INTO runs (run_id, content_hash, device_id, environment_id, created_at, status, results_schema_version, edgebench_version, published_by, git_commit, git_dirty, seed, suite, source)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14) ON CONFLICT (run_id) DO NOTHING RETURNING id`,
-    [r.runId, hash, deviceId, environmentId, r.createdAt, r.status, r.resultsSchemaVersion, r.edgebenchVersion, readPackageVersion(), r.git?.commit ?? null, r.git?.dirty ?? null, r.seed, jsonParam(r.suite), r.source],
+    [
+      r.runId,
+      hash,
+      deviceId,
+      environmentId,
+      r.createdAt,
+      r.status,
+      r.resultsSchemaVersion,
+      r.edgebenchVersion,
+      readPackageVersion(),
+      r.git?.commit ?? null,
+      r.git?.dirty ?? null,
+      r.seed,
+      jsonParam(r.suite),
+      r.source,
+    ],
   );
   // another publisher committed the same run id while we waited on the constraint
   if (!run[0]) return null;
   const runPk = run[0].id;
   await stage('run');
   const cellRows = p.cells.map((c) => ({
-    idx: c.index, model: c.model, dtype: c.dtype, runner: c.runner, ep: c.ep, threads: c.threads, shape: c.shape.name, prompt_tokens: c.shape.promptTokens,
-    gen_tokens: c.shape.genTokens, depth: c.shape.depth, status: c.status, error: c.error, boundary: c.boundary, resolved: c.resolved, model_info: c.modelInfo,
-    synthetic: c.synthetic, load_ms: c.loadMs, peak_rss_bytes: c.peakRssBytes, memory_bandwidth_bytes_per_s: c.memoryBandwidthBytesPerS, started_at: c.startedAt,
-    ended_at: c.endedAt, plausibility: c.plausibility.verdict, implausible_reasons: c.plausibility.reasons, warnings: c.warnings,
+    idx: c.index,
+    model: c.model,
+    dtype: c.dtype,
+    runner: c.runner,
+    ep: c.ep,
+    threads: c.threads,
+    shape: c.shape.name,
+    prompt_tokens: c.shape.promptTokens,
+    gen_tokens: c.shape.genTokens,
+    depth: c.shape.depth,
+    status: c.status,
+    error: c.error,
+    boundary: c.boundary,
+    resolved: c.resolved,
+    model_info: c.modelInfo,
+    synthetic: c.synthetic,
+    load_ms: c.loadMs,
+    peak_rss_bytes: c.peakRssBytes,
+    memory_bandwidth_bytes_per_s: c.memoryBandwidthBytesPerS,
+    started_at: c.startedAt,
+    ended_at: c.endedAt,
+    plausibility: c.plausibility.verdict,
+    implausible_reasons: c.plausibility.reasons,
+    warnings: c.warnings,
   }));
   const ids = await tx.query<{ id: number; idx: number }>(
     `INSERT INTO cells (run_pk, ${names(CELL_COLUMNS)}) SELECT $1, ${names(CELL_COLUMNS)} FROM jsonb_to_recordset($2::jsonb) AS x(${CELL_COLUMNS}) RETURNING id, idx`,
@@ -96,17 +141,39 @@ async function writeRun(tx: Sql, p: PublishPayload, hash: string, stage: (s: Pub
   await stage('cells');
   const metricRows = p.cells.flatMap((c) =>
     c.metrics.map((m) => ({
-      cell_id: cellId.get(c.index), metric: m.name, unit: m.unit, boundary: m.boundary, n: m.n, median: m.median, mean: m.mean, sd: m.sd, cv: m.cv, p90: m.p90, p99: m.p99,
-      min: m.min, max: m.max, ci_lo: m.ci95.lo, ci_hi: m.ci95.hi, ci_resamples: m.ci95.resamples, ci_seed: m.ci95.seed, samples: m.samples,
+      cell_id: cellId.get(c.index),
+      metric: m.name,
+      unit: m.unit,
+      boundary: m.boundary,
+      n: m.n,
+      median: m.median,
+      mean: m.mean,
+      sd: m.sd,
+      cv: m.cv,
+      p90: m.p90,
+      p99: m.p99,
+      min: m.min,
+      max: m.max,
+      ci_lo: m.ci95.lo,
+      ci_hi: m.ci95.hi,
+      ci_resamples: m.ci95.resamples,
+      ci_seed: m.ci95.seed,
+      samples: m.samples,
     })),
   );
   if (metricRows.length) {
-    await tx.query(`INSERT INTO metric_summaries (${names(METRIC_COLUMNS)}) SELECT ${names(METRIC_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${METRIC_COLUMNS})`, [jsonParam(metricRows)]);
+    await tx.query(
+      `INSERT INTO metric_summaries (${names(METRIC_COLUMNS)}) SELECT ${names(METRIC_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${METRIC_COLUMNS})`,
+      [jsonParam(metricRows)],
+    );
   }
   await stage('metrics');
   const traceRows = p.cells.map((c) => ({ cell_id: cellId.get(c.index), requests: c.trace.requests, energy: c.trace.energy }));
   if (traceRows.length) {
-    await tx.query('INSERT INTO traces (cell_id, requests, energy) SELECT cell_id, requests, energy FROM jsonb_to_recordset($1::jsonb) AS x(cell_id int, requests jsonb, energy jsonb)', [jsonParam(traceRows)]);
+    await tx.query(
+      'INSERT INTO traces (cell_id, requests, energy) SELECT cell_id, requests, energy FROM jsonb_to_recordset($1::jsonb) AS x(cell_id int, requests jsonb, energy jsonb)',
+      [jsonParam(traceRows)],
+    );
   }
   await stage('traces');
   if (p.references) {
@@ -137,7 +204,13 @@ export async function publishPayload(db: StoreDb, p: PublishPayload, opts: Publi
   const stage = async (s: PublishStage) => {
     await opts.onStage?.(s);
   };
-  const base = { runId: p.run.runId, contentHash: hash, cells: p.cells.length, implausible: p.cells.filter((c) => c.plausibility.verdict === 'IMPLAUSIBLE').length, location: db.location };
+  const base = {
+    runId: p.run.runId,
+    contentHash: hash,
+    cells: p.cells.length,
+    implausible: p.cells.filter((c) => c.plausibility.verdict === 'IMPLAUSIBLE').length,
+    location: db.location,
+  };
   const outcome = await db.transaction(async (tx) => {
     if (await existing(tx, p, hash)) return 'already-published' as const;
     if ((await writeRun(tx, p, hash, stage)) === null) {

@@ -33,7 +33,10 @@ function causeText(e: unknown): string {
 }
 
 /** GET /v1/models: reachability, auth, and the served model names (null when the list is unreadable). */
-async function listModels(s: OpenAiHttpSettings, key: ApiKey | null): Promise<{ status: number; ids: string[] | null; server: string | null }> {
+async function listModels(
+  s: OpenAiHttpSettings,
+  key: ApiKey | null,
+): Promise<{ status: number; ids: string[] | null; server: string | null }> {
   const res = await fetch(apiUrl(s.endpoint, 'models'), { headers: authHeaders(key), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   let ids: string[] | null = null;
   try {
@@ -47,13 +50,19 @@ async function listModels(s: OpenAiHttpSettings, key: ApiKey | null): Promise<{ 
 
 function mismatch(produced: number, asked: number, finish: string | null, s: OpenAiHttpSettings): EdgebenchError {
   if (produced > asked) {
-    return new EdgebenchError('TOKEN_COUNT_MISMATCH', `the server returned ${produced} completion tokens for max_tokens ${asked}: it ignores max_tokens`, 'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable');
+    return new EdgebenchError(
+      'TOKEN_COUNT_MISMATCH',
+      `the server returned ${produced} completion tokens for max_tokens ${asked}: it ignores max_tokens`,
+      'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable',
+    );
   }
   const why = s.fixedLength ? ': it ignored min_tokens / ignore_eos' : ' (fixedLength is off)';
   return new EdgebenchError(
     'TOKEN_COUNT_MISMATCH',
     `the server stopped after ${produced} of ${asked} tokens (finish_reason ${finish ?? 'none'})${why}`,
-    s.fixedLength ? 'this server cannot fix the output length: use a shorter tg shape, or a --prompt that asks for a long answer' : 'set runnerSettings.openai-http.fixedLength: true if the server supports min_tokens / ignore_eos',
+    s.fixedLength
+      ? 'this server cannot fix the output length: use a shorter tg shape, or a --prompt that asks for a long answer'
+      : 'set runnerSettings.openai-http.fixedLength: true if the server supports min_tokens / ignore_eos',
   );
 }
 
@@ -79,11 +88,19 @@ export const openAiHttpRunner: RunnerFactory = {
     try {
       const r = await listModels(s, key);
       if (r.status === 401 || r.status === 403) {
-        return { ok: false, reason: `${shown} answered HTTP ${r.status} (${key ? `the key in ${key.envName} was refused` : 'no API key is set'})`, hint: AUTH_HINT };
+        return {
+          ok: false,
+          reason: `${shown} answered HTTP ${r.status} (${key ? `the key in ${key.envName} was refused` : 'no API key is set'})`,
+          hint: AUTH_HINT,
+        };
       }
       return { ok: true, detail: `${shown} reachable (GET /v1/models: HTTP ${r.status})` };
     } catch (e) {
-      return { ok: false, reason: `cannot reach ${shown}: ${redact(causeText(e), key)}`, hint: 'start the server (e.g. `edgebench serve --openai --model tiny-llama`) or fix --endpoint' };
+      return {
+        ok: false,
+        reason: `cannot reach ${shown}: ${redact(causeText(e), key)}`,
+        hint: 'start the server (e.g. `edgebench serve --openai --model tiny-llama`) or fix --endpoint',
+      };
     }
   },
 
@@ -109,11 +126,19 @@ export const openAiHttpRunner: RunnerFactory = {
         dtype: model.dtype,
         threads: null,
         settings: {
-          endpoint: shownEndpoint(s.endpoint), api: s.api, apiModel, fixedLength: s.fixedLength, timeoutS: s.timeoutS,
-          maxRetries: s.maxRetries, retryBaseMs: s.retryBaseMs, maxRetryWaitS: s.maxRetryWaitS,
+          endpoint: shownEndpoint(s.endpoint),
+          api: s.api,
+          apiModel,
+          fixedLength: s.fixedLength,
+          timeoutS: s.timeoutS,
+          maxRetries: s.maxRetries,
+          retryBaseMs: s.retryBaseMs,
+          maxRetryWaitS: s.maxRetryWaitS,
           apiKeyFrom: key?.envName ?? null, // the variable's name, never its value
           prompt: opts.promptText !== undefined ? 'suite-text' : 'synthetic-words',
-          promptCache: s.promptCache, promptSalt: salt, depthSentAs: 'text',
+          promptCache: s.promptCache,
+          promptSalt: salt,
+          depthSentAs: 'text',
           modelListed: listed?.ids ? listed.ids.includes(apiModel) : null,
           server: listed?.server ?? null,
         },
@@ -137,8 +162,21 @@ export const openAiHttpRunner: RunnerFactory = {
       async [Symbol.asyncDispose]() {},
     };
 
-    async function generate(contextIds: number[], inputIds: number[], n: number, onToken: (id: number) => void, control?: GenerateControl): Promise<void> {
-      const text = requestText({ api: s.api, mode: s.promptCache, suiteText: opts.promptText, ids: inputIds, contextIds, unique: uniqueWords(salt, counter++) });
+    async function generate(
+      contextIds: number[],
+      inputIds: number[],
+      n: number,
+      onToken: (id: number) => void,
+      control?: GenerateControl,
+    ): Promise<void> {
+      const text = requestText({
+        api: s.api,
+        mode: s.promptCache,
+        suiteText: opts.promptText,
+        ids: inputIds,
+        contextIds,
+        unique: uniqueWords(salt, counter++),
+      });
       const body = requestBody({ settings: s, model: apiModel, text, maxTokens: n });
       stats.requests++;
       let emitted = 0;
@@ -150,7 +188,12 @@ export const openAiHttpRunner: RunnerFactory = {
         stats.attempts++;
         try {
           const out = await streamAttempt({
-            url, body, key, api: s.api, timeoutMs: s.timeoutS * 1000, maxTokens: n,
+            url,
+            body,
+            key,
+            api: s.api,
+            timeoutMs: s.timeoutS * 1000,
+            maxTokens: n,
             onChunk(k) {
               stats.chunks++;
               stats.tokensPerChunk[k] = (stats.tokensPerChunk[k] ?? 0) + 1;
@@ -184,7 +227,13 @@ export const openAiHttpRunner: RunnerFactory = {
           else if (e.kind === 'server-error') stats.serverErrors++;
           else stats.networkErrors++;
           if (retry >= s.maxRetries) {
-            throw new EdgebenchError('NETWORK', `${e.message} (gave up after ${retry + 1} attempts)`, e.kind === 'rate-limited' ? 'the endpoint is rate-limiting: lower the request rate (cooldown, fewer repetitions) or raise maxRetries' : 'check that the server is up and healthy; raise runnerSettings.openai-http.maxRetries for flaky networks');
+            throw new EdgebenchError(
+              'NETWORK',
+              `${e.message} (gave up after ${retry + 1} attempts)`,
+              e.kind === 'rate-limited'
+                ? 'the endpoint is rate-limiting: lower the request rate (cooldown, fewer repetitions) or raise maxRetries'
+                : 'check that the server is up and healthy; raise runnerSettings.openai-http.maxRetries for flaky networks',
+            );
           }
           const wait = retryDelayMs(retry, e, s);
           stats.retries++;

@@ -9,10 +9,17 @@ import type { Tensor as NodeTensor } from 'onnxruntime-node';
 import { argmaxLastRow, type KvLayout } from '../ort-node/kv-session.ts';
 
 /** The `steps` greedy tokens and the times (ms since the loop started, worker clock) at which each existed. */
-export async function bareDecode(session: ort.InferenceSession, layout: KvLayout, inputIds: readonly number[], steps: number): Promise<{ ids: number[]; timesMs: number[] }> {
+export async function bareDecode(
+  session: ort.InferenceSession,
+  layout: KvLayout,
+  inputIds: readonly number[],
+  steps: number,
+): Promise<{ ids: number[]; timesMs: number[] }> {
   const past: Record<string, ort.Tensor> = {};
   const empty = layout.kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-  for (let i = 0; i < layout.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor(layout.kvType, empty, [1, layout.numKvHeads, 0, layout.headDim]);
+  for (let i = 0; i < layout.numLayers; i++)
+    for (const kv of ['key', 'value'])
+      past[`past_key_values.${i}.${kv}`] = new ort.Tensor(layout.kvType, empty, [1, layout.numKvHeads, 0, layout.headDim]);
   let ids = [...inputIds];
   let len = 0;
   const times: number[] = [];
@@ -25,12 +32,18 @@ export async function bareDecode(session: ort.InferenceSession, layout: KvLayout
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(len + n).fill(1n), [1, len + n]),
     };
-    if (layout.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)), [1, n]);
+    if (layout.hasPositionIds)
+      feeds.position_ids = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)),
+        [1, n],
+      );
     const out = await session.run(feeds);
     const next = argmaxLastRow(out.logits as unknown as NodeTensor);
     times.push(performance.now() - t0);
     tokens.push(next);
-    for (let i = 0; i < layout.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
+    for (let i = 0; i < layout.numLayers; i++)
+      for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
     len += n;
     ids = [next];
   }

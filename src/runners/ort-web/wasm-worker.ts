@@ -43,7 +43,17 @@ async function load(m: LoadRequest): Promise<void> {
   });
   layout = kvLayoutFromSession(session as unknown as NodeSession, m.numKvHeads, m.headDim);
   const numThreads = typeof ort.env.wasm.numThreads === 'number' ? ort.env.wasm.numThreads : 1;
-  send({ type: 'loaded', rid: m.rid, info: { numThreads, simd: Boolean(ort.env.wasm.simd), version: ort.env.versions.web ?? 'unknown', kvType: layout.kvType, loadMs: performance.now() - t0 } });
+  send({
+    type: 'loaded',
+    rid: m.rid,
+    info: {
+      numThreads,
+      simd: Boolean(ort.env.wasm.simd),
+      version: ort.env.versions.web ?? 'unknown',
+      kvType: layout.kvType,
+      loadMs: performance.now() - t0,
+    },
+  });
 }
 
 async function probeStep(rid: number, steps: number): Promise<void> {
@@ -93,7 +103,10 @@ async function handle(m: ToWorker): Promise<void> {
       const rows: Float32Array[] = [];
       await seq.feedRows(m.ids, (r) => rows.push(r));
       // the rows move to the main thread without a copy
-      return port!.postMessage({ type: 'scores', rid: m.rid, rows } satisfies FromWorker, rows.map((r) => r.buffer as ArrayBuffer));
+      return port!.postMessage(
+        { type: 'scores', rid: m.rid, rows } satisfies FromWorker,
+        rows.map((r) => r.buffer as ArrayBuffer),
+      );
     }
   }
 }

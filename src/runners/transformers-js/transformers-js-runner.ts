@@ -30,7 +30,12 @@ async function loadLib(): Promise<Tjs> {
     lib = (await import('@huggingface/transformers')) as Tjs;
     return lib;
   } catch (e) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `@huggingface/transformers could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `@huggingface/transformers could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm ci` in the edgebench folder',
+      { cause: e },
+    );
   }
 }
 
@@ -61,7 +66,12 @@ export interface TjsLoaded {
 /** Untimed: from_pretrained with edgebench's session options (bench:overhead drives the returned model bare too). */
 export async function loadPreTrained(model: ModelSource, opts: LoadOptions): Promise<TjsLoaded> {
   parseRunnerSettings(transformersJsInfo.id, transformersJsInfo.settings, opts.settings);
-  if (!model.dir || !model.file) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${model.id}' has no local folder`, 'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`');
+  if (!model.dir || !model.file)
+    throw new EdgebenchError(
+      'MODEL_NOT_FOUND',
+      `model '${model.id}' has no local folder`,
+      'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`',
+    );
   const t = await loadLib();
   const loc = tjsLocation(model.dir, model.file);
   t.env.allowRemoteModels = false;
@@ -84,8 +94,14 @@ export async function loadPreTrained(model: ModelSource, opts: LoadOptions): Pro
     });
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? '';
-    if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
-    throw new EdgebenchError('MODEL_INVALID', `transformers.js could not load ${model.file}: ${msg}`, 'check the folder with `edgebench models info <dir>`', { cause: e });
+    if (opts.ep !== 'cpu')
+      throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `transformers.js could not load ${model.file}: ${msg}`,
+      'check the folder with `edgebench models info <dir>`',
+      { cause: e },
+    );
   }
   return { m, loc, epCheck, opts };
 }
@@ -94,7 +110,13 @@ export async function loadPreTrained(model: ModelSource, opts: LoadOptions): Pro
 export async function wrapPreTrained({ m, loc, epCheck, opts }: TjsLoaded): Promise<LoadedModel> {
   const session = modelSession(m);
   const device = session?.config?.device ?? opts.ep;
-  const check = epCheck && session ? await epCheck.finish(() => session.endProfiling(), () => generateTokens(m, [], null, [0], 1, () => {})) : null;
+  const check =
+    epCheck && session
+      ? await epCheck.finish(
+          () => session.endProfiling(),
+          () => generateTokens(m, [], null, [0], 1, () => {}),
+        )
+      : null;
   return {
     resolved: {
       runner: 'transformers-js',
@@ -129,7 +151,11 @@ export const transformersJsRunner: RunnerFactory = {
   tokenize: tokenizeOnnx,
   async probe(opts: LoadOptions): Promise<Availability> {
     if (!(DEVICES as readonly string[]).includes(opts.ep)) {
-      return { ok: false, reason: `transformers.js in Node runs on 'cpu' or 'webgpu', not '${opts.ep}'`, hint: 'use --ep cpu or --ep webgpu with --runner transformers-js' };
+      return {
+        ok: false,
+        reason: `transformers.js in Node runs on 'cpu' or 'webgpu', not '${opts.ep}'`,
+        hint: 'use --ep cpu or --ep webgpu with --runner transformers-js',
+      };
     }
     try {
       await loadLib();
