@@ -175,7 +175,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const openCell = (c: (typeof cells)[number]) => {
       const cell = baseCell(c.index, c.key, runner.boundary);
       cell.resolved = loaded.resolved;
-      cell.model = model.info;
+      // an endpoint says what it serves only once loaded (edgebench serve declares synthetic weights)
+      cell.model = loaded.weights ? { ...model.info, weights: loaded.weights, synthetic: loaded.weights === 'synthetic' } : model.info;
       cell.loadMs = loadMs;
       cell.rssAfterLoadBytes = rssAfterLoad;
       cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
@@ -214,7 +215,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
         const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
-        const energy = deps.energy ? await deps.energy.startCell() : null;
+        // an endpoint's tokens are computed elsewhere: this machine's energy is not theirs
+        const energy = deps.energy && !network ? await deps.energy.startCell() : null;
         const machine = startMachineLoad();
         const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
