@@ -11,6 +11,7 @@ import { buildEdgeCloud } from '../src/edge-cloud/compare.ts';
 import { formatAnswer } from '../src/edge-cloud/answer-text.ts';
 import { endpointsOnly } from '../src/edge-cloud/measured-cloud.ts';
 import { loadReferences } from '../src/references/load.ts';
+import { decodeBars, ttftBars } from '../src/report/charts-edge-cloud.ts';
 import type { DeviceInfo } from '../src/results/schema.ts';
 import { cell, LLAMA_1B, metric } from './fixtures/report/builders.ts';
 
@@ -76,5 +77,16 @@ describe('edge vs cloud with a measured endpoint', () => {
     const ids = withLocal.flatMap((c) => c.evidence.local.map((e) => e.cellId));
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.every((id) => local.some((c) => c.id === id))).toBe(true);
+  });
+
+  it('the charts put each measured endpoint beside the published group, its round trip as its own segment', () => {
+    const rows = buildEdgeCloud([...local, ...endpoint], figures, defaultClaimsConfig());
+    const measured = ttftBars(rows).filter((b) => b.who === 'cloud (measured: api.example.com)');
+    expect(measured.map((b) => [b.part, b.ms])).toEqual([
+      ['network round trip', 40],
+      ['server: queueing, prefill, first token', 280],
+    ]);
+    expect(decodeBars(rows).find((b) => b.side === 'cloud, measured')).toMatchObject({ tps: 150 });
+    expect(decodeBars(rows).find((b) => b.side === 'this device')).toMatchObject({ tps: 25 });
   });
 });
