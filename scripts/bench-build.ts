@@ -18,7 +18,8 @@ const DEFAULT_JOBS = ['llama-3.2-1b:q4:optimum', 'llama-3.1-8b:q4:optimum'];
 
 function parseJob(job: string): { id: string; dtype: ModelDtype; style: GraphStyle } {
   const [id = '', dtype = 'q4', style = 'optimum'] = job.split(':');
-  if (!['fp32', 'fp16', 'q8', 'q4'].includes(dtype) || !['optimum', 'genai'].includes(style)) throw new Error(`bad job '${job}' (want presetId[:dtype[:style]])`);
+  if (!['fp32', 'fp16', 'q8', 'q4'].includes(dtype) || !['optimum', 'genai'].includes(style))
+    throw new Error(`bad job '${job}' (want presetId[:dtype[:style]])`);
   return { id, dtype: dtype as ModelDtype, style: style as GraphStyle };
 }
 
@@ -40,7 +41,9 @@ async function child(job: string): Promise<void> {
         }
       },
     });
-    process.stdout.write(`${JSON.stringify({ job, seconds: r.seconds, bytesWritten: r.bytesWritten, peakRssBytes: r.peakRssBytes, params: r.params, external: r.externalDataFile !== null })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ job, seconds: r.seconds, bytesWritten: r.bytesWritten, peakRssBytes: r.peakRssBytes, params: r.params, external: r.externalDataFile !== null })}\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -53,7 +56,10 @@ function main(): void {
   console.log('job                              seconds   GB written   peak RSS MB   params');
   for (const job of jobs) {
     const self = fileURLToPath(import.meta.url);
-    const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', job], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...process.execArgv, self, '--child', job], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
     const line = r.stdout.trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
       console.log(`${job}: failed (exit ${r.status})`);

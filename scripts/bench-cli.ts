@@ -22,12 +22,19 @@ const BIN = join(PROJECT_ROOT, 'bin', 'edgebench.js');
 const PRELOAD = join(PROJECT_ROOT, 'scripts', 'bench-cli-rss.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'eb-bench-cli-'));
 
-interface Sample { s: number; mb: number }
+interface Sample {
+  s: number;
+  mb: number;
+}
 
 function start(args: string[]): Sample {
   const rssFile = join(tmp, 'rss');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, EB_RSS_FILE: rssFile }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, EB_RSS_FILE: rssFile },
+    encoding: 'utf8',
+  });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { s, mb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
@@ -59,7 +66,11 @@ for (const [k, c] of cases.entries()) {
   const hi = Math.max(...samples[k]!.map((x) => x.s));
   const target = [c.maxS !== null ? `≤ ${c.maxS} s` : '', c.maxMb !== null ? `≤ ${c.maxMb} MB` : ''].filter(Boolean).join(', ');
   const met = (c.maxS === null || s <= c.maxS) && (c.maxMb === null || mb <= c.maxMb);
-  console.log(`${c.name.padEnd(22)} median ${s.toFixed(3)} s (min ${lo.toFixed(3)}, max ${hi.toFixed(3)}), peak RSS median ${mb.toFixed(0)} MB${target ? `  target ${target}: ${met ? 'met' : 'NOT met'}` : ''}`);
+  console.log(
+    `${c.name.padEnd(22)} median ${s.toFixed(3)} s (min ${lo.toFixed(3)}, max ${hi.toFixed(3)}), peak RSS median ${mb.toFixed(0)} MB${target ? `  target ${target}: ${met ? 'met' : 'NOT met'}` : ''}`,
+  );
 }
 const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-console.log(`${runs} starts each, interleaved; load average before ${la(before)}, after ${la(after)} (${availableParallelism()} cores); node ${process.version}`);
+console.log(
+  `${runs} starts each, interleaved; load average before ${la(before)}, after ${la(after)} (${availableParallelism()} cores); node ${process.version}`,
+);

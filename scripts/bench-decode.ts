@@ -18,7 +18,16 @@ import { summarize } from '../src/stats/index.ts';
 import { argmaxLastRow } from '../src/runners/ort-node/kv-session.ts';
 import type { ModelSource } from '../src/runners/types.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'llama-3.2-1b' }, style: { type: 'string', default: 'optimum' }, threads: { type: 'string', default: '2' }, tg: { type: 'string', default: '64' }, pp: { type: 'string', default: '512' }, reps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'llama-3.2-1b' },
+    style: { type: 'string', default: 'optimum' },
+    threads: { type: 'string', default: '2' },
+    tg: { type: 'string', default: '64' },
+    pp: { type: 'string', default: '512' },
+    reps: { type: 'string', default: '3' },
+  },
+});
 const threads = Number(values.threads);
 const tg = Number(values.tg);
 const pp = Number(values.pp);
@@ -30,7 +39,9 @@ function bareDecode(session: ort.InferenceSession, src: ModelSource, vocab: numb
   const a = src.arch!;
   return async () => {
     const past: Record<string, ort.Tensor> = {};
-    for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
+    for (let i = 0; i < a.numLayers; i++)
+      for (const kv of ['key', 'value'])
+        past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
     let ids = seededTokenIds(1, vocab, 42);
     let len = 0;
     const times: number[] = [];
@@ -41,12 +52,17 @@ function bareDecode(session: ort.InferenceSession, src: ModelSource, vocab: numb
         ...past,
         input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
         attention_mask: new ort.Tensor('int64', new BigInt64Array(len + n).fill(1n), [1, len + n]),
-        position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)), [1, n]),
+        position_ids: new ort.Tensor(
+          'int64',
+          BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)),
+          [1, n],
+        ),
       };
       const out = await session.run(feeds);
       const next = argmaxLastRow(out.logits!);
       times.push(nowMs() - t0);
-      for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
+      for (let i = 0; i < a.numLayers; i++)
+        for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
       len += n;
       ids = [next];
     }
@@ -63,7 +79,11 @@ async function perTokenOverheadUs(log: (m: string) => void): Promise<number> {
   const t = await resolveOnnxModel('tiny-llama', 'q4', { style: 'optimum', log });
   const o = { ep: 'cpu', threads: 1, settings: {} };
   const session = await ort.InferenceSession.create(t.source.file!, sessionOptions(o));
-  const loaded = wrapSession(session, ort.Tensor as unknown as Parameters<typeof wrapSession>[1], t.source.arch!, 'q4', o, { executionProvider: 'cpu', fallback: false, settings: {} });
+  const loaded = wrapSession(session, ort.Tensor as unknown as Parameters<typeof wrapSession>[1], t.source.arch!, 'q4', o, {
+    executionProvider: 'cpu',
+    fallback: false,
+    settings: {},
+  });
   const bareTiny = bareDecode(session, t.source, t.vocabSize, 256);
   const shape = { name: 'tg256', promptTokens: 0, genTokens: 256, depth: 0 };
   const one = { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 1e9, cooldownS: 0 };
@@ -86,7 +106,9 @@ async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const style = values.style === 'genai' ? 'genai' : 'optimum';
   const m = await resolveOnnxModel(values.model!, 'q4', { style, log });
-  log(`model ${m.info.id} q4: ${(m.info.bytes! / 1e9).toFixed(2)} GB, ${(m.info.bytesPerToken! / 1e9).toFixed(3)} GB read per decoded token; threads ${threads}`);
+  log(
+    `model ${m.info.id} q4: ${(m.info.bytes! / 1e9).toFixed(2)} GB, ${(m.info.bytesPerToken! / 1e9).toFixed(3)} GB read per decoded token; threads ${threads}`,
+  );
   const bw = await probeOrtBandwidth({ threads });
   log(`memory bandwidth (ORT GEMV, ${threads} threads): ${(bw.bytesPerS / 1e9).toFixed(1)} GB/s`);
   // what the runtime's own q4 kernels allow: the model's matmul shapes timed alone (MatMulNBits, accuracy level 4)
@@ -109,7 +131,10 @@ async function main(): Promise<void> {
   await bare(); // warm all three
   await measureCell(harness, { shape, vocabSize: m.vocabSize, seed: 42 }, policy);
   await measureCell(harnessPre, { shape, vocabSize: m.vocabSize, seed: 42 }, policy);
-  const paths = [['harness', harness], ['harness+prealloc', harnessPre]] as const;
+  const paths = [
+    ['harness', harness],
+    ['harness+prealloc', harnessPre],
+  ] as const;
   for (let r = 0; r < reps; r++) {
     // rotate the order each rep so no path always runs first
     const order = [0, 1, 2].map((i) => (i + r) % 3);
@@ -122,10 +147,18 @@ async function main(): Promise<void> {
       const [req] = (await measureCell(model, { shape, vocabSize: m.vocabSize, seed: 42 }, policy)).filter((t) => t.phase === 'measured');
       tpot[name]!.push(tpotOf(req!.tokenTimesMs));
     }
-    log(`rep ${r + 1}/${reps}: TPOT bare ${tpot.bare!.at(-1)!.toFixed(2)} ms, harness ${tpot.harness!.at(-1)!.toFixed(2)} ms, prealloc ${tpot['harness+prealloc']!.at(-1)!.toFixed(2)} ms`);
+    log(
+      `rep ${r + 1}/${reps}: TPOT bare ${tpot.bare!.at(-1)!.toFixed(2)} ms, harness ${tpot.harness!.at(-1)!.toFixed(2)} ms, prealloc ${tpot['harness+prealloc']!.at(-1)!.toFixed(2)} ms`,
+    );
   }
   const ppShape = { name: `pp${pp}`, promptTokens: pp, genTokens: 0, depth: 0 };
-  const ppReqs = (await measureCell(harness, { shape: ppShape, vocabSize: m.vocabSize, seed: 42 }, { ...policy, minCount: Math.max(1, reps - 1), maxCount: reps })).filter((t) => t.phase === 'measured');
+  const ppReqs = (
+    await measureCell(
+      harness,
+      { shape: ppShape, vocabSize: m.vocabSize, seed: 42 },
+      { ...policy, minCount: Math.max(1, reps - 1), maxCount: reps },
+    )
+  ).filter((t) => t.phase === 'measured');
   const ttft = ppReqs.map((t) => t.tokenTimesMs[0]!);
   const peak = rss.stop();
 
@@ -150,7 +183,10 @@ async function main(): Promise<void> {
     ['fraction of the kernel roofline', (decode / kernelTokS).toFixed(3)],
   ];
   const perTokenUs = await perTokenOverheadUs(log);
-  rows.push([`harness cost per token (tiny model, µs)`, perTokenUs.toFixed(1)], ['… as a share of this model’s TPOT', `${((perTokenUs / 1000 / harnessT) * 100).toFixed(3)} %`]);
+  rows.push(
+    [`harness cost per token (tiny model, µs)`, perTokenUs.toFixed(1)],
+    ['… as a share of this model’s TPOT', `${((perTokenUs / 1000 / harnessT) * 100).toFixed(3)} %`],
+  );
   const w = Math.max(...rows.map((r) => r[0].length));
   console.log(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n'));
   await session.release();

@@ -60,7 +60,10 @@ for (const s of shapes) {
     process.exit(2);
   }
 }
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 /** edgebench's figure for a request, as the run table shows it: prefill t/s for pp, decode t/s for tg. */
@@ -70,7 +73,14 @@ function edgebenchRate(s: Shape, r: RequestTrace): number {
   return ((t.length - 1) / (t[t.length - 1]! - t[0]!)) * 1000;
 }
 
-interface Row { model: string; threads: number; shape: string; lb: number[]; eb: number[]; lbRow: LlamaBenchRow | null }
+interface Row {
+  model: string;
+  threads: number;
+  shape: string;
+  lb: number[];
+  eb: number[];
+  lbRow: LlamaBenchRow | null;
+}
 
 const lbFlags = ['-fa', fa, '-b', '2048', '-ub', '512'];
 const ebSettings: Record<string, boolean> = fa === 'auto' ? {} : { flashAttention: fa === 'on' };
@@ -107,7 +117,9 @@ for (const preset of values.models!.split(',')) {
             await runEb();
             await runLb();
           }
-          log(`  ${preset} t${threads} ${shape.name} round ${r + 1}/${rounds}: llama-bench ${median(row.lb).toFixed(1)} t/s, edgebench ${median(row.eb).toFixed(1)} t/s (load ${loadavg()[0]!.toFixed(1)})`);
+          log(
+            `  ${preset} t${threads} ${shape.name} round ${r + 1}/${rounds}: llama-bench ${median(row.lb).toFixed(1)} t/s, edgebench ${median(row.eb).toFixed(1)} t/s (load ${loadavg()[0]!.toFixed(1)})`,
+          );
         }
         rows.push(row);
       }
@@ -119,22 +131,41 @@ for (const preset of values.models!.split(',')) {
 
 const out: string[] = [];
 out.push('', `## llama-bench vs edgebench llama-cpp (same GGUF, same llama.cpp ${lb.commit.slice(0, 10)}, synthetic weights)`, '');
-out.push(`llama-bench: ${lb.note}; flags ${llamaBenchArgs({ model: '<gguf>', promptTokens: 0, genTokens: 0, threads: 0, reps, flags: lbFlags }).slice(2).join(' ')} (per test: -p/-n/-t)`);
+out.push(
+  `llama-bench: ${lb.note}; flags ${llamaBenchArgs({ model: '<gguf>', promptTokens: 0, genTokens: 0, threads: 0, reps, flags: lbFlags }).slice(2).join(' ')} (per test: -p/-n/-t)`,
+);
 const first = rows.find((r) => r.lbRow)?.lbRow;
-if (first) out.push(`llama-bench reports: n_batch ${first.n_batch}, n_ubatch ${first.n_ubatch}, flash_attn ${first.flash_attn} (-1 = auto), KV ${first.type_k}/${first.type_v}, poll ${first.poll}, build ${first.build_commit}`);
+if (first)
+  out.push(
+    `llama-bench reports: n_batch ${first.n_batch}, n_ubatch ${first.n_ubatch}, flash_attn ${first.flash_attn} (-1 = auto), KV ${first.type_k}/${first.type_v}, poll ${first.poll}, build ${first.build_commit}`,
+  );
 for (const [k, s] of ebSettingsSeen) {
-  out.push(`edgebench ${k}: ${['defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`);
+  out.push(
+    `edgebench ${k}: ${['defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`,
+  );
 }
-out.push(`${rounds} interleaved rounds × ${reps} repetitions per side; edgebench: prefill t/s = prompt ÷ TTFT (pp), decode t/s = (N−1) ÷ (t_N − t_1) (tg)`, '');
+out.push(
+  `${rounds} interleaved rounds × ${reps} repetitions per side; edgebench: prefill t/s = prompt ÷ TTFT (pp), decode t/s = (N−1) ÷ (t_N − t_1) (tg)`,
+  '',
+);
 out.push('| model | threads | test | llama-bench t/s | edgebench t/s | edgebench ÷ llama-bench [95 % CI] |', '|---|--:|---|--:|--:|---|');
 for (const r of rows) {
   const c = compareSamples(r.lb, r.eb, 'higher-is-better', { seed: 1, resamples: 4000, confidence: 0.95 });
   const ci = c.ratioCi ? `[${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : '';
-  out.push(`| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${c.baselineMedian.toFixed(1)} | ${c.headMedian.toFixed(1)} | ${c.ratio?.toFixed(3) ?? 'n/a'} ${ci} |`);
+  out.push(
+    `| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${c.baselineMedian.toFixed(1)} | ${c.headMedian.toFixed(1)} | ${c.ratio?.toFixed(3) ?? 'n/a'} ${ci} |`,
+  );
 }
 out.push('', 'Definition differences inside these ratios (sizes measured in README "llama.cpp as llama-bench measures it"):');
-out.push('- pp: edgebench\'s TTFT also holds greedy sampling of the first token over the whole vocabulary and the JS round trips (≈ 2 ms);');
-out.push('- tg: edgebench leaves out the first token and adds greedy sampling + one evaluate-loop round trip per token (≈ 2 ms/token at 1 thread);');
-out.push('- threads > 1: node-llama-cpp attaches no ggml threadpool, so every llama_decode starts and joins threads − 1 workers (llama-bench keeps one pool).');
-out.push('', `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`);
+out.push("- pp: edgebench's TTFT also holds greedy sampling of the first token over the whole vocabulary and the JS round trips (≈ 2 ms);");
+out.push(
+  '- tg: edgebench leaves out the first token and adds greedy sampling + one evaluate-loop round trip per token (≈ 2 ms/token at 1 thread);',
+);
+out.push(
+  '- threads > 1: node-llama-cpp attaches no ggml threadpool, so every llama_decode starts and joins threads − 1 workers (llama-bench keeps one pool).',
+);
+out.push(
+  '',
+  `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`,
+);
 process.stdout.write(`${out.join('\n')}\n`);

@@ -47,8 +47,31 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** 1. One harness run over both runners, both thread counts, both shapes. */
 function harnessRun(out: string): RunSummary {
-  const args = ['bin/edgebench.js', 'run', '--model', values.model!, '--runner', 'ort-node,llama-cpp', '--dtype', 'q4', '--threads', values.threads!, '--shape', values.shapes!,
-    '--reps', values.reps!, '--min-time', '0', '--warmup', '0', '--no-report', '--json', '--out', out, '--force'];
+  const args = [
+    'bin/edgebench.js',
+    'run',
+    '--model',
+    values.model!,
+    '--runner',
+    'ort-node,llama-cpp',
+    '--dtype',
+    'q4',
+    '--threads',
+    values.threads!,
+    '--shape',
+    values.shapes!,
+    '--reps',
+    values.reps!,
+    '--min-time',
+    '0',
+    '--warmup',
+    '0',
+    '--no-report',
+    '--json',
+    '--out',
+    out,
+    '--force',
+  ];
   log(`$ node ${args.join(' ')}`);
   const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`edgebench run exited ${r.status}`);
@@ -63,7 +86,9 @@ function ratioTable(s: RunSummary): string[] {
     if (!m || c.a.threads !== c.b.threads) continue;
     const [lc, on] = llamaFirst ? [m.medianA, m.medianB] : [m.medianB, m.medianA];
     const [r, lo, hi] = llamaFirst ? [m.ratio, m.ci95.lo, m.ci95.hi] : [1 / m.ratio, 1 / m.ci95.hi, 1 / m.ci95.lo];
-    lines.push(`| ${c.a.threads ?? 'auto'} | ${c.shape} | ${lc.toFixed(1)} | ${on.toFixed(1)} | ${r.toFixed(2)}× [${lo.toFixed(2)}, ${hi.toFixed(2)}] |`);
+    lines.push(
+      `| ${c.a.threads ?? 'auto'} | ${c.shape} | ${lc.toFixed(1)} | ${on.toFixed(1)} | ${r.toFixed(2)}× [${lo.toFixed(2)}, ${hi.toFixed(2)}] |`,
+    );
   }
   return lines;
 }
@@ -123,11 +148,18 @@ async function ortProfile(threads: number, promptTokens: number, steps: number):
   const a = m.source.arch!;
   const profDir = mkdtempSync(join(tmpdir(), 'eb-ort-profile-'));
   const session = await ort.InferenceSession.create(m.source.file!, {
-    executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
-    enableProfiling: true, profileFilePrefix: join(profDir, 'ort-profile'),
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    enableProfiling: true,
+    profileFilePrefix: join(profDir, 'ort-profile'),
   });
   const past: Record<string, ort.Tensor> = {};
-  for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
+  for (let i = 0; i < a.numLayers; i++)
+    for (const kv of ['key', 'value'])
+      past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, a.numKvHeads, 0, a.headDim]);
   let ids = seededTokenIds(promptTokens, m.vocabSize, 42);
   let len = 0;
   for (let s = 0; s < steps; s++) {
@@ -136,9 +168,14 @@ async function ortProfile(threads: number, promptTokens: number, steps: number):
       ...past,
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(len + n).fill(1n), [1, len + n]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)), [1, n]),
+      position_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(len + i)),
+        [1, n],
+      ),
     });
-    for (let i = 0; i < a.numLayers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
+    for (let i = 0; i < a.numLayers; i++)
+      for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`]!;
     len += n;
     ids = [argmaxLastRow(out.logits!)];
   }
@@ -146,10 +183,17 @@ async function ortProfile(threads: number, promptTokens: number, steps: number):
   await session.release();
   const file = readdirSync(profDir).find((f) => f.endsWith('.json'));
   if (!file) throw new Error(`onnxruntime wrote no profile into ${profDir}`);
-  const events = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as { cat?: string; dur?: number; name?: string; args?: { op_name?: string } }[];
+  const events = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as {
+    cat?: string;
+    dur?: number;
+    name?: string;
+    args?: { op_name?: string };
+  }[];
   rmSync(profDir, { recursive: true, force: true });
   const byOp = new Map<string, number>();
-  for (const e of events) if (e.cat === 'Node' && e.name?.endsWith('_kernel_time') && e.args?.op_name) byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + (e.dur ?? 0) / 1000);
+  for (const e of events)
+    if (e.cat === 'Node' && e.name?.endsWith('_kernel_time') && e.args?.op_name)
+      byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + (e.dur ?? 0) / 1000);
   const total = [...byOp.values()].reduce((x, y) => x + y, 0);
   return [...byOp.entries()].sort((x, y) => y[1] - x[1]).map(([op, ms]) => ({ op, ms, pct: (ms / total) * 100 }));
 }
@@ -157,9 +201,18 @@ async function ortProfile(threads: number, promptTokens: number, steps: number):
 async function profileLines(threads: number): Promise<string[]> {
   const lines: string[] = [];
   const pp = Number(/pp(\d+)/.exec(values.shapes!)?.[1] ?? 512);
-  for (const [label, prompt, steps] of [['decode (1 prompt token + 32 decode steps)', 1, 33], [`prefill (pp${pp}, one run)`, pp, 1]] as const) {
+  for (const [label, prompt, steps] of [
+    ['decode (1 prompt token + 32 decode steps)', 1, 33],
+    [`prefill (pp${pp}, one run)`, pp, 1],
+  ] as const) {
     const prof = await ortProfile(threads, prompt, steps);
-    lines.push('', `onnxruntime per-op time, ${label}, ${threads} threads:`, '| op | ms | share |', '|--|--:|--:|', ...prof.slice(0, 8).map((p) => `| ${p.op} | ${p.ms.toFixed(1)} | ${p.pct.toFixed(1)} % |`));
+    lines.push(
+      '',
+      `onnxruntime per-op time, ${label}, ${threads} threads:`,
+      '| op | ms | share |',
+      '|--|--:|--:|',
+      ...prof.slice(0, 8).map((p) => `| ${p.op} | ${p.ms.toFixed(1)} | ${p.pct.toFixed(1)} % |`),
+    );
   }
   return lines;
 }
@@ -168,7 +221,9 @@ async function main(): Promise<void> {
   const top = Math.max(...values.threads!.split(',').map(Number));
   if (values.only === 'overhead') {
     const o = await overhead(top);
-    console.log(`Harness overhead on llama-cpp (${top} threads, tg${values['overhead-tg']}, median of ${values.reps}): bare ${o.bareMs.toFixed(2)} ms/token, harness ${o.harnessMs.toFixed(2)} ms/token → ${o.overheadPct.toFixed(2)} %`);
+    console.log(
+      `Harness overhead on llama-cpp (${top} threads, tg${values['overhead-tg']}, median of ${values.reps}): bare ${o.bareMs.toFixed(2)} ms/token, harness ${o.harnessMs.toFixed(2)} ms/token → ${o.overheadPct.toFixed(2)} %`,
+    );
     return;
   }
   if (values.only === 'profile') {
@@ -180,14 +235,23 @@ async function main(): Promise<void> {
   const summary = harnessRun(out);
   const lines = [`# llama-cpp vs ort-node — ${values.model} (q4 ONNX vs Q4_0 GGUF), run ${out}`, '', ...ratioTable(summary), ''];
   const cell = summary.cells.find((c) => c.key.runner === 'llama-cpp' && c.resolved);
-  if (cell?.resolved) lines.push(`llama.cpp: ${cell.resolved.versions['llama.cpp']} (node-llama-cpp ${cell.resolved.versions['node-llama-cpp']}), backend ${cell.resolved.executionProvider}, CPU features: ${cell.resolved.settings.cpuFeatures}`);
+  if (cell?.resolved)
+    lines.push(
+      `llama.cpp: ${cell.resolved.versions['llama.cpp']} (node-llama-cpp ${cell.resolved.versions['node-llama-cpp']}), backend ${cell.resolved.executionProvider}, CPU features: ${cell.resolved.settings.cpuFeatures}`,
+    );
   if (preset) lines.push('', `Formats: ${pairing(preset.arch, 'q4', 'q4_0').text}`);
   const o = await overhead(top);
-  lines.push('', `Harness overhead on llama-cpp (${top} threads, tg${values['overhead-tg']}, median of ${values.reps}): bare node-llama-cpp loop ${o.bareMs.toFixed(2)} ms/token, harness ${o.harnessMs.toFixed(2)} ms/token (median inter-token latency) → ${o.overheadPct.toFixed(2)} % (target ≤ 1 %)`);
+  lines.push(
+    '',
+    `Harness overhead on llama-cpp (${top} threads, tg${values['overhead-tg']}, median of ${values.reps}): bare node-llama-cpp loop ${o.bareMs.toFixed(2)} ms/token, harness ${o.harnessMs.toFixed(2)} ms/token (median inter-token latency) → ${o.overheadPct.toFixed(2)} % (target ≤ 1 %)`,
+  );
   const tgRatio = summary.sideBySide?.comparisons.find((c) => c.shape.startsWith('tg') && c.a.threads === top)?.metrics.decodeTokensPerS;
   const behind = tgRatio ? (tgRatio.ratio < 1 ? 1 / tgRatio.ratio : tgRatio.ratio) : 0;
   if (values.profile === 'always' || (values.profile === 'auto' && behind > 1.2)) lines.push(...(await profileLines(top)));
-  lines.push('', 'Caveat: measured on a machine shared with other jobs; treat the absolute figures as indicative, the ratios as more robust.');
+  lines.push(
+    '',
+    'Caveat: measured on a machine shared with other jobs; treat the absolute figures as indicative, the ratios as more robust.',
+  );
   console.log(lines.join('\n'));
 }
 

@@ -29,10 +29,19 @@ await (await loadRunner(values.runner)).resolveModel(values.model, values.dtype,
 
 const before = loadavg()[0]!;
 const t0 = performance.now();
-const r = await runQualityJob({ model: values.model, runner: values.runner, ep: 'cpu', dtype: values.dtype, threads, settings: {} }, { tokens: Number(values.tokens), reference: 'fp32', log });
+const r = await runQualityJob(
+  { model: values.model, runner: values.runner, ep: 'cpu', dtype: values.dtype, threads, settings: {} },
+  { tokens: Number(values.tokens), reference: 'fp32', log },
+);
 const wall = (performance.now() - t0) / 1000;
 const f = r.figures;
-console.log(`quality pass: ${values.model} ${values.runner} ${values.dtype} vs ${r.reference.runner} ${r.reference.dtype}, ${r.stream.tokens} tokens, ${threads} threads`);
+console.log(
+  `quality pass: ${values.model} ${values.runner} ${values.dtype} vs ${r.reference.runner} ${r.reference.dtype}, ${r.stream.tokens} tokens, ${threads} threads`,
+);
 console.log(`  time added: ${wall.toFixed(1)} s (target ≤ 120 s on 2 cores for the default stream)`);
-console.log(`  same-top ${f.sameTopRate.toFixed(3)} · mean KL ${f.klMeanNats.toPrecision(3)} nats · p99 KL ${f.klP99Nats.toPrecision(3)} · Δp ${f.deltaPMean.toExponential(2)} · ${r.belowFloor.length ? `QUALITY_BELOW_FLOOR (${r.belowFloor.join('; ')})` : 'within its floor'} (${r.weights} weights)`);
-console.log(`  machine: load average ${before.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after, on ${(await import('node:os')).cpus().length} logical cores`);
+console.log(
+  `  same-top ${f.sameTopRate.toFixed(3)} · mean KL ${f.klMeanNats.toPrecision(3)} nats · p99 KL ${f.klP99Nats.toPrecision(3)} · Δp ${f.deltaPMean.toExponential(2)} · ${r.belowFloor.length ? `QUALITY_BELOW_FLOOR (${r.belowFloor.join('; ')})` : 'within its floor'} (${r.weights} weights)`,
+);
+console.log(
+  `  machine: load average ${before.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after, on ${(await import('node:os')).cpus().length} logical cores`,
+);

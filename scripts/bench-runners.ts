@@ -66,7 +66,13 @@ async function sampleInto(s: Sample, m: LoadedModel, vocab: number, tg: number, 
 const empty = (): Sample => ({ decodeTokS: [], ttftMs: [], tpotMs: [] });
 
 /** Interleaved rounds over several loaded runners (after one warm-up request each). */
-async function interleaved(models: [string, LoadedModel][], vocab: number, tg: number, pp: number, reps: number): Promise<Map<string, Sample>> {
+async function interleaved(
+  models: [string, LoadedModel][],
+  vocab: number,
+  tg: number,
+  pp: number,
+  reps: number,
+): Promise<Map<string, Sample>> {
   const out = new Map(models.map(([k]) => [k, empty()] as const));
   for (const [, m] of models) await request(m, seededTokenIds(pp, vocab, 44), 2);
   for (let r = 0; r < reps; r++) {
@@ -85,7 +91,14 @@ async function load(r: RunnerFactory, m: ResolvedModel, settings: Record<string,
 
 const rows: string[][] = [['runner', 'dtype', 'threads', 'decode tok/s', 'TTFT ms', 'test']];
 function addRow(name: string, dtype: string, s: Sample, tg: number, pp: number): void {
-  rows.push([name, dtype, String(threads), `${f(median(s.decodeTokS))} (n=${s.decodeTokS.length})`, `${f(median(s.ttftMs), 1)} (pp${pp})`, `tg${tg}`]);
+  rows.push([
+    name,
+    dtype,
+    String(threads),
+    `${f(median(s.decodeTokS))} (n=${s.decodeTokS.length})`,
+    `${f(median(s.ttftMs), 1)} (pp${pp})`,
+    `tg${tg}`,
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -98,21 +111,45 @@ async function main(): Promise<void> {
   // 1. native: edgebench's loop vs transformers.js generate, same onnxruntime-node, same threads
   const node = await load(ortNodeRunner, q4);
   const tjs = await load(transformersJsRunner, q4);
-  const native = await interleaved([['ort-node', node], ['transformers-js', tjs]], q4.vocabSize, tg, pp, reps);
+  const native = await interleaved(
+    [
+      ['ort-node', node],
+      ['transformers-js', tjs],
+    ],
+    q4.vocabSize,
+    tg,
+    pp,
+    reps,
+  );
   await node[Symbol.asyncDispose]();
   await tjs[Symbol.asyncDispose]();
   const a = native.get('ort-node')!;
   const b = native.get('transformers-js')!;
   addRow('ort-node', 'q4', a, tg, pp);
   addRow('transformers-js', 'q4', b, tg, pp);
-  const ratio = ratioOfMedians(a.decodeTokS, b.decodeTokS, { seed: 42, higherIsBetter: true, unit: 'ratio', medianA: median(a.decodeTokS), medianB: median(b.decodeTokS) });
+  const ratio = ratioOfMedians(a.decodeTokS, b.decodeTokS, {
+    seed: 42,
+    higherIsBetter: true,
+    unit: 'ratio',
+    medianA: median(a.decodeTokS),
+    medianB: median(b.decodeTokS),
+  });
 
   // 2. where the difference comes from: per-token cost of generate() on a model whose kernels are ~free
   log('tiny-llama q4: per-token JS overhead of generate()');
   const tiny = await resolveOnnxModel('tiny-llama', 'q4', { style: 'optimum', log });
   const tn = await load(ortNodeRunner, tiny);
   const tt = await load(transformersJsRunner, tiny);
-  const ov = await interleaved([['ort-node', tn], ['transformers-js', tt]], tiny.vocabSize, 64, 16, 5);
+  const ov = await interleaved(
+    [
+      ['ort-node', tn],
+      ['transformers-js', tt],
+    ],
+    tiny.vocabSize,
+    64,
+    16,
+    5,
+  );
   await tn[Symbol.asyncDispose]();
   await tt[Symbol.asyncDispose]();
   const overheadMs = median(ov.get('transformers-js')!.tpotMs) - median(ov.get('ort-node')!.tpotMs);
@@ -125,18 +162,27 @@ async function main(): Promise<void> {
     for (const d of values['wasm-dtypes']!.split(',').filter(Boolean)) {
       const fp = wasmFootprint({ ...q4.source, dtype: d, file: null }); // estimated from the architecture
       if (fp && fp.neededBytes > WASM32_MAX_BYTES) {
-        wasmLines.push(`${d} not built: needs ~${f(fp.neededBytes / 1e9)} GB of wasm memory (weights ${f(fp.weightBytes / 1e9)} GB${wasmUpcastFactor(d) > 1 ? ', upcast to fp32' : ''}) > 4 GiB`);
+        wasmLines.push(
+          `${d} not built: needs ~${f(fp.neededBytes / 1e9)} GB of wasm memory (weights ${f(fp.weightBytes / 1e9)} GB${wasmUpcastFactor(d) > 1 ? ', upcast to fp32' : ''}) > 4 GiB`,
+        );
         continue;
       }
       await resolveOnnxModel(values.model!, d, { style: 'optimum', log }); // builds models/<id>-<dtype> once
     }
     log('ort-web: one decode step per weight variant (each in its own wasm worker)…');
-    const { timings, best } = await measureWasmDtypes(wasmCandidates(q4.source.dir!), { threads, numKvHeads: q4.source.arch!.numKvHeads, headDim: q4.source.arch!.headDim, graphOptimizationLevel: 'all' }, 2);
+    const { timings, best } = await measureWasmDtypes(
+      wasmCandidates(q4.source.dir!),
+      { threads, numKvHeads: q4.source.arch!.numKvHeads, headDim: q4.source.arch!.headDim, graphOptimizationLevel: 'all' },
+      2,
+    );
     if (best) await best.host.terminate();
     wasmLines.push(`wasm decode step by dtype (threads ${threads}): ${describeTimings(timings)}`);
     const fastest = timings.find((t) => t.stepMs !== null);
     const q4t = timings.find((t) => t.dtype === 'q4');
-    if (fastest && q4t?.stepMs) wasmLines.push(`q4 on wasm is ${f(q4t.stepMs / fastest.stepMs!, 1)}× slower per decode step than ${fastest.dtype} (MatMulNBits dequantizes whole weights per call)`);
+    if (fastest && q4t?.stepMs)
+      wasmLines.push(
+        `q4 on wasm is ${f(q4t.stepMs / fastest.stepMs!, 1)}× slower per decode step than ${fastest.dtype} (MatMulNBits dequantizes whole weights per call)`,
+      );
     if (fastest) {
       const m = await resolveOnnxModel(values.model!, fastest.dtype, { style: 'optimum', log });
       const web = await load(ortWebRunner, m);
@@ -148,8 +194,12 @@ async function main(): Promise<void> {
 
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(rows.map((r) => `| ${r.map((v, i) => v.padEnd(w[i]!)).join(' | ')} |`).join('\n'));
-  console.log(`\nort-node ÷ transformers.js decode tok/s: ${f(ratio.ratio)}× [95 % CI ${f(ratio.ci95.lo)}, ${f(ratio.ci95.hi)}] (target ≥ 1.2×)`);
-  console.log(`generate() per-token overhead over edgebench's loop (tiny-llama TPOT difference): ${f(overheadMs, 3)} ms/token = ${f((overheadMs / median(a.tpotMs)) * 100, 1)} % of a ${q4.info.id} decode step`);
+  console.log(
+    `\nort-node ÷ transformers.js decode tok/s: ${f(ratio.ratio)}× [95 % CI ${f(ratio.ci95.lo)}, ${f(ratio.ci95.hi)}] (target ≥ 1.2×)`,
+  );
+  console.log(
+    `generate() per-token overhead over edgebench's loop (tiny-llama TPOT difference): ${f(overheadMs, 3)} ms/token = ${f((overheadMs / median(a.tpotMs)) * 100, 1)} % of a ${q4.info.id} decode step`,
+  );
   for (const l of wasmLines) console.log(l);
   console.log('caveat: medians of few requests on a shared machine; rerun on a quiet one before quoting.');
 }

@@ -48,14 +48,31 @@ async function main(): Promise<void> {
   const threads = Number(values.threads);
   const fixedCap = Number(values['fixed-cap-s']);
   const adaptive: RepetitionPolicy = {
-    warmup: Number(values.warmup), minCount: Number(values['min-count']), minTimeS: Number(values['min-time']),
-    maxCount: Number(values['max-count']), maxTimeS: Number(values['max-time']), cooldownS: 0, targetCiPct: Number(values.target), checkEvery: 5,
+    warmup: Number(values.warmup),
+    minCount: Number(values['min-count']),
+    minTimeS: Number(values['min-time']),
+    maxCount: Number(values['max-count']),
+    maxTimeS: Number(values['max-time']),
+    cooldownS: 0,
+    targetCiPct: Number(values.target),
+    checkEvery: 5,
   };
   // the publish rule's fixed counts, with its ≥ 600 s cut to the cap (maxTimeS = minTimeS = cap)
-  const fixed: RepetitionPolicy = { warmup: Number(values.warmup), minCount: PUBLISH.minCount, minTimeS: fixedCap, maxCount: 1000, maxTimeS: fixedCap, cooldownS: 0 };
+  const fixed: RepetitionPolicy = {
+    warmup: Number(values.warmup),
+    minCount: PUBLISH.minCount,
+    minTimeS: fixedCap,
+    maxCount: 1000,
+    maxTimeS: fixedCap,
+    cooldownS: 0,
+  };
   const m = await resolveOnnxModel(values.model!, 'q4', { style: 'optimum', log });
   const model = await ortNodeRunner.load(m.source, { ep: 'cpu', threads, settings: {} });
-  log(`${m.info.id} q4, ort-node cpu, ${threads} threads; load avg ${loadavg().map((x) => x.toFixed(1)).join(' ')} (machine shared with other jobs)`);
+  log(
+    `${m.info.id} q4, ort-node cpu, ${threads} threads; load avg ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (machine shared with other jobs)`,
+  );
   const lines: string[] = [];
   try {
     for (const name of values.shapes!.split(',').filter(Boolean)) {
@@ -63,13 +80,24 @@ async function main(): Promise<void> {
       const workload = { shape, vocabSize: m.vocabSize, seed: SEED };
       log(`${shape.name}: adaptive (±${adaptive.targetCiPct} %) and fixed (publish counts, capped at ${fixedCap} s) interleaved…`);
       const machine = startMachineLoad();
-      const r = await measureInterleaved([{ model, workload, policy: adaptive }, { model, workload, policy: fixed }], () => false, (arm, n) => {
-        if (n % 5 === 0) log(`  ${arm === 0 ? 'adaptive' : 'fixed'}: ${n} requests`);
-      });
+      const r = await measureInterleaved(
+        [
+          { model, workload, policy: adaptive },
+          { model, workload, policy: fixed },
+        ],
+        () => false,
+        (arm, n) => {
+          if (n % 5 === 0) log(`  ${arm === 0 ? 'adaptive' : 'fixed'}: ${n} requests`);
+        },
+      );
       const load = machine.stop();
       const [a, b] = r!.arms;
       const metric = a!.stopping.metric;
-      const stats = (x: typeof a) => summarize(x!.requests.filter((t) => t.phase === 'measured').map((t) => headlineSample(metric, t)!), { seed: SEED });
+      const stats = (x: typeof a) =>
+        summarize(
+          x!.requests.filter((t) => t.phase === 'measured').map((t) => headlineSample(metric, t)!),
+          { seed: SEED },
+        );
       const sa = stats(a);
       const sb = stats(b);
       const within = sa.median >= sb.ci95.lo && sa.median <= sb.ci95.hi && sb.median >= sa.ci95.lo && sb.median <= sa.ci95.hi;
@@ -93,7 +121,11 @@ async function main(): Promise<void> {
     await model[Symbol.asyncDispose]();
   }
   console.log(lines.join('\n'));
-  console.log(`load avg at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; arms interleaved request by request on one loaded model.`);
+  console.log(
+    `load avg at the end ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; arms interleaved request by request on one loaded model.`,
+  );
 }
 
 await main();

@@ -35,14 +35,20 @@ const MODELS = ['llama-3.2-1b', 'qwen2.5-0.5b'];
 const SHAPES = ['pp512+tg32', 'tg128', 'pp128+tg128'];
 
 const root = mkdtempSync(join(tmpdir(), 'eb-bench-store-'));
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 async function makeRuns(): Promise<string[]> {
   const templates: string[] = [];
   for (let t = 0; t < TEMPLATES; t++) {
     const dir = await writeStoreRun(join(root, 'templates', `t${t}`), {
-      runId: `t${t}`, seed: t,
-      cells: MODELS.flatMap((model, mi) => SHAPES.map((shape) => ({ model, shape, requests: 10, tpotMs: (mi ? 30 : 60) * (1 + t / 100), ttftMs: 80 }))),
+      runId: `t${t}`,
+      seed: t,
+      cells: MODELS.flatMap((model, mi) =>
+        SHAPES.map((shape) => ({ model, shape, requests: 10, tpotMs: (mi ? 30 : 60) * (1 + t / 100), ttftMs: 80 })),
+      ),
     });
     await analyzeRun(dir, { resamples: 1000 });
     templates.push(dir);
@@ -54,10 +60,16 @@ async function makeRuns(): Promise<string[]> {
     const dir = join(root, 'runs', `r${i}`);
     cpSync(src, dir, { recursive: true });
     const runId = `bench-${i}`;
-    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown> & { environment: Record<string, unknown> };
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown> & {
+      environment: Record<string, unknown>;
+    };
     run.runId = runId;
     run.createdAt = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
-    run.environment = { ...run.environment, fingerprint: `device-${i % DEVICES}`, git: { commit: `c${i.toString(16).padStart(7, '0')}`, dirty: false } };
+    run.environment = {
+      ...run.environment,
+      fingerprint: `device-${i % DEVICES}`,
+      git: { commit: `c${i.toString(16).padStart(7, '0')}`, dirty: false },
+    };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(run));
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
     summary.runId = runId;
@@ -95,7 +107,13 @@ async function publishAll(target: StoreTarget, dirs: string[]): Promise<PublishF
   }
   const t2 = performance.now();
   const c2 = process.cpuUsage();
-  return { wallS: (t2 - t0) / 1000, prepareWallMs: t1 - t0, writeWallMs: t2 - t1, prepareCpuMs: cpuMs(c1) - cpuMs(c0), writeCpuMs: cpuMs(c2) - cpuMs(c1) };
+  return {
+    wallS: (t2 - t0) / 1000,
+    prepareWallMs: t1 - t0,
+    writeWallMs: t2 - t1,
+    prepareCpuMs: cpuMs(c1) - cpuMs(c0),
+    writeCpuMs: cpuMs(c2) - cpuMs(c1),
+  };
 }
 
 /** Grow the store to `target` cells by copying every published run's cells and metrics under new run ids, a day later each round, and recording them in leaderboard_latest as publish does (traces are not copied: no leaderboard reads them). */
@@ -124,7 +142,10 @@ async function growTo(db: StoreDb, target: number): Promise<number> {
         [k],
       );
       const added = await tx.query<{ id: number }>("SELECT id FROM runs WHERE run_id LIKE '%-x' || $1::text", [k]);
-      await recordLatest(tx, added.map((r) => r.id));
+      await recordLatest(
+        tx,
+        added.map((r) => r.id),
+      );
     });
     n = await count();
   }
@@ -154,18 +175,26 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
   // creating a store (PGlite's initdb in WASM, the migrations) happens once per store: not counted
   const c0 = performance.now();
   await (await openStore(target)).close();
-  console.log(`\n[${name}] empty store created in ${((performance.now() - c0) / 1000).toFixed(1)} s (not counted); publishing ${dirs.length} runs (load avg ${load()})`);
+  console.log(
+    `\n[${name}] empty store created in ${((performance.now() - c0) / 1000).toFixed(1)} s (not counted); publishing ${dirs.length} runs (load avg ${load()})`,
+  );
   const p = await publishAll(target, dirs);
   const perS = dirs.length / p.wallS;
   const n = dirs.length;
-  console.log(`[${name}] publish: ${perS.toFixed(1)} runs/s wall (${(p.wallS * 1000 / n).toFixed(1)} ms/run: read+validate+payload+hash ${(p.prepareWallMs / n).toFixed(1)}, store write ${(p.writeWallMs / n).toFixed(1)}; target ≥ 50 runs/s) ${perS >= 50 ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `[${name}] publish: ${perS.toFixed(1)} runs/s wall (${((p.wallS * 1000) / n).toFixed(1)} ms/run: read+validate+payload+hash ${(p.prepareWallMs / n).toFixed(1)}, store write ${(p.writeWallMs / n).toFixed(1)}; target ≥ 50 runs/s) ${perS >= 50 ? 'OK' : 'BELOW TARGET'}`,
+  );
   const cpu = p.prepareCpuMs + p.writeCpuMs;
-  console.log(`[${name}] publish CPU of this process: ${(cpu / n).toFixed(1)} ms/run (prepare ${(p.prepareCpuMs / n).toFixed(1)}, write ${(p.writeCpuMs / n).toFixed(1)}) → ${(n / (cpu / 1000)).toFixed(0)} runs/s if this process had a core to itself${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`);
+  console.log(
+    `[${name}] publish CPU of this process: ${(cpu / n).toFixed(1)} ms/run (prepare ${(p.prepareCpuMs / n).toFixed(1)}, write ${(p.writeCpuMs / n).toFixed(1)}) → ${(n / (cpu / 1000)).toFixed(0)} runs/s if this process had a core to itself${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`,
+  );
   const db = await openStore(target);
   try {
     const cells = await growTo(db, TARGET_CELLS);
     const lb = await leaderboardMs(db);
-    console.log(`[${name}] leaderboard at ${cells} cells (llama-3.2-1b decodeTokensPerS, ${lb.rows} device rows): median ${lb.medianMs.toFixed(1)} ms of ${LB_REPEATS} (CPU ${lb.cpuMs.toFixed(1)} ms; target ≤ 200 ms) ${lb.medianMs <= 200 ? 'OK' : 'ABOVE TARGET'} (load avg ${load()})`);
+    console.log(
+      `[${name}] leaderboard at ${cells} cells (llama-3.2-1b decodeTokensPerS, ${lb.rows} device rows): median ${lb.medianMs.toFixed(1)} ms of ${LB_REPEATS} (CPU ${lb.cpuMs.toFixed(1)} ms; target ≤ 200 ms) ${lb.medianMs <= 200 ? 'OK' : 'ABOVE TARGET'} (load avg ${load()})`,
+    );
   } finally {
     await db.close();
   }
@@ -173,21 +202,32 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
 
 const load0 = load();
 try {
-  console.log(`bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction; machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`);
+  console.log(
+    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction; machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`,
+  );
   const dirs = await makeRuns();
   if (ONLY !== 'server') await bench('embedded (PGlite)', { kind: 'embedded', dir: join(root, 'store') }, dirs);
   if (ONLY !== 'embedded') {
-    if (!findPostgresBin()) console.log('\n[server] skipped: no PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN to the folder holding initdb and postgres)');
+    if (!findPostgresBin())
+      console.log(
+        '\n[server] skipped: no PostgreSQL server binaries found (apt-get install postgresql, or set PG_BIN to the folder holding initdb and postgres)',
+      );
     else {
       const pg = await startPostgres();
       try {
-        await bench('server (PostgreSQL via pg, throwaway cluster on 127.0.0.1)', { kind: 'server', url: await pg.createDatabase('bench') }, dirs);
+        await bench(
+          'server (PostgreSQL via pg, throwaway cluster on 127.0.0.1)',
+          { kind: 'server', url: await pg.createDatabase('bench') },
+          dirs,
+        );
       } finally {
         pg.stop();
       }
     }
   }
-  console.log(`\npeak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; load avg before ${load0}, after ${load()} (1/5/15 min)`);
+  console.log(
+    `\npeak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; load avg before ${load0}, after ${load()} (1/5/15 min)`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -17,7 +17,12 @@ import { cliInProcess, cliProcess } from './fixtures/compare/cli.ts';
 import { writeFakeSuite } from './helpers/fake-suite.ts';
 
 function suite(dir: string, name: string, decodeMs: number, shapes = 'tg8', minCount = 8): string {
-  return writeFakeSuite(dir, { name, shapes, repetitions: { warmup: 1, minCount, minTimeS: 0, maxCount: 40, maxTimeS: 20 }, fake: { decodeMs, prefillMsPerToken: 0.05, loadMs: 1 } });
+  return writeFakeSuite(dir, {
+    name,
+    shapes,
+    repetitions: { warmup: 1, minCount, minTimeS: 0, maxCount: 40, maxTimeS: 20 },
+    fake: { decodeMs, prefillMsPerToken: 0.05, loadMs: 1 },
+  });
 }
 
 describe('interleaving', () => {
@@ -45,7 +50,10 @@ describe('interleaving', () => {
     const policy = { warmup: 1, minCount: 6, minTimeS: 0.1, maxCount: 200, maxTimeS: 10, cooldownS: 0 };
     const traces = (await measurePair([a, b], [w, w], policy, () => false))!;
     const measured = traces.map((t) => t.filter((r) => r.phase === 'measured'));
-    expect(traces.map((t) => t.map((r) => r.phase).slice(0, 2))).toEqual([['cold', 'warmup'], ['cold', 'warmup']]);
+    expect(traces.map((t) => t.map((r) => r.phase).slice(0, 2))).toEqual([
+      ['cold', 'warmup'],
+      ['cold', 'warmup'],
+    ]);
     expect(measured[0]!.length).toBe(measured[1]!.length);
     expect(measured[0]!.length).toBeGreaterThanOrEqual(6);
     // each arm gets ≥ minTimeS of its own measured time (not half of the pair's wall time)
@@ -54,7 +62,9 @@ describe('interleaving', () => {
     expect(measured[0]!.length).toBeGreaterThan(6); // time, not the count, ended it
     expect(busyMs(1)).toBeGreaterThan(busyMs(0)); // the slower arm
     const order = [...measured[0]!.map((r) => ({ arm: 'A', t: r.offsetMs })), ...measured[1]!.map((r) => ({ arm: 'B', t: r.offsetMs }))]
-      .sort((x, y) => x.t - y.t).map((x) => x.arm).join('');
+      .sort((x, y) => x.t - y.t)
+      .map((x) => x.arm)
+      .join('');
     expect(order.startsWith('ABBAABBA')).toBe(true);
     expect(order).toBe(Array.from({ length: order.length }, (_, i) => 'AB'[abbaArm(i)]).join(''));
   });
@@ -65,7 +75,18 @@ describe('edgebench run --ab', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-ab-'));
     const out = join(dir, 'out');
     // 4× slower decode and 24 requests per arm: detected even when other jobs load the machine
-    const r = await cliProcess(['run', '--suite', suite(dir, 'head', 8, 'tg8', 24), '--ab', suite(dir, 'base', 2, 'tg8', 24), '--out', out, '--no-bandwidth', '--no-report', '--quiet']);
+    const r = await cliProcess([
+      'run',
+      '--suite',
+      suite(dir, 'head', 8, 'tg8', 24),
+      '--ab',
+      suite(dir, 'base', 2, 'tg8', 24),
+      '--out',
+      out,
+      '--no-bandwidth',
+      '--no-report',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['ab.json', 'baseline', 'head']);
     const ab = JSON.parse(readFileSync(join(out, 'ab.json'), 'utf8')) as { interleave: string; pairs: unknown[] };
@@ -75,7 +96,7 @@ describe('edgebench run --ab', () => {
     expect(head.cells[0]!.resolved!.settings.decodeMs).toBe(8);
     expect(base.cells[0]!.extra).toMatchObject({ abArm: 'baseline', abInterleave: 'request-abba' });
     // the two arms' measured requests interleave in time
-    const starts = (c: typeof base.cells[number]) => c.requests.filter((q) => q.phase === 'measured').map((q) => Date.parse(q.startedAt));
+    const starts = (c: (typeof base.cells)[number]) => c.requests.filter((q) => q.phase === 'measured').map((q) => Date.parse(q.startedAt));
     expect(Math.min(...starts(head.cells[0]!))).toBeLessThan(Math.max(...starts(base.cells[0]!)));
 
     const cmp = await cliInProcess(['compare', join(out, 'baseline'), join(out, 'head'), '--environment', 'laptop', '--json']);
@@ -85,10 +106,21 @@ describe('edgebench run --ab', () => {
     expect(rep.cells[0]!.metrics.find((m) => m.metric === 'decodeTokensPerS')!.verdict).toBe('regressed');
   });
 
-  it('a baseline model: the suite\'s model is replaced in the baseline arm; compare needs --allow-mismatch', async () => {
+  it("a baseline model: the suite's model is replaced in the baseline arm; compare needs --allow-mismatch", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-ab-'));
     const out = join(dir, 'out');
-    const r = await cliInProcess(['run', '--suite', suite(dir, 'head', 2), '--ab', 'fake-model-main', '--out', out, '--no-bandwidth', '--no-report', '--quiet']);
+    const r = await cliInProcess([
+      'run',
+      '--suite',
+      suite(dir, 'head', 2),
+      '--ab',
+      'fake-model-main',
+      '--out',
+      out,
+      '--no-bandwidth',
+      '--no-report',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect((await openRun(join(out, 'baseline'))).cells[0]!.key.model).toBe('fake-model-main');
     expect((await openRun(join(out, 'head'))).cells[0]!.key.model).toBe('fake-model');
@@ -101,10 +133,30 @@ describe('edgebench run --ab', () => {
 
   it('bad --ab input: unmatched matrices, several models, --resume', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-ab-'));
-    const shapes = await cliInProcess(['run', '--suite', suite(dir, 'head', 2, 'tg8, tg4'), '--ab', suite(dir, 'base', 2, 'tg8'), '--out', join(dir, 'o1'), '--quiet']);
+    const shapes = await cliInProcess([
+      'run',
+      '--suite',
+      suite(dir, 'head', 2, 'tg8, tg4'),
+      '--ab',
+      suite(dir, 'base', 2, 'tg8'),
+      '--out',
+      join(dir, 'o1'),
+      '--quiet',
+    ]);
     expect(shapes.code).toBe(1);
     expect(shapes.stderr).toMatch(/error\[USAGE\]: --ab: the baseline arm has 1 cell\(s\), the head arm 2/);
-    const models = await cliInProcess(['run', '--suite', suite(dir, 'head', 2), '--model', 'a,b', '--ab', 'c', '--out', join(dir, 'o2'), '--quiet']);
+    const models = await cliInProcess([
+      'run',
+      '--suite',
+      suite(dir, 'head', 2),
+      '--model',
+      'a,b',
+      '--ab',
+      'c',
+      '--out',
+      join(dir, 'o2'),
+      '--quiet',
+    ]);
     expect(models.code).toBe(1);
     expect(models.stderr).toMatch(/the suite has 2 models; a baseline model replaces exactly one/);
     const resume = await cliInProcess(['run', '--ab', 'x', '--resume', join(dir, 'o1'), '--quiet']);

@@ -11,7 +11,14 @@ describe('metric records', () => {
     expect(MetricName.options).toEqual(TRACE_METRIC_NAMES);
     expect(MetricName.options).toEqual(['ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerS', 'prefillTokensPerS', 'itlMs', 'rooflineFraction']);
     expect([...LOCAL_METRICS].sort()).toEqual([...METRIC_NAMES].sort());
-    expect(CELL_METRICS.map((m) => m.name)).toEqual(['loadMs', 'peakRssBytes', 'energyJ', 'avgPowerW', 'joulesPerTokenDecode', 'joulesPerTokenPrefill']);
+    expect(CELL_METRICS.map((m) => m.name)).toEqual([
+      'loadMs',
+      'peakRssBytes',
+      'energyJ',
+      'avgPowerW',
+      'joulesPerTokenDecode',
+      'joulesPerTokenPrefill',
+    ]);
   });
 
   it('state which way is better', () => {
@@ -23,8 +30,18 @@ describe('metric records', () => {
   it('give the report one definitions row per metric, shared rows once, notation before the cell metrics', () => {
     const rows = definitionRows([{ name: 'N', unit: '', definition: 'notation' }]);
     expect(rows.map((r) => r.name)).toEqual([
-      'ttftMs', 'e2eMs', 'tpotMs', 'decodeTokensPerS', 'prefillTokensPerS', 'itlMs', 'N',
-      'loadMs, first-run overhead', 'peakRssBytes', 'energyJ, avgPowerW', 'joulesPerToken', 'rooflineFraction',
+      'ttftMs',
+      'e2eMs',
+      'tpotMs',
+      'decodeTokensPerS',
+      'prefillTokensPerS',
+      'itlMs',
+      'N',
+      'loadMs, first-run overhead',
+      'peakRssBytes',
+      'energyJ, avgPowerW',
+      'joulesPerToken',
+      'rooflineFraction',
     ]);
     for (const m of METRICS) expect(METRIC_DEFINITIONS.some((r) => r.name.split(/, | \/ /).includes(m.name) || r === m.row)).toBe(true);
   });

@@ -20,7 +20,14 @@ function cellWith(requests: RequestTrace[], genTokens: number, patch: Partial<Ce
   return {
     schemaVersion: SCHEMA_VERSION,
     index: 0,
-    key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: `pp8+tg${genTokens}`, promptTokens: 8, genTokens, depth: 0 } },
+    key: {
+      model: 'm',
+      dtype: 'q4',
+      runner: 'fake',
+      ep: 'cpu',
+      threads: 1,
+      shape: { name: `pp8+tg${genTokens}`, promptTokens: 8, genTokens, depth: 0 },
+    },
     status: 'ok',
     boundary: 'engine',
     resolved: null,
@@ -63,24 +70,55 @@ describe('per-request metric functions', () => {
     expect(prefillTokensPerS(trace([20, 30], { promptTokens: 1 }), tgOnly)).toBeNull();
     const t = trace([10, 20, 30]); // decode 2/0.020 s = 100 tok/s
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: null, model: null })).toBeNull();
-    const model = { id: 'm', path: null, file: null, bytes: null, params: null, bytesPerToken: 1e8, sha256: null, synthetic: true, weights: 'synthetic' as const };
+    const model = {
+      id: 'm',
+      path: null,
+      file: null,
+      bytes: null,
+      params: null,
+      bytesPerToken: 1e8,
+      sha256: null,
+      synthetic: true,
+      weights: 'synthetic' as const,
+    };
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model })).toBeCloseTo(0.25, 12); // 100 / (4e10/1e8 = 400)
     expect(rooflineFraction(t, { memoryBandwidthBytesPerS: 4e10, model: { ...model, bytesPerToken: null } })).toBeNull();
   });
   it('cold start falls back to the first request when none is marked cold', () => {
     const reqs = [trace([12], { index: 0 }), trace([10], { index: 1 }), trace([8], { index: 2 })];
-    expect(coldStart({ loadMs: null, requests: reqs })).toEqual({ loadMs: null, firstRunTtftMs: 12, warmMedianTtftMs: 10, firstRunOverheadMs: 2 });
-    expect(coldStart({ loadMs: 5, requests: [] })).toEqual({ loadMs: 5, firstRunTtftMs: null, warmMedianTtftMs: null, firstRunOverheadMs: null });
+    expect(coldStart({ loadMs: null, requests: reqs })).toEqual({
+      loadMs: null,
+      firstRunTtftMs: 12,
+      warmMedianTtftMs: 10,
+      firstRunOverheadMs: 2,
+    });
+    expect(coldStart({ loadMs: 5, requests: [] })).toEqual({
+      loadMs: 5,
+      firstRunTtftMs: null,
+      warmMedianTtftMs: null,
+      firstRunOverheadMs: null,
+    });
   });
 });
 
 describe('warnings from purpose-built traces', () => {
   // 10 requests of 5 tokens (ttft 10 ms), one every second
   const steady = (tpot: (i: number) => number) =>
-    Array.from({ length: 10 }, (_, i) => trace([0, 1, 2, 3, 4].map((k) => 10 + k * tpot(i)), { index: i, offsetMs: i * 1000 }));
+    Array.from({ length: 10 }, (_, i) =>
+      trace(
+        [0, 1, 2, 3, 4].map((k) => 10 + k * tpot(i)),
+        { index: i, offsetMs: i * 1000 },
+      ),
+    );
 
   it('thermal drift: TPOT rising 2 % per request (≈ 18 % over the run) is flagged', () => {
-    const s = analyzeCell(cellWith(steady((i) => 10 * (1 + 0.02 * i)), 5), { seed: 1, resamples: 200 });
+    const s = analyzeCell(
+      cellWith(
+        steady((i) => 10 * (1 + 0.02 * i)),
+        5,
+      ),
+      { seed: 1, resamples: 200 },
+    );
     const w = s.warnings.find((x) => x.code === 'THERMAL_DRIFT');
     expect(w?.metrics).toEqual(['tpotMs']);
     expect(w?.message).toMatch(/tpotMs rose 1\d\.\d %/);

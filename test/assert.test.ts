@@ -24,16 +24,25 @@ const laptop = { pct: NOISE_ENVIRONMENTS.laptop, environment: 'laptop' as const,
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'eb-assert-'));
   // tg16: TPOT 10 ms (100 tok/s) → 12 ms in `slow`; pp8+tg16 unchanged; pp64 errored in `slow`
-  await writeSyntheticRun(join(tmp, 'base'), { runId: 'base', cells: [
-    { shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 1), tpotMs: noisy(10, 0.05, 30, 2) },
-    { shape: 'pp8+tg16', ttftMs: noisy(20, 0.05, 30, 3), tpotMs: noisy(10, 0.05, 30, 4) },
-  ] });
-  await writeSyntheticRun(join(tmp, 'slow'), { runId: 'slow', cells: [
-    { shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 11), tpotMs: noisy(12, 0.05, 30, 12) },
-    { shape: 'pp8+tg16', ttftMs: noisy(20, 0.05, 30, 13), tpotMs: noisy(10, 0.05, 30, 14) },
-    { shape: 'pp64', status: 'errored' },
-  ] });
-  await writeSyntheticRun(join(tmp, 'ok'), { runId: 'ok', cells: [{ shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 21), tpotMs: noisy(10, 0.05, 30, 22) }] });
+  await writeSyntheticRun(join(tmp, 'base'), {
+    runId: 'base',
+    cells: [
+      { shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 1), tpotMs: noisy(10, 0.05, 30, 2) },
+      { shape: 'pp8+tg16', ttftMs: noisy(20, 0.05, 30, 3), tpotMs: noisy(10, 0.05, 30, 4) },
+    ],
+  });
+  await writeSyntheticRun(join(tmp, 'slow'), {
+    runId: 'slow',
+    cells: [
+      { shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 11), tpotMs: noisy(12, 0.05, 30, 12) },
+      { shape: 'pp8+tg16', ttftMs: noisy(20, 0.05, 30, 13), tpotMs: noisy(10, 0.05, 30, 14) },
+      { shape: 'pp64', status: 'errored' },
+    ],
+  });
+  await writeSyntheticRun(join(tmp, 'ok'), {
+    runId: 'ok',
+    cells: [{ shape: 'tg16', ttftMs: noisy(5, 0.05, 30, 21), tpotMs: noisy(10, 0.05, 30, 22) }],
+  });
   base = await openAnalyzedRun(join(tmp, 'base'), { summary: 'recompute', role: 'baseline' });
   slow = await openAnalyzedRun(join(tmp, 'slow'), { summary: 'recompute', role: 'head' });
 });
@@ -48,24 +57,35 @@ describe('assertion file', () => {
     try {
       parseAssertText(text, 'a.yaml');
     } catch (e) {
-      expect((e as { hint?: string }).hint).toBe('valid metrics: ttftMs, e2eMs, tpotMs, decodeTokensPerS, prefillTokensPerS, itlMs, rooflineFraction');
+      expect((e as { hint?: string }).hint).toBe(
+        'valid metrics: ttftMs, e2eMs, tpotMs, decodeTokensPerS, prefillTokensPerS, itlMs, rooflineFraction',
+      );
       expect((e as { code?: string }).code).toBe('CONFIG_INVALID');
     }
-    expect(() => parseAssertText('assertMatrix:\n  - match: { shape: tg16 }\n    assertions:\n      ttfMs: warn\n', 'b.yaml')).toThrow(/b\.yaml:4: unknown metric 'ttfMs'/);
+    expect(() => parseAssertText('assertMatrix:\n  - match: { shape: tg16 }\n    assertions:\n      ttfMs: warn\n', 'b.yaml')).toThrow(
+      /b\.yaml:4: unknown metric 'ttfMs'/,
+    );
   });
 
   it('bounds named after a metric: accepted under that metric, refused elsewhere or as metrics', () => {
-    const c = parseAssertText('assertions:\n  decodeTokensPerS: [error, { minDecodeTokensPerS: 20, maxRegressionPct: 10, aggregation: pessimistic }]\n  ttftMs: [warn, { maxTtftMs: 500 }]\n', 'c.yaml');
+    const c = parseAssertText(
+      'assertions:\n  decodeTokensPerS: [error, { minDecodeTokensPerS: 20, maxRegressionPct: 10, aggregation: pessimistic }]\n  ttftMs: [warn, { maxTtftMs: 500 }]\n',
+      'c.yaml',
+    );
     expect(c.assertions.decodeTokensPerS).toEqual({ level: 'error', min: 20, maxRegressionPct: 10, aggregation: 'pessimistic' });
     expect(c.assertions.ttftMs).toEqual({ level: 'warn', max: 500, aggregation: 'median' });
-    expect(() => parseAssertText('assertions:\n  ttftMs: [error, { minDecodeTokensPerS: 20 }]\n', 'd.yaml')).toThrow(/d\.yaml:2: 'minDecodeTokensPerS' under 'ttftMs' bounds another metric/);
+    expect(() => parseAssertText('assertions:\n  ttftMs: [error, { minDecodeTokensPerS: 20 }]\n', 'd.yaml')).toThrow(
+      /d\.yaml:2: 'minDecodeTokensPerS' under 'ttftMs' bounds another metric/,
+    );
     expect(() => parseAssertText('assertions:\n  maxTtftMs: 500\n', 'e.yaml')).toThrow(/e\.yaml:2: 'maxTtftMs' is a bound, not a metric/);
   });
 
   it('unknown keys, bad levels and bad aggregations are errors with the line', () => {
     expect(() => parseAssertText('asserts:\n  ttftMs: warn\n', 'f.yaml')).toThrow(/f\.yaml:1: unknown key 'asserts'/);
     expect(() => parseAssertText('assertions:\n  ttftMs: fatal\n', 'g.yaml')).toThrow(/g\.yaml:2: assertions\.ttftMs: /);
-    expect(() => parseAssertText('assertions:\n  ttftMs: [error, { max: 5, aggregation: optimistic }]\n', 'h.yaml')).toThrow(/h\.yaml:2: assertions\.ttftMs/);
+    expect(() => parseAssertText('assertions:\n  ttftMs: [error, { max: 5, aggregation: optimistic }]\n', 'h.yaml')).toThrow(
+      /h\.yaml:2: assertions\.ttftMs/,
+    );
     expect(() => parseAssertText('assertions: [\n', 'i.yaml')).toThrow(/i\.yaml(:\d+)?: YAML syntax error/);
   });
 
@@ -86,7 +106,10 @@ describe('evaluation', () => {
     const m = base.summary.cells[0]!.metrics;
     expect(tg('min').actual).toBe(m.decodeTokensPerS!.median);
     expect(tg('max').actual).toBe(m.tpotMs!.median);
-    const pess = parseAssertText('aggregation: pessimistic\nassertions:\n  decodeTokensPerS: [error, { min: 99 }]\n  tpotMs: [error, { max: 10.1 }]\n', 'p.yaml');
+    const pess = parseAssertText(
+      'aggregation: pessimistic\nassertions:\n  decodeTokensPerS: [error, { min: 99 }]\n  tpotMs: [error, { max: 10.1 }]\n',
+      'p.yaml',
+    );
     const rp = evaluateAssertions({ config: pess, head: base.summary, comparison: null });
     expect(find(rp, 'tg16', 'min').actual).toBe(m.decodeTokensPerS!.ci95.lo);
     expect(find(rp, 'tg16', 'max').actual).toBe(m.tpotMs!.ci95.hi);
@@ -96,7 +119,8 @@ describe('evaluation', () => {
   });
 
   it('maxRegressionPct against a baseline: significant 20 % fails, 25 % allowed passes, pessimistic is stricter', () => {
-    const cfg = (max: number, agg = 'median') => parseAssertText(`assertions:\n  tpotMs: [error, { maxRegressionPct: ${max}, aggregation: ${agg} }]\n`, 'r.yaml');
+    const cfg = (max: number, agg = 'median') =>
+      parseAssertText(`assertions:\n  tpotMs: [error, { maxRegressionPct: ${max}, aggregation: ${agg} }]\n`, 'r.yaml');
     const comparison = compareRuns(base, slow, { noiseBand: laptop, metrics: ['tpotMs'] });
     const r10 = evaluateAssertions({ config: cfg(10), head: slow.summary, comparison });
     expect(find(r10, 'tg16', 'maxRegressionPct').outcome).toBe('fail');
@@ -106,8 +130,12 @@ describe('evaluation', () => {
     expect(find(evaluateAssertions({ config: cfg(25), head: slow.summary, comparison }), 'tg16', 'maxRegressionPct').outcome).toBe('pass');
     const tg = comparison.cells.find((c) => c.id.endsWith('|tg16'))!.metrics[0]!;
     const limit = (tg.regressionPct! + tg.regressionCi!.hi) / 2; // between the median and the CI's worst end
-    expect(find(evaluateAssertions({ config: cfg(limit), head: slow.summary, comparison }), 'tg16', 'maxRegressionPct').outcome).toBe('pass');
-    expect(find(evaluateAssertions({ config: cfg(limit, 'pessimistic'), head: slow.summary, comparison }), 'tg16', 'maxRegressionPct').outcome).toBe('fail');
+    expect(find(evaluateAssertions({ config: cfg(limit), head: slow.summary, comparison }), 'tg16', 'maxRegressionPct').outcome).toBe(
+      'pass',
+    );
+    expect(
+      find(evaluateAssertions({ config: cfg(limit, 'pessimistic'), head: slow.summary, comparison }), 'tg16', 'maxRegressionPct').outcome,
+    ).toBe('fail');
   });
 
   it('a level alone follows the compare verdict; without a baseline it is skipped, not passed', () => {
@@ -117,11 +145,17 @@ describe('evaluation', () => {
     expect(find(r, 'tg16', 'noRegression').outcome).toBe('fail');
     expect(find(r, 'pp8+tg16', 'noRegression').outcome).toMatch(/^(pass|inconclusive)$/); // unchanged data
     const none = evaluateAssertions({ config, head: slow.summary, comparison: null });
-    expect(find(none, 'tg16', 'noRegression')).toMatchObject({ outcome: 'skip', message: expect.stringMatching(/no baseline given/) as unknown });
+    expect(find(none, 'tg16', 'noRegression')).toMatchObject({
+      outcome: 'skip',
+      message: expect.stringMatching(/no baseline given/) as unknown,
+    });
   });
 
   it('assertMatrix entries override per metric for matching cells only', () => {
-    const config = parseAssertText('assertions:\n  tpotMs: [error, { max: 1 }]\nassertMatrix:\n  - match: { shape: /^tg/ }\n    assertions:\n      tpotMs: [warn, { max: 1 }]\n', 'x.yaml');
+    const config = parseAssertText(
+      'assertions:\n  tpotMs: [error, { max: 1 }]\nassertMatrix:\n  - match: { shape: /^tg/ }\n    assertions:\n      tpotMs: [warn, { max: 1 }]\n',
+      'x.yaml',
+    );
     const r = evaluateAssertions({ config, head: base.summary, comparison: null });
     expect(find(r, 'tg16', 'max').level).toBe('warn');
     expect(find(r, 'pp8+tg16', 'max').level).toBe('error');
@@ -131,7 +165,10 @@ describe('evaluation', () => {
 describe('edgebench assert (CLI)', () => {
   it('exit 2 on a failed error-level assertion, with one JUnit test case per assertion', async () => {
     const cfg = join(tmp, 'a.yaml');
-    await writeFile(cfg, 'environment: laptop\nassertions:\n  tpotMs: [error, { maxRegressionPct: 10 }]\n  decodeTokensPerS: [warn, { min: 1000 }]\n');
+    await writeFile(
+      cfg,
+      'environment: laptop\nassertions:\n  tpotMs: [error, { maxRegressionPct: 10 }]\n  decodeTokensPerS: [warn, { min: 1000 }]\n',
+    );
     const junit = join(tmp, 'assert.xml');
     const r = await cliProcess(['assert', join(tmp, 'slow'), '--config', cfg, '--baseline', join(tmp, 'base'), '--junit', junit]);
     expect(r.code).toBe(2);

@@ -15,17 +15,25 @@ import { registerCommands } from '../src/cli/commands.ts';
 const FILE = join(import.meta.dirname, '../.github/workflows/edgebench.yml');
 
 const Expr = z.union([z.string(), z.number(), z.boolean()]);
-const Step = z.strictObject({
-  name: z.string().optional(),
-  id: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),
-  if: z.string().optional(),
-  uses: z.string().regex(/^[\w.-]+\/[\w./-]+@v\d+$/).optional(),
-  run: z.string().optional(),
-  with: z.record(z.string(), Expr).optional(),
-  env: z.record(z.string(), Expr).optional(),
-  shell: z.enum(['bash', 'sh', 'pwsh']).optional(),
-  'continue-on-error': z.boolean().optional(),
-}).refine((s) => (s.uses === undefined) !== (s.run === undefined), 'a step has exactly one of uses or run');
+const Step = z
+  .strictObject({
+    name: z.string().optional(),
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/)
+      .optional(),
+    if: z.string().optional(),
+    uses: z
+      .string()
+      .regex(/^[\w.-]+\/[\w./-]+@v\d+$/)
+      .optional(),
+    run: z.string().optional(),
+    with: z.record(z.string(), Expr).optional(),
+    env: z.record(z.string(), Expr).optional(),
+    shell: z.enum(['bash', 'sh', 'pwsh']).optional(),
+    'continue-on-error': z.boolean().optional(),
+  })
+  .refine((s) => (s.uses === undefined) !== (s.run === undefined), 'a step has exactly one of uses or run');
 const Job = z.strictObject({
   if: z.string().optional(),
   'runs-on': z.string(),
@@ -37,7 +45,11 @@ const Job = z.strictObject({
 });
 const Workflow = z.strictObject({
   name: z.string(),
-  on: z.strictObject({ push: z.strictObject({ branches: z.array(z.string()) }).optional(), pull_request: z.null().optional(), workflow_dispatch: z.null().optional() }),
+  on: z.strictObject({
+    push: z.strictObject({ branches: z.array(z.string()) }).optional(),
+    pull_request: z.null().optional(),
+    workflow_dispatch: z.null().optional(),
+  }),
   permissions: z.record(z.string(), z.enum(['read', 'write', 'none'])),
   concurrency: z.strictObject({ group: z.string(), 'cancel-in-progress': z.boolean() }).optional(),
   env: z.record(z.string(), Expr).optional(),
@@ -71,10 +83,12 @@ function lint(wf: Workflow): string[] {
         if (head === 'matrix' && tail && !matrix.has(tail.slice(1))) problems.push(`${where}: no matrix key '${tail.slice(1)}'`);
       }
     };
-    for (const e of [...expressions(job.if ? `\${{ ${job.if} }}` : ''), ...expressions(job['runs-on']), ...expressions(job.env)]) check(`jobs.${name}`, e);
+    for (const e of [...expressions(job.if ? `\${{ ${job.if} }}` : ''), ...expressions(job['runs-on']), ...expressions(job.env)])
+      check(`jobs.${name}`, e);
     job.steps.forEach((s, i) => {
       const where = `jobs.${name}.steps[${i}]${s.name ? ` (${s.name})` : ''}`;
-      for (const e of [...expressions(s.if ? `\${{ ${s.if} }}` : ''), ...expressions(s.with), ...expressions(s.env), ...expressions(s.run)]) check(where, e);
+      for (const e of [...expressions(s.if ? `\${{ ${s.if} }}` : ''), ...expressions(s.with), ...expressions(s.env), ...expressions(s.run)])
+        check(where, e);
       if (s.run && /secrets\./.test(s.run)) problems.push(`${where}: a secret inline in run: pass it through env`);
     });
   }
@@ -110,14 +124,22 @@ describe('.github/workflows/edgebench.yml', async () => {
   it('the lint rules catch the mistakes they are for', () => {
     const wf = Workflow.parse(raw);
     const broken = structuredClone(wf);
-    broken.jobs.fleet!.steps.push({ name: 'x', run: 'echo ${{ secrets.EDGEBENCH_DB }} ${{ matrix.os }} ${{ steps.nope.outputs.a }} ${{ vars.X }}' });
-    expect(lint(broken).sort()).toEqual([
-      "jobs.fleet.steps[9] (x): unknown context 'vars' in ${{ vars.X }}",
-      "jobs.fleet.steps[9] (x): no matrix key 'os'",
-      "jobs.fleet.steps[9] (x): no step id 'nope'",
-      'jobs.fleet.steps[9] (x): a secret inline in run: pass it through env',
-    ].sort());
-    expect(Workflow.safeParse({ ...wf, jobs: { j: { 'runs-on': 'x', 'timeout-minutes': 1, steps: [{ run: 'a', uses: 'actions/x@v1' }] } } }).success).toBe(false);
+    broken.jobs.fleet!.steps.push({
+      name: 'x',
+      run: 'echo ${{ secrets.EDGEBENCH_DB }} ${{ matrix.os }} ${{ steps.nope.outputs.a }} ${{ vars.X }}',
+    });
+    expect(lint(broken).sort()).toEqual(
+      [
+        "jobs.fleet.steps[9] (x): unknown context 'vars' in ${{ vars.X }}",
+        "jobs.fleet.steps[9] (x): no matrix key 'os'",
+        "jobs.fleet.steps[9] (x): no step id 'nope'",
+        'jobs.fleet.steps[9] (x): a secret inline in run: pass it through env',
+      ].sort(),
+    );
+    expect(
+      Workflow.safeParse({ ...wf, jobs: { j: { 'runs-on': 'x', 'timeout-minutes': 1, steps: [{ run: 'a', uses: 'actions/x@v1' }] } } })
+        .success,
+    ).toBe(false);
   });
 
   it('the fleet job runs on several runner types, publishes from the secret and posts the history chart', () => {
@@ -137,7 +159,8 @@ describe('.github/workflows/edgebench.yml', async () => {
       const cmd = program.commands.find((c) => c.name() === args[0]);
       expect(cmd, `${where}: edgebench ${args[0]}`).toBeDefined();
       const flags = new Set(cmd!.options.flatMap((o) => [o.long, o.short].filter(Boolean)));
-      for (const a of args.slice(1).filter((x) => x.startsWith('--'))) expect(flags.has(a.split('=')[0]!), `${where}: edgebench ${args[0]} ${a}`).toBe(true);
+      for (const a of args.slice(1).filter((x) => x.startsWith('--')))
+        expect(flags.has(a.split('=')[0]!), `${where}: edgebench ${args[0]} ${a}`).toBe(true);
     }
   });
 });

@@ -19,7 +19,8 @@ import type { Figure } from '../src/references/schema.ts';
 import { cell, figure, LLAMA_1B, metric } from './fixtures/report/builders.ts';
 
 const config = defaultClaimsConfig();
-const run = (rule: ClaimRule, cells: LocalCell[], figures: Figure[] = [], cfg = config): ClaimResult => rule.evaluate({ cells, figures, config: cfg });
+const run = (rule: ClaimRule, cells: LocalCell[], figures: Figure[] = [], cfg = config): ClaimResult =>
+  rule.evaluate({ cells, figures, config: cfg });
 const tok = (m: number, lo = m * 0.98, hi = m * 1.02) => metric(m, lo, hi, 'tokens/s');
 
 describe('C1: laptop, Llama-3 8B, about 40 ms', () => {
@@ -28,24 +29,37 @@ describe('C1: laptop, Llama-3 8B, about 40 ms', () => {
   it('supported when the whole TTFT CI of an 8B model is ≤ 40 ms (boundary included)', () => {
     const r = run(c1, [fast8b]);
     expect(r.verdict).toBe('supported');
-    expect(r.evidence.local.find((e) => e.metric === 'ttftMs')).toMatchObject({ check: 'pass', role: 'decisive', ci95: { lo: 33, hi: 40 } });
+    expect(r.evidence.local.find((e) => e.metric === 'ttftMs')).toMatchObject({
+      check: 'pass',
+      role: 'decisive',
+      ci95: { lo: 33, hi: 40 },
+    });
     expect(r.thresholds).toMatchObject({ ttftMaxMs: 40, tpotMaxMs: 40, maxPromptTokens: 128 });
     expect(r.rule).toContain('≤ 40 ms');
   });
 
   it('not established when the CI straddles the threshold', () => {
-    const r = run(c1, [cell({ metrics: { ttftMs: metric(39.5, 38, 41), tpotMs: metric(120) } }), cell({ ...LLAMA_1B, metrics: { ttftMs: metric(60) } })]);
+    const r = run(c1, [
+      cell({ metrics: { ttftMs: metric(39.5, 38, 41), tpotMs: metric(120) } }),
+      cell({ ...LLAMA_1B, metrics: { ttftMs: metric(60) } }),
+    ]);
     expect(r.verdict).toBe('not established');
   });
 
   it('partly supported when only TPOT passes on 8B, or only a smaller model meets TTFT', () => {
     expect(run(c1, [cell({ metrics: { ttftMs: metric(900), tpotMs: metric(30) } })]).verdict).toBe('partly supported');
-    const r = run(c1, [cell({ metrics: { ttftMs: metric(900), tpotMs: metric(140) } }), cell({ ...LLAMA_1B, metrics: { ttftMs: metric(30), tpotMs: metric(25) } })]);
+    const r = run(c1, [
+      cell({ metrics: { ttftMs: metric(900), tpotMs: metric(140) } }),
+      cell({ ...LLAMA_1B, metrics: { ttftMs: metric(30), tpotMs: metric(25) } }),
+    ]);
     expect(r.verdict).toBe('partly supported');
   });
 
   it('not supported when every model misses both thresholds', () => {
-    const r = run(c1, [cell({ metrics: { ttftMs: metric(900), tpotMs: metric(140) } }), cell({ ...LLAMA_1B, metrics: { ttftMs: metric(120), tpotMs: metric(45) } })]);
+    const r = run(c1, [
+      cell({ metrics: { ttftMs: metric(900), tpotMs: metric(140) } }),
+      cell({ ...LLAMA_1B, metrics: { ttftMs: metric(120), tpotMs: metric(45) } }),
+    ]);
     expect(r.verdict).toBe('not supported');
   });
 
@@ -58,7 +72,13 @@ describe('C1: laptop, Llama-3 8B, about 40 ms', () => {
     expect(r.verdict).toBe('not supported');
     expect(r.decidedBy).toBe('this device (1B)');
     const byId = (id: string) => r.evidence.references.find((e) => e.id === id)!;
-    expect(byId('laptop-ttft')).toMatchObject({ role: 'context', check: null, source_url: 'https://example.org/source', source_date: '2026-01-01', evidence_kind: 'vendor-measured' });
+    expect(byId('laptop-ttft')).toMatchObject({
+      role: 'context',
+      check: null,
+      source_url: 'https://example.org/source',
+      source_date: '2026-01-01',
+      evidence_kind: 'vendor-measured',
+    });
     expect(byId('laptop-ttft').note).toContain('device price not known');
     expect(byId('laptop-unv').note).toContain('audit: unverifiable');
   });
@@ -80,7 +100,12 @@ describe('C1: laptop, Llama-3 8B, about 40 ms', () => {
   });
 
   it('uses local cells with prompts longer than 128 tokens only as context', () => {
-    const r = run(c1, [cell({ shape: { name: 'pp512+tg32', promptTokens: 512, genTokens: 32, depth: 0 }, metrics: { ttftMs: metric(30), tpotMs: metric(200) } })]);
+    const r = run(c1, [
+      cell({
+        shape: { name: 'pp512+tg32', promptTokens: 512, genTokens: 32, depth: 0 },
+        metrics: { ttftMs: metric(30), tpotMs: metric(200) },
+      }),
+    ]);
     expect(r.verdict).toBe('not supported');
     expect(r.evidence.local.find((e) => e.metric === 'ttftMs')!.role).toBe('context');
   });
@@ -101,7 +126,8 @@ describe('C2: phones under 50 ms, per model size', () => {
 
   it('partly supported when only 1B meets 50 ms on a phone; published 8B phone figures decide as a group (median), not by one', () => {
     const phone1b = cell({ ...LLAMA_1B, deviceClass: 'phone', metrics: { ttftMs: metric(45, 44, 46), tpotMs: metric(20) } });
-    const fig = (value: number) => figure({ device_class: 'phone', value, evidence_kind: 'community-measured', bears_on: ['phone_sub50ms'] });
+    const fig = (value: number) =>
+      figure({ device_class: 'phone', value, evidence_kind: 'community-measured', bears_on: ['phone_sub50ms'] });
     expect(run(c2, [phone1b], [fig(150)]).verdict).toBe('partly supported');
     // one figure passes, the median (120) does not: one good figure is not a trend
     const r = run(c2, [phone1b], [fig(30), fig(120), fig(200)]);
@@ -120,7 +146,15 @@ describe('C2: phones under 50 ms, per model size', () => {
 
 describe('C3: NPUs run 7B-class models (≥ 5 tok/s)', () => {
   const npu = (device_class: 'phone' | 'laptop', value: number, evidence_kind: Figure['evidence_kind'] = 'community-measured') =>
-    figure({ metric: 'decode_tokens_per_s', value, unit: 'tokens/s', device_class, system: 'Snapdragon 8 Elite Hexagon NPU', bears_on: ['npu_7b_local'], evidence_kind });
+    figure({
+      metric: 'decode_tokens_per_s',
+      value,
+      unit: 'tokens/s',
+      device_class,
+      system: 'Snapdragon 8 Elite Hexagon NPU',
+      bears_on: ['npu_7b_local'],
+      evidence_kind,
+    });
 
   it('vendor NPU figures alone do not decide a side', () => {
     const r = run(c3, [], [npu('phone', 12, 'vendor-measured'), npu('laptop', 9)]);
@@ -146,7 +180,17 @@ describe('C3: NPUs run 7B-class models (≥ 5 tok/s)', () => {
 
 describe('C4: ASIC efficiency 10–100×', () => {
   const jpt = (id: string, system: string, value: number, kind: Figure['evidence_kind'] = 'independent-measured') =>
-    figure({ id, category: 'energy', system, metric: 'joules_per_token', value, unit: 'J/token', evidence_kind: kind, bears_on: ['asic_10_100x_efficiency'], conditions: { batch: 'batched', batch_size: 8 } });
+    figure({
+      id,
+      category: 'energy',
+      system,
+      metric: 'joules_per_token',
+      value,
+      unit: 'J/token',
+      evidence_kind: kind,
+      bears_on: ['asic_10_100x_efficiency'],
+      conditions: { batch: 'batched', batch_size: 8 },
+    });
 
   it('supported / not supported only with independent matched measurements', () => {
     expect(run(c4, [], [jpt('gpu', '1x NVIDIA H100', 0.45), jpt('lpu', 'Groq LPU', 0.04)]).verdict).toBe('supported');
@@ -163,8 +207,19 @@ describe('C4: ASIC efficiency 10–100×', () => {
 
 describe('C5: ~3 W chip vs data centre, by batch size', () => {
   const cloud = (batch: number, value: number) =>
-    figure({ category: 'energy', system: '1x NVIDIA H100', metric: 'joules_per_token', value, unit: 'J/token', conditions: { batch: 'batched', batch_size: batch } });
-  const withJ = (j: number) => cell({ energySource: 'measured', metrics: { joulesPerTokenDecode: metric(j, j * 0.95, j * 1.05, 'J/token'), avgPowerW: metric(3, 2.8, 3.2, 'W') } });
+    figure({
+      category: 'energy',
+      system: '1x NVIDIA H100',
+      metric: 'joules_per_token',
+      value,
+      unit: 'J/token',
+      conditions: { batch: 'batched', batch_size: batch },
+    });
+  const withJ = (j: number) =>
+    cell({
+      energySource: 'measured',
+      metrics: { joulesPerTokenDecode: metric(j, j * 0.95, j * 1.05, 'J/token'), avgPowerW: metric(3, 2.8, 3.2, 'W') },
+    });
 
   it('partly supported and names the batch size where cloud wins', () => {
     const r = run(c5, [withJ(0.2)], [cloud(8, 0.45), cloud(512, 0.07)]);
@@ -185,9 +240,27 @@ describe('C5: ~3 W chip vs data centre, by batch size', () => {
 });
 
 describe('C6: edge vs cloud on latency and cost', () => {
-  const api = (id: string, s: number) => figure({ id, category: 'cloud-gpu', system: 'API', device_class: 'datacenter', metric: 'ttft_s_median', value: s, unit: 's', evidence_kind: 'independent-measured' });
+  const api = (id: string, s: number) =>
+    figure({
+      id,
+      category: 'cloud-gpu',
+      system: 'API',
+      device_class: 'datacenter',
+      metric: 'ttft_s_median',
+      value: s,
+      unit: 's',
+      evidence_kind: 'independent-measured',
+    });
   const cloud = [api('ttft-a', 0.3), api('ttft-b', 0.5), api('ttft-c', 0.9)];
-  const price = figure({ id: 'api-price', category: 'price', system: 'Groq API', metric: 'api_price_per_mtok', value: { input: 0.05, output: 0.1 }, unit: 'USD/Mtok', evidence_kind: 'vendor-price' });
+  const price = figure({
+    id: 'api-price',
+    category: 'price',
+    system: 'Groq API',
+    metric: 'api_price_per_mtok',
+    value: { input: 0.05, output: 0.1 },
+    unit: 'USD/Mtok',
+    evidence_kind: 'vendor-price',
+  });
 
   it('compares with the cloud group median (500 ms), reports the crossover and that cost is lost even without energy', () => {
     const short = cell({ metrics: { ttftMs: metric(400), decodeTokensPerS: tok(8) } });
@@ -204,7 +277,11 @@ describe('C6: edge vs cloud on latency and cost', () => {
     const slow = cell({ metrics: { ttftMs: metric(900), decodeTokensPerS: tok(8) } });
     expect(run(c6, [slow], [...cloud, price]).verdict).toBe('not supported');
     expect(run(c6, [cell({ model: 'x', params: null, metrics: { ttftMs: metric(5) } })], cloud).verdict).toBe('not established');
-    const vm = run(c6, [cell({ deviceClass: 'server-or-VM', metrics: { ttftMs: metric(40), decodeTokensPerS: tok(8) } })], [...cloud, price]);
+    const vm = run(
+      c6,
+      [cell({ deviceClass: 'server-or-VM', metrics: { ttftMs: metric(40), decodeTokensPerS: tok(8) } })],
+      [...cloud, price],
+    );
     expect(vm.verdict).toBe('not established');
     expect(vm.decideCommand).toContain('edgebench run --suite claims');
   });
@@ -220,7 +297,9 @@ describe('C7, C8 and the untestable claims on the real references', () => {
   });
 
   it('C7 is not supported when no figure matches the claimed range', () => {
-    expect(run(c7, [], figures, parseClaimsConfig({ C7: { priceLowUsd: 60000, priceHighUsd: 80000, powerW: 1500 } })).verdict).toBe('not supported');
+    expect(run(c7, [], figures, parseClaimsConfig({ C7: { priceLowUsd: 60000, priceHighUsd: 80000, powerW: 1500 } })).verdict).toBe(
+      'not supported',
+    );
   });
 
   it('C8 is partly supported: single-digit ms per token, not TTFT; input-averaged latencies are context', () => {
@@ -233,8 +312,23 @@ describe('C7, C8 and the untestable claims on the real references', () => {
 
   it('C8 supported when an independent ASIC TTFT is single-digit too; vendor figures alone are not established', () => {
     const fast = (kind: Figure['evidence_kind']) => [
-      figure({ category: 'asic', system: 'Groq LPU', metric: 'ttft_ms', value: 8, bears_on: ['asic_single_digit_ms'], evidence_kind: kind }),
-      figure({ category: 'asic', system: 'Groq LPU', metric: 'output_tokens_per_s_per_user', value: 750, unit: 'tokens/s', bears_on: ['asic_single_digit_ms'], evidence_kind: kind }),
+      figure({
+        category: 'asic',
+        system: 'Groq LPU',
+        metric: 'ttft_ms',
+        value: 8,
+        bears_on: ['asic_single_digit_ms'],
+        evidence_kind: kind,
+      }),
+      figure({
+        category: 'asic',
+        system: 'Groq LPU',
+        metric: 'output_tokens_per_s_per_user',
+        value: 750,
+        unit: 'tokens/s',
+        bears_on: ['asic_single_digit_ms'],
+        evidence_kind: kind,
+      }),
     ];
     expect(run(c8, [], fast('independent-measured')).verdict).toBe('supported');
     const vendor = run(c8, [], fast('vendor-claim'));
@@ -246,7 +340,20 @@ describe('C7, C8 and the untestable claims on the real references', () => {
     const all = evaluateClaims([], figures);
     expect(all.map((r) => r.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10']);
     expect(all.slice(8).map((r) => r.verdict)).toEqual(['not testable by benchmark', 'not testable by benchmark']);
-    for (const r of all) expect(Object.keys(r).sort()).toEqual(['basis', 'claim', 'decideCommand', 'decidedBy', 'evidence', 'id', 'missing', 'rule', 'summary', 'thresholds', 'verdict']);
+    for (const r of all)
+      expect(Object.keys(r).sort()).toEqual([
+        'basis',
+        'claim',
+        'decideCommand',
+        'decidedBy',
+        'evidence',
+        'id',
+        'missing',
+        'rule',
+        'summary',
+        'thresholds',
+        'verdict',
+      ]);
   });
 });
 

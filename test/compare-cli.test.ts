@@ -58,7 +58,9 @@ describe('edgebench compare', () => {
     const summary = join(tmp, 'step-summary.md');
     const junit = join(tmp, 'out', 'compare.xml');
     const jsonOut = join(tmp, 'out', 'compare.json');
-    const r = await cliSpawn([dir('base'), dir('slow'), '--environment', 'laptop', '--junit', junit, '--json-out', jsonOut], { GITHUB_STEP_SUMMARY: summary });
+    const r = await cliSpawn([dir('base'), dir('slow'), '--environment', 'laptop', '--junit', junit, '--json-out', jsonOut], {
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/pp8\+tg16\s+tpotMs\s+.*\+2\d\.\d %.*regressed/);
     expect(r.stdout).toMatch(/pp8\+tg16\s+decodeTokensPerS\s+.*−1\d\.\d %.*regressed/);
@@ -73,7 +75,9 @@ describe('edgebench compare', () => {
     expect(tpot.pAdjusted).toBeGreaterThanOrEqual(tpot.pValue);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="edgebench compare" tests="9" failures="\d+"/);
-    expect(xml).toMatch(/<testcase classname="tiny q4 fake cpu t1 pp8\+tg16" name="tpotMs" time="0">\s*<failure message="regressed: worse by/);
+    expect(xml).toMatch(
+      /<testcase classname="tiny q4 fake cpu t1 pp8\+tg16" name="tpotMs" time="0">\s*<failure message="regressed: worse by/,
+    );
     const md = await readFile(summary, 'utf8');
     expect(md).toMatch(/^## edgebench compare: ❌ regression/);
     expect(md).toMatch(/\| tiny q4 fake cpu t1 pp8\+tg16 \| tpotMs \|.*❌ regressed \|/);
@@ -81,7 +85,9 @@ describe('edgebench compare', () => {
   });
 
   it('--noise-band wider than the change: no regression, exit 0; --json on stdout', async () => {
-    const r = await cli([dir('base'), dir('slow'), '--noise-band', '25', '--json', '--no-step-summary'], { GITHUB_STEP_SUMMARY: join(tmp, 'never.md') });
+    const r = await cli([dir('base'), dir('slow'), '--noise-band', '25', '--json', '--no-step-summary'], {
+      GITHUB_STEP_SUMMARY: join(tmp, 'never.md'),
+    });
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as CompareReport;
     expect(report.settings.noiseBand).toEqual({ pct: 25, environment: 'custom', source: 'flag' });
@@ -132,21 +138,45 @@ describe('edgebench compare', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/error\[RESULTS_INVALID\]: head .*nope: no such results folder/);
     expect(metric.code).toBe(1);
-    expect(metric.stderr).toMatch(/error\[USAGE\]: unknown metric 'tokensPerJoule'\n\s+hint: valid metrics: ttftMs, e2eMs, tpotMs, decodeTokensPerS/);
+    expect(metric.stderr).toMatch(
+      /error\[USAGE\]: unknown metric 'tokensPerJoule'\n\s+hint: valid metrics: ttftMs, e2eMs, tpotMs, decodeTokensPerS/,
+    );
   });
 
   it('a baseline written with results schema v0 is upgraded on read and compared', async () => {
     const old = dir('v0');
     await writeSyntheticRun(old, { runId: 'v0', cells: cells(100) });
     // rewrite it as v0: token times in ns, peakRss, run.json with `version` and no status (and none of v2's device class / weights)
-    const run = JSON.parse(await readFile(join(old, 'run.json'), 'utf8')) as Record<string, unknown> & { environment: Record<string, unknown> };
-    const { edgebenchVersion, status: _status, environment: { device: _device, ...envV1 }, ...rest } = run;
+    const run = JSON.parse(await readFile(join(old, 'run.json'), 'utf8')) as Record<string, unknown> & {
+      environment: Record<string, unknown>;
+    };
+    const {
+      edgebenchVersion,
+      status: _status,
+      environment: { device: _device, ...envV1 },
+      ...rest
+    } = run;
     await writeFile(join(old, 'run.json'), JSON.stringify({ ...rest, environment: envV1, schemaVersion: 0, version: edgebenchVersion }));
     for (const f of await readdir(join(old, 'cells'))) {
-      const c = JSON.parse(await readFile(join(old, 'cells', f), 'utf8')) as Record<string, unknown> & { requests: { tokenTimesMs: number[] }[] };
-      const { peakRssBytes, rssAfterLoadBytes: _r, memoryBandwidthBytesPerS: _m, requests, model, ...cr } = c as typeof c & { model: Record<string, unknown> | null };
+      const c = JSON.parse(await readFile(join(old, 'cells', f), 'utf8')) as Record<string, unknown> & {
+        requests: { tokenTimesMs: number[] }[];
+      };
+      const {
+        peakRssBytes,
+        rssAfterLoadBytes: _r,
+        memoryBandwidthBytesPerS: _m,
+        requests,
+        model,
+        ...cr
+      } = c as typeof c & { model: Record<string, unknown> | null };
       const { weights: _w, ...modelV1 } = model ?? {};
-      const v0 = { ...cr, model: model ? modelV1 : null, schemaVersion: 0, peakRss: peakRssBytes, requests: requests.map(({ tokenTimesMs, ...q }) => ({ ...q, tokenTimesNs: tokenTimesMs.map((ms) => ms * 1e6) })) };
+      const v0 = {
+        ...cr,
+        model: model ? modelV1 : null,
+        schemaVersion: 0,
+        peakRss: peakRssBytes,
+        requests: requests.map(({ tokenTimesMs, ...q }) => ({ ...q, tokenTimesNs: tokenTimesMs.map((ms) => ms * 1e6) })),
+      };
       await writeFile(join(old, 'cells', f), JSON.stringify(v0));
     }
     const fromOld = await cli([old, dir('slow'), '--environment', 'laptop', '--json']);

@@ -14,8 +14,18 @@ import { environmentDifferences } from '../src/compare/environment-change.ts';
 import type { MachineLoad } from '../src/results/machine-schema.ts';
 
 const quiet: MachineLoad = {
-  source: 'linux-proc', logicalCores: 2, durationS: 10, otherCores: 0.05, otherCoresMax: 0.1, selfCores: 1.9, stealPct: 0.2,
-  freqMHz: { mean: 2400, min: 2400, maxRated: null }, thermalMaxC: null, power: 'unknown', topOther: [], samples: 10,
+  source: 'linux-proc',
+  logicalCores: 2,
+  durationS: 10,
+  otherCores: 0.05,
+  otherCoresMax: 0.1,
+  selfCores: 1.9,
+  stealPct: 0.2,
+  freqMHz: { mean: 2400, min: 2400, maxRated: null },
+  thermalMaxC: null,
+  power: 'unknown',
+  topOther: [],
+  samples: 10,
 };
 const busy: MachineLoad = { ...quiet, otherCores: 1.6, otherCoresMax: 1.9, topOther: [{ name: 'cc1plus', cores: 1.2 }] };
 
@@ -38,9 +48,15 @@ describe('environment changed', () => {
   it('names each condition that differs beyond its threshold', () => {
     expect(environmentDifferences(quiet, busy)).toEqual(['other processes 0.05 vs 1.60 cores']);
     expect(environmentDifferences(quiet, { ...quiet, otherCores: 0.2 })).toEqual([]); // within 0.25 cores
-    expect(environmentDifferences(quiet, { ...quiet, stealPct: 9, freqMHz: { mean: 1800, min: 1700, maxRated: null }, power: 'battery' })).toEqual(['steal 0.2 vs 9.0 %', 'CPU clock 2400 vs 1800 MHz']); // power unknown on one side: not compared
-    expect(environmentDifferences({ ...quiet, power: 'ac' }, { ...quiet, stealPct: 9, freqMHz: { mean: 1800, min: 1700, maxRated: null }, thermalMaxC: 90, power: 'battery' }))
-      .toEqual(['steal 0.2 vs 9.0 %', 'CPU clock 2400 vs 1800 MHz', 'power ac vs battery']);
+    expect(
+      environmentDifferences(quiet, { ...quiet, stealPct: 9, freqMHz: { mean: 1800, min: 1700, maxRated: null }, power: 'battery' }),
+    ).toEqual(['steal 0.2 vs 9.0 %', 'CPU clock 2400 vs 1800 MHz']); // power unknown on one side: not compared
+    expect(
+      environmentDifferences(
+        { ...quiet, power: 'ac' },
+        { ...quiet, stealPct: 9, freqMHz: { mean: 1800, min: 1700, maxRated: null }, thermalMaxC: 90, power: 'battery' },
+      ),
+    ).toEqual(['steal 0.2 vs 9.0 %', 'CPU clock 2400 vs 1800 MHz', 'power ac vs battery']);
     expect(environmentDifferences(undefined, busy)).toEqual([]); // not recorded (older runs): nothing to say
   });
 

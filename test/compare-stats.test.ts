@@ -19,7 +19,10 @@ const ALPHA = 0.05;
 
 describe('verdict rule', () => {
   const v = (regressionPctValue: number, ci: [number, number], pAdjusted: number, band = 5, n = 30) =>
-    decideVerdict({ nBaseline: n, nHead: n, regressionPct: regressionPctValue, regressionCi: { lo: ci[0], hi: ci[1] }, pAdjusted }, { alpha: ALPHA, noiseBandPct: band }).verdict;
+    decideVerdict(
+      { nBaseline: n, nHead: n, regressionPct: regressionPctValue, regressionCi: { lo: ci[0], hi: ci[1] }, pAdjusted },
+      { alpha: ALPHA, noiseBandPct: band },
+    ).verdict;
 
   it('regressed needs significance AND a change beyond the band', () => {
     expect(v(8, [6, 10], 0.001)).toBe('regressed');
@@ -43,7 +46,12 @@ describe('verdict rule', () => {
     const slower = noisy(11, 0.05, 30, 2); // ms up 10 %
     const ms = compareSamples(base, slower, 'lower-is-better', FAST);
     expect(ms.regressionPct!).toBeGreaterThan(5);
-    const tps = compareSamples(base.map((x) => 1000 / x), slower.map((x) => 1000 / x), 'higher-is-better', FAST);
+    const tps = compareSamples(
+      base.map((x) => 1000 / x),
+      slower.map((x) => 1000 / x),
+      'higher-is-better',
+      FAST,
+    );
     expect(tps.regressionPct!).toBeGreaterThan(5);
     expect(tps.pValue).toBeCloseTo(ms.pValue, 10); // rank test is invariant to the monotone 1/x
   });
@@ -137,7 +145,12 @@ describe('proof on synthetic sample sets (seeded)', () => {
       falseAlarms += verdicts.slice(1).filter((v) => v === 'regressed').length;
       // the same slowdown seen as decode tok/s (higher is better)
       const [b0, h0] = pairs[0]!;
-      const tps = compareSamples(b0.map((x) => 1000 / x), h0.map((x) => 1000 / x), 'higher-is-better', FAST);
+      const tps = compareSamples(
+        b0.map((x) => 1000 / x),
+        h0.map((x) => 1000 / x),
+        'higher-is-better',
+        FAST,
+      );
       if (decideVerdict({ ...tps, pAdjusted: adj[0]! }, laptop).verdict === 'regressed') detectedTps++;
     }
     const power = detected / trials;

@@ -52,7 +52,11 @@ describe('device class from sysfs/procfs fixtures', () => {
   });
 
   it('ci-runner: a CI variable wins over everything, CI=false does not count', async () => {
-    expect(await detect('vm', { GITHUB_ACTIONS: 'true', CI: 'true' })).toEqual({ class: 'ci-runner', source: 'detected', evidence: ['CI variable GITHUB_ACTIONS is set'] });
+    expect(await detect('vm', { GITHUB_ACTIONS: 'true', CI: 'true' })).toEqual({
+      class: 'ci-runner',
+      source: 'detected',
+      evidence: ['CI variable GITHUB_ACTIONS is set'],
+    });
     expect(await detect('laptop', { CI: 'false' })).toMatchObject({ class: 'laptop' });
   });
 
@@ -63,7 +67,12 @@ describe('device class from sysfs/procfs fixtures', () => {
   });
 
   it('falls back to systeminformation facts where there is no sysfs (macOS, Windows)', async () => {
-    const e = await readDeviceEvidence({ root: join(FIX, 'empty'), env: {}, platform: 'darwin', fallback: { chassisType: 10, battery: true } });
+    const e = await readDeviceEvidence({
+      root: join(FIX, 'empty'),
+      env: {},
+      platform: 'darwin',
+      fallback: { chassisType: 10, battery: true },
+    });
     expect(classifyDevice(e).class).toBe('laptop');
   });
 });
@@ -84,8 +93,15 @@ describe('device class of a browser (serve devices)', () => {
 
 describe('user override and bad input', () => {
   it('--device-class replaces the detected class and keeps what was detected as evidence', () => {
-    const r = withUserClass({ class: 'server-or-VM', source: 'detected', evidence: ['hypervisor flag in /proc/cpuinfo'] }, parseDeviceClass('laptop'));
-    expect(r).toEqual({ class: 'laptop', source: 'user', evidence: ['--device-class laptop', 'detected: server-or-VM (hypervisor flag in /proc/cpuinfo)'] });
+    const r = withUserClass(
+      { class: 'server-or-VM', source: 'detected', evidence: ['hypervisor flag in /proc/cpuinfo'] },
+      parseDeviceClass('laptop'),
+    );
+    expect(r).toEqual({
+      class: 'laptop',
+      source: 'user',
+      evidence: ['--device-class laptop', 'detected: server-or-VM (hypervisor flag in /proc/cpuinfo)'],
+    });
   });
 
   it('an unknown class is a one-line usage error listing the classes', () => {
@@ -96,16 +112,24 @@ describe('user override and bad input', () => {
       expect(isEdgebenchError(e) && e.code).toBe('USAGE');
       expect((e as Error).message).toBe('--device-class toaster: unknown device class');
     }
-    const r = spawnSync(process.execPath, ['bin/edgebench.js', 'run', '--device-class', 'toaster', '--no-report', '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/edgebench.js', 'run', '--device-class', 'toaster', '--no-report', '--quiet'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')[0]).toBe('error[USAGE]: --device-class toaster: unknown device class');
-    const p = spawnSync(process.execPath, ['bin/edgebench.js', 'run', '--device-price-usd', '-5', '--no-report', '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    const p = spawnSync(process.execPath, ['bin/edgebench.js', 'run', '--device-price-usd', '-5', '--no-report', '--quiet'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(p.stderr.trim().split('\n')[0]).toBe('error[USAGE]: --device-price-usd -5: expected a price in USD above 0 and at most 1000000');
   });
 
   it('results written before device classes were recorded get the class their facts allow', () => {
     const base = { power: { source: 'ac' as const, batteryPercent: null }, kind: 'node' as const, userAgent: null };
     expect(deviceFromV2(base as Parameters<typeof deviceFromV2>[0]).class).toBe('unknown');
-    expect(deviceFromV2({ ...base, power: { source: 'ac', batteryPercent: 97 } } as Parameters<typeof deviceFromV2>[0]).class).toBe('laptop');
+    expect(deviceFromV2({ ...base, power: { source: 'ac', batteryPercent: 97 } } as Parameters<typeof deviceFromV2>[0]).class).toBe(
+      'laptop',
+    );
   });
 });

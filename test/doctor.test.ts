@@ -6,15 +6,13 @@ import type { ModelArch } from '../src/models/arch.ts';
 import { Environment } from '../src/results/schema.ts';
 import { formatDoctor } from '../src/cli/doctor.ts';
 import { registerDoctorSection, runDoctor, type DoctorReport } from '../src/probes/doctor.ts';
+import { TINY_BASE } from './helpers/tiny-archs.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
 
-const TINY: ModelArch = {
-  family: 'llama', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16,
-  vocabSize: 256, maxPositionEmbeddings: 128, rmsNormEps: 1e-5, ropeTheta: 10000, ropeScaling: null,
-  tieWordEmbeddings: true, qkvBias: false, qkNorm: false, bosTokenId: null, eosTokenId: null,
-};
+// a plain tied-embedding Llama without special tokens
+const TINY: ModelArch = { ...TINY_BASE, tieWordEmbeddings: true, bosTokenId: null, eosTokenId: null };
 
 describe('edgebench doctor', () => {
   it('--json --fast prints a parseable report with environment, EPs and runners', async () => {
@@ -28,7 +26,9 @@ describe('edgebench doctor', () => {
   });
 
   it('rejects a bad --threads with a usage error and exit code 1', async () => {
-    const err = await run(process.execPath, [BIN, 'doctor', '--fast', '--threads', 'zero']).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [BIN, 'doctor', '--fast', '--threads', 'zero']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err).toMatchObject({ code: 1 });
     expect((err as { stderr: string }).stderr).toMatch(/error\[USAGE\]: --threads zero/);
   });
@@ -38,7 +38,12 @@ describe('edgebench doctor', () => {
     registerDoctorSection('broken section', async () => {
       throw new Error('meter unplugged');
     });
-    const r = await runDoctor({ threads: 1, arch: { name: 'tiny', arch: TINY }, bandwidthBytes: 2 * 1024 * 1024, kernelStreamBytes: 128 * 1024 });
+    const r = await runDoctor({
+      threads: 1,
+      arch: { name: 'tiny', arch: TINY },
+      bandwidthBytes: 2 * 1024 * 1024,
+      kernelStreamBytes: 128 * 1024,
+    });
     const bw = r.memoryBandwidth?.['1'];
     expect(bw && 'memoryBandwidthBytesPerS' in bw && bw.memoryBandwidthBytesPerS > 0).toBe(true);
     expect(r.kernels && 'rooflines' in r.kernels && r.kernels.rooflines[0]?.maxTokensPerS).toBeGreaterThan(0);

@@ -10,7 +10,15 @@
  *   break-even at $0.10/Mtok: 1.0958904 / ((0.10 − 0.0375)/1e6)   = 17,534,246.6 tokens/day > capacity: never pays
  */
 import { describe, expect, it } from 'vitest';
-import { breakEven, costPerDay, deviceUsdPerDay, deviceUsdPerMtok, edgeCost, energyUsdPerMtok, type CostAssumptions } from '../src/edge-cloud/cost.ts';
+import {
+  breakEven,
+  costPerDay,
+  deviceUsdPerDay,
+  deviceUsdPerMtok,
+  edgeCost,
+  energyUsdPerMtok,
+  type CostAssumptions,
+} from '../src/edge-cloud/cost.ts';
 import { applyCostFlags } from '../src/edge-cloud/options.ts';
 import { resolveAssumptions } from '../src/edge-cloud/assumptions.ts';
 import { defaultClaimsConfig } from '../src/claims/config.ts';
@@ -23,7 +31,11 @@ describe('edge cost per Mtok (golden, hand-computed)', () => {
   it('energy and device parts', () => {
     expect(energyUsdPerMtok(0.9, 0.15)).toBeCloseTo(0.0375, 12);
     expect(deviceUsdPerMtok(25, A)).toBeCloseTo(5.073567, 5);
-    expect(edgeCost(25, 0.9, A)).toEqual({ energyUsdPerMtok: expect.closeTo(0.0375, 12), deviceUsdPerMtok: expect.closeTo(5.073567, 5), totalUsdPerMtok: expect.closeTo(5.111067, 5) });
+    expect(edgeCost(25, 0.9, A)).toEqual({
+      energyUsdPerMtok: expect.closeTo(0.0375, 12),
+      deviceUsdPerMtok: expect.closeTo(5.073567, 5),
+      totalUsdPerMtok: expect.closeTo(5.111067, 5),
+    });
     expect(edgeCost(25, null, A)).toMatchObject({ energyUsdPerMtok: null, totalUsdPerMtok: expect.closeTo(5.073567, 5) });
     expect(deviceUsdPerDay(A)).toBeCloseTo(1.0958904, 6);
   });
@@ -58,9 +70,21 @@ describe('assumptions: defaults stated, overridable, bounded', () => {
   });
 
   it('flags override them; a negative tariff or price, a lifetime of 0 or a duty cycle above 1 are one-line usage errors', () => {
-    const cfg = applyCostFlags(defaultClaimsConfig(), { electricityUsdPerKwh: '0.3', lifetimeYears: '5', dutyCycle: '0.25', networkRttMs: '40', devicePriceUsd: '1500' });
+    const cfg = applyCostFlags(defaultClaimsConfig(), {
+      electricityUsdPerKwh: '0.3',
+      lifetimeYears: '5',
+      dutyCycle: '0.25',
+      networkRttMs: '40',
+      devicePriceUsd: '1500',
+    });
     const a = resolveAssumptions(cfg.C6, figures, 900);
-    expect(a).toMatchObject({ electricityUsdPerKwh: 0.3, lifetimeYears: 5, dutyCycle: 0.25, devicePriceUsd: 1500, network: { lo: 40, hi: 40, source: '--network-rtt-ms' } });
+    expect(a).toMatchObject({
+      electricityUsdPerKwh: 0.3,
+      lifetimeYears: 5,
+      dutyCycle: 0.25,
+      devicePriceUsd: 1500,
+      network: { lo: 40, hi: 40, source: '--network-rtt-ms' },
+    });
     const err = (f: Parameters<typeof applyCostFlags>[1]) => {
       try {
         applyCostFlags(defaultClaimsConfig(), f);
@@ -70,7 +94,9 @@ describe('assumptions: defaults stated, overridable, bounded', () => {
       }
       return 'no error';
     };
-    expect(err({ electricityUsdPerKwh: '-0.1' })).toBe('USAGE: --electricity-usd-per-kwh -0.1: expected a tariff in USD/kWh from 0 and at most 10');
+    expect(err({ electricityUsdPerKwh: '-0.1' })).toBe(
+      'USAGE: --electricity-usd-per-kwh -0.1: expected a tariff in USD/kWh from 0 and at most 10',
+    );
     expect(err({ lifetimeYears: '0' })).toBe('USAGE: --lifetime-years 0: expected years above 0 and at most 30');
     expect(err({ dutyCycle: '1.5' })).toBe('USAGE: --duty-cycle 1.5: expected a fraction above 0 and at most 1');
     expect(err({ devicePriceUsd: '-5' })).toBe('USAGE: --device-price-usd -5: expected a price in USD above 0 and at most 1000000');

@@ -36,24 +36,61 @@ function counterTrace(t0: number, t1: number, step: number, pkg = packageW): Ene
 
 function request(index: number, submit: number): RequestTrace {
   const tokenTimesMs = Array.from({ length: 11 }, (_, i) => 100 + i * 20); // t_1 = 100 ms, t_11 = 300 ms
-  return { index, phase: 'measured', promptTokens: 16, depth: 0, tokenTimesMs, startedAt: '2026-11-20T14:00:00Z', offsetMs: submit - 1000, submitClockMs: submit };
+  return {
+    index,
+    phase: 'measured',
+    promptTokens: 16,
+    depth: 0,
+    tokenTimesMs,
+    startedAt: '2026-11-20T14:00:00Z',
+    offsetMs: submit - 1000,
+    submitClockMs: submit,
+  };
 }
 
 function energy(trace: EnergyTrace | null, extra: Partial<CellEnergy> = {}): CellEnergy {
   return {
-    status: 'ok', source: 'rapl', method: 'measured', headlineDomains: ['package-0', 'dram-0'], sampleIntervalMs: 10, resolutionFloorMs: 0,
-    sourceClass: 'fine', assumptions: ['test'], detail: {}, trace,
+    status: 'ok',
+    source: 'rapl',
+    method: 'measured',
+    headlineDomains: ['package-0', 'dram-0'],
+    sampleIntervalMs: 10,
+    resolutionFloorMs: 0,
+    sourceClass: 'fine',
+    assumptions: ['test'],
+    detail: {},
+    trace,
     baseline: { startMs: -3000, endMs: -1000, trace: counterTrace(-3000, -1000, 10, () => 5) },
-    conditions: { start: null, end: null }, clockAnchor: { wallMs: 0, clockMs: 0 }, ...extra,
+    conditions: { start: null, end: null },
+    clockAnchor: { wallMs: 0, clockMs: 0 },
+    ...extra,
   };
 }
 
 function cell(e: CellEnergy): CellResult {
   return CellResult.parse({
-    schemaVersion: SCHEMA_VERSION, index: 0, status: 'ok', boundary: 'engine', resolved: null, model: null, loadMs: 1,
-    key: { model: 'm', dtype: 'q4', runner: 'fake', ep: 'cpu', threads: 1, shape: { name: 'pp16+tg11', promptTokens: 16, genTokens: 11, depth: 0 } },
-    requests: SUBMITS.map((s, i) => request(i + 2, s)), peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null,
-    startedAt: '2026-11-20T14:00:00Z', endedAt: '2026-11-20T14:00:05Z', energy: e,
+    schemaVersion: SCHEMA_VERSION,
+    index: 0,
+    status: 'ok',
+    boundary: 'engine',
+    resolved: null,
+    model: null,
+    loadMs: 1,
+    key: {
+      model: 'm',
+      dtype: 'q4',
+      runner: 'fake',
+      ep: 'cpu',
+      threads: 1,
+      shape: { name: 'pp16+tg11', promptTokens: 16, genTokens: 11, depth: 0 },
+    },
+    requests: SUBMITS.map((s, i) => request(i + 2, s)),
+    peakRssBytes: null,
+    rssAfterLoadBytes: null,
+    memoryBandwidthBytesPerS: null,
+    startedAt: '2026-11-20T14:00:00Z',
+    endedAt: '2026-11-20T14:00:05Z',
+    energy: e,
   });
 }
 
@@ -115,7 +152,12 @@ describe('energy analysis', () => {
   it('leaves windows in a gap of an instant-power trace out, and says so', () => {
     const samples = [];
     for (let t = 900; t <= 3100; t += 10) if (t < 1750 || t > 2450) samples.push({ tMs: t, values: [packageW(t) + 1] });
-    const e = analyze(energy({ kind: 'power', powerSemantics: 'instant', domains: ['meter'], samples }, { source: 'meter-csv', headlineDomains: ['meter'], sourceClass: 'coarse', baseline: null }));
+    const e = analyze(
+      energy(
+        { kind: 'power', powerSemantics: 'instant', domains: ['meter'], samples },
+        { source: 'meter-csv', headlineDomains: ['meter'], sourceClass: 'coarse', baseline: null },
+      ),
+    );
     expect(e.energy!.gaps).toBe(1);
     expect(e.energy!.decode!.windows).toBe(5);
     expect(e.energy!.decode!.windowsUsed).toBe(3); // the requests at 1800 and 2200 fell in the gap
@@ -126,7 +168,21 @@ describe('energy analysis', () => {
   it('integrates interval-average power (powermetrics) and marks estimates and lost sources', () => {
     const samples = [];
     for (let t = 920; t <= 3100; t += 20) samples.push({ tMs: t, intervalMs: 20, values: [packageW(t - 10), 1] });
-    const s = analyze(energy({ kind: 'power', powerSemantics: 'interval-average', domains: ['cpu', 'gpu'], samples }, { source: 'estimated-tdp', method: 'estimated', sourceClass: 'rough', headlineDomains: ['cpu', 'gpu'], baseline: null, status: 'lost', reason: 'gone', lostAtMs: 3100 }));
+    const s = analyze(
+      energy(
+        { kind: 'power', powerSemantics: 'interval-average', domains: ['cpu', 'gpu'], samples },
+        {
+          source: 'estimated-tdp',
+          method: 'estimated',
+          sourceClass: 'rough',
+          headlineDomains: ['cpu', 'gpu'],
+          baseline: null,
+          status: 'lost',
+          reason: 'gone',
+          lostAtMs: 3100,
+        },
+      ),
+    );
     const e = s.energy!;
     expect(e.decode!.grossJ).toBeCloseTo(21, 6);
     expect(e.uncertainty).toBe('rough');
@@ -139,6 +195,8 @@ describe('energy analysis', () => {
   it('says when two cells measured energy differently', () => {
     const a = analyze(energy(counterTrace(900, 3100, 10))).energy!;
     expect(energyComparability(a, a)).toBeNull();
-    expect(energyComparability(a, { ...a, source: 'estimated-tdp', method: 'estimated', headlineDomains: ['cpu'] })).toMatch(/not directly comparable/);
+    expect(energyComparability(a, { ...a, source: 'estimated-tdp', method: 'estimated', headlineDomains: ['cpu'] })).toMatch(
+      /not directly comparable/,
+    );
   });
 });

@@ -8,7 +8,14 @@ import { probeEstimate } from '../src/probes/energy/estimate-tdp.ts';
 import { lookupTdp } from '../src/probes/energy/tdp-table.ts';
 
 const onBattery = (mWh: number, extra: Partial<BatteryReading> = {}): BatteryReading => ({
-  hasBattery: true, acConnected: false, isCharging: false, percent: 64, currentCapacity: mWh, capacityUnit: 'mWh', voltage: 11.4, ...extra,
+  hasBattery: true,
+  acConnected: false,
+  isCharging: false,
+  percent: 64,
+  currentCapacity: mWh,
+  capacityUnit: 'mWh',
+  voltage: 11.4,
+  ...extra,
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -49,7 +49,12 @@ describe('meter CSV logs', () => {
     expect(t.every((x, i) => i === 0 || x > t[i - 1]!)).toBe(true);
     expect(log.rows[3]).toEqual({ wallMs: Date.parse('2026-11-20T14:02:14.000Z'), value: 6.915 });
     // the 6 s logger stall is a gap: no trapezoid is drawn across it
-    const trace = { kind: 'power' as const, powerSemantics: 'instant' as const, domains: ['meter'], samples: log.rows.map((r) => ({ tMs: r.wallMs, values: [r.value] })) };
+    const trace = {
+      kind: 'power' as const,
+      powerSemantics: 'instant' as const,
+      domains: ['meter'],
+      samples: log.rows.map((r) => ({ tMs: r.wallMs, values: [r.value] })),
+    };
     const seg = toSegments(trace);
     expect(seg.gaps).toBe(1);
     expect(seg.segments).toHaveLength(13);
@@ -78,7 +83,8 @@ describe('meter CSV logs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-meter-'));
     const file = join(dir, 'meter.csv');
     const now = Date.now();
-    const rows = (until: number) => Array.from({ length: Math.floor((until + 5000) / 100) }, (_, i) => `${new Date(now - 5000 + i * 100).toISOString()},12.5`);
+    const rows = (until: number) =>
+      Array.from({ length: Math.floor((until + 5000) / 100) }, (_, i) => `${new Date(now - 5000 + i * 100).toISOString()},12.5`);
     writeFileSync(file, ['timestamp,power_w', ...rows(5000)].join('\n') + '\n');
     const p = await probeMeterCsv(file);
     if (!p.ok) throw new Error(p.reason);

@@ -23,7 +23,8 @@ afterEach(() => {
 
 describe('nvidia-smi energy source', () => {
   it('parses nvidia-smi CSV and prefers the energy counter, then power.draw.instant, then power.draw', () => {
-    const csv = 'index, name, power.draw [W], power.draw.instant [W], total_energy_consumption [mJ]\n0, NVIDIA H100, 70.1, 69.9, 918280632\n';
+    const csv =
+      'index, name, power.draw [W], power.draw.instant [W], total_energy_consumption [mJ]\n0, NVIDIA H100, 70.1, 69.9, 918280632\n';
     const { header, rows } = parseNvsmiCsv(csv);
     expect(header).toEqual(['index', 'name', 'power.draw', 'power.draw.instant', 'total_energy_consumption']);
     expect(chooseNvsmiMode(header, rows)).toEqual({ field: 'total_energy_consumption', kind: 'counter' });

@@ -17,10 +17,28 @@ const BIN = join(ROOT, 'bin', 'edgebench.js');
 const FIX = join(import.meta.dirname, 'fixtures', 'energy');
 
 function suite(dir: string, shapes = 'pp16+tg16'): string {
-  return writeFakeSuite(dir, { name: 'energy', shapes, repetitions: { warmup: 1, minCount: 3, minTimeS: 1.2, maxCount: 50, maxTimeS: 10 }, fake: { decodeMs: 15, prefillMsPerToken: 2, loadMs: 1 } });
+  return writeFakeSuite(dir, {
+    name: 'energy',
+    shapes,
+    repetitions: { warmup: 1, minCount: 3, minTimeS: 1.2, maxCount: 50, maxTimeS: 10 },
+    fake: { decodeMs: 15, prefillMsPerToken: 2, loadMs: 1 },
+  });
 }
 
-const args = (dir: string, out: string, extra: string[], shapes?: string) => [BIN, 'run', '--suite', suite(dir, shapes), '--out', out, '--no-bandwidth', '--no-report', '--json', '--energy-baseline', '0.6', ...extra];
+const args = (dir: string, out: string, extra: string[], shapes?: string) => [
+  BIN,
+  'run',
+  '--suite',
+  suite(dir, shapes),
+  '--out',
+  out,
+  '--no-bandwidth',
+  '--no-report',
+  '--json',
+  '--energy-baseline',
+  '0.6',
+  ...extra,
+];
 
 function runAsync(argv: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -89,7 +107,10 @@ describe('edgebench run --energy', () => {
     const now = Date.now();
     const rows = Array.from({ length: 900 }, (_, i) => `${new Date(now - 20_000 + i * 100).toISOString()},${(7.5).toFixed(3)}`);
     writeFileSync(csv, ['timestamp,power_w', ...rows].join('\n') + '\n');
-    const r = await runAsync(args(dir, join(dir, 'out'), ['--energy', `meter-csv:${csv}`]), { ...process.env, EDGEBENCH_METER_GRACE_MS: '500' });
+    const r = await runAsync(args(dir, join(dir, 'out'), ['--energy', `meter-csv:${csv}`]), {
+      ...process.env,
+      EDGEBENCH_METER_GRACE_MS: '500',
+    });
     expect(r.status, r.stderr).toBe(0);
     const e = (JSON.parse(r.stdout) as RunSummary).cells[0]!.energy!;
     expect(e.source).toBe('meter-csv');
@@ -101,7 +122,11 @@ describe('edgebench run --energy', () => {
 
   it('marks cells whose GPU meter dies mid-cell and finishes the run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-energy-'));
-    const env = { ...process.env, PATH: `${join(FIX, 'nvidia-smi', 'bin')}:${process.env.PATH ?? ''}`, EDGEBENCH_FAKE_NVSMI_DIE_AFTER: '4' };
+    const env = {
+      ...process.env,
+      PATH: `${join(FIX, 'nvidia-smi', 'bin')}:${process.env.PATH ?? ''}`,
+      EDGEBENCH_FAKE_NVSMI_DIE_AFTER: '4',
+    };
     const r = await runAsync(args(dir, join(dir, 'out'), ['--energy', 'nvidia-smi'], 'tg8, tg16'), env);
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as RunSummary;
@@ -115,12 +140,19 @@ describe('edgebench run --energy', () => {
 
   it('rejects a meter CSV with a bad unit, and an unusable explicit source, before creating the run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-energy-'));
-    const bad = spawnSync(process.execPath, args(dir, join(dir, 'out1'), ['--energy', `meter-csv:${join(FIX, 'meter', 'bad-unit.csv')}`]), { encoding: 'utf8', cwd: ROOT });
+    const bad = spawnSync(process.execPath, args(dir, join(dir, 'out1'), ['--energy', `meter-csv:${join(FIX, 'meter', 'bad-unit.csv')}`]), {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/error\[CONFIG_INVALID\]: meter CSV .*bad-unit\.csv: column "power \[A\]": "a" is not a unit of power/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'out1'))).toBe(false);
-    const rapl = spawnSync(process.execPath, args(dir, join(dir, 'out2'), ['--energy', 'rapl']), { encoding: 'utf8', cwd: ROOT, env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: join(dir, 'none') } });
+    const rapl = spawnSync(process.execPath, args(dir, join(dir, 'out2'), ['--energy', 'rapl']), {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: join(dir, 'none') },
+    });
     expect(rapl.status).toBe(1);
     expect(rapl.stderr).toMatch(/error\[DEVICE_UNAVAILABLE\]: --energy rapl: .*no powercap interface/);
     expect(rapl.stderr).toMatch(/hint: /);
@@ -130,10 +162,16 @@ describe('edgebench run --energy', () => {
 
   it('lists the energy sources in `edgebench doctor --json --fast`', () => {
     const laptop = buildPowercapTree('powercap-laptop');
-    const r = spawnSync(process.execPath, [BIN, 'doctor', '--json', '--fast'], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: laptop } });
+    const r = spawnSync(process.execPath, [BIN, 'doctor', '--json', '--fast'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, EDGEBENCH_POWERCAP_ROOT: laptop },
+    });
     rmSync(laptop, { recursive: true });
     expect(r.status, r.stderr).toBe(0);
-    const section = (JSON.parse(r.stdout) as { sections: Record<string, { data: { sources: { name: string; ok: boolean }[]; auto: string } }> }).sections['energy sources']!;
+    const section = (
+      JSON.parse(r.stdout) as { sections: Record<string, { data: { sources: { name: string; ok: boolean }[]; auto: string } }> }
+    ).sections['energy sources']!;
     const names = section.data.sources.map((s) => s.name);
     expect(names).toEqual(['rapl', 'nvidia-smi', 'powermetrics', 'battery', 'estimate', 'meter-csv']);
     expect(section.data.sources.find((s) => s.name === 'rapl')!.ok).toBe(true);

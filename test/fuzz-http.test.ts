@@ -31,7 +31,14 @@ beforeAll(async () => {
   page = await startServer(await tinyModel(root), root, 'serve-fuzz');
   const preset = getPreset('tiny-llama');
   const dir = join(root, 'tiny-llama-q4');
-  await buildModelFolder({ arch: preset.arch, dtype: 'q4', style: 'optimum', outDir: dir, tokenizerFiles: resolveTokenizer(preset, { dir: join(root, 'tok') }), hfConfigExtra: { edgebench_preset: preset.id } });
+  await buildModelFolder({
+    arch: preset.arch,
+    dtype: 'q4',
+    style: 'optimum',
+    outDir: dir,
+    tokenizerFiles: resolveTokenizer(preset, { dir: join(root, 'tok') }),
+    hfConfigExtra: { edgebench_preset: preset.id },
+  });
   const engine = await createServeEngine({ model: dir, dtype: 'q4', style: 'optimum', threads: 1, log: () => {} });
   api = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log: () => {} });
   apiPort = api.port;
@@ -60,9 +67,14 @@ const pathPart = fc.oneof(
 describe('serve --openai: generated bodies and paths', () => {
   it('answers every generated request target without a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/v1/models/', '/v1/', '/', '/health/', '/v1/chat/completions/'), fc.array(pathPart, { maxLength: 3 }), fc.constantFrom('GET', 'POST', 'PUT'), async (prefix, parts, method) => {
-        expectHandled(await raw(apiPort, method, prefix + parts.join(''), method === 'POST' ? '{}' : undefined));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('/v1/models/', '/v1/', '/', '/health/', '/v1/chat/completions/'),
+        fc.array(pathPart, { maxLength: 3 }),
+        fc.constantFrom('GET', 'POST', 'PUT'),
+        async (prefix, parts, method) => {
+          expectHandled(await raw(apiPort, method, prefix + parts.join(''), method === 'POST' ? '{}' : undefined));
+        },
+      ),
       { numRuns: 60 },
     );
     expect((await raw(apiPort, 'GET', '/v1/models/%E0%A4%A')).status).toBe(400);
@@ -74,19 +86,27 @@ describe('serve --openai: generated bodies and paths', () => {
       { weight: 1, arbitrary: json.map((j) => JSON.stringify(j)) },
       {
         weight: 3,
-        arbitrary: fc.record(
-          {
-            model: fc.oneof(fc.string({ maxLength: 8 }), num),
-            messages: fc.oneof(json, fc.array(fc.record({ role: fc.constantFrom('user', 'system', 'bot'), content: fc.oneof(fc.string({ maxLength: 20 }), json) }), { maxLength: 2 })),
-            prompt: fc.oneof(fc.string({ maxLength: 20 }), fc.array(num, { maxLength: 4 }), json),
-            max_tokens: fc.oneof(fc.integer({ min: -2, max: 4 }), num, fc.string({ maxLength: 3 })),
-            min_tokens: fc.oneof(fc.integer({ min: 0, max: 4 }), num),
-            stream: fc.oneof(fc.boolean(), json),
-            ignore_eos: fc.boolean(),
-            stream_options: json,
-          },
-          { requiredKeys: ['max_tokens'] },
-        ).map((o) => JSON.stringify(o)),
+        arbitrary: fc
+          .record(
+            {
+              model: fc.oneof(fc.string({ maxLength: 8 }), num),
+              messages: fc.oneof(
+                json,
+                fc.array(
+                  fc.record({ role: fc.constantFrom('user', 'system', 'bot'), content: fc.oneof(fc.string({ maxLength: 20 }), json) }),
+                  { maxLength: 2 },
+                ),
+              ),
+              prompt: fc.oneof(fc.string({ maxLength: 20 }), fc.array(num, { maxLength: 4 }), json),
+              max_tokens: fc.oneof(fc.integer({ min: -2, max: 4 }), num, fc.string({ maxLength: 3 })),
+              min_tokens: fc.oneof(fc.integer({ min: 0, max: 4 }), num),
+              stream: fc.oneof(fc.boolean(), json),
+              ignore_eos: fc.boolean(),
+              stream_options: json,
+            },
+            { requiredKeys: ['max_tokens'] },
+          )
+          .map((o) => JSON.stringify(o)),
       },
     );
     await fc.assert(
@@ -108,9 +128,22 @@ describe('serve page: generated bodies and paths', () => {
     const id = (JSON.parse(reg.body) as RegisterResponse).deviceId;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('api/devices', `api/devices/${id}/cells`, `api/devices/${id}/progress`, `api/devices/${id}/leave`, 'api/config', 'model/'),
+        fc.constantFrom(
+          'api/devices',
+          `api/devices/${id}/cells`,
+          `api/devices/${id}/progress`,
+          `api/devices/${id}/leave`,
+          'api/config',
+          'model/',
+        ),
         fc.array(pathPart, { maxLength: 2 }),
-        fc.oneof(fc.string({ maxLength: 20 }), json.map((j) => JSON.stringify(j)), fc.record({ index: num, status: fc.constantFrom('ok', 'errored'), requests: json, loadMs: num }, { requiredKeys: [] }).map((o) => JSON.stringify(o))),
+        fc.oneof(
+          fc.string({ maxLength: 20 }),
+          json.map((j) => JSON.stringify(j)),
+          fc
+            .record({ index: num, status: fc.constantFrom('ok', 'errored'), requests: json, loadMs: num }, { requiredKeys: [] })
+            .map((o) => JSON.stringify(o)),
+        ),
         async (route, parts, body) => {
           expectHandled(await post(route + parts.join(''), body));
           expectHandled(await raw(page.port, 'GET', base() + route + parts.join('')));
@@ -121,17 +154,28 @@ describe('serve page: generated bodies and paths', () => {
   });
 
   it('keeps a stored cell final: an identical re-post gets the stored row, a changed one or a post after finish gets 409', async () => {
-    const r = JSON.parse((await post('api/devices', JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'forced', threads: 2 }))).body) as RegisterResponse;
+    const r = JSON.parse(
+      (await post('api/devices', JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'forced', threads: 2 }))).body,
+    ) as RegisterResponse;
     const cell = (index: number, ms: number): CellUpload => {
       const shape = r.cells[index]!.shape;
       const trace = (i: number, phase: 'cold' | 'measured') => ({
-        index: i, phase, promptTokens: Math.max(1, shape.promptTokens), depth: shape.depth,
-        tokenTimesMs: Array.from({ length: genLength(shape) }, (_, k) => ms + k * 2), startedAt: '2026-11-23T08:00:00.500Z', offsetMs: i * 20,
+        index: i,
+        phase,
+        promptTokens: Math.max(1, shape.promptTokens),
+        depth: shape.depth,
+        tokenTimesMs: Array.from({ length: genLength(shape) }, (_, k) => ms + k * 2),
+        startedAt: '2026-11-23T08:00:00.500Z',
+        offsetMs: i * 20,
       });
       return {
-        index, status: 'ok', loadMs: 12, requests: [trace(0, 'cold'), trace(1, 'measured'), trace(2, 'measured')],
+        index,
+        status: 'ok',
+        loadMs: 12,
+        requests: [trace(0, 'cold'), trace(1, 'measured'), trace(2, 'measured')],
         resolved: { executionProvider: 'wasm', threads: 2, settings: {}, versions: {}, fallback: false },
-        startedAt: '2026-11-23T08:00:00.000Z', endedAt: '2026-11-23T08:00:01.000Z',
+        startedAt: '2026-11-23T08:00:00.000Z',
+        endedAt: '2026-11-23T08:00:01.000Z',
       };
     };
     const first = await post(`api/devices/${r.deviceId}/cells`, JSON.stringify(cell(0, 5)));

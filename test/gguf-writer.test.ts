@@ -33,38 +33,56 @@ const f16 = (b: Uint8Array, o: number) => fromFloat16Bits(b[o]! | (b[o + 1]! << 
 /** ggml-quants.c dequantize_row_q4_0 / q8_0 / q4_K / q6_K, transcribed. */
 function dequant(type: 'Q4_0' | 'Q8_0' | 'Q4_K' | 'Q6_K', b: Uint8Array, n: number): Float32Array {
   const y = new Float32Array(n);
-  if (type === 'Q4_0') for (let i = 0; i < n / 32; i++) {
-    const o = i * 18, d = f16(b, o);
-    for (let j = 0; j < 16; j++) { y[i * 32 + j] = ((b[o + 2 + j]! & 0xf) - 8) * d; y[i * 32 + j + 16] = ((b[o + 2 + j]! >> 4) - 8) * d; }
-  }
-  if (type === 'Q8_0') for (let i = 0; i < n / 32; i++) {
-    const o = i * 34, d = f16(b, o);
-    for (let j = 0; j < 32; j++) y[i * 32 + j] = ((b[o + 2 + j]! << 24) >> 24) * d;
-  }
-  if (type === 'Q4_K') for (let i = 0; i < n / 256; i++) {
-    const o = i * 144, d = f16(b, o), min = f16(b, o + 2), sc = b.subarray(o + 4, o + 16);
-    let q = o + 16, k = i * 256;
-    for (let j = 0, is = 0; j < 256; j += 64, is += 2) {
-      const [s1, m1] = scaleMinK4(is, sc), [s2, m2] = scaleMinK4(is + 1, sc);
-      for (let l = 0; l < 32; l++) y[k++] = d * s1 * (b[q + l]! & 0xf) - min * m1;
-      for (let l = 0; l < 32; l++) y[k++] = d * s2 * (b[q + l]! >> 4) - min * m2;
-      q += 32;
-    }
-  }
-  if (type === 'Q6_K') for (let i = 0; i < n / 256; i++) {
-    const o = i * 210, d = f16(b, o + 208);
-    for (let half = 0; half < 2; half++) {
-      const ql = o + 64 * half, qh = o + 128 + 32 * half, sc = o + 192 + 8 * half, yo = i * 256 + 128 * half;
-      for (let l = 0; l < 32; l++) {
-        const is = Math.floor(l / 16);
-        const s = (k: number) => (b[sc + is + k]! << 24) >> 24;
-        y[yo + l] = d * s(0) * (((b[ql + l]! & 0xf) | (((b[qh + l]! >> 0) & 3) << 4)) - 32);
-        y[yo + l + 32] = d * s(2) * (((b[ql + l + 32]! & 0xf) | (((b[qh + l]! >> 2) & 3) << 4)) - 32);
-        y[yo + l + 64] = d * s(4) * (((b[ql + l]! >> 4) | (((b[qh + l]! >> 4) & 3) << 4)) - 32);
-        y[yo + l + 96] = d * s(6) * (((b[ql + l + 32]! >> 4) | (((b[qh + l]! >> 6) & 3) << 4)) - 32);
+  if (type === 'Q4_0')
+    for (let i = 0; i < n / 32; i++) {
+      const o = i * 18,
+        d = f16(b, o);
+      for (let j = 0; j < 16; j++) {
+        y[i * 32 + j] = ((b[o + 2 + j]! & 0xf) - 8) * d;
+        y[i * 32 + j + 16] = ((b[o + 2 + j]! >> 4) - 8) * d;
       }
     }
-  }
+  if (type === 'Q8_0')
+    for (let i = 0; i < n / 32; i++) {
+      const o = i * 34,
+        d = f16(b, o);
+      for (let j = 0; j < 32; j++) y[i * 32 + j] = ((b[o + 2 + j]! << 24) >> 24) * d;
+    }
+  if (type === 'Q4_K')
+    for (let i = 0; i < n / 256; i++) {
+      const o = i * 144,
+        d = f16(b, o),
+        min = f16(b, o + 2),
+        sc = b.subarray(o + 4, o + 16);
+      let q = o + 16,
+        k = i * 256;
+      for (let j = 0, is = 0; j < 256; j += 64, is += 2) {
+        const [s1, m1] = scaleMinK4(is, sc),
+          [s2, m2] = scaleMinK4(is + 1, sc);
+        for (let l = 0; l < 32; l++) y[k++] = d * s1 * (b[q + l]! & 0xf) - min * m1;
+        for (let l = 0; l < 32; l++) y[k++] = d * s2 * (b[q + l]! >> 4) - min * m2;
+        q += 32;
+      }
+    }
+  if (type === 'Q6_K')
+    for (let i = 0; i < n / 256; i++) {
+      const o = i * 210,
+        d = f16(b, o + 208);
+      for (let half = 0; half < 2; half++) {
+        const ql = o + 64 * half,
+          qh = o + 128 + 32 * half,
+          sc = o + 192 + 8 * half,
+          yo = i * 256 + 128 * half;
+        for (let l = 0; l < 32; l++) {
+          const is = Math.floor(l / 16);
+          const s = (k: number) => (b[sc + is + k]! << 24) >> 24;
+          y[yo + l] = d * s(0) * (((b[ql + l]! & 0xf) | (((b[qh + l]! >> 0) & 3) << 4)) - 32);
+          y[yo + l + 32] = d * s(2) * (((b[ql + l + 32]! & 0xf) | (((b[qh + l]! >> 2) & 3) << 4)) - 32);
+          y[yo + l + 64] = d * s(4) * (((b[ql + l]! >> 4) | (((b[qh + l]! >> 4) & 3) << 4)) - 32);
+          y[yo + l + 96] = d * s(6) * (((b[ql + l + 32]! >> 4) | (((b[qh + l]! >> 6) & 3) << 4)) - 32);
+        }
+      }
+    }
   return y;
 }
 
@@ -153,7 +171,12 @@ describe('synthetic GGUF read back', () => {
   it('writes the real Llama 3 tokenizer: specials are CONTROL, padding rows UNUSED, merges as "a b"', () => {
     const preset = getPreset('llama-3.2-1b');
     const tok = resolveTokenizer(preset);
-    const kv = tokenizerMetadata({ tokenizerJson: tok.tokenizerJson, tokenizerConfigJson: tok.tokenizerConfigJson, kind: preset.tokenizer, arch: preset.arch });
+    const kv = tokenizerMetadata({
+      tokenizerJson: tok.tokenizerJson,
+      tokenizerConfigJson: tok.tokenizerConfigJson,
+      kind: preset.tokenizer,
+      arch: preset.arch,
+    });
     const tokens = kv.get('tokenizer.ggml.tokens');
     const types = kv.get('tokenizer.ggml.token_type');
     const merges = kv.get('tokenizer.ggml.merges');

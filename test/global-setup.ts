@@ -5,6 +5,8 @@ import { ENABLE_BROWSER_HINT, skipBrowserTests } from './helpers/browser.ts';
 // once, up front, which tests this machine skips and how to enable them.
 export default async function setup(project: TestProject): Promise<void> {
   if (project.name === 'integration' && skipBrowserTests()) {
-    console.log(`skipping the browser tests (report, serve page, WebGPU via SwiftShader): no Chromium here — enable with: ${ENABLE_BROWSER_HINT}`);
+    console.log(
+      `skipping the browser tests (report, serve page, WebGPU via SwiftShader): no Chromium here — enable with: ${ENABLE_BROWSER_HINT}`,
+    );
   }
 }

@@ -10,12 +10,26 @@ import { poissonArrivalsMs } from '../src/load/poisson.ts';
 import { LoadPlan, parseConcurrency, parseRequestRates, parseSlo } from '../src/load/plan.ts';
 
 const req = (submitMs: number, times: number[], status: 'ok' | 'errored' = 'ok', retries = 0): LoadRequest => ({
-  scheduledMs: submitMs, submitMs, tokenTimesMs: times, promptTokens: 10, cachedTokens: null, retries, status,
+  scheduledMs: submitMs,
+  submitMs,
+  tokenTimesMs: times,
+  promptTokens: 10,
+  cachedTokens: null,
+  retries,
+  status,
   ...(status === 'errored' && { error: { code: 'NETWORK', message: 'cut' } }),
 });
 
 const level = (concurrency: number, requests: LoadRequest[], wallMs: number): LoadLevel => ({
-  mode: 'concurrency', concurrency, ratePerS: null, startedAt: '2026-12-06T00:00:00Z', wallMs, truncated: false, requests, runner: null, connections: null,
+  mode: 'concurrency',
+  concurrency,
+  ratePerS: null,
+  startedAt: '2026-12-06T00:00:00Z',
+  wallMs,
+  truncated: false,
+  requests,
+  runner: null,
+  connections: null,
 });
 
 const slo = { ttftMs: 100, tpotMs: 20, attainment: 0.75 };
@@ -26,7 +40,11 @@ describe('goodput (hand-computed)', () => {
   //  B: ttft 150 → misses (TTFT)
   //  C: ttft 80, tokens 80,130,180,230 → tpot 50 → misses (TPOT); decode 3/0.150 = 20 tok/s
   //  D: errored → misses, no tokens counted
-  const l = level(2, [req(0, [50, 60, 70, 80]), req(100, [150, 160, 170, 180], 'ok', 1), req(200, [80, 130, 180, 230]), req(300, [10, 20], 'errored')], 2000);
+  const l = level(
+    2,
+    [req(0, [50, 60, 70, 80]), req(100, [150, 160, 170, 180], 'ok', 1), req(200, [80, 130, 180, 230]), req(300, [10, 20], 'errored')],
+    2000,
+  );
   const s = summarizeLevel(l, slo, 30);
 
   it('counts, throughput and per-user speed', () => {
@@ -56,8 +74,24 @@ describe('goodput (hand-computed)', () => {
     const good = level(1, [req(0, [50, 60]), req(100, [40, 50])], 1000);
     const alsoGood = level(4, [req(0, [90, 100]), req(0, [95, 105]), req(0, [99, 110]), req(0, [300, 310])], 1000); // 3 of 4 = 75 % ≥ 75 %
     const f: LoadFile = {
-      schemaVersion: 1, kind: 'load-ladder', cellIndex: 0, key: { model: 'm', dtype: 'q4', runner: 'openai-http', ep: 'cpu', threads: null, shape: { name: 'tg2', promptTokens: 0, genTokens: 2, depth: 0 } },
-      boundary: 'http-client', resolved: null, parallelism: 'x', slo, seed: 1, levels: [good, l, alsoGood], network: { rttMs: 5 },
+      schemaVersion: 1,
+      kind: 'load-ladder',
+      cellIndex: 0,
+      key: {
+        model: 'm',
+        dtype: 'q4',
+        runner: 'openai-http',
+        ep: 'cpu',
+        threads: null,
+        shape: { name: 'tg2', promptTokens: 0, genTokens: 2, depth: 0 },
+      },
+      boundary: 'http-client',
+      resolved: null,
+      parallelism: 'x',
+      slo,
+      seed: 1,
+      levels: [good, l, alsoGood],
+      network: { rttMs: 5 },
     };
     const sum = summarizeLadder(f);
     expect(sum.levels.map((x) => x.meetsSlo)).toEqual([true, false, true]);

@@ -20,10 +20,17 @@ let tmp: string;
 const at = (...p: string[]) => join(tmp, ...p);
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';
 const QUIET = ['--no-bandwidth', '--no-report', '--quiet'];
-const BOMB = 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
+const BOMB =
+  'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n';
 
 function fakeSuite(name: string, shapes = 'tg2', extra = ''): string {
-  return writeFakeSuite(tmp, { name, shapes, repetitions: { warmup: 0, minCount: 2, minTimeS: 0, maxCount: 2, maxTimeS: 5 }, fake: { decodeMs: 1, prefillMsPerToken: 0.01, loadMs: 1 }, extra });
+  return writeFakeSuite(tmp, {
+    name,
+    shapes,
+    repetitions: { warmup: 0, minCount: 2, minTimeS: 0, maxCount: 2, maxTimeS: 5 },
+    fake: { decodeMs: 1, prefillMsPerToken: 0.01, loadMs: 1 },
+    extra,
+  });
 }
 
 /** One line, a hint, the code asked for, never INTERNAL and never a stack trace. */
@@ -41,10 +48,32 @@ beforeAll(() => {
 
 describe('exit codes of run', () => {
   it('exits 1 when no cell measured anything, and 3 (partial) naming the gaps when some did', async () => {
-    const none = await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('none'), '--model', 'm', '--runner', 'ort-node', '--out', at('none')]);
+    const none = await cliInProcess([
+      'run',
+      ...QUIET,
+      '--suite',
+      fakeSuite('none'),
+      '--model',
+      'm',
+      '--runner',
+      'ort-node',
+      '--out',
+      at('none'),
+    ]);
     expect(none.code, none.stderr).toBe(1);
     expect(lastLine(none.stderr)).toMatch(/^failed: no cell measured anything \(1 cell\(s\): 1 errored\)/);
-    const part = await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('part'), '--model', 'm', '--runner', 'fake,ort-node', '--out', at('part')]);
+    const part = await cliInProcess([
+      'run',
+      ...QUIET,
+      '--suite',
+      fakeSuite('part'),
+      '--model',
+      'm',
+      '--runner',
+      'fake,ort-node',
+      '--out',
+      at('part'),
+    ]);
     expect(part.code, part.stderr).toBe(3);
     expect(lastLine(part.stderr)).toBe('partial: 1 of 2 cells measured, 1 errored (exit 3)');
     const ok = await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('ok'), '--out', at('ok')]);
@@ -60,24 +89,65 @@ describe('exit codes of run', () => {
 describe('user mistakes are user errors, not INTERNAL', () => {
   it('a YAML alias bomb in a suite, an assertion file or a claims file', async () => {
     writeFileSync(at('bomb.yaml'), `name: b\nmodels: [m]\nshapes: [tg2]\n${BOMB}`);
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', at('bomb.yaml'), '--out', at('b1')]), 'CONFIG_INVALID', /bomb\.yaml: YAML aliases expand too far/);
+    expectUserError(
+      await cliInProcess(['run', ...QUIET, '--suite', at('bomb.yaml'), '--out', at('b1')]),
+      'CONFIG_INVALID',
+      /bomb\.yaml: YAML aliases expand too far/,
+    );
     await writeSyntheticRun(at('runA'), { runId: 'runA', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
     expectUserError(await cliInProcess(['assert', at('runA'), '--config', at('bomb.yaml')]), 'CONFIG_INVALID', /aliases expand too far/);
-    expectUserError(await cliInProcess(['claims', at('runA'), '--claims-config', at('bomb.yaml')]), 'CONFIG_INVALID', /aliases expand too far/);
+    expectUserError(
+      await cliInProcess(['claims', at('runA'), '--claims-config', at('bomb.yaml')]),
+      'CONFIG_INVALID',
+      /aliases expand too far/,
+    );
   });
 
   it('a folder or a symlink loop where a file belongs', async () => {
     mkdirSync(at('suite-dir.yaml'));
     symlinkSync(at('loop-b'), at('loop-a'));
     symlinkSync(at('loop-a'), at('loop-b'));
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', at('suite-dir.yaml'), '--out', at('d1')]), 'CONFIG_INVALID', /suite file .*suite-dir\.yaml is a folder, not a file/);
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', at('loop-a'), '--out', at('d2')]), 'CONFIG_INVALID', /is a symbolic link loop/);
+    expectUserError(
+      await cliInProcess(['run', ...QUIET, '--suite', at('suite-dir.yaml'), '--out', at('d1')]),
+      'CONFIG_INVALID',
+      /suite file .*suite-dir\.yaml is a folder, not a file/,
+    );
+    expectUserError(
+      await cliInProcess(['run', ...QUIET, '--suite', at('loop-a'), '--out', at('d2')]),
+      'CONFIG_INVALID',
+      /is a symbolic link loop/,
+    );
     await writeSyntheticRun(at('runB'), { runId: 'runB', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
-    expectUserError(await cliInProcess(['assert', at('runB'), '--config', at('suite-dir.yaml')]), 'CONFIG_INVALID', /assertion file .* is a folder/);
-    expectUserError(await cliInProcess(['report', at('runB'), '--claims-config', at('loop-a')]), 'CONFIG_INVALID', /claims config .* symbolic link loop/);
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('meterdir'), '--energy', `meter-csv:${at('suite-dir.yaml')}`, '--out', at('d3')]), 'CONFIG_INVALID', /meter CSV .*suite-dir\.yaml is a folder, not a file/);
+    expectUserError(
+      await cliInProcess(['assert', at('runB'), '--config', at('suite-dir.yaml')]),
+      'CONFIG_INVALID',
+      /assertion file .* is a folder/,
+    );
+    expectUserError(
+      await cliInProcess(['report', at('runB'), '--claims-config', at('loop-a')]),
+      'CONFIG_INVALID',
+      /claims config .* symbolic link loop/,
+    );
+    expectUserError(
+      await cliInProcess([
+        'run',
+        ...QUIET,
+        '--suite',
+        fakeSuite('meterdir'),
+        '--energy',
+        `meter-csv:${at('suite-dir.yaml')}`,
+        '--out',
+        at('d3'),
+      ]),
+      'CONFIG_INVALID',
+      /meter CSV .*suite-dir\.yaml is a folder, not a file/,
+    );
     const dir = await buildTiny(tmp, 'weights-dir');
-    const onnx = join(dir, 'onnx', readdirSync(join(dir, 'onnx')).find((f) => f.endsWith('.onnx'))!);
+    const onnx = join(
+      dir,
+      'onnx',
+      readdirSync(join(dir, 'onnx')).find((f) => f.endsWith('.onnx'))!,
+    );
     rmSync(onnx);
     mkdirSync(onnx);
     expectUserError(await cliInProcess(['models', 'info', dir]), 'MODEL_INVALID', /weights file .*\.onnx is a folder, not a file/);
@@ -85,8 +155,15 @@ describe('user mistakes are user errors, not INTERNAL', () => {
 
   it('an invalid regular expression in an assertion match names the field', async () => {
     await writeSyntheticRun(at('runC'), { runId: 'runC', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
-    writeFileSync(at('re.assert.yaml'), 'assertions: { ttftMs: [error, { max: 100 }] }\nassertMatrix:\n  - match: { shape: "/tg(16/" }\n    assertions: { ttftMs: warn }\n');
-    expectUserError(await cliInProcess(['assert', at('runC'), '--config', at('re.assert.yaml')]), 'CONFIG_INVALID', /re\.assert\.yaml:3: assertMatrix\.0\.match\.shape: \/tg\(16\/ is not a valid regular expression/);
+    writeFileSync(
+      at('re.assert.yaml'),
+      'assertions: { ttftMs: [error, { max: 100 }] }\nassertMatrix:\n  - match: { shape: "/tg(16/" }\n    assertions: { ttftMs: warn }\n',
+    );
+    expectUserError(
+      await cliInProcess(['assert', at('runC'), '--config', at('re.assert.yaml')]),
+      'CONFIG_INVALID',
+      /re\.assert\.yaml:3: assertMatrix\.0\.match\.shape: \/tg\(16\/ is not a valid regular expression/,
+    );
   });
 });
 
@@ -104,32 +181,79 @@ describe('every number has a bound, checked before work starts', () => {
       expect(existsSync(at(`nb-${args[0]}`))).toBe(false); // refused before any folder was made
     }
     writeFileSync(at('threads.yaml'), 'name: t\nmodels: [m]\nrunners: [fake]\nthreads: [100000000]\nshapes: [tg2]\n');
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', at('threads.yaml'), '--out', at('nb-t')]), 'CONFIG_INVALID', /threads\.yaml:4: threads\.0: threads \(at most 4× the \d+ logical cores here, min 16\) must be at most \d+/);
+    expectUserError(
+      await cliInProcess(['run', ...QUIET, '--suite', at('threads.yaml'), '--out', at('nb-t')]),
+      'CONFIG_INVALID',
+      /threads\.yaml:4: threads\.0: threads \(at most 4× the \d+ logical cores here, min 16\) must be at most \d+/,
+    );
     await writeSyntheticRun(at('runD'), { runId: 'runD', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
-    expectUserError(await cliInProcess(['compare', at('runD'), at('runD'), '--resamples', '1000000000000']), 'USAGE', /--resamples 1000000000000: expected a whole number from 100 to 1000000/);
+    expectUserError(
+      await cliInProcess(['compare', at('runD'), at('runD'), '--resamples', '1000000000000']),
+      'USAGE',
+      /--resamples 1000000000000: expected a whole number from 100 to 1000000/,
+    );
   });
 
   it('a config.json with a billion layers is refused before anything is built or loaded', async () => {
     const dir = await buildTiny(tmp, 'huge-layers');
     const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, num_hidden_layers: 1e9 }));
-    expectUserError(await cliInProcess(['models', 'info', dir]), 'MODEL_INVALID', /num_hidden_layers: num_hidden_layers must be at most 1024/);
+    expectUserError(
+      await cliInProcess(['models', 'info', dir]),
+      'MODEL_INVALID',
+      /num_hidden_layers: num_hidden_layers must be at most 1024/,
+    );
   });
 });
 
 describe('no silently wrong numbers', () => {
   it('a duplicated shape is refused; a run holding duplicated keys is refused by compare with the keys', async () => {
-    expectUserError(await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('dup'), '--shape', 'tg4,tg4', '--out', at('dup')]), 'CONFIG_INVALID', /two cells have the key fake-model q4 fake cpu 1?auto tg4/);
+    expectUserError(
+      await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('dup'), '--shape', 'tg4,tg4', '--out', at('dup')]),
+      'CONFIG_INVALID',
+      /two cells have the key fake-model q4 fake cpu 1?auto tg4/,
+    );
     writeFileSync(at('re-ok.assert.yaml'), 'assertions: { ttftMs: [error, { max: 100 }] }\n');
-    await writeSyntheticRun(at('dupA'), { runId: 'dupA', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }, { shape: 'tg16', ttftMs: [50, 60, 70], tpotMs: [9, 9, 9] }] });
+    await writeSyntheticRun(at('dupA'), {
+      runId: 'dupA',
+      cells: [
+        { shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] },
+        { shape: 'tg16', ttftMs: [50, 60, 70], tpotMs: [9, 9, 9] },
+      ],
+    });
     await writeSyntheticRun(at('dupB'), { runId: 'dupB', cells: [{ shape: 'tg16', ttftMs: [5, 6, 7], tpotMs: [1, 1, 1] }] });
-    expectUserError(await cliInProcess(['compare', at('dupB'), at('dupA')]), 'RESULTS_INVALID', /head .*dupA: 1 cell key\(s\) appear more than once: tiny q4 fake cpu 1 tg16 \(cells 0, 1\)/);
-    expectUserError(await cliInProcess(['assert', at('dupA'), '--config', at('re-ok.assert.yaml')]), 'RESULTS_INVALID', /head .*dupA: 1 cell key\(s\) appear more than once/);
+    expectUserError(
+      await cliInProcess(['compare', at('dupB'), at('dupA')]),
+      'RESULTS_INVALID',
+      /head .*dupA: 1 cell key\(s\) appear more than once: tiny q4 fake cpu 1 tg16 \(cells 0, 1\)/,
+    );
+    expectUserError(
+      await cliInProcess(['assert', at('dupA'), '--config', at('re-ok.assert.yaml')]),
+      'RESULTS_INVALID',
+      /head .*dupA: 1 cell key\(s\) appear more than once/,
+    );
   });
 
   it('a shape beyond the model context is an errored cell naming both, before the runner sees it', async () => {
     const dir = await buildTiny(tmp, 'ctx-model'); // max_position_embeddings 128
-    const r = await cliInProcess(['run', ...QUIET, '--suite', fakeSuite('ctx'), '--runner', 'ort-node', '--model', dir, '--dtype', 'fp32', '--shape', 'tg4,tg4@d500', '--threads', '1', '--out', at('ctx')]);
+    const r = await cliInProcess([
+      'run',
+      ...QUIET,
+      '--suite',
+      fakeSuite('ctx'),
+      '--runner',
+      'ort-node',
+      '--model',
+      dir,
+      '--dtype',
+      'fp32',
+      '--shape',
+      'tg4,tg4@d500',
+      '--threads',
+      '1',
+      '--out',
+      at('ctx'),
+    ]);
     expect(r.code, r.stderr).toBe(3);
     const cells = (await openRun(at('ctx'))).cells;
     expect(cells.map((c) => c.status)).toEqual(['ok', 'errored']);
@@ -146,7 +270,9 @@ describe('no silently wrong numbers', () => {
     writeFileSync(file, JSON.stringify(cell));
     const r = await cliInProcess(['analyze', at('damaged'), '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { cells: { metrics: { tpotMs: { n: number; min: number } }; warnings: { code: string; message: string }[] }[] };
+    const s = JSON.parse(r.stdout) as {
+      cells: { metrics: { tpotMs: { n: number; min: number } }; warnings: { code: string; message: string }[] }[];
+    };
     expect(s.cells[0]!.metrics.tpotMs).toMatchObject({ n: 2, min: 1 });
     expect(s.cells[0]!.warnings[0]).toMatchObject({ code: 'INVALID_TRACE' });
     expect(s.cells[0]!.warnings[0]!.message).toMatch(/2 request\(s\) excluded .*token times go backwards/);
@@ -159,7 +285,11 @@ describe('nothing written is lost or changed', () => {
     expect((await cliInProcess(['analyze', at('keep')])).code).toBe(0);
     const before = readFileSync(at('keep', 'summary.json'), 'utf8');
     renameSync(at('keep', 'cells'), at('keep', 'cells-moved'));
-    expectUserError(await cliInProcess(['analyze', at('keep')]), 'RESULTS_INVALID', /cells is missing but summary\.json was made from 1; the summary is kept unchanged/);
+    expectUserError(
+      await cliInProcess(['analyze', at('keep')]),
+      'RESULTS_INVALID',
+      /cells is missing but summary\.json was made from 1; the summary is kept unchanged/,
+    );
     expect(readFileSync(at('keep', 'summary.json'), 'utf8')).toBe(before);
   });
 

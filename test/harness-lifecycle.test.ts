@@ -14,14 +14,24 @@ import { openRun } from '../src/results/open-run.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgebench.js');
 
 function suiteFile(dir: string, extra = '', shapes = 'pp8, tg4, tg8, tg1, pp4+tg4@d8'): string {
-  return writeFakeSuite(dir, { name: 'lifecycle', shapes, repetitions: { warmup: 1, minCount: 3, minTimeS: 0.3, maxCount: 20, maxTimeS: 5 }, fake: { decodeMs: 5, prefillMsPerToken: 0.5, loadMs: 5 }, extra });
+  return writeFakeSuite(dir, {
+    name: 'lifecycle',
+    shapes,
+    repetitions: { warmup: 1, minCount: 3, minTimeS: 0.3, maxCount: 20, maxTimeS: 5 },
+    fake: { decodeMs: 5, prefillMsPerToken: 0.5, loadMs: 5 },
+    extra,
+  });
 }
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
-const cellFiles = (out: string) => (existsSync(join(out, 'cells')) ? readdirSync(join(out, 'cells')).filter((f) => f.endsWith('.json')) : []);
+const cellFiles = (out: string) =>
+  existsSync(join(out, 'cells')) ? readdirSync(join(out, 'cells')).filter((f) => f.endsWith('.json')) : [];
 
 describe('edgebench run lifecycle (fake runner)', () => {
   it('runs a suite, stores raw traces, reports tg1 TPOT as n/a, and refuses to overwrite', async () => {
@@ -29,7 +39,9 @@ describe('edgebench run lifecycle (fake runner)', () => {
     const out = join(dir, 'out');
     const r = run(['--suite', suiteFile(dir), '--out', out, '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as { cells: { key: { shape: { name: string } }; metrics: { tpotMs: unknown; decodeTokensPerS: { median: number } | null } }[] };
+    const summary = JSON.parse(r.stdout) as {
+      cells: { key: { shape: { name: string } }; metrics: { tpotMs: unknown; decodeTokensPerS: { median: number } | null } }[];
+    };
     expect(summary.cells).toHaveLength(5);
     const tg1 = summary.cells.find((c) => c.key.shape.name === 'tg1')!;
     expect(tg1.metrics.tpotMs).toBeNull();
@@ -53,7 +65,9 @@ describe('edgebench run lifecycle (fake runner)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-life-'));
     const out = join(dir, 'out');
     const f = join(dir, 's.yaml');
-    writeFileSync(f, `name: mixed
+    writeFileSync(
+      f,
+      `name: mixed
 models: [m]
 runners: [fake, ort-node]
 eps: [cpu, qnn]
@@ -61,7 +75,8 @@ shapes: [tg2]
 repetitions: { warmup: 0, minCount: 2, minTimeS: 0, maxCount: 2, maxTimeS: 5 }
 runnerSettings:
   fake: { failOn: generate }
-`);
+`,
+    );
     const r = run(['--suite', f, '--out', out]);
     // nothing measured: the run failed (exit 1), and its last line says so; every row is kept
     expect(r.status, r.stderr).toBe(1);
@@ -78,7 +93,11 @@ runnerSettings:
       const dir = mkdtempSync(join(tmpdir(), 'eb-kill-'));
       const out = join(dir, 'out');
       const suite = suiteFile(dir, '', 'tg8, tg9, tg10, tg11, tg12, tg13');
-      const child = spawn(process.execPath, [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', suite, '--out', out], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', suite, '--out', out],
+        { stdio: 'ignore' },
+      );
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
       const t0 = Date.now();
       while (cellFiles(out).length < 2 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));

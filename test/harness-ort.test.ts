@@ -55,7 +55,10 @@ describe('ort-node runner', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'eb-bad-')), 'bad');
     cpSync(dir, bad, { recursive: true });
     writeFileSync(join(bad, 'onnx', 'model_q4.onnx'), Buffer.from('this is not a protobuf at all'));
-    const suite = parseSuiteText(`name: t\nmodels: ['${bad}', '${dir}']\nshapes: [tg2]\nrepetitions: { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 5 }\n`, 't.yaml');
+    const suite = parseSuiteText(
+      `name: t\nmodels: ['${bad}', '${dir}']\nshapes: [tg2]\nrepetitions: { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 5 }\n`,
+      't.yaml',
+    );
     const cells: CellResult[] = [];
     await runSuite(
       { suite, done: new Set(), appendCell: async (c) => void cells.push(c), onEvent: noop, shouldStop: () => false },
@@ -68,7 +71,9 @@ describe('ort-node runner', () => {
 
   it('refuses a model too large for free memory before loading, with the numbers', async () => {
     const m = await resolveOnnxModel(dir, 'q4', { style: 'optimum', log: noop });
-    expect(() => checkMemory({ ...m, info: { ...m.info, bytes: 8e9 } }, 4e9)).toThrow(/needs about 9\.6 GB \(weights 8\.0 GB × 1\.2\) but only 4\.0 GB of memory is free/);
+    expect(() => checkMemory({ ...m, info: { ...m.info, bytes: 8e9 } }, 4e9)).toThrow(
+      /needs about 9\.6 GB \(weights 8\.0 GB × 1\.2\) but only 4\.0 GB of memory is free/,
+    );
     expect(() => checkMemory(m, 4e9)).not.toThrow();
   });
 });

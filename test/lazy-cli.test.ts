@@ -17,8 +17,12 @@ const HEAVY = ['onnxruntime-node', 'onnxruntime-web', '@huggingface/transformers
 async function heavyImports(args: string[]): Promise<string[]> {
   const file = join(tmp, `imports-${args.join('_').replace(/\W/g, '')}.txt`);
   writeFileSync(file, '');
-  await run(process.execPath, ['--import', './test/helpers/record-imports.mjs', 'bin/edgebench.js', ...args], { env: { ...process.env, EB_IMPORTS_FILE: file } });
-  const edges = readFileSync(file, 'utf8').split('\n').map((l) => l.split(' ') as [string, string]);
+  await run(process.execPath, ['--import', './test/helpers/record-imports.mjs', 'bin/edgebench.js', ...args], {
+    env: { ...process.env, EB_IMPORTS_FILE: file },
+  });
+  const edges = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ') as [string, string]);
   const ours = edges.filter(([from]) => !from.includes('/node_modules/tsx/'));
   return HEAVY.filter((p) => ours.some(([, to]) => to?.includes(`/node_modules/${p}/`)));
 }
@@ -39,7 +43,17 @@ describe('commands load lazily', () => {
   });
 
   it('--help, run --help, serve --help and compare --help import no runtime, chart library or bundler', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['compare', '--help'], ['help', 'report'], ['quality', '--help'], ['publish', '--help'], ['history', '--help'], ['cloud', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['run', '--help'],
+      ['serve', '--help'],
+      ['compare', '--help'],
+      ['help', 'report'],
+      ['quality', '--help'],
+      ['publish', '--help'],
+      ['history', '--help'],
+      ['cloud', '--help'],
+    ]) {
       expect(await heavyImports(args), args.join(' ')).toEqual([]);
     }
     // the recorder itself works: a command that needs onnxruntime shows it

@@ -27,7 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const load = (parallel?: number) => llamaCppRunner.load({ id: file, dir: null, file, dtype: 'q4_0', arch: null }, { ep: 'cpu', threads: 1, settings: { contextSize: 256 }, ...(parallel && { parallel }) });
+const load = (parallel?: number) =>
+  llamaCppRunner.load(
+    { id: file, dir: null, file, dtype: 'q4_0', arch: null },
+    { ep: 'cpu', threads: 1, settings: { contextSize: 256 }, ...(parallel && { parallel }) },
+  );
 
 async function decode(m: LoadedModel, prompt: number[], n: number): Promise<number[]> {
   const seq = await m.prepare([]);
@@ -39,7 +43,12 @@ async function decode(m: LoadedModel, prompt: number[], n: number): Promise<numb
 describe('llama-cpp: several sequences of one context', () => {
   it('parallel requests get the same greedy tokens as one alone', async () => {
     const single = await load();
-    const prompts = [[5, 17, 99, 3], [200, 42, 7, 8, 9], [11, 12], [300, 301, 302]];
+    const prompts = [
+      [5, 17, 99, 3],
+      [200, 42, 7, 8, 9],
+      [11, 12],
+      [300, 301, 302],
+    ];
     let alone: number[][];
     try {
       expect(single.parallel).toBeUndefined(); // one sequence: one request at a time
@@ -67,13 +76,21 @@ describe('llama-cpp: several sequences of one context', () => {
     const m = await load(4);
     try {
       const f = await runLadder({
-        model: m, cellIndex: 0, key: { model: 'tiny-llama', dtype: 'q4_0', runner: 'llama-cpp', ep: 'cpu', threads: 1, shape: parseShape('pp16+tg8') },
-        boundary: 'engine', workload: { shape: parseShape('pp16+tg8'), vocabSize: 512, seed: 3 }, plan, shouldStop: () => false,
+        model: m,
+        cellIndex: 0,
+        key: { model: 'tiny-llama', dtype: 'q4_0', runner: 'llama-cpp', ep: 'cpu', threads: 1, shape: parseShape('pp16+tg8') },
+        boundary: 'engine',
+        workload: { shape: parseShape('pp16+tg8'), vocabSize: 512, seed: 3 },
+        plan,
+        shouldStop: () => false,
       });
       expect(f.parallelism).toMatch(/4 sequences/);
       expect(f.network).toBeNull();
       const s = summarizeLadder(f);
-      expect(s.levels.map((l) => [l.label, l.ok, l.errored])).toEqual([['c=1', 8, 0], ['c=4', 8, 0]]);
+      expect(s.levels.map((l) => [l.label, l.ok, l.errored])).toEqual([
+        ['c=1', 8, 0],
+        ['c=4', 8, 0],
+      ]);
       expect(s.highestMeeting).toBe('c=4');
       for (const l of f.levels) for (const r of l.requests) expect(r.tokenTimesMs).toHaveLength(8);
     } finally {
@@ -85,7 +102,15 @@ describe('llama-cpp: several sequences of one context', () => {
     const m = await load(); // one sequence: no `parallel`, like the ONNX runners
     try {
       await decode(m, [1, 2, 3], 16); // warm
-      const level = await driveLevel({ model: m, workload: { shape: parseShape('pp8+tg16'), vocabSize: 512, seed: 1 }, spec: { mode: 'concurrency', concurrency: 3 }, count: 3, maxTimeS: 60, seed: 1, shouldStop: () => false });
+      const level = await driveLevel({
+        model: m,
+        workload: { shape: parseShape('pp8+tg16'), vocabSize: 512, seed: 1 },
+        spec: { mode: 'concurrency', concurrency: 3 },
+        count: 3,
+        maxTimeS: 60,
+        seed: 1,
+        shouldStop: () => false,
+      });
       const ttfts = level.requests.map((r) => r.tokenTimesMs[0]!).sort((a, b) => a - b);
       const e2e = level.requests.map((r) => r.tokenTimesMs.at(-1)!).sort((a, b) => a - b);
       expect(level.requests.every((r) => r.status === 'ok')).toBe(true);

@@ -17,7 +17,13 @@ import type { LoadOptions } from '../src/runners/types.ts';
 
 describe('llama-bench defaults', () => {
   it('an empty settings object gives flash attention auto, n_ubatch 512 and an auto context', () => {
-    expect(parseLlamaCppSettings({})).toMatchObject({ contextSize: 'auto', batchSize: 512, flashAttention: 'auto', gpuLayers: 'max', useMmap: true });
+    expect(parseLlamaCppSettings({})).toMatchObject({
+      contextSize: 'auto',
+      batchSize: 512,
+      flashAttention: 'auto',
+      gpuLayers: 'max',
+      useMmap: true,
+    });
   });
 
   it('sizes the context to the request the harness names, else falls back', () => {

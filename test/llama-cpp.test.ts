@@ -63,34 +63,40 @@ async function loadError(file: string): Promise<EdgebenchError> {
 }
 
 describe('llama-cpp runner on tiny synthetic GGUFs', () => {
-  it.each(['tiny-llama', 'tiny-qwen2', 'tiny-qwen3'])('%s decodes exactly N tokens, greedily and deterministically, with a depth context', async (id) => {
-    const m = await load(join(dir, `${id}.gguf`));
-    try {
-      expect(m.resolved.executionProvider).toBe('cpu');
-      expect(m.resolved.settings.threads).toBe(1);
-      expect(m.resolved.versions['llama.cpp']).toBeTruthy();
-      const a = await decode(m, [], PROMPT, 40); // 40 tokens from 512: EOS (id 2/0/1) is met or not, never stops the run
-      const b = await decode(m, [], PROMPT, 40);
-      expect(a).toHaveLength(40);
-      expect(b).toEqual(a);
-      const deep = await decode(m, [9, 8, 7, 6, 5, 4, 3, 2, 1, 10, 11, 12], PROMPT, 5);
-      expect(deep).toHaveLength(5);
-      expect(deep).not.toEqual(a.slice(0, 5)); // the context changed the continuation
-    } finally {
-      await m[Symbol.asyncDispose]();
-    }
-  });
+  it.each(['tiny-llama', 'tiny-qwen2', 'tiny-qwen3'])(
+    '%s decodes exactly N tokens, greedily and deterministically, with a depth context',
+    async (id) => {
+      const m = await load(join(dir, `${id}.gguf`));
+      try {
+        expect(m.resolved.executionProvider).toBe('cpu');
+        expect(m.resolved.settings.threads).toBe(1);
+        expect(m.resolved.versions['llama.cpp']).toBeTruthy();
+        const a = await decode(m, [], PROMPT, 40); // 40 tokens from 512: EOS (id 2/0/1) is met or not, never stops the run
+        const b = await decode(m, [], PROMPT, 40);
+        expect(a).toHaveLength(40);
+        expect(b).toEqual(a);
+        const deep = await decode(m, [9, 8, 7, 6, 5, 4, 3, 2, 1, 10, 11, 12], PROMPT, 5);
+        expect(deep).toHaveLength(5);
+        expect(deep).not.toEqual(a.slice(0, 5)); // the context changed the continuation
+      } finally {
+        await m[Symbol.asyncDispose]();
+      }
+    },
+  );
 
-  it.each(['tiny-llama', 'tiny-qwen2', 'tiny-qwen3'])('%s F32 GGUF computes the ONNX builder’s model: greedy tokens = reference forward pass', async (id) => {
-    const preset = getPreset(id);
-    const ref = new ReferenceModel(preset.arch, referenceWeights(preset.arch, 42, 'fp32')).greedy(PROMPT, 12);
-    const m = await load(join(dir, `${id}-f32.gguf`));
-    try {
-      expect(await decode(m, [], PROMPT, 12)).toEqual(ref);
-    } finally {
-      await m[Symbol.asyncDispose]();
-    }
-  });
+  it.each(['tiny-llama', 'tiny-qwen2', 'tiny-qwen3'])(
+    '%s F32 GGUF computes the ONNX builder’s model: greedy tokens = reference forward pass',
+    async (id) => {
+      const preset = getPreset(id);
+      const ref = new ReferenceModel(preset.arch, referenceWeights(preset.arch, 42, 'fp32')).greedy(PROMPT, 12);
+      const m = await load(join(dir, `${id}-f32.gguf`));
+      try {
+        expect(await decode(m, [], PROMPT, 12)).toEqual(ref);
+      } finally {
+        await m[Symbol.asyncDispose]();
+      }
+    },
+  );
 
   it('phi3 (fused attn_qkv and gate+up ffn_up, "phi3" in the name) computes the reference model too', async () => {
     const base = getPreset('tiny-llama');
@@ -111,7 +117,11 @@ describe('llama-cpp runner on tiny synthetic GGUFs', () => {
     const m = await load(join(dir, 'tiny-llama.gguf'));
     try {
       const shape = { name: 'pp16+tg8@d8', promptTokens: 16, genTokens: 8, depth: 8 };
-      const traces = await measureCell(m, { shape, vocabSize: 512, seed: 1 }, { warmup: 1, minCount: 2, minTimeS: 0, maxCount: 3, maxTimeS: 30, cooldownS: 0 });
+      const traces = await measureCell(
+        m,
+        { shape, vocabSize: 512, seed: 1 },
+        { warmup: 1, minCount: 2, minTimeS: 0, maxCount: 3, maxTimeS: 30, cooldownS: 0 },
+      );
       expect(traces.length).toBeGreaterThanOrEqual(4);
       for (const t of traces) {
         expect(t.tokenTimesMs).toHaveLength(8);
@@ -149,7 +159,11 @@ describe('llama-cpp runner on tiny synthetic GGUFs', () => {
 describe('llama-cpp with K-quants and real tokenizers', () => {
   it('q4_k_m: 256-wide rows become Q4_K, with Q6_K for the head and llama-quantize’s attn_v/ffn_down layers; llama.cpp decodes it', async () => {
     const base = getPreset('tiny-llama');
-    const preset = { ...base, id: 'tiny-llama-256', arch: { ...base.arch, hiddenSize: 256, intermediateSize: 512, numHeads: 4, numKvHeads: 2, headDim: 64 } };
+    const preset = {
+      ...base,
+      id: 'tiny-llama-256',
+      arch: { ...base.arch, hiddenSize: 256, intermediateSize: 512, numHeads: 4, numKvHeads: 2, headDim: 64 },
+    };
     const f = join(dir, 'k.gguf');
     await buildGguf({ preset, dtype: 'q4_k_m', outFile: f });
     const facts = await readGguf(f);

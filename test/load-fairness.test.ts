@@ -12,13 +12,47 @@ import { writeLoadFile } from '../src/load/io.ts';
 import { edgeVsCloud, formatEdgeVsCloud, ladderSeries } from '../src/load/fairness.ts';
 import { throughputLatencyChart } from '../src/report/load-chart.ts';
 
-const req = (ttft: number, gap: number, n = 5) => ({ scheduledMs: 0, submitMs: 0, tokenTimesMs: Array.from({ length: n }, (_, i) => ttft + i * gap), promptTokens: 16, cachedTokens: null, retries: 0, status: 'ok' as const });
-const level = (c: number, ttft: number, gap: number): LoadLevel => ({ mode: 'concurrency', concurrency: c, ratePerS: null, startedAt: 'x', wallMs: 1000, truncated: false, requests: Array.from({ length: c }, () => req(ttft, gap)), runner: null, connections: null });
+const req = (ttft: number, gap: number, n = 5) => ({
+  scheduledMs: 0,
+  submitMs: 0,
+  tokenTimesMs: Array.from({ length: n }, (_, i) => ttft + i * gap),
+  promptTokens: 16,
+  cachedTokens: null,
+  retries: 0,
+  status: 'ok' as const,
+});
+const level = (c: number, ttft: number, gap: number): LoadLevel => ({
+  mode: 'concurrency',
+  concurrency: c,
+  ratePerS: null,
+  startedAt: 'x',
+  wallMs: 1000,
+  truncated: false,
+  requests: Array.from({ length: c }, () => req(ttft, gap)),
+  runner: null,
+  connections: null,
+});
 
 function file(index: number, runner: string, boundary: LoadFile['boundary'], levels: LoadLevel[]): LoadFile {
   return {
-    schemaVersion: 1, kind: 'load-ladder', cellIndex: index, key: { model: 'llama-3.2-1b', dtype: 'q4', runner, ep: 'cpu', threads: null, shape: { name: 'pp16+tg5', promptTokens: 16, genTokens: 5, depth: 0 } },
-    boundary, resolved: null, parallelism: 'x', slo: { ttftMs: 100, tpotMs: 30, attainment: 0.9 }, seed: 1, levels, network: null,
+    schemaVersion: 1,
+    kind: 'load-ladder',
+    cellIndex: index,
+    key: {
+      model: 'llama-3.2-1b',
+      dtype: 'q4',
+      runner,
+      ep: 'cpu',
+      threads: null,
+      shape: { name: 'pp16+tg5', promptTokens: 16, genTokens: 5, depth: 0 },
+    },
+    boundary,
+    resolved: null,
+    parallelism: 'x',
+    slo: { ttftMs: 100, tpotMs: 30, attainment: 0.9 },
+    seed: 1,
+    levels,
+    network: null,
   };
 }
 
@@ -36,7 +70,9 @@ describe('edge vs cloud under load', () => {
       ['same concurrency', 4, 'c=4', 'c=4'],
       ['cloud at its load vs edge at one user', 4, 'c=1', 'c=4'],
     ]);
-    expect(formatEdgeVsCloud(rows)).toMatch(/pp16\+tg5 c=4 \[same concurrency\]: edge c=4 40\.0 tok\/s\/user, ttft 40\.0 ms \| cloud c=4 167 tok\/s\/user/);
+    expect(formatEdgeVsCloud(rows)).toMatch(
+      /pp16\+tg5 c=4 \[same concurrency\]: edge c=4 40\.0 tok\/s\/user, ttft 40\.0 ms \| cloud c=4 167 tok\/s\/user/,
+    );
     const chart = await throughputLatencyChart([dir]);
     expect(chart!.svg).toMatch(/<svg/);
     expect(chart!.svg).toMatch(/tokens\/s per user/);

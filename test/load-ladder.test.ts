@@ -23,15 +23,32 @@ afterEach(async () => {
   server = null;
 });
 
-async function ladder(opts: Partial<ScriptOptions>, load: Record<string, unknown>, shape = 'pp16+tg6', settings: Record<string, string | number | boolean> = {}): Promise<LoadFile> {
+async function ladder(
+  opts: Partial<ScriptOptions>,
+  load: Record<string, unknown>,
+  shape = 'pp16+tg6',
+  settings: Record<string, string | number | boolean> = {},
+): Promise<LoadFile> {
   server = await startScriptServer({ model: 'm', ...opts });
   const suite = SuiteFile.parse({
-    name: 't', models: ['m'], runners: ['openai-http'], shapes: [shape], runnerSettings: { 'openai-http': { endpoint: server.url, retryBaseMs: 5, ...settings } },
-    repetitions: { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 30 }, load: { levelMaxTimeS: 60, ...load },
+    name: 't',
+    models: ['m'],
+    runners: ['openai-http'],
+    shapes: [shape],
+    runnerSettings: { 'openai-http': { endpoint: server.url, retryBaseMs: 5, ...settings } },
+    repetitions: { warmup: 0, minCount: 1, minTimeS: 0, maxCount: 1, maxTimeS: 30 },
+    load: { levelMaxTimeS: 60, ...load },
   });
   const files: LoadFile[] = [];
   await runSuite(
-    { suite, done: new Set(), appendCell: async () => {}, onEvent: noop, shouldStop: () => false, load: { plan: suite.load!, appendLoad: async (f) => void files.push(f) } },
+    {
+      suite,
+      done: new Set(),
+      appendCell: async () => {},
+      onEvent: noop,
+      shouldStop: () => false,
+      load: { plan: suite.load!, appendLoad: async (f) => void files.push(f) },
+    },
     { environment: {} as never, checkMemory: noop, measureBandwidth: async () => null },
   );
   expect(files).toHaveLength(1);
@@ -40,7 +57,10 @@ async function ladder(opts: Partial<ScriptOptions>, load: Record<string, unknown
 
 describe('concurrency ladder over HTTP (scripted server)', () => {
   it('queues behind a 2-slot batch: TTFT grows with concurrency; network split and keep-alive recorded', async () => {
-    const f = await ladder({ ttftMs: 30, itlMs: 20, slots: 2 }, { concurrency: [1, 4], requestsPerLevel: 8, slo: { ttftMs: 120, tpotMs: 100 } });
+    const f = await ladder(
+      { ttftMs: 30, itlMs: 20, slots: 2 },
+      { concurrency: [1, 4], requestsPerLevel: 8, slo: { ttftMs: 120, tpotMs: 100 } },
+    );
     expect(server!.stats.maxActive).toBe(2);
     expect(server!.stats.maxInFlight).toBeGreaterThanOrEqual(3);
     const s = summarizeLadder(f);
@@ -52,7 +72,13 @@ describe('concurrency ladder over HTTP (scripted server)', () => {
     expect(c4!.totalOutputTokensPerS!).toBeGreaterThan(c1!.totalOutputTokensPerS!);
     // SLO verdicts are timing-dependent on a shared machine: their maths is in goodput-golden.test.ts
     expect(s.slo).toEqual({ ttftMs: 120, tpotMs: 100, attainment: 0.9 });
-    const net = f.network as { tcpConnectMs: number[]; modelsRoundTripMs: number[]; rttMs: number; tlsHandshakeMs: null; modelsStatus: number };
+    const net = f.network as {
+      tcpConnectMs: number[];
+      modelsRoundTripMs: number[];
+      rttMs: number;
+      tlsHandshakeMs: null;
+      modelsStatus: number;
+    };
     expect(net.tcpConnectMs).toHaveLength(5);
     expect(net.tlsHandshakeMs).toBeNull();
     expect(net.modelsStatus).toBe(200);
@@ -104,7 +130,9 @@ describe('concurrency ladder over HTTP (scripted server)', () => {
     expect(bust.levels[0]!.requests.every((r) => r.cachedTokens === 0)).toBe(true);
     expect(bust.levels[0]!.requests.every((r) => r.promptTokens >= 96)).toBe(true); // the @d64 context travels as text
     await server!.close();
-    const warm = await ladder({ cachePrefixes: true, prefillMsPerToken: 0.5 }, { concurrency: [1], requestsPerLevel: 6 }, 'pp32+tg2@d64', { promptCache: 'warm' });
+    const warm = await ladder({ cachePrefixes: true, prefillMsPerToken: 0.5 }, { concurrency: [1], requestsPerLevel: 6 }, 'pp32+tg2@d64', {
+      promptCache: 'warm',
+    });
     expect(warm.levels[0]!.requests.every((r) => (r.cachedTokens ?? 0) >= 64)).toBe(true); // the sequential cell warmed it first
   });
 });
@@ -132,8 +160,14 @@ describe('load and cloud flags', () => {
         [[...base, '--request-rate', '-1'], /--request-rate -1/],
         [[...base, '--concurrency', '2', '--slo', 'ttft'], /--slo ttft/],
         [[...base, '--concurrency', '2', '--level-requests', '1e9'], /--level-requests 1e9: expected a whole number from 1 to 100000/],
-        [['run', '--cloud', 'nope', '--model', 'llama-3.1-8b'], /unknown provider 'nope'\n\s+hint: one of: openai, groq, together, fireworks, deepinfra, openrouter, cerebras, sambanova, mistral, vllm, llama-server, ollama, lm-studio/],
-        [['run', '--cloud', 'groq', '--model', 'llama-3.1-8b'], /--cloud groq needs an API key in GROQ_API_KEY, which is not set\n\s+hint: export GROQ_API_KEY=/],
+        [
+          ['run', '--cloud', 'nope', '--model', 'llama-3.1-8b'],
+          /unknown provider 'nope'\n\s+hint: one of: openai, groq, together, fireworks, deepinfra, openrouter, cerebras, sambanova, mistral, vllm, llama-server, ollama, lm-studio/,
+        ],
+        [
+          ['run', '--cloud', 'groq', '--model', 'llama-3.1-8b'],
+          /--cloud groq needs an API key in GROQ_API_KEY, which is not set\n\s+hint: export GROQ_API_KEY=/,
+        ],
       ] as [string[], RegExp][]) {
         const r = await cli(args);
         expect(r.code, args.join(' ')).toBe(1);

@@ -54,14 +54,14 @@ describe('q4 (MatMulNBits bits=4, block 32, symmetric)', () => {
 });
 
 describe('q8 (MatMulInteger weights, per-channel symmetric int8)', () => {
-  it('stores [K, N] codes with scale max|w|/127 per output row', () => {
+  it('stores [K, N] 7-bit codes (reduce_range: no int16 saturation on AVX2) with scale max|w|/63 per output row', () => {
     const w = Float32Array.from([1, -0.25, 0.5, 0.5]); // HF [N=2, K=2]
     const p = quantizeQ8(w, 2, 2);
-    expect(Array.from(p.scales)).toEqual([Math.fround(1 / 127), Math.fround(0.5 / 127)]);
-    expect(Array.from(p.b)).toEqual([127, 127, -32, 127]);
+    expect(Array.from(p.scales)).toEqual([Math.fround(1 / 63), Math.fround(0.5 / 63)]);
+    expect(Array.from(p.b)).toEqual([63, 63, -16, 63]); // −0.25 × 63 = −15.75 → −16
     const d = dequantizeQ8(p, 2, 2);
     expect(d[0]).toBeCloseTo(1, 6);
-    expect(d[1]).toBeCloseTo((-32 * 1) / 127, 6);
+    expect(d[1]).toBeCloseTo((-16 * 1) / 63, 6);
   });
 });
 

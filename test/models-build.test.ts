@@ -54,7 +54,15 @@ describe('buildModelFolder', () => {
     });
     expect(JSON.parse(readFileSync(join(dir, 'generation_config.json'), 'utf8'))).toMatchObject({ eos_token_id: 2, bos_token_id: 1 });
     const m = load(join(dir, r.onnxFile));
-    expect(m.graph?.input?.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'position_ids', 'past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key', 'past_key_values.1.value']);
+    expect(m.graph?.input?.map((i) => i.name)).toEqual([
+      'input_ids',
+      'attention_mask',
+      'position_ids',
+      'past_key_values.0.key',
+      'past_key_values.0.value',
+      'past_key_values.1.key',
+      'past_key_values.1.value',
+    ]);
     expect(dimsOf(m, 'input_ids', 'input')).toEqual(['batch_size', 'sequence_length']);
     expect(dimsOf(m, 'attention_mask', 'input')).toEqual(['batch_size', 'total_sequence_length']);
     expect(dimsOf(m, 'past_key_values.1.value', 'input')).toEqual(['batch_size', 1, 'past_sequence_length', 16]);
@@ -122,7 +130,13 @@ describe('buildModelFolder', () => {
 
   it('reports progress up to the total', async () => {
     const seen: number[] = [];
-    await buildModelFolder({ arch: TINY_ARCHS.llama, dtype: 'q8', style: 'genai', outDir: join(root, 'p'), onProgress: (p) => seen.push(p.doneBytes / p.totalBytes) });
+    await buildModelFolder({
+      arch: TINY_ARCHS.llama,
+      dtype: 'q8',
+      style: 'genai',
+      outDir: join(root, 'p'),
+      onProgress: (p) => seen.push(p.doneBytes / p.totalBytes),
+    });
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(1);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
@@ -130,19 +144,27 @@ describe('buildModelFolder', () => {
 
   it('fails with DISK_FULL (numbers in the message), OUTPUT_UNWRITABLE and CONFIG_INVALID', async () => {
     process.env[FAKE_FREE_BYTES_ENV] = '1000';
-    await expect(buildModelFolder({ arch: TINY_ARCHS.llama, dtype: 'fp32', style: 'optimum', outDir: join(root, 'full') })).rejects.toMatchObject({
+    await expect(
+      buildModelFolder({ arch: TINY_ARCHS.llama, dtype: 'fp32', style: 'optimum', outDir: join(root, 'full') }),
+    ).rejects.toMatchObject({
       code: 'DISK_FULL',
       message: expect.stringMatching(/needs [\d.]+ GB .* only 0\.00 GB are free/) as unknown,
     });
     delete process.env[FAKE_FREE_BYTES_ENV];
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
-    await expect(buildModelFolder({ arch: TINY_ARCHS.llama, dtype: 'fp32', style: 'optimum', outDir: join(file, 'sub') })).rejects.toMatchObject({ code: 'OUTPUT_UNWRITABLE' });
+    await expect(
+      buildModelFolder({ arch: TINY_ARCHS.llama, dtype: 'fp32', style: 'optimum', outDir: join(file, 'sub') }),
+    ).rejects.toMatchObject({ code: 'OUTPUT_UNWRITABLE' });
     const bad = { ...TINY_ARCHS.llama, numKvHeads: 3 };
     const err = await buildModelFolder({ arch: bad, dtype: 'fp32', style: 'optimum', outDir: join(root, 'bad') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EdgebenchError);
     expect(err).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('numKvHeads') as unknown });
-    await expect(buildModelFolder({ arch: { ...TINY_ARCHS.llama, hiddenSize: 48 }, dtype: 'q4', style: 'optimum', outDir: join(root, 'bad') })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(buildModelFolder({ arch: { ...TINY_ARCHS.llama, headDim: 8 }, dtype: 'fp32', style: 'genai', outDir: join(root, 'bad') })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(
+      buildModelFolder({ arch: { ...TINY_ARCHS.llama, hiddenSize: 48 }, dtype: 'q4', style: 'optimum', outDir: join(root, 'bad') }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(
+      buildModelFolder({ arch: { ...TINY_ARCHS.llama, headDim: 8 }, dtype: 'fp32', style: 'genai', outDir: join(root, 'bad') }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

@@ -145,7 +145,9 @@ describe('pullModel against a local hub (no internet)', () => {
     const preset = getPreset('tiny-llama');
     const tok = resolveTokenizer(preset, { dir: join(root, 'hub-tok') });
     await buildModelFolder({ arch: preset.arch, dtype: 'fp32', style: 'optimum', outDir: source, tokenizerFiles: tok });
-    const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_q4.onnx'].filter((f) => existsSync(join(source, f)));
+    const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_q4.onnx'].filter((f) =>
+      existsSync(join(source, f)),
+    );
     server = createServer((req, res) => {
       const url = req.url ?? '';
       if (url.startsWith('/api/models/acme/tiny')) {

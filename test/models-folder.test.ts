@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync, unlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,14 +89,24 @@ describe('loadModelFolder on a good folder', () => {
     }
     expect(g.opCounts).toEqual(q4.opCounts);
     expect(g.opsets).toContainEqual({ domain: 'com.microsoft', version: 1 });
-    expect(g.inputs.find((i) => i.name === 'past_key_values.0.key')).toEqual({ name: 'past_key_values.0.key', type: 'float32', dims: ['batch_size', 2, 'past_sequence_length', 16] });
+    expect(g.inputs.find((i) => i.name === 'past_key_values.0.key')).toEqual({
+      name: 'past_key_values.0.key',
+      type: 'float32',
+      dims: ['batch_size', 2, 'past_sequence_length', 16],
+    });
     expect(g.initializers.byType.uint8).toBeGreaterThan(0);
     expect(g.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads external-data graphs without touching the data, and checks its length', async () => {
     const dir = join(root, 'external');
-    const r = await buildModelFolder({ arch: getPreset('tiny-qwen3').arch, dtype: 'fp32', style: 'optimum', outDir: dir, externalData: true });
+    const r = await buildModelFolder({
+      arch: getPreset('tiny-qwen3').arch,
+      dtype: 'fp32',
+      style: 'optimum',
+      outDir: dir,
+      externalData: true,
+    });
     expect(r.externalDataFile).not.toBeNull();
     const f = await loadModelFolder(dir);
     expect(f.chosen.externalData).toEqual([join(dir, r.externalDataFile ?? '')]);
@@ -145,11 +166,19 @@ describe('loadModelFolder errors', () => {
   it('graph without the KV-cache decoder inputs → MODEL_INVALID naming them', async () => {
     const dir = copyGood('wrong-graph');
     const vi = (name: string, elemType: number): InstanceType<typeof onnx.ValueInfoProto> =>
-      onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 512 }] } } } });
+      onnx.ValueInfoProto.create({
+        name,
+        type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 512 }] } } },
+      });
     const model = onnx.ModelProto.encode({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 17 }],
-      graph: { name: 'g', node: [{ opType: 'Identity', input: ['input_ids'], output: ['logits'] }], input: [vi('input_ids', 1)], output: [vi('logits', 1)] },
+      graph: {
+        name: 'g',
+        node: [{ opType: 'Identity', input: ['input_ids'], output: ['logits'] }],
+        input: [vi('input_ids', 1)],
+        output: [vi('logits', 1)],
+      },
     }).finish();
     writeFileSync(join(dir, 'onnx', 'model_q4.onnx'), model);
     const e = await rejection(loadModelFolder(dir));
@@ -194,7 +223,14 @@ describe('hub ids and the genai layout', () => {
     mkdirSync(dir);
     copyFileSync(join(good, 'onnx', 'model_q4.onnx'), join(dir, 'model.onnx'));
     for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(good, f), join(dir, f));
-    const genai = { model: { type: 'llama', context_length: 2048, decoder: { filename: 'model.onnx', num_hidden_layers: 2, head_size: 16, num_key_value_heads: 2 } }, search: { max_length: 2048 } };
+    const genai = {
+      model: {
+        type: 'llama',
+        context_length: 2048,
+        decoder: { filename: 'model.onnx', num_hidden_layers: 2, head_size: 16, num_key_value_heads: 2 },
+      },
+      search: { max_length: 2048 },
+    };
     writeFileSync(join(dir, 'genai_config.json'), JSON.stringify(genai));
     const f = await loadModelFolder(dir);
     expect(f.layout).toBe('genai');

@@ -19,10 +19,28 @@ const configs = JSON.parse(readFileSync(CONFIGS_FILE, 'utf8')) as ConfigEntry[];
 const byId = new Map(configs.map((c) => [c.model_id, c]));
 
 const REQUIRED = [
-  'smollm2-135m', 'smollm2-360m', 'smollm2-1.7b', 'qwen2.5-0.5b', 'qwen2.5-1.5b', 'qwen2.5-3b', 'qwen2.5-7b',
-  'qwen3-0.6b', 'qwen3-1.7b', 'qwen3-4b', 'qwen3-8b', 'llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-8b',
-  'phi-3.5-mini', 'phi-4-mini', 'mistral-7b', 'tinyllama-1.1b', 'deepseek-r1-distill-qwen-1.5b',
-  'tiny-llama', 'tiny-qwen2', 'tiny-qwen3',
+  'smollm2-135m',
+  'smollm2-360m',
+  'smollm2-1.7b',
+  'qwen2.5-0.5b',
+  'qwen2.5-1.5b',
+  'qwen2.5-3b',
+  'qwen2.5-7b',
+  'qwen3-0.6b',
+  'qwen3-1.7b',
+  'qwen3-4b',
+  'qwen3-8b',
+  'llama-3.2-1b',
+  'llama-3.2-3b',
+  'llama-3.1-8b',
+  'phi-3.5-mini',
+  'phi-4-mini',
+  'mistral-7b',
+  'tinyllama-1.1b',
+  'deepseek-r1-distill-qwen-1.5b',
+  'tiny-llama',
+  'tiny-qwen2',
+  'tiny-qwen3',
 ];
 
 function thrown(fn: () => unknown): EdgebenchError {
@@ -44,7 +62,11 @@ describe('presets', () => {
     expect(unused.sort()).toEqual(['HuggingFaceTB/SmolLM2-135M', 'google/gemma-2-2b-it', 'google/gemma-3-1b-it']);
   });
 
-  it.each(listPresets().filter((p) => !p.tiny).map((p) => [p.id, p] as const))('%s: countParams = architecture_exact, official within 1 %', (_id, p) => {
+  it.each(
+    listPresets()
+      .filter((p) => !p.tiny)
+      .map((p) => [p.id, p] as const),
+  )('%s: countParams = architecture_exact, official within 1 %', (_id, p) => {
     const entry = byId.get(p.configId ?? '');
     expect(entry).toBeDefined();
     expect(countParams(p.arch)).toBe(entry?.param_count.architecture_exact);
@@ -64,11 +86,14 @@ describe('presets', () => {
       expect(p.params.officialValue).toBeNull();
       expect(p.notes.join(' ')).toMatch(/size class|name only/);
     }
-    if (p.params.officialNonEmbeddingValue !== null) expect(rel(p.params.nonEmbedding, p.params.officialNonEmbeddingValue)).toBeLessThan(0.01);
+    if (p.params.officialNonEmbeddingValue !== null)
+      expect(rel(p.params.nonEmbedding, p.params.officialNonEmbeddingValue)).toBeLessThan(0.01);
   });
 
   it('only Qwen3-1.7B (rounded), Mistral-7B and DeepSeek-R1-Distill (size classes) escape the plain 1 % rule', () => {
-    const loose = listPresets().filter((p) => !p.tiny && p.params.officialKind !== 'precise').map((p) => p.id);
+    const loose = listPresets()
+      .filter((p) => !p.tiny && p.params.officialKind !== 'precise')
+      .map((p) => p.id);
     expect(loose.sort()).toEqual(['deepseek-r1-distill-qwen-1.5b', 'mistral-7b', 'qwen3-1.7b']);
   });
 
@@ -103,7 +128,13 @@ describe('HF config → ModelArch', () => {
       expect(p.arch.qkvBias).toBe(p.arch.family === 'qwen2');
       expect(p.arch.qkNorm).toBe(p.arch.family === 'qwen3');
     }
-    expect(getPreset('llama-3.1-8b').arch.ropeScaling).toEqual({ ropeType: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 });
+    expect(getPreset('llama-3.1-8b').arch.ropeScaling).toEqual({
+      ropeType: 'llama3',
+      factor: 8,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalMaxPositionEmbeddings: 8192,
+    });
     expect(getPreset('llama-3.2-1b').arch.ropeScaling?.factor).toBe(32);
     expect(getPreset('tinyllama-1.1b').arch.ropeScaling).toBeNull();
     expect(getPreset('phi-3.5-mini').notes.join(' ')).toContain("rope_scaling 'longrope' not modelled");
@@ -132,8 +163,20 @@ describe('getPreset', () => {
     expect(e.code).toBe('PRESET_UNKNOWN');
     expect(e.message).toContain("'llama-3.2-1b'");
     expect(e.hint).toContain('edgebench models list');
-    expect(closestNames('qwen-2.5-0.5b', listPresets().map((p) => p.id), 1)).toEqual(['qwen2.5-0.5b']);
-    expect(closestNames('smollm-135m', listPresets().map((p) => p.id), 1)).toEqual(['smollm2-135m']);
+    expect(
+      closestNames(
+        'qwen-2.5-0.5b',
+        listPresets().map((p) => p.id),
+        1,
+      ),
+    ).toEqual(['qwen2.5-0.5b']);
+    expect(
+      closestNames(
+        'smollm-135m',
+        listPresets().map((p) => p.id),
+        1,
+      ),
+    ).toEqual(['smollm2-135m']);
   });
 });
 
@@ -148,12 +191,15 @@ describe('size estimate per dtype', () => {
     }
   });
 
-  it.each(['fp32', 'fp16', 'q8', 'q4'] as const)('%s: matches the initializer bytes the builder writes (tied and untied)', async (dtype) => {
-    for (const id of ['tiny-llama', 'tiny-qwen3']) {
-      const arch = getPreset(id).arch;
-      const r = await buildModelFolder({ arch, dtype, style: 'optimum', outDir: join(tmp, `${id}-${dtype}`) });
-      const g = await inspectOnnx(join(r.dir, r.onnxFile), { checksum: false });
-      expect(Math.abs(g.initializers.bytes - estimateWeightBytes(arch, dtype)) / g.initializers.bytes).toBeLessThan(0.01);
-    }
-  });
+  it.each(['fp32', 'fp16', 'q8', 'q4'] as const)(
+    '%s: matches the initializer bytes the builder writes (tied and untied)',
+    async (dtype) => {
+      for (const id of ['tiny-llama', 'tiny-qwen3']) {
+        const arch = getPreset(id).arch;
+        const r = await buildModelFolder({ arch, dtype, style: 'optimum', outDir: join(tmp, `${id}-${dtype}`) });
+        const g = await inspectOnnx(join(r.dir, r.onnxFile), { checksum: false });
+        expect(Math.abs(g.initializers.bytes - estimateWeightBytes(arch, dtype)) / g.initializers.bytes).toBeLessThan(0.01);
+      }
+    },
+  );
 });

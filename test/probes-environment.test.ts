@@ -24,14 +24,29 @@ describe('collectEnvironment', () => {
 
 describe('inferenceFlags', () => {
   it('keeps only the ISA flags that matter, in catalogue order, case-insensitively', () => {
-    expect(inferenceFlags('fpu sse2 AVX512F avx2 amx_tile foo neon avx512_vnni')).toEqual(['avx2', 'avx512f', 'avx512_vnni', 'amx_tile', 'neon']);
+    expect(inferenceFlags('fpu sse2 AVX512F avx2 amx_tile foo neon avx512_vnni')).toEqual([
+      'avx2',
+      'avx512f',
+      'avx512_vnni',
+      'amx_tile',
+      'neon',
+    ]);
     expect(inferenceFlags('')).toEqual([]);
   });
 });
 
 describe('hardwareFingerprint', () => {
   const base = {
-    cpu: { manufacturer: 'AMD', brand: 'EPYC', physicalCores: 2, logicalCores: 2, speedGHz: null, speedMaxGHz: null, flags: [], governor: null },
+    cpu: {
+      manufacturer: 'AMD',
+      brand: 'EPYC',
+      physicalCores: 2,
+      logicalCores: 2,
+      speedGHz: null,
+      speedMaxGHz: null,
+      flags: [],
+      governor: null,
+    },
     memory: { totalBytes: 25 * 2 ** 30, availableBytes: 20 * 2 ** 30 },
     os: { platform: 'linux', distro: 'Debian', release: '12', arch: 'x64', kernel: '6' },
     gpus: [],

@@ -4,12 +4,10 @@ import type { ModelArch } from '../src/models/arch.ts';
 import { buildKernelModel, matmulKernels, weightBytes } from '../src/probes/kernel-graphs.ts';
 import { kernelRooflines, probeKernels } from '../src/probes/kernels.ts';
 import { createCpuSession } from '../src/probes/ort-session.ts';
+import { TINY_BASE } from './helpers/tiny-archs.ts';
 
-const TINY: ModelArch = {
-  family: 'llama', hiddenSize: 64, intermediateSize: 128, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16,
-  vocabSize: 256, maxPositionEmbeddings: 128, rmsNormEps: 1e-5, ropeTheta: 10000, ropeScaling: null,
-  tieWordEmbeddings: true, qkvBias: false, qkNorm: false, bosTokenId: null, eosTokenId: null,
-};
+// a plain tied-embedding Llama without special tokens
+const TINY: ModelArch = { ...TINY_BASE, tieWordEmbeddings: true, bosTokenId: null, eosTokenId: null };
 
 async function runKernel(model: Uint8Array, k: number, n: number): Promise<Float32Array> {
   const s = await createCpuSession(model, 1);
@@ -53,8 +51,14 @@ describe('kernel graphs', () => {
 describe('probeKernels', () => {
   it('times every kernel of a tiny arch at decode and prefill and sums the roofline', async () => {
     const r = await probeKernels(TINY, {
-      threads: 1, variants: ['q4-acc4', 'fp32'], phases: ['decode', 'prefill'], prefillTokens: 8,
-      streamBytes: 256 * 1024, timeMs: 5, iterations: 2, warmupIterations: 1,
+      threads: 1,
+      variants: ['q4-acc4', 'fp32'],
+      phases: ['decode', 'prefill'],
+      prefillTokens: 8,
+      streamBytes: 256 * 1024,
+      timeMs: 5,
+      iterations: 2,
+      warmupIterations: 1,
     });
     expect(r.timings).toHaveLength(8 * 2 * 2);
     for (const t of r.timings) {
@@ -77,10 +81,26 @@ describe('probeKernels', () => {
 
   it('rooflines: hand-computed decode and prefill figures', () => {
     const t = (kernel: string, phase: 'decode' | 'prefill', ms: number, bytes: number) => ({
-      kernel, variant: 'fp32' as const, phase, m: 1, k: 1, n: 1, copies: 1, ms, medianMs: ms, gflopPerS: 1, weightGBPerS: 1, weightBytes: bytes,
+      kernel,
+      variant: 'fp32' as const,
+      phase,
+      m: 1,
+      k: 1,
+      n: 1,
+      copies: 1,
+      ms,
+      medianMs: ms,
+      gflopPerS: 1,
+      weightGBPerS: 1,
+      weightBytes: bytes,
       summary: { n: 1, medianMs: ms, meanMs: ms, minMs: ms, maxMs: ms, sdMs: 0, rmePct: 0, wallMs: ms, cpuMs: ms },
     });
-    const [dec, pre] = kernelRooflines(TINY, [t('q_proj', 'decode', 1, 100), t('lm_head', 'decode', 3, 1000), t('q_proj', 'prefill', 10, 100)], 8, true);
+    const [dec, pre] = kernelRooflines(
+      TINY,
+      [t('q_proj', 'decode', 1, 100), t('lm_head', 'decode', 3, 1000), t('q_proj', 'prefill', 10, 100)],
+      8,
+      true,
+    );
     expect(dec).toMatchObject({ phase: 'decode', msPerStep: 5, maxTokensPerS: 200, weightBytesPerStep: 1200, partial: true });
     expect(dec?.effectiveGBPerS).toBeCloseTo(1200 / 5e6, 12);
     expect(pre).toMatchObject({ phase: 'prefill', msPerStep: 20, maxTokensPerS: 400 });

@@ -31,9 +31,13 @@ describe('probe timing loop', () => {
 
   it('summarises a sync function with wall and CPU time', async () => {
     let x = 0;
-    const s = await timeSync('spin', () => {
-      for (let i = 0; i < 1e5; i++) x += i;
-    }, { timeMs: 10, iterations: 3 });
+    const s = await timeSync(
+      'spin',
+      () => {
+        for (let i = 0; i < 1e5; i++) x += i;
+      },
+      { timeMs: 10, iterations: 3 },
+    );
     expect(x).toBeGreaterThan(0);
     expect(s.n).toBeGreaterThanOrEqual(3);
     expect(s.wallMs).toBeGreaterThan(0);

@@ -30,7 +30,10 @@ afterAll(() => {
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, EDGEBENCH_MODELS_DIR: join(root, 'models'), EDGEBENCH_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, EDGEBENCH_MODELS_DIR: join(root, 'models'), EDGEBENCH_DEBUG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -124,7 +127,30 @@ describe('quality over HTTP (approximate, from top_logprobs)', () => {
 describe('quality through the CLI', () => {
   it('run --quality writes one record per runner/dtype, shown in the table; quality <run> keeps them', async () => {
     const out = join(root, 'run1');
-    const r = await cli(['run', '--model', 'tiny-llama', '--runner', 'ort-node,fake', '--shape', 'tg4,pp8', '--reps', '2', '--min-time', '0', '--warmup', '0', '--quality', '--quality-tokens', '64', '--no-report', '--no-bandwidth', '--energy', 'off', '--out', out]);
+    const r = await cli([
+      'run',
+      '--model',
+      'tiny-llama',
+      '--runner',
+      'ort-node,fake',
+      '--shape',
+      'tg4,pp8',
+      '--reps',
+      '2',
+      '--min-time',
+      '0',
+      '--warmup',
+      '0',
+      '--quality',
+      '--quality-tokens',
+      '64',
+      '--no-report',
+      '--no-bandwidth',
+      '--energy',
+      'off',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).toContain('quality: tiny-llama ort-node/cpu q4: same-top');
     expect(r.stdout).toMatch(/quality/);
     expect(r.stdout).toMatch(/KL [0-9.e-]+ · top1 [0-9.]+ \(synthetic\)/);
@@ -140,7 +166,8 @@ describe('quality through the CLI', () => {
     const rep = await cli(['report', out, '--out', join(root, 'rep1')]);
     expect(rep.code, rep.stderr).toBe(0);
     const md = readFileSync(join(root, 'rep1', 'report.md'), 'utf8');
-    expect(md).toContain('## Quality (outputs vs a reference of the same weights)');
+    expect(md).toContain('<summary><b>Quality (outputs vs a reference of the same weights)</b></summary>');
+    expect(md).toContain("Quality at this device's precision (vs a reference of the same weights): ort-node q4: KL");
     expect(md).toMatch(/\| tiny-llama \| ort-node \| cpu \| q4 \| synthetic \| ort-node fp32 \| 64 \|/);
     expect(readFileSync(join(root, 'rep1', 'results.csv'), 'utf8')).toContain(',qualityKlMeanNats,nats,64,');
     const again = await cli(['quality', out, '--quality-tokens', '64']);

@@ -26,7 +26,9 @@ describe('matching local cells with published figures', () => {
 
   it('widens the ratio by a published range and converts tok/s to ms per token (labelled derived)', () => {
     const c = cell({ metrics: { tpotMs: metric(50, 40, 60) } });
-    const [m] = matchCell(c, 'tpotMs', [figure({ metric: 'decode_tokens_per_s', value: '20-25', unit: 'tokens/s', conditions: { prompt_tokens: 0, output_tokens: 128 } })]);
+    const [m] = matchCell(c, 'tpotMs', [
+      figure({ metric: 'decode_tokens_per_s', value: '20-25', unit: 'tokens/s', conditions: { prompt_tokens: 0, output_tokens: 128 } }),
+    ]);
     expect(m!.refLo).toBeCloseTo(40);
     expect(m!.refHi).toBeCloseTo(50);
     expect(m!.ratio.lo).toBeCloseTo(40 / 50);
@@ -55,7 +57,13 @@ describe('matching local cells with published figures', () => {
 
   it('states a different model family of the same size', () => {
     const c = cell({ ...LLAMA_1B, metrics: { decodeTokensPerS: metric(40, 38, 42, 'tokens/s') } });
-    const qwen = figure({ metric: 'decode_tokens_per_s', value: 50, model: 'Qwen2.5-1.5B-Instruct', model_family: 'qwen2.5', model_params_b: 1.5 });
+    const qwen = figure({
+      metric: 'decode_tokens_per_s',
+      value: 50,
+      model: 'Qwen2.5-1.5B-Instruct',
+      model_family: 'qwen2.5',
+      model_params_b: 1.5,
+    });
     const [m] = matchCell(c, 'decodeTokensPerS', [qwen]);
     expect(m!.mismatches).toContain('model: reference Qwen2.5-1.5B-Instruct; local llama-3.2-1b (same size class)');
     expect(m!.ratio.value).toBeCloseTo(0.8);

@@ -71,7 +71,7 @@ describe('project reference data', () => {
     expect(by('unverifiable').every((f) => !isDecisive(f))).toBe(true);
   });
 
-  it("gives every corrected figure its history with the previous value and definition", () => {
+  it('gives every corrected figure its history with the previous value and definition', () => {
     const corrected = set.figures.filter((f) => f.audit === 'corrected');
     for (const f of corrected) {
       expect(f.history.length).toBeGreaterThan(0);
@@ -119,9 +119,18 @@ describe('project reference data', () => {
     const figs = ids.map((id) => set.byId.get(id)!);
     expect(figs.every((f) => f && f.audit === 'confirmed')).toBe(true);
     const metrics = new Set(figs.map((f) => f.metric));
-    for (const m of ['api_price_per_mtok', 'ttft_s_median', 'network_rtt_ms', 'api_ttft_floor_ms', 'electricity_price_per_kwh']) expect(metrics.has(m)).toBe(true);
-    expect(set.byId.get('price-openrouter-llama-3.1-8b-instruct-2026-08')!.value).toEqual({ input: 0.05, output: 0.08, cached_input: 0.025 });
-    expect(set.byId.get('price-eia-us-residential-electricity-2025-11')).toMatchObject({ value: 17.78, unit: 'US cents/kWh', evidence_kind: 'official-statistic' });
+    for (const m of ['api_price_per_mtok', 'ttft_s_median', 'network_rtt_ms', 'api_ttft_floor_ms', 'electricity_price_per_kwh'])
+      expect(metrics.has(m)).toBe(true);
+    expect(set.byId.get('price-openrouter-llama-3.1-8b-instruct-2026-08')!.value).toEqual({
+      input: 0.05,
+      output: 0.08,
+      cached_input: 0.025,
+    });
+    expect(set.byId.get('price-eia-us-residential-electricity-2025-11')).toMatchObject({
+      value: 17.78,
+      unit: 'US cents/kWh',
+      evidence_kind: 'official-statistic',
+    });
     expect(set.byId.get('cloud-aa-api-phi-4-mini-ttft')!.model_params_b).toBe(3.8);
     expect(set.meta.addenda?.[0]).toMatchObject({ file: 'cloud-small-models.yaml', figures: 80 });
   });
@@ -183,10 +192,15 @@ describe('references add', () => {
     const file = join(dir, 'fix.yaml');
     writeFileSync(file, stringify({ ...old, value: 31, notes: `${old.notes} (re-read)` }));
     expect(errorOf(() => addFigures(file, dir)).message).toContain(`figure '${id}': id: already exists`);
-    expect(addFigures(file, dir, { correctReason: 'source re-read: 31 tok/s', date: '2026-12-01' })).toEqual({ added: [], corrected: [id] });
+    expect(addFigures(file, dir, { correctReason: 'source re-read: 31 tok/s', date: '2026-12-01' })).toEqual({
+      added: [],
+      corrected: [id],
+    });
     const f = loadReferences(dir).byId.get(id)!;
     expect(f.value).toBe(31);
-    expect(f.history).toEqual([{ date: '2026-12-01', reason: 'source re-read: 31 tok/s', previous: { value: old.value, notes: old.notes } }]);
+    expect(f.history).toEqual([
+      { date: '2026-12-01', reason: 'source re-read: 31 tok/s', previous: { value: old.value, notes: old.notes } },
+    ]);
   });
 });
 

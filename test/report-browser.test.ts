@@ -10,10 +10,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
+import { chromiumPath, HEADLESS_ARGS, skipBrowserTests } from './helpers/browser.ts';
 import { writeReport } from '../src/report/write.ts';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = HEADLESS_ARGS;
 const ARTIFACTS = resolve('test-artifacts');
 
 // Skipped where Chromium is absent (global-setup says how to enable); .ci/run requires it, so CI never skips.
@@ -23,9 +23,18 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
 
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'eb-browser-'));
-    await writeReport({ runDirs: ['test/fixtures/report/run-laptop', 'test/fixtures/report/run-phone'], outDir: out, formats: ['html'], title: 'edgebench fixture report' });
+    await writeReport({
+      runDirs: ['test/fixtures/report/run-laptop', 'test/fixtures/report/run-phone'],
+      outDir: out,
+      formats: ['html'],
+      title: 'edgebench fixture report',
+    });
     url = pathToFileURL(join(out, 'report.html')).href;
-    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: chromiumPath(), headless: true, args: ARGS });
+    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), {
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ARGS,
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
@@ -96,7 +105,7 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
         pageWidth: document.documentElement.scrollWidth,
         pageHeight: document.documentElement.scrollHeight,
         // a table wider than its box must sit in a box that scrolls: nothing is cut off
-        clipped: Array.from(document.querySelectorAll("table")).filter((tb) => {
+        clipped: Array.from(document.querySelectorAll('table')).filter((tb) => {
           const box = tb.parentElement!;
           return tb.scrollWidth > box.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
         }).length,
@@ -111,7 +120,11 @@ describe.skipIf(skipBrowserTests())('report.html in a real browser', () => {
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
       const open = await page.evaluate(() => ({
         pageWidth: document.documentElement.scrollWidth,
-        clipped: Array.from(document.querySelectorAll("table")).filter((tb) => tb.scrollWidth > tb.parentElement!.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(tb.parentElement!).overflowX)).length,
+        clipped: Array.from(document.querySelectorAll('table')).filter(
+          (tb) =>
+            tb.scrollWidth > tb.parentElement!.clientWidth + 1 &&
+            !['auto', 'scroll'].includes(getComputedStyle(tb.parentElement!).overflowX),
+        ).length,
       }));
       expect(open).toEqual({ pageWidth: expect.any(Number), clipped: 0 });
       expect(open.pageWidth).toBeLessThanOrEqual(width);

@@ -44,7 +44,12 @@ describe('edgebench report', () => {
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, md);
     expect(md).toBe(readFileSync(GOLDEN, 'utf8'));
     // and again: nothing depends on time or order of loading
-    const again = await writeReport({ runDirs: [LAPTOP, PHONE], outDir: tmp('golden2'), formats: ['md'], title: 'edgebench fixture report' });
+    const again = await writeReport({
+      runDirs: [LAPTOP, PHONE],
+      outDir: tmp('golden2'),
+      formats: ['md'],
+      title: 'edgebench fixture report',
+    });
     expect(readFileSync(again.files[0]!, 'utf8')).toBe(md);
   });
 
@@ -61,7 +66,9 @@ describe('edgebench report', () => {
     expect(md.indexOf('## The answer')).toBeLessThan(md.indexOf('## Verdicts'));
     expect(md.indexOf('## Verdicts')).toBeLessThan(md.indexOf('<details><summary><b>Throughput'));
     expect(md).toContain('**This device: laptop** (detected: chassis type 10 (Notebook), system battery present)');
-    expect(md).toMatch(/\| 1B \| llama-3\.2-1b q4 \| synthetic \| TTFT, 128-token prompt \| 35\.9 ms \\\[35\.2–36\.7 ms\\\] \| 581 ms median of 1 \(incl\. network 1\.08–202 ms\) \| 16\.2× faster \|/);
+    expect(md).toMatch(
+      /\| 1B \| llama-3\.2-1b q4 \| synthetic \| TTFT, 128-token prompt \| 35\.9 ms \\\[35\.2–36\.7 ms\\\] \| 581 ms median of 1 \(incl\. network 1\.08–202 ms\) \| 16\.2× faster \|/,
+    );
     expect(md).toContain('| id | claim | verdict | decided by | to decide it here |');
     expect(md).toContain('Assumptions (every cost figure): device $1200 (ASSUMED');
     expect(md).toContain('nearest-rank');
@@ -84,7 +91,9 @@ describe('edgebench report', () => {
     expect(html).toContain('Energy not measured on this device');
     expect(html).toMatch(/<a href="https:\/\/github\.com\/quic\/ai-hub-models\/[^"]+" rel="noopener noreferrer">/);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trimEnd().split('\n');
-    expect(csv[0]).toBe('run_id,device,device_class,cell,model,weights,params,dtype,runner,ep,threads,shape,prompt_tokens,gen_tokens,depth,status,error,metric,unit,n,median,ci95_lo,ci95_hi,mean,sd,cv,p90,p99,min,max,boundary');
+    expect(csv[0]).toBe(
+      'run_id,device,device_class,cell,model,weights,params,dtype,runner,ep,threads,shape,prompt_tokens,gen_tokens,depth,status,error,metric,unit,n,median,ci95_lo,ci95_hi,mean,sd,cv,p90,p99,min,max,boundary',
+    );
     // 5 ok cells × 7 metrics (roofline is n/a without bandwidth: 6 each) + 2 failed cells
     expect(csv.filter((l) => l.startsWith('fixture-laptop,') && l.includes(',ttftMs,'))).toHaveLength(4);
     expect(csv.find((l) => l.includes(',errored,'))).toContain('OUT_OF_MEMORY: model needs 32.1 GB');
@@ -105,16 +114,53 @@ describe('energy', () => {
   it('shows J/token with its source, charts it and lets C5 use it', async () => {
     const run = await loadRun(LAPTOP);
     const phase = (jPerToken: number, watts: number): EnergyPhase => ({
-      windows: 30, windowsUsed: 30, totalWindowMs: 60_000, medianWindowMs: 2000, tokens: 960,
-      grossJ: jPerToken * 960 * 1.1, netJ: jPerToken * 960, avgGrossW: watts * 1.1, avgNetW: watts,
-      joulesPerTokenGross: jPerToken * 1.1, joulesPerTokenNet: jPerToken, tokensPerJouleGross: 1 / (jPerToken * 1.1), tokensPerJouleNet: 1 / jPerToken,
-      aggregation: 'per-request', uncertainty: 'coarse', byDomainGrossJ: { cpu: jPerToken * 960 * 1.1 },
-      perRequest: { basis: 'net', samples: [jPerToken], summary: { n: 30, median: jPerToken, mean: jPerToken, min: jPerToken * 0.9, max: jPerToken * 1.1, ci95: { lo: jPerToken * 0.95, hi: jPerToken * 1.05 } } },
+      windows: 30,
+      windowsUsed: 30,
+      totalWindowMs: 60_000,
+      medianWindowMs: 2000,
+      tokens: 960,
+      grossJ: jPerToken * 960 * 1.1,
+      netJ: jPerToken * 960,
+      avgGrossW: watts * 1.1,
+      avgNetW: watts,
+      joulesPerTokenGross: jPerToken * 1.1,
+      joulesPerTokenNet: jPerToken,
+      tokensPerJouleGross: 1 / (jPerToken * 1.1),
+      tokensPerJouleNet: 1 / jPerToken,
+      aggregation: 'per-request',
+      uncertainty: 'coarse',
+      byDomainGrossJ: { cpu: jPerToken * 960 * 1.1 },
+      perRequest: {
+        basis: 'net',
+        samples: [jPerToken],
+        summary: {
+          n: 30,
+          median: jPerToken,
+          mean: jPerToken,
+          min: jPerToken * 0.9,
+          max: jPerToken * 1.1,
+          ci95: { lo: jPerToken * 0.95, hi: jPerToken * 1.05 },
+        },
+      },
     });
     const energy = EnergySummary.parse({
-      status: 'ok', source: 'estimated-tdp', method: 'estimated', domains: ['cpu-process'], headlineDomains: ['cpu-process'], sampleIntervalMs: 50, resolutionMs: 56,
-      uncertainty: 'coarse', assumptions: ['TDP × utilisation'], detail: {}, baselineW: 1.5, baselineByDomainW: {}, kind: 'power', gaps: 0,
-      prefill: null, decode: phase(2.1, 15), conditions: { start: null, end: null },
+      status: 'ok',
+      source: 'estimated-tdp',
+      method: 'estimated',
+      domains: ['cpu-process'],
+      headlineDomains: ['cpu-process'],
+      sampleIntervalMs: 50,
+      resolutionMs: 56,
+      uncertainty: 'coarse',
+      assumptions: ['TDP × utilisation'],
+      detail: {},
+      baselineW: 1.5,
+      baselineByDomainW: {},
+      kind: 'power',
+      gaps: 0,
+      prefill: null,
+      decode: phase(2.1, 15),
+      conditions: { start: null, end: null },
     });
     const cells = run.summary.cells.map((c) => (c.index === 0 ? { ...c, energy } : c));
     const summary = { ...run.summary, cells } as ReportRun['summary'];
@@ -189,7 +235,9 @@ describe('CLI', () => {
     const c = await exec('node', ['bin/edgebench.js', 'claims', LAPTOP]);
     expect(c.stdout).toMatch(/C1\s+partly supported/);
     expect(c.stdout).toMatch(/C9\s+not testable by benchmark/);
-    const bad = await exec('node', ['bin/edgebench.js', 'report', LAPTOP, '--format', 'pdf']).catch((e: { code: number; stderr: string }) => e);
+    const bad = await exec('node', ['bin/edgebench.js', 'report', LAPTOP, '--format', 'pdf']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(bad).toMatchObject({ code: 1 });
     expect((bad as { stderr: string }).stderr).toContain('--format: unknown format "pdf"');
   });

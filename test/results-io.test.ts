@@ -227,7 +227,14 @@ for (let i = 0; ; i++) await appendCell(process.argv[2], { ...cell, index: i });
   });
 
   it('slugs file names from the key', () => {
-    const key = { model: '/home/me/My Models/Qwen3-0.6B', dtype: 'q4f16', runner: 'ort-node', ep: 'cpu', threads: null, shape: { name: 'pp512+tg128@d1024', promptTokens: 512, genTokens: 128, depth: 1024 } };
+    const key = {
+      model: '/home/me/My Models/Qwen3-0.6B',
+      dtype: 'q4f16',
+      runner: 'ort-node',
+      ep: 'cpu',
+      threads: null,
+      shape: { name: 'pp512+tg128@d1024', promptTokens: 512, genTokens: 128, depth: 1024 },
+    };
     expect(cellFileName({ index: 12, key })).toBe('0012-qwen3-0.6b-q4f16-ort-node-cpu-tauto-pp512+tg128@d1024.json');
   });
 

@@ -12,8 +12,21 @@ describe('results schema', () => {
 
   it('summaries are strict: unknown fields and missing metric names are rejected', () => {
     const base = {
-      n: 1, median: 1, mean: 1, sd: null, cv: null, p90: null, p99: null, min: 1, max: 1, mad: 0, outliers: [],
-      ci95: { lo: 1, hi: 1, method: 'bootstrap-percentile', resamples: 10, seed: 1 }, unit: 'ms', boundary: 'engine', samples: [1],
+      n: 1,
+      median: 1,
+      mean: 1,
+      sd: null,
+      cv: null,
+      p90: null,
+      p99: null,
+      min: 1,
+      max: 1,
+      mad: 0,
+      outliers: [],
+      ci95: { lo: 1, hi: 1, method: 'bootstrap-percentile', resamples: 10, seed: 1 },
+      unit: 'ms',
+      boundary: 'engine',
+      samples: [1],
     };
     expect(MetricSummary.safeParse(base).success).toBe(true);
     expect(MetricSummary.safeParse({ ...base, extra: 1 }).success).toBe(false);

@@ -14,16 +14,33 @@ import { fakeRunner } from '../src/runners/fake/fake-runner.ts';
 import { openRun } from '../src/results/open-run.ts';
 import type { RepetitionPolicy } from '../src/config/policy.ts';
 
-const policy = (p: Partial<RepetitionPolicy>): RepetitionPolicy => ({ warmup: 1, minCount: 3, minTimeS: 0, maxCount: 100, maxTimeS: 100, cooldownS: 0, ...p });
+const policy = (p: Partial<RepetitionPolicy>): RepetitionPolicy => ({
+  warmup: 1,
+  minCount: 3,
+  minTimeS: 0,
+  maxCount: 100,
+  maxTimeS: 100,
+  cooldownS: 0,
+  ...p,
+});
 const shape = (name: string, promptTokens: number, genTokens: number) => ({ name, promptTokens, genTokens, depth: 0 });
 
 describe('measureInterleaved', () => {
   it('rotates the starting arm every round', () => {
-    expect([0, 1, 2, 3].map((r) => roundOrder(3, r))).toEqual([[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 1, 2]]);
+    expect([0, 1, 2, 3].map((r) => roundOrder(3, r))).toEqual([
+      [0, 1, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [0, 1, 2],
+    ]);
   });
 
   it('runs arms round-robin until each one stops by its own rule; stopped arms drop out', async () => {
-    const model = await fakeRunner.load({ id: 'fake', dtype: 'q4', dir: null, file: null } as never, { ep: 'cpu', threads: 1, settings: { decodeMs: 1, prefillMsPerToken: 0.01, loadMs: 0 } });
+    const model = await fakeRunner.load({ id: 'fake', dtype: 'q4', dir: null, file: null } as never, {
+      ep: 'cpu',
+      threads: 1,
+      settings: { decodeMs: 1, prefillMsPerToken: 0.01, loadMs: 0 },
+    });
     const w = (s: ReturnType<typeof shape>) => ({ shape: s, vocabSize: 100, seed: 1 });
     const r = await measureInterleaved([
       { model, workload: w(shape('tg3', 0, 3)), policy: policy({ minCount: 2, maxCount: 2 }) },
@@ -41,8 +58,28 @@ describe('edgebench run --interleave', () => {
   it('interleaves the shapes of one model and records the order with each cell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-inter-'));
     const out = join(dir, 'out');
-    const suite = writeFakeSuite(dir, { name: 'inter', shapes: 'tg4, tg6, pp8', repetitions: { warmup: 1, minCount: 3, minTimeS: 0, maxCount: 3, maxTimeS: 5 }, fake: { decodeMs: 2, prefillMsPerToken: 0.1, loadMs: 1 } });
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'edgebench.js'), 'run', '--no-bandwidth', '--no-report', '--quiet', '--interleave', '--suite', suite, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const suite = writeFakeSuite(dir, {
+      name: 'inter',
+      shapes: 'tg4, tg6, pp8',
+      repetitions: { warmup: 1, minCount: 3, minTimeS: 0, maxCount: 3, maxTimeS: 5 },
+      fake: { decodeMs: 2, prefillMsPerToken: 0.1, loadMs: 1 },
+    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', 'bin', 'edgebench.js'),
+        'run',
+        '--no-bandwidth',
+        '--no-report',
+        '--quiet',
+        '--interleave',
+        '--suite',
+        suite,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     const run = await openRun(out);
     expect(run.cells).toHaveLength(3);
@@ -50,7 +87,21 @@ describe('edgebench run --interleave', () => {
       expect(c.interleave).toEqual({ cells: [0, 1, 2], order: [0, 1, 2, 1, 2, 0, 2, 0, 1] });
       expect(c.stopping!.measured).toBe(3);
     }
-    const bad = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'edgebench.js'), 'run', '--interleave', '--energy', 'estimate', '--suite', suite, '--out', join(dir, 'x')], { encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', 'bin', 'edgebench.js'),
+        'run',
+        '--interleave',
+        '--energy',
+        'estimate',
+        '--suite',
+        suite,
+        '--out',
+        join(dir, 'x'),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--interleave and --energy cannot be combined/);
   });

@@ -21,7 +21,8 @@ function run(args: string[]) {
 
 function suite(dir: string, targetCiPct: number, maxCount: number, minTimeS = 0.01): string {
   return writeFakeSuite(dir, {
-    name: 'stop', shapes: 'tg6, pp16',
+    name: 'stop',
+    shapes: 'tg6, pp16',
     repetitions: { warmup: 0, minCount: 5, minTimeS, maxCount, maxTimeS: 10, targetCiPct, checkEvery: 5 },
     fake: { decodeMs: 3, prefillMsPerToken: 0.5, loadMs: 1, jitter: 0.3 },
   });
@@ -34,20 +35,38 @@ describe('adaptive stopping through edgebench run', () => {
     const r = run(['--suite', suite(dir, 0.001, 12), '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/CI_NOT_REACHED ±[\d.]+ % > 0\.001 %/);
-    expect(r.stdout).toMatch(/CI_NOT_REACHED \(#0 tg6, #1 pp16\)\n {4}#0: the 95 % CI of decodeTokensPerS reached ±[\d.]+ % after 12 requests/);
+    expect(r.stdout).toMatch(
+      /CI_NOT_REACHED \(#0 tg6, #1 pp16\)\n {4}#0: the 95 % CI of decodeTokensPerS reached ±[\d.]+ % after 12 requests/,
+    );
     const stored = await openRun(out);
     for (const c of stored.cells) {
-      expect(c.stopping).toMatchObject({ rule: 'ci-half-width', reason: 'max-count', reached: false, measured: 12, timeBasis: 'timed-windows' });
+      expect(c.stopping).toMatchObject({
+        rule: 'ci-half-width',
+        reason: 'max-count',
+        reached: false,
+        measured: 12,
+        timeBasis: 'timed-windows',
+      });
       expect(c.stopping!.looks.map((l) => l.n)).toEqual([5, 10, 12]);
       expect(c.machine!.logicalCores).toBeGreaterThan(0);
     }
     // the report states the rule and shows how each cell stopped and how busy the machine was
     const { files } = await writeReport({ runDirs: [out], outDir: join(dir, 'report'), formats: ['md', 'html'], title: 'stop' });
-    const md = readFileSync(files.find((f) => f.endsWith('.md'))!, 'utf8');
+    const md = readFileSync(
+      files.find((f) => f.endsWith('.md'))!,
+      'utf8',
+    );
     expect(md).toMatch(/<b>How each cell stopped, and how busy the machine was<\/b>/);
-    expect(md).toMatch(/adaptive: after ≥ 5 requests and ≥ 0\.01 s of timed windows, stop when the 95 % bootstrap CI of the median decodeTokensPerS has half-width ≤ 0\.001 %/);
+    expect(md).toMatch(
+      /adaptive: after ≥ 5 requests and ≥ 0\.01 s of timed windows, stop when the 95 % bootstrap CI of the median decodeTokensPerS has half-width ≤ 0\.001 %/,
+    );
     expect(md).toMatch(/0\.001 % CI\\?_NOT\\?_REACHED \(max-count\)/);
-    expect(readFileSync(files.find((f) => f.endsWith('.html'))!, 'utf8')).toMatch(/Stopping and machine conditions/);
+    expect(
+      readFileSync(
+        files.find((f) => f.endsWith('.html'))!,
+        'utf8',
+      ),
+    ).toMatch(/Stopping and machine conditions/);
   });
 
   it('a loose target stops at the first look, and the summary CI is the one that stopped it', async () => {

@@ -64,7 +64,11 @@ describe('ort-web runner (wasm)', () => {
   it("wasmDtype 'fastest' measures every variant that exists and runs the fastest", async () => {
     // preset-style siblings: <name>-q4, <name>-fp32, <name>-fp16, <name>-q8
     const dirs = await Promise.all((['q4', 'fp32', 'fp16', 'q8'] as const).map((dtype) => buildTiny(root, `pick-${dtype}`, { dtype })));
-    expect(wasmCandidates(dirs[0]!).map((c) => c.dtype).sort()).toEqual(['fp16', 'fp32', 'q4', 'q8']);
+    expect(
+      wasmCandidates(dirs[0]!)
+        .map((c) => c.dtype)
+        .sort(),
+    ).toEqual(['fp16', 'fp32', 'q4', 'q8']);
     const m = await ortWebRunner.load(await sourceOf(dirs[0]!), loadOpts({ settings: { wasmDtype: 'fastest' } }));
     try {
       const timings = String(m.resolved.settings.wasmDtypeTimings);
@@ -83,10 +87,18 @@ describe('ort-web runner (wasm)', () => {
 
   it('refuses a model beyond the 4 GiB wasm32 memory before loading, with the numbers', async () => {
     const big = getPreset('llama-3.1-8b').arch;
-    const fake = { id: 'llama-3.1-8b', dir: join(root, 'never-built'), file: join(root, 'never-built', 'onnx', 'model_fp16.onnx'), dtype: 'fp16', arch: big };
+    const fake = {
+      id: 'llama-3.1-8b',
+      dir: join(root, 'never-built'),
+      file: join(root, 'never-built', 'onnx', 'model_fp16.onnx'),
+      dtype: 'fp16',
+      arch: big,
+    };
     const err = await ortWebRunner.load(fake, loadOpts()).catch((e: unknown) => e);
     expect(isEdgebenchError(err) && err.code).toBe('OUT_OF_MEMORY'); // not MODEL_NOT_FOUND: checked first
-    expect((err as Error).message).toMatch(/needs about 3\d\.\d\d GB in wasm memory \(weights 1[56]\.\d\d GB, estimated from the architecture, ×2 as fp16 is upcast to fp32 on wasm, \+ runtime\) but wasm32 is limited to 4 GiB \(4\.29 GB\)/);
+    expect((err as Error).message).toMatch(
+      /needs about 3\d\.\d\d GB in wasm memory \(weights 1[56]\.\d\d GB, estimated from the architecture, ×2 as fp16 is upcast to fp32 on wasm, \+ runtime\) but wasm32 is limited to 4 GiB \(4\.29 GB\)/,
+    );
     const oneB = getPreset('llama-3.2-1b').arch;
     expect(() => checkWasmMemory({ ...fake, id: '1b', arch: oneB, dtype: 'fp32' })).toThrow(/needs about 5\.\d\d GB .* limited to 4 GiB/);
     // fp16 is half the bytes on disk but is upcast to fp32 on wasm (measured: bad_alloc at 2.49 GB)
@@ -97,7 +109,10 @@ describe('ort-web runner (wasm)', () => {
   });
 
   it('refuses non-wasm devices and bad settings', async () => {
-    expect(await ortWebRunner.probe(loadOpts({ ep: 'webgpu' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/wasm backend only/) });
+    expect(await ortWebRunner.probe(loadOpts({ ep: 'webgpu' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/wasm backend only/),
+    });
     const source = await sourceOf(join(root, 'tiny-fp32'));
     const err = await ortWebRunner.load(source, loadOpts({ settings: { wasmDtype: 'smallest' } })).catch((e: unknown) => e);
     expect(isEdgebenchError(err) && err.code).toBe('CONFIG_INVALID');

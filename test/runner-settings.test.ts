@@ -3,7 +3,8 @@ import { parseSuiteText } from '../src/config/suite.ts';
 import { isEdgebenchError } from '../src/errors.ts';
 import { listRunners } from '../src/runners/registry.ts';
 
-const suite = (runner: string, settings: string) => `name: x\nmodels: [m]\nrunners: [${runner}]\nshapes: [tg4]\nrunnerSettings:\n  ${runner}:\n${settings}`;
+const suite = (runner: string, settings: string) =>
+  `name: x\nmodels: [m]\nrunners: [${runner}]\nshapes: [tg4]\nrunnerSettings:\n  ${runner}:\n${settings}`;
 
 function configError(text: string): Error {
   try {
@@ -35,7 +36,9 @@ describe('runner settings are checked when the suite is read', () => {
   });
 
   it('every runner with settings has an ill-typed case above', () => {
-    const withKeys = listRunners().filter((r) => Object.keys(r.settings.shape).length > 0).map((r) => r.id);
+    const withKeys = listRunners()
+      .filter((r) => Object.keys(r.settings.shape).length > 0)
+      .map((r) => r.id);
     expect(illTyped.map(([id]) => id).sort()).toEqual(withKeys.sort());
   });
 
@@ -56,7 +59,11 @@ describe('runner settings are checked when the suite is read', () => {
   it('the registry describes each runner as the runner itself does (without importing it until asked)', async () => {
     for (const entry of listRunners()) {
       const r = await entry.load();
-      expect({ id: r.id, boundary: r.boundary, description: r.description }).toEqual({ id: entry.id, boundary: entry.boundary, description: entry.description });
+      expect({ id: r.id, boundary: r.boundary, description: r.description }).toEqual({
+        id: entry.id,
+        boundary: entry.boundary,
+        description: entry.description,
+      });
       expect(r.settings).toBe(entry.settings);
     }
   });

@@ -56,7 +56,11 @@ describe('transformers-js runner', () => {
     env.allowRemoteModels = false;
     env.localModelPath = `${dirname(dir)}/`;
     const plain = await AutoModelForCausalLM.from_pretrained(basename(dir), { dtype: 'fp32' });
-    const out = (await plain.generate({ input_ids: new Tensor('int64', BigInt64Array.from(PROMPT, BigInt), [1, PROMPT.length]), max_new_tokens: N, do_sample: false })) as Tensor;
+    const out = (await plain.generate({
+      input_ids: new Tensor('int64', BigInt64Array.from(PROMPT, BigInt), [1, PROMPT.length]),
+      max_new_tokens: N,
+      do_sample: false,
+    })) as Tensor;
     await plain.dispose();
     expect(out.dims[1]! - PROMPT.length).toBe(2);
     const got = await runTokens(transformersJsRunner, await sourceOf(dir), N);
@@ -65,8 +69,17 @@ describe('transformers-js runner', () => {
   });
 
   it('maps folder files to from_pretrained arguments', () => {
-    expect(tjsLocation('/m/llama-q4', '/m/llama-q4/onnx/model_q4.onnx')).toEqual({ localModelPath: '/m/', name: 'llama-q4', subfolder: 'onnx', modelFileName: 'model', dtype: 'q4' });
-    expect(tjsLocation('/m/x', '/m/x/onnx/decoder_model_merged_quantized.onnx')).toMatchObject({ modelFileName: 'decoder_model_merged', dtype: 'q8' });
+    expect(tjsLocation('/m/llama-q4', '/m/llama-q4/onnx/model_q4.onnx')).toEqual({
+      localModelPath: '/m/',
+      name: 'llama-q4',
+      subfolder: 'onnx',
+      modelFileName: 'model',
+      dtype: 'q4',
+    });
+    expect(tjsLocation('/m/x', '/m/x/onnx/decoder_model_merged_quantized.onnx')).toMatchObject({
+      modelFileName: 'decoder_model_merged',
+      dtype: 'q8',
+    });
     expect(tjsLocation('/m/x', '/m/x/model.onnx')).toMatchObject({ subfolder: '', dtype: 'fp32' });
     expect(() => tjsLocation('/m/x', '/elsewhere/model.onnx')).toThrow(/cannot address/);
   });
@@ -74,7 +87,9 @@ describe('transformers-js runner', () => {
   it('refuses devices it does not have, and folder-less models', async () => {
     const probe = await transformersJsRunner.probe(loadOpts({ ep: 'cuda' }));
     expect(probe).toMatchObject({ ok: false, reason: expect.stringMatching(/'cpu' or 'webgpu'/) });
-    const err = await transformersJsRunner.load({ id: 'x', dir: null, file: null, dtype: 'q4', arch: null }, loadOpts()).catch((e: unknown) => e);
+    const err = await transformersJsRunner
+      .load({ id: 'x', dir: null, file: null, dtype: 'q4', arch: null }, loadOpts())
+      .catch((e: unknown) => e);
     expect(isEdgebenchError(err) && err.code).toBe('MODEL_NOT_FOUND');
   });
 });

@@ -33,19 +33,35 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('adapter and placement parsing', () => {
   it('reads the probe child output: adapter, no adapter, crash', () => {
-    const ok = parseAnswer('EDGEBENCH_ADAPTER {"adapter":{"vendor":"google","architecture":"swiftshader","device":"swiftshader-device-subzero-","description":"SwiftShader driver 5.0.0"}}\n', '', 0, 12);
+    const ok = parseAnswer(
+      'EDGEBENCH_ADAPTER {"adapter":{"vendor":"google","architecture":"swiftshader","device":"swiftshader-device-subzero-","description":"SwiftShader driver 5.0.0"}}\n',
+      '',
+      0,
+      12,
+    );
     expect(ok).toMatchObject({ ok: true, adapter: { vendor: 'google', architecture: 'swiftshader', software: true } });
-    const none = parseAnswer('EDGEBENCH_ADAPTER {"adapter":null}\n', 'Warning: vkCreateInstance: Found no drivers!\n    at CheckVkSuccessImpl (x.cpp:106)\n', 0, 3);
+    const none = parseAnswer(
+      'EDGEBENCH_ADAPTER {"adapter":null}\n',
+      'Warning: vkCreateInstance: Found no drivers!\n    at CheckVkSuccessImpl (x.cpp:106)\n',
+      0,
+      3,
+    );
     expect(none).toMatchObject({ ok: false, reason: 'no WebGPU adapter on this machine (vkCreateInstance: Found no drivers!)' });
     const crash = parseAnswer('', 'Segmentation fault', 139, 3);
     expect(crash).toMatchObject({ ok: false, reason: expect.stringMatching(/crashed \(Segmentation fault\)/) });
     expect(isSoftwareAdapter({ vendor: 'mesa', architecture: '', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: '' })).toBe(true);
-    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ada-lovelace', device: 'NVIDIA GeForce RTX 4090', description: '' })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ada-lovelace', device: 'NVIDIA GeForce RTX 4090', description: '' })).toBe(
+      false,
+    );
   });
 
   it('placement from a profile: share of kernel time on the requested EP', () => {
     const ev = (provider: string, dur: number) => ({ cat: 'Node', name: 'x_kernel_time', dur, args: { provider } });
-    const p = placementFromProfile([ev('WebGpuExecutionProvider', 900), ev('CPUExecutionProvider', 100), { cat: 'Session', name: 'model_run', dur: 5 }]);
+    const p = placementFromProfile([
+      ev('WebGpuExecutionProvider', 900),
+      ev('CPUExecutionProvider', 100),
+      { cat: 'Session', name: 'model_run', dur: 5 },
+    ]);
     expect(p.nodes).toEqual({ WebGpuExecutionProvider: 1, CPUExecutionProvider: 1 });
     expect(requestedShare(p, 'webgpu')).toBeCloseTo(0.9);
     expect(isSilentFallback(p, 'webgpu')).toBe(false);
@@ -58,13 +74,17 @@ describe('adapter and placement parsing', () => {
     const target = profileTarget();
     const file = (await sourceOf(tiny)).file!;
     const s = await ort.InferenceSession.create(file, { enableProfiling: true, profileFilePrefix: target.prefix, logSeverityLevel: 3 });
-    await new KvSequence(s, kvLayoutFromSession(s, 2, 16), ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2]).step([1, 2, 3]);
+    await new KvSequence(s, kvLayoutFromSession(s, 2, 16), ort.Tensor as unknown as ConstructorParameters<typeof KvSequence>[2]).step([
+      1, 2, 3,
+    ]);
     s.endProfiling();
     const p = target.read()!;
     await s.release();
     expect(p.nodes.CPUExecutionProvider).toBeGreaterThan(10);
     expect(isSilentFallback(p, 'webgpu')).toBe(true);
-    expect(fallbackWarning('webgpu', p)).toMatch(/asked for 'webgpu' but only 0 % of kernel time ran on it \(nodes: CPUExecutionProvider \d+\)/);
+    expect(fallbackWarning('webgpu', p)).toMatch(
+      /asked for 'webgpu' but only 0 % of kernel time ran on it \(nodes: CPUExecutionProvider \d+\)/,
+    );
   });
 });
 
@@ -74,17 +94,35 @@ describe('no WebGPU adapter', () => {
     process.env.VK_ICD_FILENAMES = join(root, 'no-such-icd.json'); // read by the probe's child process only
     try {
       const a = await probeWebGpuAdapter();
-      expect(a).toMatchObject({ ok: false, reason: expect.stringMatching(/no WebGPU adapter/), hint: expect.stringMatching(/VK_ICD_FILENAMES|driver/) });
+      expect(a).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/no WebGPU adapter/),
+        hint: expect.stringMatching(/VK_ICD_FILENAMES|driver/),
+      });
       expect(await ortNodeRunner.probe(loadOpts({ ep: 'webgpu' }))).toMatchObject({ ok: false, reason: a.ok ? '' : a.reason });
       expect(await transformersJsRunner.probe(loadOpts({ ep: 'webgpu' }))).toMatchObject({ ok: false });
-      const suite = SuiteFile.parse({ name: 'no-gpu', models: [tiny], runners: ['ort-node', 'transformers-js'], eps: ['webgpu'], threads: [1], shapes: ['tg4'] });
+      const suite = SuiteFile.parse({
+        name: 'no-gpu',
+        models: [tiny],
+        runners: ['ort-node', 'transformers-js'],
+        eps: ['webgpu'],
+        threads: [1],
+        shapes: ['tg4'],
+      });
       const cells: CellResult[] = [];
       await runSuite(
         { suite, done: new Set(), appendCell: async (c) => void cells.push(c), onEvent: () => {}, shouldStop: () => false },
         realRunDeps(await collectEnvironment(), { bandwidth: false, log: () => {} }),
       );
-      expect(cells.map((c) => [c.key.runner, c.status])).toEqual([['ort-node', 'unsupported'], ['transformers-js', 'unsupported']]);
-      expect(cells[0]!.error).toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringMatching(/no WebGPU adapter/), hint: expect.any(String) });
+      expect(cells.map((c) => [c.key.runner, c.status])).toEqual([
+        ['ort-node', 'unsupported'],
+        ['transformers-js', 'unsupported'],
+      ]);
+      expect(cells[0]!.error).toMatchObject({
+        code: 'DEVICE_UNAVAILABLE',
+        message: expect.stringMatching(/no WebGPU adapter/),
+        hint: expect.any(String),
+      });
     } finally {
       if (saved === undefined) delete process.env.VK_ICD_FILENAMES;
       else process.env.VK_ICD_FILENAMES = saved;
@@ -120,7 +158,11 @@ describe('WebGPU through SwiftShader (software adapter)', () => {
     // checked on ort-node only, transformers.js runs the plain prompt
     for (const runner of [ortNodeRunner, transformersJsRunner]) {
       const m = await runner.load(source, loadOpts({ ep: 'webgpu' }));
-      const gpu = { plain: await tokensOf(m, N), deep: runner === ortNodeRunner ? await tokensOf(m, N, CONTEXT) : cpu.deep, resolved: m.resolved };
+      const gpu = {
+        plain: await tokensOf(m, N),
+        deep: runner === ortNodeRunner ? await tokensOf(m, N, CONTEXT) : cpu.deep,
+        resolved: m.resolved,
+      };
       await m[Symbol.asyncDispose]();
       expect(gpu.plain).toEqual(cpu.plain);
       expect(gpu.deep).toEqual(cpu.deep);

@@ -49,7 +49,14 @@ beforeAll(async () => {
   dir = join(root, 'tiny-llama-q4');
   const preset = getPreset('tiny-llama');
   const tok = resolveTokenizer(preset, { dir: join(root, 'tok') });
-  await buildModelFolder({ arch: preset.arch, dtype: 'q4', style: 'optimum', outDir: dir, tokenizerFiles: tok, hfConfigExtra: { edgebench_preset: preset.id } });
+  await buildModelFolder({
+    arch: preset.arch,
+    dtype: 'q4',
+    style: 'optimum',
+    outDir: dir,
+    tokenizerFiles: tok,
+    hfConfigExtra: { edgebench_preset: preset.id },
+  });
   greedy = await runnerGreedy(12);
   // make the greedy sequence's first token an EOS id, so EOS handling is testable on random weights
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [2, greedy[0]!] }));
@@ -68,7 +75,10 @@ async function post(path: string, body: unknown, init: RequestInit = {}): Promis
 /** The `data:` payloads of an SSE answer, in order. */
 async function sse(res: Response): Promise<string[]> {
   const text = await res.text();
-  return text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((e) => e.replace(/^data: /, ''));
 }
 
 function filesUnder(d: string): string[] {
@@ -83,7 +93,28 @@ describe('edgebench serve --openai', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let code: number;
     try {
-      code = await main(['node', 'edgebench', 'run', '--endpoint', server.url, '--model', engine.id, '--shape', 'pp16+tg8', '--reps', '2', '--min-time', '0', '--warmup', '0', '--no-bandwidth', '--no-report', '--quiet', '--out', out]);
+      code = await main([
+        'node',
+        'edgebench',
+        'run',
+        '--endpoint',
+        server.url,
+        '--model',
+        engine.id,
+        '--shape',
+        'pp16+tg8',
+        '--reps',
+        '2',
+        '--min-time',
+        '0',
+        '--warmup',
+        '0',
+        '--no-bandwidth',
+        '--no-report',
+        '--quiet',
+        '--out',
+        out,
+      ]);
     } finally {
       write.mockRestore();
       if (saved === undefined) delete process.env.EDGEBENCH_API_KEY;
@@ -94,20 +125,41 @@ describe('edgebench serve --openai', () => {
     expect(cell!.status, cell!.error?.message).toBe('ok');
     expect(cell!.key.runner).toBe('openai-http');
     expect(cell!.boundary).toBe('http-client');
+    // the server declared synthetic weights in /v1/models; the client believes it instead of assuming real
+    expect(cell!.model).toMatchObject({ weights: 'synthetic', synthetic: true });
+    // an endpoint's tokens are computed elsewhere: no energy is put on this machine's account
+    expect(cell!.energy).toBeUndefined();
     expect(cell!.resolved!.settings).toMatchObject({ modelListed: true, apiKeyFrom: 'EDGEBENCH_API_KEY', prompt: 'synthetic-words' });
     // the prompt the server tokenized: instruction + 16 synthetic words through the chat template
     const seed = (await readManifest(out)).seed;
     const salt = Number(cell!.resolved!.settings.promptSalt);
     for (const r of cell!.requests) {
-      const text = requestText({ api: 'chat', mode: 'bust', suiteText: undefined, ids: seededTokenIds(16, 32000, seed), contextIds: [], unique: uniqueWords(salt, r.index) });
-      expect(text.startsWith(`${uniqueWords(salt, r.index)}. ${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`)).toBe(true);
+      const text = requestText({
+        api: 'chat',
+        mode: 'bust',
+        suiteText: undefined,
+        ids: seededTokenIds(16, 32000, seed),
+        contextIds: [],
+        unique: uniqueWords(salt, r.index),
+      });
+      expect(text.startsWith(`${uniqueWords(salt, r.index)}. ${CHAT_INSTRUCTION} ${syntheticText(seededTokenIds(16, 32000, seed))}`)).toBe(
+        true,
+      );
       expect(r.tokenTimesMs).toHaveLength(8);
       expect(r.promptTokens).toBe(engine.tokenizer.encodeChat([{ role: 'user', content: text }]).length);
       expect([...r.tokenTimesMs].sort((a, b) => a - b)).toEqual(r.tokenTimesMs);
     }
     const n = cell!.requests.length; // cold + measured (the stopping rule decides how many)
-    expect(cell!.extra!.runner).toMatchObject({ requests: n, retries: 0, tokensPerChunk: { 1: 8 * n }, tokensAtStreamEnd: 0, fixedLength: { maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null } });
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { cells: { metrics: { ttftMs: { boundary: string } } }[] };
+    expect(cell!.extra!.runner).toMatchObject({
+      requests: n,
+      retries: 0,
+      tokensPerChunk: { 1: 8 * n },
+      tokensAtStreamEnd: 0,
+      fixedLength: { maxTokensHonoured: true, reachedMaxTokens: true, minTokensHonoured: null },
+    });
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      cells: { metrics: { ttftMs: { boundary: string } } }[];
+    };
     expect(summary.cells[0]!.metrics.ttftMs.boundary).toBe('http-client');
     for (const f of filesUnder(out)) expect(readFileSync(f, 'utf8'), f).not.toContain(KEY);
   });
@@ -115,7 +167,10 @@ describe('edgebench serve --openai', () => {
   it('answers with the ort-node runner’s greedy tokens (completions with token ids, non-streaming)', async () => {
     const res = await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 12, ignore_eos: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { choices: { text: string; finish_reason: string }[]; usage: { prompt_tokens: number; completion_tokens: number } };
+    const body = (await res.json()) as {
+      choices: { text: string; finish_reason: string }[];
+      usage: { prompt_tokens: number; completion_tokens: number };
+    };
     const detok = engine.tokenizer.detokenizer();
     const expected = greedy.map((id, i) => detok.push(id, i === greedy.length - 1)).join('');
     expect(body.choices[0]).toMatchObject({ text: expected, finish_reason: 'length' });
@@ -123,12 +178,25 @@ describe('edgebench serve --openai', () => {
   });
 
   it('streams one SSE chunk per token, then finish, usage and [DONE]', async () => {
-    const res = await post('/v1/chat/completions', { model: engine.id, messages: [{ role: 'user', content: 'hello' }], max_tokens: 6, ignore_eos: true, stream: true, stream_options: { include_usage: true } });
+    const res = await post('/v1/chat/completions', {
+      model: engine.id,
+      messages: [{ role: 'user', content: 'hello' }],
+      max_tokens: 6,
+      ignore_eos: true,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(Number(res.headers.get('x-edgebench-queue-ms'))).toBeGreaterThanOrEqual(0);
     const events = await sse(res);
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { choices: { delta: { role?: string; content?: string }; finish_reason: string | null }[]; usage?: { completion_tokens: number } });
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e) as {
+          choices: { delta: { role?: string; content?: string }; finish_reason: string | null }[];
+          usage?: { completion_tokens: number };
+        },
+    );
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
     const tokenChunks = chunks.filter((c) => c.choices[0] && c.choices[0].delta.content !== undefined && !c.choices[0].delta.role);
     expect(tokenChunks).toHaveLength(6);
@@ -136,14 +204,20 @@ describe('edgebench serve --openai', () => {
     expect(chunks.at(-1)!.choices).toEqual([]);
     expect(chunks.at(-1)!.usage!.completion_tokens).toBe(6);
     // without include_usage there is no usage at all (the API's rule)
-    const plain = await sse(await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 3, ignore_eos: true, stream: true }));
+    const plain = await sse(
+      await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 3, ignore_eos: true, stream: true }),
+    );
     const finish = JSON.parse(plain.at(-2)!) as { choices: { finish_reason: string }[]; usage?: unknown };
     expect(finish.choices[0]!.finish_reason).toBe('length');
     expect(plain.some((e) => e.includes('"usage"'))).toBe(false);
   });
 
   it('stops at EOS unless ignore_eos; min_tokens delays the stop', async () => {
-    const ask = async (extra: Record<string, unknown>) => (await (await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 12, ...extra })).json()) as { choices: { finish_reason: string }[]; usage: { completion_tokens: number } };
+    const ask = async (extra: Record<string, unknown>) =>
+      (await (await post('/v1/completions', { model: engine.id, prompt: PROMPT, max_tokens: 12, ...extra })).json()) as {
+        choices: { finish_reason: string }[];
+        usage: { completion_tokens: number };
+      };
     const stopped = await ask({});
     expect(stopped.usage.completion_tokens).toBe(1);
     expect(stopped.choices[0]!.finish_reason).toBe('stop');
@@ -154,7 +228,8 @@ describe('edgebench serve --openai', () => {
   });
 
   it('rejects bad bodies and routes with a JSON error that says what is wrong', async () => {
-    const chat = (b: Record<string, unknown>) => post('/v1/chat/completions', { model: engine.id, messages: [{ role: 'user', content: 'hi' }], ...b });
+    const chat = (b: Record<string, unknown>) =>
+      post('/v1/chat/completions', { model: engine.id, messages: [{ role: 'user', content: 'hi' }], ...b });
     const cases: [Promise<Response>, number, RegExp][] = [
       [post('/v1/chat/completions', '{"model": '), 400, /not valid JSON/],
       [post('/v1/chat/completions', ''), 400, /body is empty/],
@@ -212,7 +287,10 @@ describe('edgebench serve --openai', () => {
       [['serve', '--openai', '--model', dir, '--port', '99999'], /--port 99999: expected a whole number/],
       [['serve', '--openai', '--model', dir, '--threads', '0'], /--threads 0: expected auto or a whole number from 1 to/],
       [['serve', '--openai', '--model', join(root, 'missing')], /error\[MODEL_NOT_FOUND\].*does not exist/],
-      [['serve', '--openai', '--model', dir, '--port', String(server.port), '--quiet'], /port \d+ on 127\.0\.0\.1 is already in use\n\s+hint: pick another --port/],
+      [
+        ['serve', '--openai', '--model', dir, '--port', String(server.port), '--quiet'],
+        /port \d+ on 127\.0\.0\.1 is already in use\n\s+hint: pick another --port/,
+      ],
     ];
     for (const [args, re] of cases) {
       let stderr = '';
@@ -227,7 +305,9 @@ describe('edgebench serve --openai', () => {
   });
 
   it('the real command serves on port 0 and shuts down cleanly on SIGINT', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--openai', '--model', dir, '--port', '0', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--openai', '--model', dir, '--port', '0', '--threads', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -235,10 +315,14 @@ describe('edgebench serve --openai', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     try {
       const deadline = Date.now() + 90_000; // a cold tsx start on a shared, loaded machine
-      while (!/on http:\/\/127\.0\.0\.1:\d+\/v1/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      while (!/on http:\/\/127\.0\.0\.1:\d+\/v1/.test(stdout) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
       const url = /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(stdout)?.[1];
       expect(url, stderr).toBeDefined();
-      const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: engine.id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: engine.id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }),
+      });
       expect(res.status).toBe(200);
       child.kill('SIGINT');
       expect(await exited).toBe(0);

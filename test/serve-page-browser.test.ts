@@ -21,10 +21,24 @@ import { readCells, readManifest } from '../src/results/io.ts';
 import type { PageServer } from '../src/serve/page/page-server.ts';
 import { shortSuite, startServer, tinyModel } from './serve-page-fixture.ts';
 
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BASE_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // phone.test resolves to loopback: a plain-HTTP origin that is not localhost, as a phone on the LAN sees the server
 const NO_GPU = [...BASE_ARGS, '--disable-gpu', '--host-resolver-rules=MAP phone.test 127.0.0.1'];
-const SWIFTSHADER_WEBGPU = [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-vulkan=swiftshader', '--use-angle=swiftshader'];
+const SWIFTSHADER_WEBGPU = [
+  ...BASE_ARGS,
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+];
 
 let root: string;
 let model: ResolvedModel;
@@ -33,7 +47,11 @@ const contexts: BrowserContext[] = [];
 const deviceDirs: string[] = [];
 
 async function launch(args: string[]): Promise<BrowserContext> {
-  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: chromiumPath(), headless: true, args });
+  const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), {
+    executablePath: chromiumPath(),
+    headless: true,
+    args,
+  });
   contexts.push(ctx);
   return ctx;
 }
@@ -58,7 +76,12 @@ async function waitState(page: Page, logs: string[], want: string, timeout = 60_
   try {
     await page.waitForFunction((s) => document.body.dataset.state === s, want, { timeout });
   } catch (e) {
-    const state = await page.evaluate(() => `${document.body.dataset.state}: ${document.getElementById('status')?.textContent} | ${document.getElementById('message')?.textContent}`).catch(() => '?');
+    const state = await page
+      .evaluate(
+        () =>
+          `${document.body.dataset.state}: ${document.getElementById('status')?.textContent} | ${document.getElementById('message')?.textContent}`,
+      )
+      .catch(() => '?');
     throw new Error(`page never reached '${want}' (now ${state})\n${logs.join('\n')}`, { cause: e });
   }
 }
@@ -79,13 +102,19 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
 
   it('runs wasm with 2 threads in a cross-origin isolated page, two devices at once, and saves every cell', async () => {
     const ctx = await noGpuBrowser();
-    const [two, one] = await Promise.all([open(ctx, `${srv.url}?ep=wasm&threads=2&start=1`), open(ctx, `${srv.url}?ep=wasm&threads=1&start=1`)]);
+    const [two, one] = await Promise.all([
+      open(ctx, `${srv.url}?ep=wasm&threads=2&start=1`),
+      open(ctx, `${srv.url}?ep=wasm&threads=1&start=1`),
+    ]);
     await Promise.all([waitState(two.page, two.logs, 'done'), waitState(one.page, one.logs, 'done')]);
     expect(await two.page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     expect(two.workers()).toBeGreaterThanOrEqual(1); // onnxruntime-web's pthread workers
     expect(await two.page.locator('#results tbody tr[data-status="ok"]').count()).toBe(2);
     const devices = srv.devices.list();
-    expect(devices.map((d) => [d.status, d.posted, d.planned])).toEqual([['complete', 2, 2], ['complete', 2, 2]]);
+    expect(devices.map((d) => [d.status, d.posted, d.planned])).toEqual([
+      ['complete', 2, 2],
+      ['complete', 2, 2],
+    ]);
     const byThreads = new Map<number | null, string>();
     for (const d of devices) byThreads.set((await readCells(d.dir))[0]!.key.threads, d.dir);
     expect([...byThreads.keys()].sort()).toEqual([1, 2]);
@@ -100,7 +129,13 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
     const cells = await readCells(dir);
     for (const c of cells) {
       expect(c.status).toBe('ok');
-      expect(c.resolved).toMatchObject({ runner: 'ort-web', executionProvider: 'wasm', threads: 2, fallback: false, settings: { numThreads: 2, crossOriginIsolated: true, host: 'browser' } });
+      expect(c.resolved).toMatchObject({
+        runner: 'ort-web',
+        executionProvider: 'wasm',
+        threads: 2,
+        fallback: false,
+        settings: { numThreads: 2, crossOriginIsolated: true, host: 'browser' },
+      });
       expect(c.requests.filter((r) => r.phase === 'measured').length).toBeGreaterThanOrEqual(2);
       expect(c.requests.map((r) => r.phase).slice(0, 2)).toEqual(['cold', 'warmup']);
       expect(c.loadMs).toBeGreaterThan(0);
@@ -134,7 +169,10 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
     const d = newestDevice();
     expect(d.status).toBe('complete');
     const cells = await readCells(d.dir);
-    expect(cells.map((c) => [c.status, c.error?.code])).toEqual([['unsupported', 'DEVICE_UNAVAILABLE'], ['unsupported', 'DEVICE_UNAVAILABLE']]);
+    expect(cells.map((c) => [c.status, c.error?.code])).toEqual([
+      ['unsupported', 'DEVICE_UNAVAILABLE'],
+      ['unsupported', 'DEVICE_UNAVAILABLE'],
+    ]);
     expect(srv.modelDownloads()).toBe(before);
     deviceDirs.push(d.dir);
     await page.close();
@@ -158,7 +196,10 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
 
   it('keeps the cells of a tab closed mid-run and marks its run interrupted', async () => {
     // each cell measures for 2 s: close the tab once the first has been posted, while the second runs
-    const long = await startServer(model, root, 'serve-closed', { suite: shortSuite(model.info.id, { minCount: 2, minTimeS: 2, maxTimeS: 2, maxCount: 10_000 }, ['pp4+tg2', 'pp8+tg2', 'tg2']), deviceTimeoutS: 4 });
+    const long = await startServer(model, root, 'serve-closed', {
+      suite: shortSuite(model.info.id, { minCount: 2, minTimeS: 2, maxTimeS: 2, maxCount: 10_000 }, ['pp4+tg2', 'pp8+tg2', 'tg2']),
+      deviceTimeoutS: 4,
+    });
     try {
       const { page, logs } = await open(await noGpuBrowser(), `${long.url}?ep=wasm&threads=1&start=1`);
       await waitState(page, logs, 'running');
@@ -166,7 +207,8 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
       await page.close({ runBeforeUnload: true });
       const d = long.devices.list()[0]!;
       // the pagehide beacon says so at once; the silence timeout is the fallback (run.json is written first, then device.json)
-      const reason = () => (JSON.parse(readFileSync(join(d.dir, 'device.json'), 'utf8')) as { statusReason: string | null }).statusReason ?? '';
+      const reason = () =>
+        (JSON.parse(readFileSync(join(d.dir, 'device.json'), 'utf8')) as { statusReason: string | null }).statusReason ?? '';
       await expect.poll(reason, { timeout: 15_000, interval: 250 }).toMatch(/page left|no word/);
       expect((await readManifest(d.dir)).status).toBe('interrupted');
       const kept = await readCells(d.dir);
@@ -188,11 +230,15 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
     const m = await readManifest(d.dir);
     expect(m.environment.gpus[0]).toMatchObject({ vendor: 'google', model: 'swiftshader' });
     const cells = await readCells(d.dir);
-    expect(cells.map((c) => [c.status, c.key.ep, c.resolved?.executionProvider, c.resolved?.settings.softwareAdapter, c.resolved?.fallback])).toEqual([
+    expect(
+      cells.map((c) => [c.status, c.key.ep, c.resolved?.executionProvider, c.resolved?.settings.softwareAdapter, c.resolved?.fallback]),
+    ).toEqual([
       ['ok', 'webgpu', 'webgpu', true, false],
       ['ok', 'webgpu', 'webgpu', true, false],
     ]);
-    const device = JSON.parse(readFileSync(join(d.dir, 'device.json'), 'utf8')) as { browser: { webgpu: { features: string[]; limits: Record<string, number> } } };
+    const device = JSON.parse(readFileSync(join(d.dir, 'device.json'), 'utf8')) as {
+      browser: { webgpu: { features: string[]; limits: Record<string, number> } };
+    };
     expect(device.browser.webgpu.limits.maxBufferSize).toBeGreaterThan(0);
     await page.close();
   });
@@ -208,7 +254,11 @@ describe.skipIf(skipBrowserTests())('edgebench serve page in a real browser', ()
     expect(data.cells.filter((c) => c.status === 'ok').length).toBe(6);
     expect(data.cells.filter((c) => c.status === 'unsupported').length).toBe(2);
     // the CLI takes the serve folder itself: every device folder in it is a device of the report
-    const cli = spawnSync(process.execPath, ['bin/edgebench.js', 'report', join(root, 'serve'), '--out', join(root, 'report-cli'), '--format', 'md'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      ['bin/edgebench.js', 'report', join(root, 'serve'), '--out', join(root, 'report-cli'), '--format', 'md'],
+      { encoding: 'utf8' },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/report for .*device-01.*device-06/);
   });

@@ -15,15 +15,30 @@ export async function tinyModel(root: string): Promise<ResolvedModel> {
 
 export function shortSuite(model: string, over: Partial<SuiteFile['repetitions']> = {}, shapes = ['pp8+tg4', 'tg4@d8']): SuiteFile {
   return SuiteFile.parse({
-    name: 'serve-test', models: [model], dtype: 'fp32', runners: ['ort-web'], eps: ['wasm'], shapes,
+    name: 'serve-test',
+    models: [model],
+    dtype: 'fp32',
+    runners: ['ort-web'],
+    eps: ['wasm'],
+    shapes,
     repetitions: { warmup: 1, minCount: 2, minTimeS: 0, maxCount: 4, maxTimeS: 30, cooldownS: 0, ...over },
   });
 }
 
-export async function startServer(model: ResolvedModel, root: string, name: string, o: { suite?: SuiteFile; deviceTimeoutS?: number; logs?: string[] } = {}): Promise<PageServer> {
+export async function startServer(
+  model: ResolvedModel,
+  root: string,
+  name: string,
+  o: { suite?: SuiteFile; deviceTimeoutS?: number; logs?: string[] } = {},
+): Promise<PageServer> {
   return startPageServer({
-    model, suite: o.suite ?? shortSuite(model.info.id), runDir: join(root, name), host: '127.0.0.1', port: 0,
-    ...(o.deviceTimeoutS !== undefined && { deviceTimeoutS: o.deviceTimeoutS }), argv: ['serve', '--test'],
+    model,
+    suite: o.suite ?? shortSuite(model.info.id),
+    runDir: join(root, name),
+    host: '127.0.0.1',
+    port: 0,
+    ...(o.deviceTimeoutS !== undefined && { deviceTimeoutS: o.deviceTimeoutS }),
+    argv: ['serve', '--test'],
     log: (m) => o.logs?.push(m),
   });
 }
@@ -35,14 +50,23 @@ export interface RawResponse {
 }
 
 /** An HTTP request with the path exactly as given (fetch would normalise `..` away). */
-export function raw(port: number, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function raw(
+  port: number,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();

@@ -51,13 +51,30 @@ function okCell(reg: RegisterResponse, index: number): CellUpload {
   const shape = reg.cells[index]!.shape;
   const n = genLength(shape);
   const trace = (i: number, phase: 'cold' | 'warmup' | 'measured') => ({
-    index: i, phase, promptTokens: Math.max(1, shape.promptTokens), depth: shape.depth,
-    tokenTimesMs: Array.from({ length: n }, (_, k) => 5 + k * 2 + i * 0.01), startedAt: new Date().toISOString(), offsetMs: i * 20, submitClockMs: 1000 + i * 20,
+    index: i,
+    phase,
+    promptTokens: Math.max(1, shape.promptTokens),
+    depth: shape.depth,
+    tokenTimesMs: Array.from({ length: n }, (_, k) => 5 + k * 2 + i * 0.01),
+    startedAt: new Date().toISOString(),
+    offsetMs: i * 20,
+    submitClockMs: 1000 + i * 20,
   });
   return {
-    index, status: 'ok', loadMs: 12.5, requests: [trace(0, 'cold'), trace(1, 'warmup'), trace(2, 'measured'), trace(3, 'measured'), trace(4, 'measured')],
-    resolved: { executionProvider: 'wasm', threads: 2, settings: { numThreads: 2, crossOriginIsolated: true }, versions: { 'onnxruntime-web': '1.30.0' }, fallback: false },
-    startedAt: new Date(Date.now() - 1000).toISOString(), endedAt: new Date().toISOString(), extra: { downloadMs: 3 },
+    index,
+    status: 'ok',
+    loadMs: 12.5,
+    requests: [trace(0, 'cold'), trace(1, 'warmup'), trace(2, 'measured'), trace(3, 'measured'), trace(4, 'measured')],
+    resolved: {
+      executionProvider: 'wasm',
+      threads: 2,
+      settings: { numThreads: 2, crossOriginIsolated: true },
+      versions: { 'onnxruntime-web': '1.30.0' },
+      fallback: false,
+    },
+    startedAt: new Date(Date.now() - 1000).toISOString(),
+    endedAt: new Date().toISOString(),
+    extra: { downloadMs: 3 },
   };
 }
 
@@ -65,12 +82,26 @@ describe('serve page: token and served files', () => {
   it('listens on loopback only by default and refuses requests without the token', async () => {
     expect(srv.host).toBe('127.0.0.1');
     expect(srv.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${srv.port}/s/[A-Za-z0-9_-]{22}/$`));
-    for (const path of ['/', '/index.html', '/s/', '/s/wrong-token/', `/s/${srv.token.slice(0, -1)}/app.js`, `/s/${srv.token}x/app.js`, '/etc/passwd', '//etc/passwd']) {
+    for (const path of [
+      '/',
+      '/index.html',
+      '/s/',
+      '/s/wrong-token/',
+      `/s/${srv.token.slice(0, -1)}/app.js`,
+      `/s/${srv.token}x/app.js`,
+      '/etc/passwd',
+      '//etc/passwd',
+    ]) {
       const r = await raw(srv.port, 'GET', path);
       expect(r.status, path).toBe(403);
       expect(json(r).error?.code).toBe('FORBIDDEN');
     }
-    const r = await raw(srv.port, 'POST', '/s/wrong/api/devices', JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'auto', threads: null }));
+    const r = await raw(
+      srv.port,
+      'POST',
+      '/s/wrong/api/devices',
+      JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'auto', threads: null }),
+    );
     expect(r.status).toBe(403);
     expect(srv.devices.list()).toHaveLength(0);
   });
@@ -93,7 +124,11 @@ describe('serve page: token and served files', () => {
     const cfg = JSON.parse((await raw(srv.port, 'GET', `${base()}api/config`)).body) as PageConfig;
     expect(cfg.model).toMatchObject({ dtype: 'fp32', numKvHeads: 2, headDim: 16, vocabSize: 256 });
     expect(cfg.shapes.map((s) => s.name)).toEqual(['pp8+tg4', 'tg4 @ d8']);
-    for (const [path, type] of [[cfg.runtime.wasm, 'text/javascript'], ['ort/ort-wasm-simd-threaded.wasm', 'application/wasm'], [cfg.model.onnx.url, 'application/octet-stream']] as const) {
+    for (const [path, type] of [
+      [cfg.runtime.wasm, 'text/javascript'],
+      ['ort/ort-wasm-simd-threaded.wasm', 'application/wasm'],
+      [cfg.model.onnx.url, 'application/octet-stream'],
+    ] as const) {
       const r = await raw(srv.port, 'HEAD', base() + path);
       expect(r.status, path).toBe(200);
       expect(String(r.headers['content-type'])).toContain(type);
@@ -105,10 +140,22 @@ describe('serve page: token and served files', () => {
   it('serves nothing outside its table: no traversal, encoded or absolute paths', async () => {
     const t = srv.token;
     const attempts = [
-      `/s/${t}/../../package.json`, `/s/${t}/ort/../../../package.json`, `/s/${t}/ort/%2e%2e/%2e%2e/package.json`, `/s/${t}/ort/..%2f..%2fpackage.json`,
-      `/s/${t}/model/%2e%2e/config.json`, `/s/${t}/model/config.json`, `/s/${t}/model/..%5cconfig.json`, `/s/${t}//etc/passwd`, `/s/${t}/%2Fetc%2Fpasswd`,
-      `/s/${t}/ort/ort.node.min.mjs`, `/s/${t}/ort/ort.wasm.min.mjs.map`, `/s/${t}/ORT/ort.wasm.min.mjs`, `/s/${t}/model/model.onnx/../config.json`,
-      `/s/${t}/api/devices/../../../package.json`, `http://127.0.0.1/s/${t}/../package.json`, `/s/${t}/%00`,
+      `/s/${t}/../../package.json`,
+      `/s/${t}/ort/../../../package.json`,
+      `/s/${t}/ort/%2e%2e/%2e%2e/package.json`,
+      `/s/${t}/ort/..%2f..%2fpackage.json`,
+      `/s/${t}/model/%2e%2e/config.json`,
+      `/s/${t}/model/config.json`,
+      `/s/${t}/model/..%5cconfig.json`,
+      `/s/${t}//etc/passwd`,
+      `/s/${t}/%2Fetc%2Fpasswd`,
+      `/s/${t}/ort/ort.node.min.mjs`,
+      `/s/${t}/ort/ort.wasm.min.mjs.map`,
+      `/s/${t}/ORT/ort.wasm.min.mjs`,
+      `/s/${t}/model/model.onnx/../config.json`,
+      `/s/${t}/api/devices/../../../package.json`,
+      `http://127.0.0.1/s/${t}/../package.json`,
+      `/s/${t}/%00`,
     ];
     for (const p of attempts) {
       const r = await raw(srv.port, 'GET', p);
@@ -126,7 +173,12 @@ describe('serve page: uploads', () => {
     expect(reg.cells.map((c) => c.shape.name)).toEqual(['pp8+tg4', 'tg4 @ d8']);
     const m = await readManifest(reg.runDir);
     expect(m).toMatchObject({ status: 'running', clock: { source: 'performance.now', resolutionMs: 0.005 } });
-    expect(m.environment).toMatchObject({ kind: 'browser', userAgent: fakeBrowser().userAgent, os: { platform: 'Android' }, power: { source: 'battery', batteryPercent: 80 } });
+    expect(m.environment).toMatchObject({
+      kind: 'browser',
+      userAgent: fakeBrowser().userAgent,
+      os: { platform: 'Android' },
+      power: { source: 'battery', batteryPercent: 80 },
+    });
     for (const i of [0, 1]) {
       const r = await post(`api/devices/${reg.deviceId}/cells`, okCell(reg, i));
       expect(r.status, r.body).toBe(201);
@@ -135,7 +187,10 @@ describe('serve page: uploads', () => {
     const fin = await post(`api/devices/${reg.deviceId}/finish`, {});
     expect(json(fin)).toEqual({ status: 'complete', missing: [] });
     const cells = await readCells(reg.runDir);
-    expect(cells.map((c) => [c.key.runner, c.key.ep, c.key.threads, c.resolved?.settings.host])).toEqual([['ort-web', 'wasm', 2, 'browser'], ['ort-web', 'wasm', 2, 'browser']]);
+    expect(cells.map((c) => [c.key.runner, c.key.ep, c.key.threads, c.resolved?.settings.host])).toEqual([
+      ['ort-web', 'wasm', 2, 'browser'],
+      ['ort-web', 'wasm', 2, 'browser'],
+    ]);
     expect(cells[0]!.extra?.browser).toMatchObject({ crossOriginIsolated: true, platform: 'Android', deviceMemoryGB: 8 });
     const summary = await analyzeRun(reg.runDir);
     expect(summary.cells[0]!.metrics.ttftMs?.n).toBe(3);
@@ -160,12 +215,29 @@ describe('serve page: uploads', () => {
       ['times backwards', post(`api/devices/${a.deviceId}/cells`, backwards), 422, 'CELL_REJECTED'],
       ['token count', post(`api/devices/${a.deviceId}/cells`, short), 422, 'CELL_REJECTED'],
       ['index not planned', post(`api/devices/${a.deviceId}/cells`, { ...good, index: 7 }), 422, 'CELL_REJECTED'],
-      ['ok without measured', post(`api/devices/${a.deviceId}/cells`, { ...good, requests: good.requests.slice(0, 2) }), 422, 'CELL_REJECTED'],
+      [
+        'ok without measured',
+        post(`api/devices/${a.deviceId}/cells`, { ...good, requests: good.requests.slice(0, 2) }),
+        422,
+        'CELL_REJECTED',
+      ],
       ['unknown device', post('api/devices/0123456789abcdef/cells', good), 404, 'UNKNOWN_DEVICE'],
       ['wrong token', raw(srv.port, 'POST', `/s/not-the-token/api/devices/${a.deviceId}/cells`, JSON.stringify(good)), 403, 'FORBIDDEN'],
-      ['wrong type', raw(srv.port, 'POST', `${base()}api/devices/${a.deviceId}/cells`, JSON.stringify(good), { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        'wrong type',
+        raw(srv.port, 'POST', `${base()}api/devices/${a.deviceId}/cells`, JSON.stringify(good), {
+          'Content-Type': 'application/x-www-form-urlencoded',
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       ['oversized', post(`api/devices/${a.deviceId}/cells`, `{"pad":"${'x'.repeat(17 * 1024 * 1024)}"}`), 413, 'PAYLOAD_TOO_LARGE'],
-      ['bad registration', post('api/devices', { environment: { userAgent: 'x' }, ep: 'cuda', epChoice: 'auto', threads: 0 }), 400, 'INVALID_BODY'],
+      [
+        'bad registration',
+        post('api/devices', { environment: { userAgent: 'x' }, ep: 'cuda', epChoice: 'auto', threads: 0 }),
+        400,
+        'INVALID_BODY',
+      ],
     ];
     for (const [what, p, status, code] of cases) {
       const r = await p;
@@ -193,7 +265,12 @@ describe('serve page: uploads', () => {
 
     const quick = await startServer(model, root, 'serve-silent', { deviceTimeoutS: 1 });
     try {
-      const r = await raw(quick.port, 'POST', `/s/${quick.token}/api/devices`, JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'auto', threads: null }));
+      const r = await raw(
+        quick.port,
+        'POST',
+        `/s/${quick.token}/api/devices`,
+        JSON.stringify({ environment: fakeBrowser(), ep: 'wasm', epChoice: 'auto', threads: null }),
+      );
       const silent = JSON.parse(r.body) as RegisterResponse;
       await expect.poll(async () => (await readManifest(silent.runDir)).status, { timeout: 5000, interval: 200 }).toBe('interrupted');
     } finally {
@@ -211,18 +288,53 @@ describe('serve page: pure parts', () => {
     const phone = checkBrowserFit({ modelBytes: 1.5e9, deviceMemoryGB: 2, force: false });
     expect(phone).toMatchObject({ ok: false, rule: 'deviceMemory' });
     expect(!phone.ok && phone.reason).toMatch(/reports 2 GB/);
-    expect(checkBrowserFit({ modelBytes: 1.5e9, deviceMemoryGB: 2, force: true })).toMatchObject({ ok: true, note: expect.stringMatching(/forced/) });
+    expect(checkBrowserFit({ modelBytes: 1.5e9, deviceMemoryGB: 2, force: true })).toMatchObject({
+      ok: true,
+      note: expect.stringMatching(/forced/),
+    });
     expect(checkBrowserFit({ modelBytes: 1.5e9, deviceMemoryGB: null, force: false })).toMatchObject({ ok: true, note: null });
   });
 
   it('names browsers and platforms from the user agent', () => {
-    const ios = { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1', uaData: null };
+    const ios = {
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+      uaData: null,
+    };
     expect([browserName(ios), platformName(ios)]).toEqual(['Safari 18', 'iOS']);
     const ff = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:135.0) Gecko/20100101 Firefox/135.0', uaData: null };
     expect([browserName(ff), platformName(ff)]).toEqual(['Firefox 135', 'Linux']);
-    const hints = { userAgent: 'x', uaData: { platform: 'Android', mobile: true, brands: [{ brand: 'Not.A/Brand', version: '99' }, { brand: 'Chromium', version: '140' }, { brand: 'Google Chrome', version: '140' }], platformVersion: '14.0.0', architecture: '', bitness: null, model: 'Pixel 8' } };
+    const hints = {
+      userAgent: 'x',
+      uaData: {
+        platform: 'Android',
+        mobile: true,
+        brands: [
+          { brand: 'Not.A/Brand', version: '99' },
+          { brand: 'Chromium', version: '140' },
+          { brand: 'Google Chrome', version: '140' },
+        ],
+        platformVersion: '14.0.0',
+        architecture: '',
+        bitness: null,
+        model: 'Pixel 8',
+      },
+    };
     expect([browserName(hints), platformName(hints)]).toEqual(['Chrome 140', 'Android']);
-    const env = toEnvironment(fakeBrowser({ webgpu: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', features: ['shader-f16'], limits: { maxBufferSize: 1 }, isFallbackAdapter: null } }), {});
+    const env = toEnvironment(
+      fakeBrowser({
+        webgpu: {
+          vendor: 'google',
+          architecture: 'swiftshader',
+          device: '',
+          description: '',
+          features: ['shader-f16'],
+          limits: { maxBufferSize: 1 },
+          isFallbackAdapter: null,
+        },
+      }),
+      {},
+    );
     expect(env.gpus).toEqual([{ vendor: 'google', model: 'swiftshader', vramBytes: null }]);
     expect(env.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -231,10 +343,40 @@ describe('serve page: pure parts', () => {
 describe('serve page: HTTPS', () => {
   it('serves over TLS with the given certificate (a secure context for phones on the LAN)', async () => {
     const dir = join(root, 'tls');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(root, 'key.pem'), '-out', join(root, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(root, 'key.pem'),
+        '-out',
+        join(root, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).toBe(0);
     const cert = readFileSync(join(root, 'cert.pem'));
-    const tlsSrv = await startPageServer({ model, suite: shortSuite(model.info.id), runDir: dir, host: '127.0.0.1', port: 0, tls: { cert, key: readFileSync(join(root, 'key.pem')) }, log: () => {} });
+    const tlsSrv = await startPageServer({
+      model,
+      suite: shortSuite(model.info.id),
+      runDir: dir,
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert, key: readFileSync(join(root, 'key.pem')) },
+      log: () => {},
+    });
     try {
       expect(tlsSrv.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/s\//);
       const res = await new Promise<{ status: number; coop: unknown }>((resolve, reject) => {
@@ -247,14 +389,45 @@ describe('serve page: HTTPS', () => {
     } finally {
       await tlsSrv.close();
     }
-    await expect(servePage({ model: model.source.dir!, dtype: 'fp32', style: 'optimum', host: '127.0.0.1', port: '0', tlsCert: join(root, 'cert.pem'), quiet: true })).rejects.toThrow(/both --tls-cert and --tls-key/);
+    await expect(
+      servePage({
+        model: model.source.dir!,
+        dtype: 'fp32',
+        style: 'optimum',
+        host: '127.0.0.1',
+        port: '0',
+        tlsCert: join(root, 'cert.pem'),
+        quiet: true,
+      }),
+    ).rejects.toThrow(/both --tls-cert and --tls-key/);
   });
 });
 
 describe('serve page: CLI', () => {
   it('`edgebench serve` without --openai serves the page and stops cleanly on SIGINT', async () => {
     const out = join(root, 'cli-run');
-    const child = spawn(process.execPath, ['bin/edgebench.js', 'serve', '--model', model.source.dir!, '--dtype', 'fp32', '--port', '0', '--out', out, '--shape', 'pp4+tg2', '--reps', '1', '--min-time', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/edgebench.js',
+        'serve',
+        '--model',
+        model.source.dir!,
+        '--dtype',
+        'fp32',
+        '--port',
+        '0',
+        '--out',
+        out,
+        '--shape',
+        'pp4+tg2',
+        '--reps',
+        '1',
+        '--min-time',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -23,7 +23,16 @@ beforeAll(async () => {
   target = (await backend.fresh()).target;
   store = await createStorePublisher(target, (m) => logs.push(m), false);
   const model = await tinyModel(root);
-  srv = await startPageServer({ model, suite: shortSuite(model.info.id), runDir: join(root, 'serve'), host: '127.0.0.1', port: 0, argv: ['serve'], log: (m) => logs.push(m), onRunEnded: store.publish });
+  srv = await startPageServer({
+    model,
+    suite: shortSuite(model.info.id),
+    runDir: join(root, 'serve'),
+    host: '127.0.0.1',
+    port: 0,
+    argv: ['serve'],
+    log: (m) => logs.push(m),
+    onRunEnded: store.publish,
+  });
 });
 
 afterAll(async () => {
@@ -35,14 +44,28 @@ afterAll(async () => {
 describe('serve --db', () => {
   it('publishes each finished device run (browser device, phone class, source serve)', async () => {
     const post = (path: string, body: unknown) => raw(srv.port, 'POST', `/s/${srv.token}/${path}`, JSON.stringify(body));
-    const reg = JSON.parse((await post('api/devices', { environment: fakeBrowser(), ep: 'wasm', epChoice: 'forced', threads: 2 })).body) as RegisterResponse;
+    const reg = JSON.parse(
+      (await post('api/devices', { environment: fakeBrowser(), ep: 'wasm', epChoice: 'forced', threads: 2 })).body,
+    ) as RegisterResponse;
     for (const [index, c] of reg.cells.entries()) {
       const n = genLength(c.shape);
-      const trace = (i: number) => ({ index: i, phase: 'measured', promptTokens: Math.max(1, c.shape.promptTokens), depth: c.shape.depth, tokenTimesMs: Array.from({ length: n }, (_, k) => 5 + k * 2 + i * 0.1), startedAt: new Date().toISOString(), offsetMs: i * 20 });
+      const trace = (i: number) => ({
+        index: i,
+        phase: 'measured',
+        promptTokens: Math.max(1, c.shape.promptTokens),
+        depth: c.shape.depth,
+        tokenTimesMs: Array.from({ length: n }, (_, k) => 5 + k * 2 + i * 0.1),
+        startedAt: new Date().toISOString(),
+        offsetMs: i * 20,
+      });
       const r = await post(`api/devices/${reg.deviceId}/cells`, {
-        index, status: 'ok', loadMs: 12, requests: [0, 1, 2, 3, 4].map(trace),
+        index,
+        status: 'ok',
+        loadMs: 12,
+        requests: [0, 1, 2, 3, 4].map(trace),
         resolved: { executionProvider: 'wasm', threads: 2, settings: {}, versions: { 'onnxruntime-web': '1.30.0' }, fallback: false },
-        startedAt: new Date(Date.now() - 1000).toISOString(), endedAt: new Date().toISOString(),
+        startedAt: new Date(Date.now() - 1000).toISOString(),
+        endedAt: new Date().toISOString(),
       });
       expect(r.status, r.body).toBe(201);
     }

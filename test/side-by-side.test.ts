@@ -13,21 +13,50 @@ import { parseShape } from '../src/config/shapes.ts';
 const OPTS = { seed: 7, resamples: 2000 };
 
 /** A cell whose requests decode 16 tokens at `decodeMs` per token (jittered by ±spread), TTFT `ttftMs`. */
-function cell(index: number, runner: string, ep: string, decodeMs: number, o: { spread?: number; ttftMs?: number; threads?: number; dtype?: string; settings?: ResolvedRunner['settings']; fallback?: boolean } = {}): CellSummary {
+function cell(
+  index: number,
+  runner: string,
+  ep: string,
+  decodeMs: number,
+  o: { spread?: number; ttftMs?: number; threads?: number; dtype?: string; settings?: ResolvedRunner['settings']; fallback?: boolean } = {},
+): CellSummary {
   const shape = parseShape('tg16');
   const requests = Array.from({ length: 12 }, (_, r) => {
     const jitter = 1 + (o.spread ?? 0) * Math.sin(r * 2.3 + index);
     const ttft = (o.ttftMs ?? 5) * jitter;
     return {
-      index: r, phase: 'measured' as const, promptTokens: 1, depth: 0, startedAt: '2026-01-01T00:00:00Z', offsetMs: r * 100,
+      index: r,
+      phase: 'measured' as const,
+      promptTokens: 1,
+      depth: 0,
+      startedAt: '2026-01-01T00:00:00Z',
+      offsetMs: r * 100,
       tokenTimesMs: Array.from({ length: 16 }, (_, i) => ttft + i * decodeMs * jitter),
     };
   });
   const result = CellResult.parse({
-    schemaVersion: SCHEMA_VERSION, index, status: 'ok', boundary: 'runtime-api',
+    schemaVersion: SCHEMA_VERSION,
+    index,
+    status: 'ok',
+    boundary: 'runtime-api',
     key: { model: 'm', dtype: 'q4', runner, ep, threads: o.threads ?? 2, shape },
-    resolved: { runner, executionProvider: ep, dtype: o.dtype ?? 'q4', threads: o.threads ?? 2, settings: o.settings ?? {}, fallback: o.fallback ?? false, versions: {} },
-    model: null, loadMs: 1, requests, peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z',
+    resolved: {
+      runner,
+      executionProvider: ep,
+      dtype: o.dtype ?? 'q4',
+      threads: o.threads ?? 2,
+      settings: o.settings ?? {},
+      fallback: o.fallback ?? false,
+      versions: {},
+    },
+    model: null,
+    loadMs: 1,
+    requests,
+    peakRssBytes: null,
+    rssAfterLoadBytes: null,
+    memoryBandwidthBytesPerS: null,
+    startedAt: '2026-01-01T00:00:00Z',
+    endedAt: '2026-01-01T00:00:01Z',
   });
   return analyzeCell(result, OPTS);
 }
@@ -99,7 +128,10 @@ describe('sideBySide', () => {
       cell(0, 'ort-node', 'cpu', 10, { threads: 1 }),
       cell(1, 'ort-node', 'cpu', 6, { threads: 2 }),
       cell(2, 'ort-web', 'cpu', 30, { threads: 2, dtype: 'fp16' }),
-      cell(3, 'ort-node', 'webgpu', 8, { settings: { softwareAdapter: true, adapterDescription: 'SwiftShader driver 5.0.0' }, fallback: true }),
+      cell(3, 'ort-node', 'webgpu', 8, {
+        settings: { softwareAdapter: true, adapterDescription: 'SwiftShader driver 5.0.0' },
+        fallback: true,
+      }),
     ];
     const s = sideBySide(cells, OPTS)!;
     const web = s.comparisons.filter((c) => c.b.runner === 'ort-web');
@@ -113,7 +145,14 @@ describe('sideBySide', () => {
 
   it('warns about software adapters and q4 on wasm (fallback is already a cell warning)', () => {
     const cells = [
-      cell(0, 'ort-node', 'webgpu', 8, { settings: { softwareAdapter: true, adapterDescription: 'SwiftShader driver 5.0.0', fallbackWarning: 'asked for webgpu but only 3 %' }, fallback: true }),
+      cell(0, 'ort-node', 'webgpu', 8, {
+        settings: {
+          softwareAdapter: true,
+          adapterDescription: 'SwiftShader driver 5.0.0',
+          fallbackWarning: 'asked for webgpu but only 3 %',
+        },
+        fallback: true,
+      }),
       cell(1, 'ort-web', 'cpu', 80, { settings: { wasmQ4Warning: '15 MatMulNBits nodes: slow' } }),
     ];
     const codes = runnerWarnings(cells).map((w) => w.code);
@@ -125,7 +164,16 @@ describe('sideBySide', () => {
 
   it('a summary with sideBySide validates against the results schema', () => {
     const cells = [cell(0, 'ort-node', 'cpu', 10), cell(1, 'ort-web', 'cpu', 20)];
-    const summary = { schemaVersion: SCHEMA_VERSION, runId: 'r', generatedAt: 'now', edgebenchVersion: '0', seed: 7, warnings: runnerWarnings(cells), cells, sideBySide: sideBySide(cells, OPTS)! };
+    const summary = {
+      schemaVersion: SCHEMA_VERSION,
+      runId: 'r',
+      generatedAt: 'now',
+      edgebenchVersion: '0',
+      seed: 7,
+      warnings: runnerWarnings(cells),
+      cells,
+      sideBySide: sideBySide(cells, OPTS)!,
+    };
     expect(RunSummary.safeParse(summary).success).toBe(true);
   });
 });

@@ -22,7 +22,15 @@ describe('clusterBootstrapMedianCI', () => {
 
   it('an even pool takes the mean of the two middle values', () => {
     // two requests [1, 1] and [3, 3]: resample AA → 1, BB → 3, AB → (1 + 3)/2 = 2 with P = 1/4, 1/4, 1/2
-    const meds = Array.from(clusterBootstrapMedians([[1, 1], [3, 3]], { seed: 3, resamples: 4000 }));
+    const meds = Array.from(
+      clusterBootstrapMedians(
+        [
+          [1, 1],
+          [3, 3],
+        ],
+        { seed: 3, resamples: 4000 },
+      ),
+    );
     expect(new Set(meds)).toEqual(new Set([1, 2, 3]));
     expect(meds.filter((m) => m === 2).length / 4000).toBeCloseTo(0.5, 1);
   });

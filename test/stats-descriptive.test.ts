@@ -101,7 +101,10 @@ describe('bootstrap CI of the median', () => {
   it('draws resample medians with the same distribution as naive resampling (n = 7 and n = 8)', () => {
     // naive bootstrap: draw n values with replacement, take the median; compare the frequency of
     // every possible median value over 40 000 resamples each (3σ of a frequency ≤ 0.0075)
-    for (const xs of [[1, 2, 4, 8, 16, 32, 64], [1, 2, 4, 8, 16, 32, 64, 128]]) {
+    for (const xs of [
+      [1, 2, 4, 8, 16, 32, 64],
+      [1, 2, 4, 8, 16, 32, 64, 128],
+    ]) {
       const n = xs.length;
       const R = 40_000;
       const rand = mulberry32(99);
@@ -158,10 +161,16 @@ describe('summarize', () => {
     expect(s).toMatchObject({ n: 1, median: 12.5, mean: 12.5, sd: null, cv: null, min: 12.5, max: 12.5, mad: 0 });
   });
   it('p90 = 9 and p99 = null for 1..10; p99 = 99 for 1..100', () => {
-    const ten = summarize(Array.from({ length: 10 }, (_, i) => i + 1), { seed: 1, resamples: 100 });
+    const ten = summarize(
+      Array.from({ length: 10 }, (_, i) => i + 1),
+      { seed: 1, resamples: 100 },
+    );
     expect(ten.p90).toBe(9);
     expect(ten.p99).toBeNull();
-    const hundred = summarize(Array.from({ length: 100 }, (_, i) => 100 - i), { seed: 1, resamples: 100 });
+    const hundred = summarize(
+      Array.from({ length: 100 }, (_, i) => 100 - i),
+      { seed: 1, resamples: 100 },
+    );
     expect(hundred.p99).toBe(99);
   });
   it('rejects empty and non-finite input', () => {

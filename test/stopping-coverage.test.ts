@@ -18,10 +18,22 @@ function coverage(k: number, seed: number): { coverage: number; meanN: number } 
   let hits = 0;
   let totalN = 0;
   for (let s = 0; s < SIMS; s++) {
-    const rule = new StoppingRule({ warmup: 0, minCount: 5, minTimeS: 0, maxCount: 60, maxTimeS: 1e6, cooldownS: 0, targetCiPct: 2, checkEvery: k }, PP, { seed: s, resamples: 1000 });
+    const rule = new StoppingRule(
+      { warmup: 0, minCount: 5, minTimeS: 0, maxCount: 60, maxTimeS: 1e6, cooldownS: 0, targetCiPct: 2, checkEvery: k },
+      PP,
+      { seed: s, resamples: 1000 },
+    );
     let i = 0;
     while (!rule.decide().stop) {
-      const trace: RequestTrace = { index: i, phase: 'measured', promptTokens: 8, depth: 0, tokenTimesMs: [Math.exp(0.03 * normal())], startedAt: '', offsetMs: 0 };
+      const trace: RequestTrace = {
+        index: i,
+        phase: 'measured',
+        promptTokens: 8,
+        depth: 0,
+        tokenTimesMs: [Math.exp(0.03 * normal())],
+        startedAt: '',
+        offsetMs: 0,
+      };
       rule.observe(trace);
       i++;
     }
@@ -36,7 +48,9 @@ describe('adaptive stopping: coverage of the final CI (simulation)', () => {
   it('looking every 5 requests keeps coverage near the nominal 95 %', () => {
     const every1 = coverage(1, 11);
     const every5 = coverage(5, 11);
-    console.log(`coverage of the true median, ${SIMS} simulated cells: k = 1 → ${(every1.coverage * 100).toFixed(1)} % (mean n ${every1.meanN.toFixed(1)}); k = 5 → ${(every5.coverage * 100).toFixed(1)} % (mean n ${every5.meanN.toFixed(1)})`);
+    console.log(
+      `coverage of the true median, ${SIMS} simulated cells: k = 1 → ${(every1.coverage * 100).toFixed(1)} % (mean n ${every1.meanN.toFixed(1)}); k = 5 → ${(every5.coverage * 100).toFixed(1)} % (mean n ${every5.meanN.toFixed(1)})`,
+    );
     expect(every5.coverage).toBeGreaterThanOrEqual(0.88);
     expect(every5.coverage).toBeGreaterThanOrEqual(every1.coverage - 0.03);
   });

@@ -22,8 +22,24 @@ import type { RepetitionPolicy } from '../src/config/policy.ts';
 
 const PP = { name: 'pp8', promptTokens: 8, genTokens: 0, depth: 0 };
 const SAMPLES = [100, 101, 102, 103, 104, 102, 102, 102, 102];
-const trace = (ttft: number, i: number): RequestTrace => ({ index: i, phase: 'measured', promptTokens: 8, depth: 0, tokenTimesMs: [ttft], startedAt: '2026-01-01T00:00:00Z', offsetMs: 0 });
-const policy = (p: Partial<RepetitionPolicy>): RepetitionPolicy => ({ warmup: 0, minCount: 5, minTimeS: 0, maxCount: 100, maxTimeS: 1000, cooldownS: 0, ...p });
+const trace = (ttft: number, i: number): RequestTrace => ({
+  index: i,
+  phase: 'measured',
+  promptTokens: 8,
+  depth: 0,
+  tokenTimesMs: [ttft],
+  startedAt: '2026-01-01T00:00:00Z',
+  offsetMs: 0,
+});
+const policy = (p: Partial<RepetitionPolicy>): RepetitionPolicy => ({
+  warmup: 0,
+  minCount: 5,
+  minTimeS: 0,
+  maxCount: 100,
+  maxTimeS: 1000,
+  cooldownS: 0,
+  ...p,
+});
 
 /** Feed samples until the rule stops; returns the count at the stop and the rule. */
 function run(p: RepetitionPolicy, samples = SAMPLES) {
@@ -52,7 +68,14 @@ describe('adaptive stopping decision (hand-computed CIs)', () => {
     expect(rec.looks).toHaveLength(1);
     expect(rec.looks[0]).toMatchObject({ n: 5, median: 102, lo: 100, hi: 104 });
     expect(rec.halfWidthPct).toBeCloseTo((2 / 102) * 100, 10);
-    expect(rec).toMatchObject({ rule: 'ci-half-width', reached: true, metric: 'ttftMs', checkEvery: 5, timeBasis: 'timed-windows', measured: 5 });
+    expect(rec).toMatchObject({
+      rule: 'ci-half-width',
+      reached: true,
+      metric: 'ttftMs',
+      checkEvery: 5,
+      timeBasis: 'timed-windows',
+      measured: 5,
+    });
   });
 
   it('target 1.5 %: n = 5 is too wide (1.961 %), no look at n = 6, n = 7 gives ±0.980 % → stop', () => {
@@ -97,15 +120,25 @@ describe('adaptive stopping decision (hand-computed CIs)', () => {
   });
 
   it('the rule is stated in words', () => {
-    expect(describeRule(policy({ targetCiPct: 3 }), 'decodeTokensPerS')).toMatch(/half-width ≤ 3 % of the median, looked at every 5 requests/);
+    expect(describeRule(policy({ targetCiPct: 3 }), 'decodeTokensPerS')).toMatch(
+      /half-width ≤ 3 % of the median, looked at every 5 requests/,
+    );
     expect(describeRule(policy({}), 'ttftMs')).toMatch(/^fixed: stop once ≥ 5 requests and ≥ 0 s of timed windows/);
   });
 });
 
 describe('measureCellStopping on the fake runner', () => {
   it('records the stopping rule with the cell; time counts timed windows', async () => {
-    const model = await fakeRunner.load({ id: 'fake', dtype: 'q4', dir: null, file: null } as never, { ep: 'cpu', threads: 1, settings: { decodeMs: 2, prefillMsPerToken: 0.01, loadMs: 0 } });
-    const r = await measureCellStopping(model, { shape: { name: 'tg4', promptTokens: 0, genTokens: 4, depth: 0 }, vocabSize: 100, seed: 42 }, policy({ minCount: 3, maxCount: 40, targetCiPct: 50 }));
+    const model = await fakeRunner.load({ id: 'fake', dtype: 'q4', dir: null, file: null } as never, {
+      ep: 'cpu',
+      threads: 1,
+      settings: { decodeMs: 2, prefillMsPerToken: 0.01, loadMs: 0 },
+    });
+    const r = await measureCellStopping(
+      model,
+      { shape: { name: 'tg4', promptTokens: 0, genTokens: 4, depth: 0 }, vocabSize: 100, seed: 42 },
+      policy({ minCount: 3, maxCount: 40, targetCiPct: 50 }),
+    );
     const measured = r.requests.filter((t) => t.phase === 'measured');
     expect(r.stopping.measured).toBe(measured.length);
     expect(r.stopping.timedS).toBeCloseTo(measured.reduce((s, t) => s + t.tokenTimesMs.at(-1)!, 0) / 1000, 9);

@@ -15,10 +15,10 @@ import { queryLeaderboard } from '../src/store/leaderboard.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
 import { writeStoreRun } from './fixtures/store/runs.ts';
-import { chromiumPath, skipBrowserTests } from './helpers/browser.ts';
+import { chromiumPath, HEADLESS_ARGS, skipBrowserTests } from './helpers/browser.ts';
 import { embeddedBackend } from './helpers/store-backends.ts';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = HEADLESS_ARGS;
 const ARTIFACTS = resolve('test-artifacts');
 
 describe.skipIf(skipBrowserTests())('store pages in a real browser', () => {
@@ -29,9 +29,22 @@ describe.skipIf(skipBrowserTests())('store pages in a real browser', () => {
   beforeAll(async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'eb-store-browser-'));
     const dirs: string[] = [];
-    for (const [dev, tpot] of [['dev-a', 60], ['dev-<b>', 45]] as const) {
+    for (const [dev, tpot] of [
+      ['dev-a', 60],
+      ['dev-<b>', 45],
+    ] as const) {
       for (let i = 0; i < 4; i++) {
-        dirs.push(await writeStoreRun(join(tmp, `${dev}-${i}`), { runId: `${dev}-r${i}`, fingerprint: dev, cpuBrand: dev === 'dev-a' ? 'Xeon A' : '<script>alert(1)</script>', commit: `c${i}`, createdAt: `2026-11-2${i}T08:00:00.000Z`, seed: i * 13, cells: [{ shape: 'tg64', tpotMs: i === 3 && dev === 'dev-a' ? tpot * 1.5 : tpot, requests: 12 }] }));
+        dirs.push(
+          await writeStoreRun(join(tmp, `${dev}-${i}`), {
+            runId: `${dev}-r${i}`,
+            fingerprint: dev,
+            cpuBrand: dev === 'dev-a' ? 'Xeon A' : '<script>alert(1)</script>',
+            commit: `c${i}`,
+            createdAt: `2026-11-2${i}T08:00:00.000Z`,
+            seed: i * 13,
+            cells: [{ shape: 'tg64', tpotMs: i === 3 && dev === 'dev-a' ? tpot * 1.5 : tpot, requests: 12 }],
+          }),
+        );
       }
     }
     await backend.setup();
@@ -39,7 +52,15 @@ describe.skipIf(skipBrowserTests())('store pages in a real browser', () => {
     try {
       await publishPrepared(db, await prepareRuns(dirs, { source: 'cli', references: false }));
       const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 20 });
-      const h = await queryHistory(db, { metric: 'tpotMs', match: { shape: 'tg64' }, since: null, noiseBand: { pct: 5, environment: 'laptop', source: 'flag' }, alpha: 0.01, resamples: 1000, maxPoints: 50 });
+      const h = await queryHistory(db, {
+        metric: 'tpotMs',
+        match: { shape: 'tg64' },
+        since: null,
+        noiseBand: { pct: 5, environment: 'laptop', source: 'flag' },
+        alpha: 0.01,
+        resamples: 1000,
+        maxPoints: 50,
+      });
       writeFileSync(join(tmp, 'leaderboard.html'), await leaderboardHtml(lb));
       writeFileSync(join(tmp, 'history.html'), await historyHtml(h));
     } finally {
@@ -47,7 +68,11 @@ describe.skipIf(skipBrowserTests())('store pages in a real browser', () => {
     }
     urls.leaderboard = pathToFileURL(join(tmp, 'leaderboard.html')).href;
     urls.history = pathToFileURL(join(tmp, 'history.html')).href;
-    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), { executablePath: chromiumPath(), headless: true, args: ARGS });
+    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'eb-chromium-')), {
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ARGS,
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 

@@ -60,7 +60,10 @@ async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>
 /** A helper script in its own node process (tsx loader, no CLI start-up). */
 function child(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers', script), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => void (stdout += String(d)));
@@ -108,7 +111,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
         expect(await counts(db)).toEqual({ runs: 1, devices: 1, environments: 1, cells: 2, metric_summaries: 13, traces: 2 });
         const [r] = await db.query<{ git_commit: string; content_hash: string }>('SELECT git_commit, content_hash FROM runs');
         expect(r).toEqual({ git_commit: 'abc123', content_hash: first!.contentHash });
-        const [m] = await db.query<{ n: number; samples: number[] }>("SELECT m.n, m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id WHERE c.idx = 0 AND m.metric = 'ttftMs'");
+        const [m] = await db.query<{ n: number; samples: number[] }>(
+          "SELECT m.n, m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id WHERE c.idx = 0 AND m.metric = 'ttftMs'",
+        );
         expect(m!.n).toBe(10);
         expect(m!.samples).toHaveLength(10);
       });
@@ -138,7 +143,10 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
     it('a publish killed inside its transaction leaves nothing; the next publish succeeds', async () => {
       const { arg, target } = await backend.fresh();
       const dir = await run();
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/publish-hang.ts'), arg, dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/publish-hang.ts'), arg, dir], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await waitForLine(child, 'IN_TX', 90_000);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -153,7 +161,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       try {
         expect(await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 })).toEqual({ from: 0, to: STORE_SCHEMA_VERSION - 1 });
         // a device stored by the previous schema survives the upgrade
-        await db.query("INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('old-dev', 'old', 'laptop', 'detected', 'node')");
+        await db.query(
+          "INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('old-dev', 'old', 'laptop', 'detected', 'node')",
+        );
         expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION - 1, to: STORE_SCHEMA_VERSION });
         expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION, to: STORE_SCHEMA_VERSION });
         expect(await db.query('SELECT label FROM devices')).toEqual([{ label: 'old' }]);
@@ -173,9 +183,15 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       try {
         await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 });
         // three runs of one device as v2 stored them: the newest cell is implausible
-        await db.query("INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('dev-v2', 'Old laptop', 'laptop', 'detected', 'node')");
+        await db.query(
+          "INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('dev-v2', 'Old laptop', 'laptop', 'detected', 'node')",
+        );
         await db.query("INSERT INTO environments (hash, device_id, data) SELECT 'env-v2', id, '{}'::jsonb FROM devices");
-        for (const [i, median, verdict] of [[1, 10, 'ok'], [2, 12, 'ok'], [3, 99, 'IMPLAUSIBLE']] as const) {
+        for (const [i, median, verdict] of [
+          [1, 10, 'ok'],
+          [2, 12, 'ok'],
+          [3, 99, 'IMPLAUSIBLE'],
+        ] as const) {
           await db.query(
             `INSERT INTO runs (run_id, content_hash, device_id, environment_id, created_at, status, results_schema_version, edgebench_version, published_by, seed, suite, source)
              SELECT $1, 'sha256:v2', d.id, e.id, $2, 'complete', 1, '0.1.0', '0.1.0', 42, '{}'::jsonb, 'cli' FROM devices d, environments e`,
@@ -198,12 +214,23 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
         expect(lb.hiddenImplausible).toBe(1);
         const all = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5, includeImplausible: true });
         expect(all.groups[0]!.rows.map((r) => r.runId)).toEqual(['v2-run-3']);
-        expect(await db.query("SELECT m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk WHERE r.run_id = 'v2-run-1'")).toEqual([{ samples: [9.5, 10, 10.5] }]);
+        expect(
+          await db.query(
+            "SELECT m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk WHERE r.run_id = 'v2-run-1'",
+          ),
+        ).toEqual([{ samples: [9.5, 10, 10.5] }]);
       } finally {
         await db.close();
       }
       // a run published after the upgrade, on the same device and setup, newer: it leads
-      const [r] = await publish(target, [await run({ runId: 'after-upgrade', fingerprint: 'dev-v2', createdAt: '2026-11-20T08:00:00.000Z', cells: [{ shape: 'tg64', runner: 'ort-node', ep: 'cpu' }] })]);
+      const [r] = await publish(target, [
+        await run({
+          runId: 'after-upgrade',
+          fingerprint: 'dev-v2',
+          createdAt: '2026-11-20T08:00:00.000Z',
+          cells: [{ shape: 'tg64', runner: 'ort-node', ep: 'cpu' }],
+        }),
+      ]);
       expect(r!.outcome).toBe('published');
       await withStore(target, async (db) => {
         const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
@@ -234,7 +261,9 @@ describe.skipIf(!pgOk)('store connection errors (real PostgreSQL)', () => {
     const dir = await run({ runId: 'conn' });
     const wrong = await cliInProcess(['publish', dir, '--db', b.server!.url('auth', 'not-the-password'), '--no-references']);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^error\[STORE_UNAVAILABLE\]: cannot connect to the store postgres:\/\/edgebench:\*\*\*@127\.0\.0\.1:\d+\/auth: authentication failed/);
+    expect(wrong.stderr).toMatch(
+      /^error\[STORE_UNAVAILABLE\]: cannot connect to the store postgres:\/\/edgebench:\*\*\*@127\.0\.0\.1:\d+\/auth: authentication failed/,
+    );
     expect(wrong.stderr).toContain('EDGEBENCH_DB');
     expect(wrong.stderr).not.toContain('not-the-password');
     const closed = await cliInProcess(['publish', dir, '--no-references'], { EDGEBENCH_DB: 'postgres://x:y@127.0.0.1:1/none' });

@@ -13,7 +13,9 @@ import { dataJson, numberArrayJson } from '../src/store/json-text.ts';
 function reference(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -21,23 +23,35 @@ function reference(v: unknown): string {
 
 const numbers = fc.array(fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, 5e-324)), { minLength: 0, maxLength: 60 });
 const data = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), numbers, fc.array(tie('value'), { maxLength: 5 }), fc.dictionary(fc.string(), fc.option(tie('value'), { nil: undefined }), { maxKeys: 5 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue(),
+    numbers,
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.string(), fc.option(tie('value'), { nil: undefined }), { maxKeys: 5 }),
+  ),
 })).value;
 
 describe('store JSON text', () => {
   it('dataJson prints exactly what JSON.stringify prints, cached arrays included', () => {
-    fc.assert(fc.property(data, (v) => {
-      expect(dataJson(v)).toBe(JSON.stringify(v) ?? 'null');
-      expect(dataJson(v)).toBe(JSON.stringify(v) ?? 'null'); // second time from the cache
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(data, (v) => {
+        expect(dataJson(v)).toBe(JSON.stringify(v) ?? 'null');
+        expect(dataJson(v)).toBe(JSON.stringify(v) ?? 'null'); // second time from the cache
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('the content hash is unchanged: sorted-key text as before, with and without cached arrays', () => {
-    fc.assert(fc.property(data, (v) => {
-      expect(stableStringify(v)).toBe(reference(v));
-      dataJson(v);
-      expect(stableStringify(v)).toBe(reference(v));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(data, (v) => {
+        expect(stableStringify(v)).toBe(reference(v));
+        dataJson(v);
+        expect(stableStringify(v)).toBe(reference(v));
+      }),
+      { numRuns: 300 },
+    );
     // a payload-shaped value: its hash is sha256 over the pre-cache printer's text
     const v = { b: Array.from({ length: 20 }, (_, i) => i / 3), a: { y: [1, 'x'], x: null } };
     expect(contentHash(v)).toBe(`sha256:${createHash('sha256').update(reference(v)).digest('hex')}`);

@@ -36,11 +36,19 @@ async function add(spec: StoreRunSpec): Promise<void> {
 beforeAll(async () => {
   await backend.setup();
   // two laptops over five commits; the last commit makes dev-a 40 % slower on tg64
-  for (const [dev, tpot] of [['dev-a', 60], ['dev-b', 45]] as const) {
+  for (const [dev, tpot] of [
+    ['dev-a', 60],
+    ['dev-b', 45],
+  ] as const) {
     for (let i = 0; i < 5; i++) {
       await add({
-        runId: `${dev}-r${i}`, fingerprint: dev, cpuBrand: dev === 'dev-a' ? 'Xeon A' : 'Core B', commit: `c${i}${dev}`, createdAt: `2026-11-2${i}T08:00:00.000Z`,
-        seed: i * 11 + (dev === 'dev-a' ? 0 : 5), cells: [{ shape: 'tg64', tpotMs: i === 4 && dev === 'dev-a' ? tpot * 1.4 : tpot, requests: 12 }],
+        runId: `${dev}-r${i}`,
+        fingerprint: dev,
+        cpuBrand: dev === 'dev-a' ? 'Xeon A' : 'Core B',
+        commit: `c${i}${dev}`,
+        createdAt: `2026-11-2${i}T08:00:00.000Z`,
+        seed: i * 11 + (dev === 'dev-a' ? 0 : 5),
+        cells: [{ shape: 'tg64', tpotMs: i === 4 && dev === 'dev-a' ? tpot * 1.4 : tpot, requests: 12 }],
       });
     }
   }
@@ -52,7 +60,15 @@ beforeAll(async () => {
   db = await openStore(target);
   await publishPrepared(db, await prepareRuns([...dirs.values()], { source: 'cli', references: false }));
   // an older run of dev-b published last: it must not displace dev-b's newest run
-  await add({ runId: 'dev-b-late-old', fingerprint: 'dev-b', cpuBrand: 'Core B', commit: 'cold', createdAt: '2026-11-19T08:00:00.000Z', seed: 99, cells: [{ shape: 'tg64', tpotMs: 40, requests: 12 }] });
+  await add({
+    runId: 'dev-b-late-old',
+    fingerprint: 'dev-b',
+    cpuBrand: 'Core B',
+    commit: 'cold',
+    createdAt: '2026-11-19T08:00:00.000Z',
+    seed: 99,
+    cells: [{ shape: 'tg64', tpotMs: 40, requests: 12 }],
+  });
   await publishPrepared(db, await prepareRuns([dirs.get('dev-b-late-old')!], { source: 'cli', references: false }));
 });
 
@@ -102,7 +118,9 @@ describe('leaderboard', () => {
 
   it('a query matching nothing says what the store holds', async () => {
     await expect(queryLeaderboard(db, { model: 'gemma-3-1b', metric: 'ttftMs', limit: 5 })).rejects.toMatchObject({
-      code: 'STORE_NO_MATCH', message: 'no measured cell in the store matches model gemma-3-1b, metric ttftMs', hint: 'models with ttftMs in the store: llama-3.2-1b',
+      code: 'STORE_NO_MATCH',
+      message: 'no measured cell in the store matches model gemma-3-1b, metric ttftMs',
+      hint: 'models with ttftMs in the store: llama-3.2-1b',
     });
     await expect(queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'ttftMs', deviceClass: 'phone', limit: 5 })).rejects.toMatchObject({
       hint: 'llama-3.2-1b has device classes: laptop; dtypes: q4; shapes: tg64; runners: ort-node',
@@ -130,7 +148,15 @@ describe('leaderboard table (migration 0003)', () => {
 
 describe('history', () => {
   it('marks the step compare calls a regression, and only that one, with the same verdict as compare', async () => {
-    const h = await queryHistory(db, { metric: 'tpotMs', match: { shape: 'tg64', device: 'dev-a' }, since: null, noiseBand: BAND, alpha: 0.01, resamples: 10_000, maxPoints: 50 });
+    const h = await queryHistory(db, {
+      metric: 'tpotMs',
+      match: { shape: 'tg64', device: 'dev-a' },
+      since: null,
+      noiseBand: BAND,
+      alpha: 0.01,
+      resamples: 10_000,
+      maxPoints: 50,
+    });
     expect(h.series).toHaveLength(1);
     const pts = h.series[0]!.points;
     expect(pts.map((p) => p.commit)).toEqual(['c0dev-a', 'c1dev-a', 'c2dev-a', 'c3dev-a', 'c4dev-a']);
@@ -146,11 +172,34 @@ describe('history', () => {
   });
 
   it('--since and --match narrow the series; nothing matching says what exists', async () => {
-    const h = await queryHistory(db, { metric: 'tpotMs', match: { shape: 'tg64' }, since: new Date('2026-11-23T00:00:00Z'), noiseBand: BAND, alpha: 0.01, resamples: 1000, maxPoints: 50 });
+    const h = await queryHistory(db, {
+      metric: 'tpotMs',
+      match: { shape: 'tg64' },
+      since: new Date('2026-11-23T00:00:00Z'),
+      noiseBand: BAND,
+      alpha: 0.01,
+      resamples: 1000,
+      maxPoints: 50,
+    });
     // dev-b and dev-a: two runs each since the 23rd; real-1 (dev-c, the 23rd): one
-    expect(h.series.map((s) => [s.fingerprint, s.points.length])).toEqual([['dev-b', 2], ['dev-c', 1], ['dev-a', 2]]);
-    await expect(queryHistory(db, { metric: 'tpotMs', match: { shape: 'tg999' }, since: null, noiseBand: BAND, alpha: 0.01, resamples: 1000, maxPoints: 50 })).rejects.toMatchObject({
-      code: 'STORE_NO_MATCH', hint: 'the store has tpotMs for models llama-3.2-1b; shapes tg64',
+    expect(h.series.map((s) => [s.fingerprint, s.points.length])).toEqual([
+      ['dev-b', 2],
+      ['dev-c', 1],
+      ['dev-a', 2],
+    ]);
+    await expect(
+      queryHistory(db, {
+        metric: 'tpotMs',
+        match: { shape: 'tg999' },
+        since: null,
+        noiseBand: BAND,
+        alpha: 0.01,
+        resamples: 1000,
+        maxPoints: 50,
+      }),
+    ).rejects.toMatchObject({
+      code: 'STORE_NO_MATCH',
+      hint: 'the store has tpotMs for models llama-3.2-1b; shapes tg64',
     });
   });
 

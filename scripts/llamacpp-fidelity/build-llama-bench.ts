@@ -50,7 +50,9 @@ function run(cmd: string, args: string[], cwd: string, onLine: (l: string) => vo
     p.stdout.on('data', take);
     p.stderr.on('data', take);
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')}… exited ${code}:\n${tail.join('\n')}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')}… exited ${code}:\n${tail.join('\n')}`)),
+    );
   });
 }
 
@@ -91,7 +93,8 @@ async function buildAgainstPrebuilt(root: string, src: string, log: (m: string) 
   const bins = prebuiltBins();
   const note = `llama-bench.cpp of the bundle, linked to node-llama-cpp's prebuilt libraries (${bins})`;
   if (existsSync(stamp)) return { bin, note };
-  if (process.platform !== 'linux') throw new Error(`--build prebuilt-libs links to .so files (Linux only); use --build source on ${process.platform}`);
+  if (process.platform !== 'linux')
+    throw new Error(`--build prebuilt-libs links to .so files (Linux only); use --build source on ${process.platform}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const libs = readdirSync(bins).filter((f) => f.endsWith('.so') || f.endsWith('.node'));
@@ -101,14 +104,40 @@ async function buildAgainstPrebuilt(root: string, src: string, log: (m: string) 
     if (!f) throw new Error(`no ${re} in ${bins}`);
     return `-l:${f}`;
   };
-  log(`compiling llama-bench against node-llama-cpp's prebuilt llama.cpp libraries into ${out} (about 15 s of CPU; minutes on a busy machine)`);
+  log(
+    `compiling llama-bench against node-llama-cpp's prebuilt llama.cpp libraries into ${out} (about 15 s of CPU; minutes on a busy machine)`,
+  );
   const stop = ticker('compiling llama-bench', log);
   try {
-    await run('g++', [
-      '-std=c++17', '-O2', '-DNDEBUG', '-I', join(src, 'include'), '-I', join(src, 'ggml', 'include'), '-I', join(src, 'common'), '-I', join(src, 'vendor'),
-      join(src, 'tools', 'llama-bench', 'llama-bench.cpp'), join(src, 'tools', 'llama-bench', 'main.cpp'), '-o', `${bin}.tmp`,
-      '-L', out, lib(/^libllama-common\.so$/), lib(/^libllama(\.v.*)?\.so$/), lib(/^libggml(\.v.*)?\.so$/), lib(/^libggml-base\.so$/), '-pthread', '-Wl,-rpath,$ORIGIN',
-    ], out);
+    await run(
+      'g++',
+      [
+        '-std=c++17',
+        '-O2',
+        '-DNDEBUG',
+        '-I',
+        join(src, 'include'),
+        '-I',
+        join(src, 'ggml', 'include'),
+        '-I',
+        join(src, 'common'),
+        '-I',
+        join(src, 'vendor'),
+        join(src, 'tools', 'llama-bench', 'llama-bench.cpp'),
+        join(src, 'tools', 'llama-bench', 'main.cpp'),
+        '-o',
+        `${bin}.tmp`,
+        '-L',
+        out,
+        lib(/^libllama-common\.so$/),
+        lib(/^libllama(\.v.*)?\.so$/),
+        lib(/^libggml(\.v.*)?\.so$/),
+        lib(/^libggml-base\.so$/),
+        '-pthread',
+        '-Wl,-rpath,$ORIGIN',
+      ],
+      out,
+    );
   } finally {
     stop();
   }
@@ -126,8 +155,25 @@ async function buildFromSource(root: string, src: string, log: (m: string) => vo
   const jobs = String(Math.max(1, availableParallelism()));
   log(`configuring llama.cpp in ${build} (cmake)`);
   const gen = existsSync('/usr/bin/ninja') || existsSync('/usr/local/bin/ninja') ? ['-G', 'Ninja'] : [];
-  await run('cmake', ['-S', src, '-B', build, ...gen, '-DCMAKE_BUILD_TYPE=Release', '-DBUILD_SHARED_LIBS=OFF', '-DLLAMA_BUILD_TESTS=OFF', '-DLLAMA_BUILD_EXAMPLES=OFF',
-    '-DLLAMA_BUILD_SERVER=OFF', '-DLLAMA_BUILD_APP=OFF', '-DLLAMA_OPENSSL=OFF', '-DLLAMA_BUILD_UI=OFF'], root);
+  await run(
+    'cmake',
+    [
+      '-S',
+      src,
+      '-B',
+      build,
+      ...gen,
+      '-DCMAKE_BUILD_TYPE=Release',
+      '-DBUILD_SHARED_LIBS=OFF',
+      '-DLLAMA_BUILD_TESTS=OFF',
+      '-DLLAMA_BUILD_EXAMPLES=OFF',
+      '-DLLAMA_BUILD_SERVER=OFF',
+      '-DLLAMA_BUILD_APP=OFF',
+      '-DLLAMA_OPENSSL=OFF',
+      '-DLLAMA_BUILD_UI=OFF',
+    ],
+    root,
+  );
   log(`building llama-bench with ${jobs} jobs (~15+ minutes on 2 cores; progress below)`);
   let shown = -1;
   await run('cmake', ['--build', build, '--target', 'llama-bench', '-j', jobs], root, (l) => {

@@ -32,7 +32,21 @@ export interface LlamaBenchTest {
 }
 
 export function llamaBenchArgs(t: LlamaBenchTest): string[] {
-  return ['-m', t.model, '-p', String(t.promptTokens), '-n', String(t.genTokens), '-t', String(t.threads), '-r', String(t.reps), ...t.flags, '-o', 'json'];
+  return [
+    '-m',
+    t.model,
+    '-p',
+    String(t.promptTokens),
+    '-n',
+    String(t.genTokens),
+    '-t',
+    String(t.threads),
+    '-r',
+    String(t.reps),
+    ...t.flags,
+    '-o',
+    'json',
+  ];
 }
 
 export function runLlamaBench(bin: string, t: LlamaBenchTest): Promise<LlamaBenchRow> {
@@ -45,7 +59,8 @@ export function runLlamaBench(bin: string, t: LlamaBenchTest): Promise<LlamaBenc
     p.stderr.on('data', (b: Buffer) => (err = (err + b.toString('utf8')).slice(-4000)));
     p.on('error', reject);
     p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`llama-bench ${args.join(' ')} exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code !== 0)
+        return reject(new Error(`llama-bench ${args.join(' ')} exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
       let json: unknown;
       try {
         json = JSON.parse(out);

@@ -29,7 +29,9 @@ function metricSummary(metric: TraceMetric, cell: CellResult, measured: RequestT
     clusters = measured.map((r) => metric.sample(r, cell));
     samples = clusters.flat();
   } else {
-    const pairs = measured.map((r) => [r.index, metric.sample(r, cell)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+    const pairs = measured
+      .map((r) => [r.index, metric.sample(r, cell)] as const)
+      .filter((p): p is readonly [number, number] => p[1] !== null);
     samples = pairs.map((p) => p[1]);
     requestIndices = pairs.map((p) => p[0]);
   }
@@ -73,7 +75,13 @@ export function analyzeCell(stored: CellResult, opts: AnalyzeOptions): CellSumma
     metrics,
     coldStart: coldStart(cell),
     memory: memorySummary(cell),
-    warnings: [...(screening ? [screening] : []), ...cellWarnings(cell, measured, metrics), ...stoppingWarnings(cell), ...machineWarnings(cell), ...energyWarnings(energy)],
+    warnings: [
+      ...(screening ? [screening] : []),
+      ...cellWarnings(cell, measured, metrics),
+      ...stoppingWarnings(cell),
+      ...machineWarnings(cell),
+      ...energyWarnings(energy),
+    ],
     ...(energy && { energy }),
     ...(cell.stopping && { stopping: cell.stopping }),
     ...(cell.machine && { machine: cell.machine }),

@@ -11,7 +11,10 @@ export function coldStart(cell: Pick<CellResult, 'loadMs' | 'requests'>): ColdSt
   const byIndex = [...cell.requests].sort((a, b) => a.index - b.index);
   const first = byIndex.find((r) => r.phase === 'cold') ?? byIndex[0];
   const firstRunTtftMs = first ? ttftMs(first) : null;
-  const warm = byIndex.filter((r) => r.phase === 'measured').map(ttftMs).filter((x): x is number => x !== null);
+  const warm = byIndex
+    .filter((r) => r.phase === 'measured')
+    .map(ttftMs)
+    .filter((x): x is number => x !== null);
   const warmMedianTtftMs = warm.length > 0 ? median(warm) : null;
   return {
     loadMs: cell.loadMs,

@@ -63,7 +63,14 @@ export function toSegments(trace: EnergyTrace): Segments {
       const b = s[i]!;
       const dt = b.tMs - a.tMs;
       if (dt <= 0 || isGap(dt)) continue;
-      segments.push({ t0: a.tMs, t1: b.tMs, joules: b.values.map((w, d) => { const w0 = a.values[d]; return w === null || w0 === null || w0 === undefined ? null : ((w0 + w) / 2) * (dt / 1000); }) });
+      segments.push({
+        t0: a.tMs,
+        t1: b.tMs,
+        joules: b.values.map((w, d) => {
+          const w0 = a.values[d];
+          return w === null || w0 === null || w0 === undefined ? null : ((w0 + w) / 2) * (dt / 1000);
+        }),
+      });
     }
   }
   return { segments, gaps, medianStepMs: median(segments.map((x) => x.t1 - x.t0)) };

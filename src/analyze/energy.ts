@@ -79,14 +79,25 @@ function phaseSummary(ws: Window[], ctx: Ctx, label: string): EnergyPhase | null
     const basis = ctx.baselineW !== null ? 'net' : 'gross';
     const samples = used.map((u) => (u.grossJ - (basis === 'net' ? ctx.baselineW! * ((u.w.b - u.w.a) / 1000) : 0)) / u.w.tokens);
     const s = summarize(samples, { seed: ctx.seed, ...(ctx.resamples !== undefined && { resamples: ctx.resamples }) });
-    perReq = { basis, samples, summary: { n: s.n, median: s.median, mean: s.mean, min: s.min, max: s.max, ci95: { lo: s.ci95.lo, hi: s.ci95.hi } } };
+    perReq = {
+      basis,
+      samples,
+      summary: { n: s.n, median: s.median, mean: s.mean, min: s.min, max: s.max, ci95: { lo: s.ci95.lo, hi: s.ci95.hi } },
+    };
   }
   const resText = res === null ? 'unknown' : `${res.toFixed(res < 10 ? 1 : 0)} ms`;
   const notes: string[] = [];
   if (label === 'prefill') notes.push('window t_submit..t_1 includes one decode step');
-  if (!resolved) notes.push(`measured windows total ${totalMs.toFixed(0)} ms, under ${RESOLVE_STEPS} × the source's resolution (${resText}): no figure — run longer (--min-time) or use a finer source`);
-  else if (!perRequest) notes.push(`windows (median ${medianWindowMs!.toFixed(1)} ms) are shorter than ${RESOLVE_STEPS} × the source's resolution (${resText}): pooled over ${used.length} requests; energy inside one sample step is split by time, so this phase's avg W is not measured apart from its neighbours`);
-  if (used.length < ws.length) notes.push(`${ws.length - used.length} of ${ws.length} windows left out: samples covered < ${MIN_COVERAGE * 100} % of them`);
+  if (!resolved)
+    notes.push(
+      `measured windows total ${totalMs.toFixed(0)} ms, under ${RESOLVE_STEPS} × the source's resolution (${resText}): no figure — run longer (--min-time) or use a finer source`,
+    );
+  else if (!perRequest)
+    notes.push(
+      `windows (median ${medianWindowMs!.toFixed(1)} ms) are shorter than ${RESOLVE_STEPS} × the source's resolution (${resText}): pooled over ${used.length} requests; energy inside one sample step is split by time, so this phase's avg W is not measured apart from its neighbours`,
+    );
+  if (used.length < ws.length)
+    notes.push(`${ws.length - used.length} of ${ws.length} windows left out: samples covered < ${MIN_COVERAGE * 100} % of them`);
   return {
     windows: ws.length,
     windowsUsed: used.length,
@@ -109,7 +120,11 @@ function phaseSummary(ws: Window[], ctx: Ctx, label: string): EnergyPhase | null
   };
 }
 
-export function analyzeCellEnergy(cell: CellResult, measured: RequestTrace[], opts: { seed: number; resamples?: number }): EnergySummary | undefined {
+export function analyzeCellEnergy(
+  cell: CellResult,
+  measured: RequestTrace[],
+  opts: { seed: number; resamples?: number },
+): EnergySummary | undefined {
   const e = cell.energy;
   if (!e) return undefined;
   const domains = e.trace?.domains ?? e.baseline?.trace?.domains ?? [];
@@ -120,7 +135,16 @@ export function analyzeCellEnergy(cell: CellResult, measured: RequestTrace[], op
   const baselineW = base ? headline.reduce((s, i) => s + (base.watts[i] ?? 0), 0) : null;
   const seg = e.trace ? toSegments(e.trace) : { segments: [], gaps: 0, medianStepMs: null };
   const resolutionMs = seg.medianStepMs === null ? null : Math.max(seg.medianStepMs, e.resolutionFloorMs);
-  const ctx: Ctx = { segments: seg.segments, domains, headline, baselineW, resolutionMs, energy: e, seed: opts.seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
+  const ctx: Ctx = {
+    segments: seg.segments,
+    domains,
+    headline,
+    baselineW,
+    resolutionMs,
+    energy: e,
+    seed: opts.seed,
+    ...(opts.resamples !== undefined && { resamples: opts.resamples }),
+  };
   const ok = cell.status === 'ok' && e.trace !== null && headline.length > 0;
   const prefill = ok ? phaseSummary(windows(measured, 'prefill', cell.key.shape.promptTokens > 0), ctx, 'prefill') : null;
   const decode = ok ? phaseSummary(windows(measured, 'decode', true), ctx, 'decode') : null;

@@ -21,8 +21,16 @@ export async function refuseToShrink(dir: string, cellCount: number): Promise<vo
   const stored = await storedCellCount(dir);
   if (stored === null || cellCount >= stored) return;
   const cellsDir = join(dir, CELLS_DIR);
-  const kind = await stat(cellsDir).then((s) => (s.isDirectory() ? 'dir' : 'other'), () => 'missing');
-  const why = kind === 'dir' ? `${cellsDir} holds ${cellCount} cell file(s)` : kind === 'missing' ? `${cellsDir} is missing` : `${cellsDir} is not a folder`;
+  const kind = await stat(cellsDir).then(
+    (s) => (s.isDirectory() ? 'dir' : 'other'),
+    () => 'missing',
+  );
+  const why =
+    kind === 'dir'
+      ? `${cellsDir} holds ${cellCount} cell file(s)`
+      : kind === 'missing'
+        ? `${cellsDir} is missing`
+        : `${cellsDir} is not a folder`;
   throw new EdgebenchError(
     'RESULTS_INVALID',
     `${dir}: ${why} but ${SUMMARY_FILE} was made from ${stored}; the summary is kept unchanged`,

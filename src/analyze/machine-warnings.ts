@@ -18,21 +18,29 @@ export function machineWarnings(cell: Pick<CellResult, 'machine' | 'index' | 'ke
   const where = `#${cell.index} ${cell.key.shape.name}`;
   const parts: string[] = [];
   if (busyCpu) {
-    const peak = m.otherCoresMax !== null && m.otherCoresMax > m.otherCores + 0.05 ? `, up to ${f2(m.otherCoresMax)} in its busiest second` : '';
+    const peak =
+      m.otherCoresMax !== null && m.otherCoresMax > m.otherCores + 0.05 ? `, up to ${f2(m.otherCoresMax)} in its busiest second` : '';
     const top = m.topOther.length ? ` (top: ${m.topOther.map((p) => `${p.name} ${f2(p.cores)}`).join(', ')})` : '';
     parts.push(`other processes used ${f2(m.otherCores)} of ${m.logicalCores} cores during ${where}${peak}${top}`);
   }
   if (busySteal) parts.push(`the hypervisor took ${m.stealPct!.toFixed(1)} % of CPU time (steal) during ${where}`);
   const http = cell.boundary === 'http-client';
-  const names = m.topOther.map((p) => p.name).slice(0, 2).join(', ');
+  const names = m.topOther
+    .map((p) => p.name)
+    .slice(0, 2)
+    .join(', ');
   const fix = [
-    busyCpu ? `stop what else is running${names ? ` (${names})` : ''} and rerun, or rerun with --wait-for-quiet 120 so each cell starts on a quiet machine` : 'use a dedicated (non-shared) VM or host',
+    busyCpu
+      ? `stop what else is running${names ? ` (${names})` : ''} and rerun, or rerun with --wait-for-quiet 120 so each cell starts on a quiet machine`
+      : 'use a dedicated (non-shared) VM or host',
     'to compare two builds on a shared machine use `edgebench run --ab` (interleaved arms see the same load)',
   ].join('; ');
-  return [{
-    code: 'BUSY_MACHINE',
-    severity: http ? 'info' : 'warn',
-    message: `${parts.join('; ')} (threshold ${f2(threshold)} cores / ${BUSY_STEAL_PCT} % steal)${http ? '; for an http runner this includes a local server answering the requests' : ''}`,
-    fix,
-  }];
+  return [
+    {
+      code: 'BUSY_MACHINE',
+      severity: http ? 'info' : 'warn',
+      message: `${parts.join('; ')} (threshold ${f2(threshold)} cores / ${BUSY_STEAL_PCT} % steal)${http ? '; for an http runner this includes a local server answering the requests' : ''}`,
+      fix,
+    },
+  ];
 }

@@ -46,9 +46,10 @@ export function promptCacheWarning(cell: Pick<CellResult, 'extra'>, measured: Re
       code: 'PROMPT_CACHED',
       severity: 'warn',
       message: `${hit} of ${measured.length} measured prompts were served from the server's prompt cache (up to ${pct(top)} of the prompt${pc.mode === 'warm' ? ', a warm prefix on purpose' : ''}): their TTFT is not a prefill, so prefill speed is not reported for them`,
-      fix: pc.mode === 'warm'
-        ? 'this cell measures a warm prefix cache on purpose: read its TTFT as "with cache"; measure prefill with promptCache: bust'
-        : 'the server reuses prompts across requests although each one is unique: disable its prompt cache (llama-server --cache-reuse 0 / cache_prompt: false, vLLM without --enable-prefix-caching) to measure prefill',
+      fix:
+        pc.mode === 'warm'
+          ? 'this cell measures a warm prefix cache on purpose: read its TTFT as "with cache"; measure prefill with promptCache: bust'
+          : 'the server reuses prompts across requests although each one is unique: disable its prompt cache (llama-server --cache-reuse 0 / cache_prompt: false, vLLM without --enable-prefix-caching) to measure prefill',
       metrics: ['prefillTokensPerS', 'ttftMs'],
     };
   }

@@ -19,7 +19,12 @@ export function attachQuality(cells: CellSummary[], entries: readonly QualityEnt
 
 function qualityWarning(q: QualityEntry): Warning | null {
   if (isQualityError(q)) {
-    return { code: 'QUALITY_UNMEASURED', severity: 'info', message: `no quality figure: ${q.error.message}`, fix: q.error.hint ?? 'see `edgebench quality --help`' };
+    return {
+      code: 'QUALITY_UNMEASURED',
+      severity: 'info',
+      message: `no quality figure: ${q.error.message}`,
+      fix: q.error.hint ?? 'see `edgebench quality --help`',
+    };
   }
   if (q.belowFloor.length === 0) return null;
   return {

@@ -25,7 +25,14 @@ const who = (s: RunnerComparison['a']) => `${s.runner}/${s.ep} ${s.dtype} ${thre
 export function formatSideBySide(s: SideBySide): string {
   const cols = SHOWN.filter((m) => s.comparisons.some((c) => c.metrics[m]));
   const header = ['model', 'test', 'A', 'B', ...cols.map((m) => `${LABEL[m] ?? m} A÷B`), 'conditions differ'];
-  const rows = s.comparisons.map((c) => [c.model, c.shape, who(c.a), who(c.b), ...cols.map((m) => cell(c.metrics[m])), c.mismatches.join('; ') || '-']);
+  const rows = s.comparisons.map((c) => [
+    c.model,
+    c.shape,
+    who(c.a),
+    who(c.b),
+    ...cols.map((m) => cell(c.metrics[m])),
+    c.mismatches.join('; ') || '-',
+  ]);
   return [
     'side by side (A ÷ B of medians, [95 % bootstrap CI]; ~ = CI contains 1, no clear difference):',
     pipeTable(header, rows),

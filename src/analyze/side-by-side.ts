@@ -21,17 +21,34 @@ export interface SideBySideOptions {
 }
 
 /** Bootstrap CI of median(a)/median(b): independent resamples of each side. */
-export function ratioOfMedians(a: readonly number[], b: readonly number[], opts: { seed: number; resamples?: number; higherIsBetter: boolean; unit: string; medianA: number; medianB: number }): RatioEstimate {
+export function ratioOfMedians(
+  a: readonly number[],
+  b: readonly number[],
+  opts: { seed: number; resamples?: number; higherIsBetter: boolean; unit: string; medianA: number; medianB: number },
+): RatioEstimate {
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   const ma = bootstrapMedians(a, { seed: opts.seed, resamples });
   const mb = bootstrapMedians(b, { seed: opts.seed + 1, resamples });
-  const ratios = Array.from(ma, (x, i) => x / mb[i]!).filter(Number.isFinite).sort((x, y) => x - y);
+  const ratios = Array.from(ma, (x, i) => x / mb[i]!)
+    .filter(Number.isFinite)
+    .sort((x, y) => x - y);
   const ratio = opts.medianA / opts.medianB;
   const ci95 = ratios.length > 0 ? { lo: percentileSorted(ratios, 2.5), hi: percentileSorted(ratios, 97.5) } : { lo: ratio, hi: ratio };
   const aHigher = ci95.lo > 1;
   const aLower = ci95.hi < 1;
-  const verdict: RatioEstimate['verdict'] = !aHigher && !aLower ? 'inconclusive' : aHigher === opts.higherIsBetter ? 'a-better' : 'b-better';
-  return { ratio, ci95, medianA: opts.medianA, medianB: opts.medianB, nA: a.length, nB: b.length, unit: opts.unit, higherIsBetter: opts.higherIsBetter, verdict };
+  const verdict: RatioEstimate['verdict'] =
+    !aHigher && !aLower ? 'inconclusive' : aHigher === opts.higherIsBetter ? 'a-better' : 'b-better';
+  return {
+    ratio,
+    ci95,
+    medianA: opts.medianA,
+    medianB: opts.medianB,
+    nA: a.length,
+    nB: b.length,
+    unit: opts.unit,
+    higherIsBetter: opts.higherIsBetter,
+    verdict,
+  };
 }
 
 function side(c: CellSummary): CompareSide {
@@ -59,8 +76,10 @@ export function mismatches(a: CellSummary, b: CellSummary): string[] {
   // the requested device: ort-web's 'cpu' is inherently wasm, a runner difference rather than a condition
   if (a.key.ep !== b.key.ep) out.push(`ep ${a.key.ep} vs ${b.key.ep}`);
   const soft = (c: CellSummary) => c.resolved?.settings.softwareAdapter === true;
-  if (soft(a) || soft(b)) out.push(`software GPU adapter on ${[soft(a) ? 'A' : '', soft(b) ? 'B' : ''].filter(Boolean).join(' and ')} (a CPU emulating the GPU)`);
-  if (a.resolved?.fallback || b.resolved?.fallback) out.push(`silent fallback on ${[a.resolved?.fallback ? 'A' : '', b.resolved?.fallback ? 'B' : ''].filter(Boolean).join(' and ')}`);
+  if (soft(a) || soft(b))
+    out.push(`software GPU adapter on ${[soft(a) ? 'A' : '', soft(b) ? 'B' : ''].filter(Boolean).join(' and ')} (a CPU emulating the GPU)`);
+  if (a.resolved?.fallback || b.resolved?.fallback)
+    out.push(`silent fallback on ${[a.resolved?.fallback ? 'A' : '', b.resolved?.fallback ? 'B' : ''].filter(Boolean).join(' and ')}`);
   if (a.boundary !== b.boundary) out.push(`boundary ${a.boundary} vs ${b.boundary}`);
   return out;
 }
@@ -72,7 +91,12 @@ function compareCells(a: CellSummary, b: CellSummary, opts: SideBySideOptions): 
     const mb: MetricSummary | null | undefined = b.metrics[name];
     if (!ma || !mb || ma.samples.length === 0 || mb.samples.length === 0 || mb.median === 0) return;
     metrics[name] = ratioOfMedians(ma.samples, mb.samples, {
-      seed: opts.seed + 2 * i, ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}), higherIsBetter, unit: 'ratio', medianA: ma.median, medianB: mb.median,
+      seed: opts.seed + 2 * i,
+      ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
+      higherIsBetter,
+      unit: 'ratio',
+      medianA: ma.median,
+      medianB: mb.median,
     });
   });
   return { model: a.key.model, shape: a.key.shape.name, a: side(a), b: side(b), metrics, mismatches: mismatches(a, b) };
@@ -80,7 +104,11 @@ function compareCells(a: CellSummary, b: CellSummary, opts: SideBySideOptions): 
 
 /** The B cell closest in conditions to `a` (fewest mismatches; same threads first). */
 function closestCell(a: CellSummary, candidates: CellSummary[]): CellSummary | undefined {
-  return [...candidates].sort((x, y) => mismatches(a, x).length - mismatches(a, y).length || Number(x.key.threads !== a.key.threads) - Number(y.key.threads !== a.key.threads))[0];
+  return [...candidates].sort(
+    (x, y) =>
+      mismatches(a, x).length - mismatches(a, y).length ||
+      Number(x.key.threads !== a.key.threads) - Number(y.key.threads !== a.key.threads),
+  )[0];
 }
 
 /**
@@ -120,12 +148,22 @@ export function runnerWarnings(cells: readonly CellSummary[]): Warning[] {
   const soft = cells.filter((c) => c.resolved?.settings.softwareAdapter === true);
   if (soft.length) {
     const desc = soft[0]!.resolved?.settings.adapterDescription;
-    out.push({ code: 'SOFTWARE_GPU_ADAPTER', severity: 'warn', message: `WebGPU ran on a software adapter${typeof desc === 'string' ? ` (${desc})` : ''}, i.e. on the CPU (${list(soft)})`, fix: 'for GPU numbers run on a machine with a GPU driver; unset VK_ICD_FILENAMES if it points at SwiftShader' });
+    out.push({
+      code: 'SOFTWARE_GPU_ADAPTER',
+      severity: 'warn',
+      message: `WebGPU ran on a software adapter${typeof desc === 'string' ? ` (${desc})` : ''}, i.e. on the CPU (${list(soft)})`,
+      fix: 'for GPU numbers run on a machine with a GPU driver; unset VK_ICD_FILENAMES if it points at SwiftShader',
+    });
   }
   const q4 = cells.filter((c) => c.status === 'ok' && typeof c.resolved?.settings.wasmQ4Warning === 'string');
   if (q4.length) {
     const decode = q4.map((c) => c.metrics.decodeTokensPerS?.median).find((x) => x !== undefined);
-    out.push({ code: 'WASM_Q4_SLOW', severity: 'warn', message: `q4 weights on onnxruntime-web wasm (${list(q4)})${decode !== undefined ? `: ${decode.toFixed(2)} decode tok/s` : ''}; ${String(q4[0]!.resolved?.settings.wasmQ4Warning)}`, fix: 'compare wasm with --dtype q8 or fp16, or set runnerSettings ort-web wasmDtype: fastest (the harness measures each variant and runs the fastest)' });
+    out.push({
+      code: 'WASM_Q4_SLOW',
+      severity: 'warn',
+      message: `q4 weights on onnxruntime-web wasm (${list(q4)})${decode !== undefined ? `: ${decode.toFixed(2)} decode tok/s` : ''}; ${String(q4[0]!.resolved?.settings.wasmQ4Warning)}`,
+      fix: 'compare wasm with --dtype q8 or fp16, or set runnerSettings ort-web wasmDtype: fastest (the harness measures each variant and runs the fastest)',
+    });
   }
   return out;
 }

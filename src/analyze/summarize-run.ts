@@ -18,7 +18,10 @@ export interface AnalyzeRunOptions {
 export function summarizeRun(run: RunFolder, opts: AnalyzeRunOptions = {}): RunSummary {
   const seed = opts.seed ?? run.manifest.seed;
   const cellOpts = { seed, ...(opts.resamples !== undefined && { resamples: opts.resamples }) };
-  const cells = attachQuality(run.cells.map((c) => analyzeCell(c, cellOpts)), run.quality ?? []);
+  const cells = attachQuality(
+    run.cells.map((c) => analyzeCell(c, cellOpts)),
+    run.quality ?? [],
+  );
   const sbs = sideBySide(cells, cellOpts);
   return {
     schemaVersion: SCHEMA_VERSION,

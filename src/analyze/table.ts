@@ -25,7 +25,10 @@ export function formatSummaryTable(s: RunSummary, opts: { showInfo?: boolean } =
     formatMetric(c.metrics.decodeTokensPerS),
     formatMetric(c.metrics.prefillTokensPerS, false),
     c.coldStart.loadMs === null ? 'n/a' : sig3(c.coldStart.loadMs),
-    c.warnings.filter((w) => w.severity === 'warn').map((w) => w.code).join(',') || '-',
+    c.warnings
+      .filter((w) => w.severity === 'warn')
+      .map((w) => w.code)
+      .join(',') || '-',
   ]);
   const lines = [
     `run ${s.runId} — ${s.cells.length} cell(s); medians with 95 % bootstrap CI [lo–hi], seed ${s.seed}`,
@@ -34,7 +37,8 @@ export function formatSummaryTable(s: RunSummary, opts: { showInfo?: boolean } =
   const notes: string[] = [];
   for (const w of s.warnings) if (opts.showInfo || w.severity === 'warn') notes.push(warningLine('', w));
   for (const c of s.cells) {
-    if (c.error) notes.push(`  ${c.status} [${c.index}]: ${c.error.code}: ${c.error.message}${c.error.hint ? `\n    hint: ${c.error.hint}` : ''}`);
+    if (c.error)
+      notes.push(`  ${c.status} [${c.index}]: ${c.error.code}: ${c.error.message}${c.error.hint ? `\n    hint: ${c.error.hint}` : ''}`);
     for (const w of c.warnings) if (opts.showInfo || w.severity === 'warn') notes.push(warningLine(` [${c.index}] ${w.code}`, w));
   }
   if (notes.length) lines.push('', ...notes);

@@ -30,7 +30,8 @@ export function traceProblem(r: RequestTrace): string | null {
     if (x > MAX_TRACE_MS) return `token ${i + 1} time ${x} ms is beyond the ${MAX_TRACE_MS} ms (one week) bound`;
     if (x > 0 && x < MIN_STEP_MS) return `token ${i + 1} time ${x} ms is below any clock's resolution (1 ns)`;
     if (i > 0 && x < t[i - 1]!) return `token times go backwards (token ${i + 1} at ${x} ms, before token ${i} at ${t[i - 1]} ms)`;
-    if (i > 0 && x > t[i - 1]! && x - t[i - 1]! < MIN_STEP_MS) return `tokens ${i} and ${i + 1} are ${x - t[i - 1]!} ms apart, below any clock's resolution (1 ns)`;
+    if (i > 0 && x > t[i - 1]! && x - t[i - 1]! < MIN_STEP_MS)
+      return `tokens ${i} and ${i + 1} are ${x - t[i - 1]!} ms apart, below any clock's resolution (1 ns)`;
   }
   if (!Number.isFinite(r.offsetMs) || r.offsetMs > MAX_TRACE_MS) return `offsetMs ${r.offsetMs} is beyond the ${MAX_TRACE_MS} ms bound`;
   if (r.submitClockMs !== undefined && !Number.isFinite(r.submitClockMs)) return `submitClockMs ${r.submitClockMs} is not finite`;
@@ -72,7 +73,8 @@ export function screeningWarning(excluded: readonly Exclusion[], dropped: readon
   if (excluded.length === 0 && dropped.length === 0) return null;
   const first = excluded[0];
   const parts = [
-    excluded.length > 0 && `${excluded.length} request(s) excluded from the metrics (first: ${first!.phase} request ${first!.index}: ${first!.reason})`,
+    excluded.length > 0 &&
+      `${excluded.length} request(s) excluded from the metrics (first: ${first!.phase} request ${first!.index}: ${first!.reason})`,
     dropped.length > 0 && `figures out of any real range shown as n/a: ${dropped.join(', ')}`,
   ].filter(Boolean);
   return {

@@ -63,9 +63,14 @@ function thermalDrift(measured: RequestTrace[]): Warning | null {
   // per-token decode time when defined, else whole-request time
   const useTpot = measured.every((r) => tpotMs(r) !== null);
   const metric: MetricName = useTpot ? 'tpotMs' : 'e2eMs';
-  const pts = measured.map((r) => ({ x: r.offsetMs, y: useTpot ? tpotMs(r) : e2eMs(r) })).filter((p): p is { x: number; y: number } => p.y !== null);
+  const pts = measured
+    .map((r) => ({ x: r.offsetMs, y: useTpot ? tpotMs(r) : e2eMs(r) }))
+    .filter((p): p is { x: number; y: number } => p.y !== null);
   if (pts.length < DRIFT_MIN_REQUESTS) return null;
-  const fit = linearSlope(pts.map((p) => p.x), pts.map((p) => p.y));
+  const fit = linearSlope(
+    pts.map((p) => p.x),
+    pts.map((p) => p.y),
+  );
   if (!fit || fit.pPositive === null || fit.pPositive >= DRIFT_MAX_P) return null;
   const xs = pts.map((p) => p.x);
   const spanMs = Math.max(...xs) - Math.min(...xs);
@@ -113,7 +118,14 @@ export function cellWarnings(cell: CellResult, measured: RequestTrace[], metrics
       fix: 'the runner must ignore EOS and decode exactly the requested number of tokens; report this as a bug',
     });
   }
-  for (const w of [noisy(metrics), outliers(metrics), slowFirstRun(measured, metrics), thermalDrift(measured), promptCacheWarning(cell, measured)]) if (w) out.push(w);
+  for (const w of [
+    noisy(metrics),
+    outliers(metrics),
+    slowFirstRun(measured, metrics),
+    thermalDrift(measured),
+    promptCacheWarning(cell, measured),
+  ])
+    if (w) out.push(w);
   if (measured.some((r) => r.tokenTimesMs.length < 2)) {
     out.push({
       code: 'TPOT_NA',

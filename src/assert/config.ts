@@ -94,7 +94,11 @@ function normalizeBounds(raw: unknown, metric: string, where: () => string): unk
     if (m && k !== 'maxRegressionPct') {
       const named = m[2]!.charAt(0).toLowerCase() + m[2]!.slice(1);
       if (named !== metric) {
-        throw new EdgebenchError('CONFIG_INVALID', `${where()}: '${k}' under '${metric}' bounds another metric`, `write it as ${m[1]}${cap(metric)} (or ${m[1]}), or move it under '${named}'`);
+        throw new EdgebenchError(
+          'CONFIG_INVALID',
+          `${where()}: '${k}' under '${metric}' bounds another metric`,
+          `write it as ${m[1]}${cap(metric)} (or ${m[1]}), or move it under '${named}'`,
+        );
       }
       out[m[1]!] = v;
     } else out[k] = v;
@@ -111,7 +115,11 @@ function checkMetrics(y: YamlDoc, raw: unknown, path: (string | number)[]): void
       const bound = /^(min|max)([A-Z]\w*)$/.exec(name);
       const metric = bound ? bound[2]!.charAt(0).toLowerCase() + bound[2]!.slice(1) : null;
       if (metric && MetricName.safeParse(metric).success) {
-        throw new EdgebenchError('CONFIG_INVALID', `${where()}: '${name}' is a bound, not a metric`, `write it as ${metric}: [error, { ${name}: ${String(obj[name])} }]`);
+        throw new EdgebenchError(
+          'CONFIG_INVALID',
+          `${where()}: '${name}' is a bound, not a metric`,
+          `write it as ${metric}: [error, { ${name}: ${String(obj[name])} }]`,
+        );
       }
       throw new EdgebenchError('CONFIG_INVALID', `${where()}: unknown metric '${name}'`, VALID_METRICS());
     }
@@ -144,7 +152,10 @@ export function parseAssertText(text: string, file: string): AssertConfig {
       if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
         const r = raw as Record<string, unknown>;
         checkMetrics(y, r.assertions, ['assertions']);
-        if (Array.isArray(r.assertMatrix)) r.assertMatrix.forEach((m: unknown, i) => checkMetrics(y, (m as Record<string, unknown> | null)?.assertions, ['assertMatrix', i, 'assertions']));
+        if (Array.isArray(r.assertMatrix))
+          r.assertMatrix.forEach((m: unknown, i) =>
+            checkMetrics(y, (m as Record<string, unknown> | null)?.assertions, ['assertMatrix', i, 'assertions']),
+          );
       }
       return raw;
     },
@@ -162,5 +173,8 @@ export function parseAssertText(text: string, file: string): AssertConfig {
 }
 
 export function loadAssertConfig(file: string): AssertConfig {
-  return parseAssertText(readYamlText(file, 'assertion file', 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example'), file);
+  return parseAssertText(
+    readYamlText(file, 'assertion file', 'pass --config <file>; see edgebench.assert.yaml in the edgebench repository for an example'),
+    file,
+  );
 }

@@ -50,7 +50,13 @@ export function needsBaseline(cfg: AssertConfig): boolean {
   return all.some((a) => a.level !== 'off' && (a.maxRegressionPct !== undefined || (a.min === undefined && a.max === undefined)));
 }
 
-function bound(c: CellSummary, metric: MetricName, a: MetricAssertion, check: 'min' | 'max', base: Omit<AssertionResult, 'check' | 'threshold' | 'actual' | 'unit' | 'outcome' | 'message'>): AssertionResult {
+function bound(
+  c: CellSummary,
+  metric: MetricName,
+  a: MetricAssertion,
+  check: 'min' | 'max',
+  base: Omit<AssertionResult, 'check' | 'threshold' | 'actual' | 'unit' | 'outcome' | 'message'>,
+): AssertionResult {
   const threshold = check === 'min' ? a.min! : a.max!;
   const m = c.metrics[metric];
   const r = { ...base, check, threshold, unit: m?.unit ?? '' };
@@ -59,10 +65,22 @@ function bound(c: CellSummary, metric: MetricName, a: MetricAssertion, check: 'm
   const what = a.aggregation === 'median' ? 'median' : `pessimistic (CI ${check === 'min' ? 'low' : 'high'})`;
   const ok = check === 'min' ? actual >= threshold : actual <= threshold;
   const rel = check === 'min' ? '≥' : '≤';
-  return { ...r, actual, outcome: ok ? 'pass' : 'fail', message: `${metric} ${what} ${sig3(actual)} ${m.unit} ${ok ? rel : `is not ${rel}`} ${sig3(threshold)}` };
+  return {
+    ...r,
+    actual,
+    outcome: ok ? 'pass' : 'fail',
+    message: `${metric} ${what} ${sig3(actual)} ${m.unit} ${ok ? rel : `is not ${rel}`} ${sig3(threshold)}`,
+  };
 }
 
-function relative(mc: MetricComparison | undefined, why: string | null, a: MetricAssertion, check: 'maxRegressionPct' | 'noRegression', base: Omit<AssertionResult, 'check' | 'threshold' | 'actual' | 'unit' | 'outcome' | 'message'>, alpha: number): AssertionResult {
+function relative(
+  mc: MetricComparison | undefined,
+  why: string | null,
+  a: MetricAssertion,
+  check: 'maxRegressionPct' | 'noRegression',
+  base: Omit<AssertionResult, 'check' | 'threshold' | 'actual' | 'unit' | 'outcome' | 'message'>,
+  alpha: number,
+): AssertionResult {
   const threshold = check === 'maxRegressionPct' ? a.maxRegressionPct! : null;
   const r = { ...base, check, threshold, unit: '%' };
   if (!mc) return { ...r, actual: null, outcome: 'skip', message: why ?? 'no baseline to compare with' };
@@ -76,8 +94,19 @@ function relative(mc: MetricComparison | undefined, why: string | null, a: Metri
   const actual = pess ? mc.regressionCi.hi : mc.regressionPct;
   const label = `${mc.metric} ${pess ? 'worst-case (CI) ' : ''}change ${signedPct(actual)} (regression > 0)`;
   if (actual <= threshold!) return { ...r, actual, outcome: 'pass', message: `${label} ≤ ${threshold} %` };
-  if (pess || mc.pAdjusted < alpha) return { ...r, actual, outcome: 'fail', message: `${label} exceeds ${threshold} %${pess ? '' : ` (significant, p=${mc.pAdjusted.toPrecision(2)})`}` };
-  return { ...r, actual, outcome: 'inconclusive', message: `${label} exceeds ${threshold} % but is not significant (p=${mc.pAdjusted.toPrecision(2)}): measure more` };
+  if (pess || mc.pAdjusted < alpha)
+    return {
+      ...r,
+      actual,
+      outcome: 'fail',
+      message: `${label} exceeds ${threshold} %${pess ? '' : ` (significant, p=${mc.pAdjusted.toPrecision(2)})`}`,
+    };
+  return {
+    ...r,
+    actual,
+    outcome: 'inconclusive',
+    message: `${label} exceeds ${threshold} % but is not significant (p=${mc.pAdjusted.toPrecision(2)}): measure more`,
+  };
 }
 
 export interface EvaluateInput {
@@ -94,10 +123,24 @@ export function evaluateAssertions({ config, head, comparison }: EvaluateInput):
     const id = cellId(c.key);
     const label = cellLabel(c.key);
     if (config.cellStatus !== 'off') {
-      const problem = c.status !== 'ok' ? `cell ${c.status}${c.error ? `: ${c.error.code}: ${c.error.message}` : ''}` : c.requests.measured === 0 ? 'cell is empty (no measured requests)' : null;
+      const problem =
+        c.status !== 'ok'
+          ? `cell ${c.status}${c.error ? `: ${c.error.code}: ${c.error.message}` : ''}`
+          : c.requests.measured === 0
+            ? 'cell is empty (no measured requests)'
+            : null;
       results.push({
-        cell: id, label, metric: null, check: 'status', level: config.cellStatus, aggregation: null, threshold: null, actual: null, unit: '',
-        outcome: problem ? 'fail' : 'pass', message: problem ?? `cell ok (${c.requests.measured} measured requests)`,
+        cell: id,
+        label,
+        metric: null,
+        check: 'status',
+        level: config.cellStatus,
+        aggregation: null,
+        threshold: null,
+        actual: null,
+        unit: '',
+        outcome: problem ? 'fail' : 'pass',
+        message: problem ?? `cell ok (${c.requests.measured} measured requests)`,
       });
     }
     if (c.status !== 'ok') continue; // its metric assertions cannot be checked; the status check failed above
@@ -107,17 +150,38 @@ export function evaluateAssertions({ config, head, comparison }: EvaluateInput):
       const base = { cell: id, label, metric: name, level: a.level, aggregation: a.aggregation };
       if (a.min !== undefined) results.push(bound(c, name, a, 'min', base));
       if (a.max !== undefined) results.push(bound(c, name, a, 'max', base));
-      const relChecks: ('maxRegressionPct' | 'noRegression')[] = a.maxRegressionPct !== undefined ? ['maxRegressionPct'] : a.min === undefined && a.max === undefined ? ['noRegression'] : [];
+      const relChecks: ('maxRegressionPct' | 'noRegression')[] =
+        a.maxRegressionPct !== undefined ? ['maxRegressionPct'] : a.min === undefined && a.max === undefined ? ['noRegression'] : [];
       for (const check of relChecks) {
         if (!c.metrics[name]) {
-          results.push({ ...base, check, threshold: a.maxRegressionPct ?? null, actual: null, unit: '%', outcome: 'skip', message: `${name} is not applicable to ${c.key.shape.name} (no samples)` });
+          results.push({
+            ...base,
+            check,
+            threshold: a.maxRegressionPct ?? null,
+            actual: null,
+            unit: '%',
+            outcome: 'skip',
+            message: `${name} is not applicable to ${c.key.shape.name} (no samples)`,
+          });
           continue;
         }
-        const why = !comparison ? 'no baseline given (--baseline or `baseline:` in the file)'
-          : !cc ? 'cell not in the comparison'
-          : cc.baselineStatus !== 'ok' ? `no baseline: baseline cell ${cc.baselineStatus}`
-          : `${name}: no samples on one side`;
-        results.push(relative(cc?.metrics.find((m) => m.metric === name), why, a, check, { ...base }, comparison?.settings.alpha ?? config.alpha));
+        const why = !comparison
+          ? 'no baseline given (--baseline or `baseline:` in the file)'
+          : !cc
+            ? 'cell not in the comparison'
+            : cc.baselineStatus !== 'ok'
+              ? `no baseline: baseline cell ${cc.baselineStatus}`
+              : `${name}: no samples on one side`;
+        results.push(
+          relative(
+            cc?.metrics.find((m) => m.metric === name),
+            why,
+            a,
+            check,
+            { ...base },
+            comparison?.settings.alpha ?? config.alpha,
+          ),
+        );
       }
     }
   }

@@ -20,27 +20,43 @@ export interface AssertReport {
   passed: boolean;
 }
 
-export function buildAssertReport(config: string, head: RunRef, comparison: CompareReport | null, results: AssertionResult[]): AssertReport {
+export function buildAssertReport(
+  config: string,
+  head: RunRef,
+  comparison: CompareReport | null,
+  results: AssertionResult[],
+): AssertReport {
   const totals = { pass: 0, failError: 0, failWarn: 0, inconclusive: 0, skip: 0 };
   for (const r of results) {
     if (r.outcome === 'fail') totals[r.level === 'error' ? 'failError' : 'failWarn']++;
     else totals[r.outcome]++;
   }
   return {
-    kind: 'edgebench-assert', version: 1, config, head, baseline: comparison?.baseline ?? null,
+    kind: 'edgebench-assert',
+    version: 1,
+    config,
+    head,
+    baseline: comparison?.baseline ?? null,
     warnings: comparison ? [...comparison.warnings, ...comparison.problems] : [],
-    results, totals, passed: totals.failError === 0,
+    results,
+    totals,
+    passed: totals.failError === 0,
   };
 }
 
 export function assertionName(r: AssertionResult): string {
   const agg = r.aggregation && r.aggregation !== 'median' ? ` (${r.aggregation})` : '';
   switch (r.check) {
-    case 'status': return 'cell status';
-    case 'min': return `${r.metric} ≥ ${sig3(r.threshold!)}${agg}`;
-    case 'max': return `${r.metric} ≤ ${sig3(r.threshold!)}${agg}`;
-    case 'maxRegressionPct': return `${r.metric} regression ≤ ${r.threshold} %${agg}`;
-    case 'noRegression': return `${r.metric} not regressed`;
+    case 'status':
+      return 'cell status';
+    case 'min':
+      return `${r.metric} ≥ ${sig3(r.threshold!)}${agg}`;
+    case 'max':
+      return `${r.metric} ≤ ${sig3(r.threshold!)}${agg}`;
+    case 'maxRegressionPct':
+      return `${r.metric} regression ≤ ${r.threshold} %${agg}`;
+    case 'noRegression':
+      return `${r.metric} not regressed`;
   }
 }
 
@@ -51,7 +67,10 @@ function outcomeText(r: AssertionResult, md: boolean): string {
 }
 
 function rows(rep: AssertReport, md: boolean): string[][] {
-  return [['cell', 'assertion', 'level', 'result', 'detail'], ...rep.results.map((r) => [r.label, assertionName(r), r.level, outcomeText(r, md), r.message])];
+  return [
+    ['cell', 'assertion', 'level', 'result', 'detail'],
+    ...rep.results.map((r) => [r.label, assertionName(r), r.level, outcomeText(r, md), r.message]),
+  ];
 }
 
 function totalsLine(rep: AssertReport): string {
@@ -70,8 +89,16 @@ export function formatAssertText(rep: AssertReport): string {
 
 export function formatAssertMarkdown(rep: AssertReport): string {
   return [
-    `## edgebench assert: ${rep.passed ? '✅ passed' : '❌ failed'}`, '', header(rep), '', markdownTable(rows(rep, true)), '',
-    ...rep.warnings.map((x) => `- warning: ${x}`), ...(rep.warnings.length ? [''] : []), `**${totalsLine(rep)}**`, '',
+    `## edgebench assert: ${rep.passed ? '✅ passed' : '❌ failed'}`,
+    '',
+    header(rep),
+    '',
+    markdownTable(rows(rep, true)),
+    '',
+    ...rep.warnings.map((x) => `- warning: ${x}`),
+    ...(rep.warnings.length ? [''] : []),
+    `**${totalsLine(rep)}**`,
+    '',
   ].join('\n');
 }
 

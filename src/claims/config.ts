@@ -70,5 +70,7 @@ export function parseClaimsConfig(raw: unknown, where = 'claims config'): Claims
 
 export function loadClaimsConfig(file: string | undefined): ClaimsConfig {
   if (!file) return defaultClaimsConfig();
-  return parseYamlWith(ClaimsConfig, readYamlText(file, 'claims config', 'check the path given to --claims-config'), file, { hint: CLAIMS_HINT });
+  return parseYamlWith(ClaimsConfig, readYamlText(file, 'claims config', 'check the path given to --claims-config'), file, {
+    hint: CLAIMS_HINT,
+  });
 }

@@ -20,6 +20,9 @@ export function ineligible(cell: Pick<LocalCell, 'deviceClass'>, classes: readon
 /** The run's weights in words, for verdict text ("synthetic weights: speed-true, not quality-true"). */
 export function weightsNote(cells: readonly Pick<LocalCell, 'weights'>[]): string {
   const w = new Set(cells.map((c) => c.weights).filter((x) => x !== null));
-  if (w.has('synthetic')) return w.has('real') ? ' (some models have synthetic weights: speed-true, not quality-true)' : ' (synthetic weights: speed-true, not quality-true)';
+  if (w.has('synthetic'))
+    return w.has('real')
+      ? ' (some models have synthetic weights: speed-true, not quality-true)'
+      : ' (synthetic weights: speed-true, not quality-true)';
   return '';
 }

@@ -81,7 +81,12 @@ export function figuresFor(figures: readonly Figure[], key: ClaimKey, pred: (f: 
 }
 
 /** Check a figure's numeric value (after an optional unit conversion). */
-export function checkFigure(f: Figure, op: Op, threshold: number, convert: (x: number) => number = (x) => x): { check: Check; used: number } | null {
+export function checkFigure(
+  f: Figure,
+  op: Op,
+  threshold: number,
+  convert: (x: number) => number = (x) => x,
+): { check: Check; used: number } | null {
   const nv = numericValue(f.value);
   if (!nv) return null;
   const a = convert(nv.lo);

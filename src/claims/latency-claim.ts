@@ -28,13 +28,20 @@ export function latencyClaim(spec: LatencyClaimSpec): ClaimRule {
     claim: spec.claim,
     evaluate(input) {
       const t = input.config[spec.id];
-      const r = evaluateLatencyTiers(input, { ...spec, ttftMaxMs: t.ttftMaxMs, tpotMaxMs: t.tpotMaxMs, maxPromptTokens: t.maxPromptTokens });
+      const r = evaluateLatencyTiers(input, {
+        ...spec,
+        ttftMaxMs: t.ttftMaxMs,
+        tpotMaxMs: t.tpotMaxMs,
+        maxPromptTokens: t.maxPromptTokens,
+      });
       const localAll = r.tiers.every((x) => x.source === 'local');
       return {
         id: spec.id,
         claim: spec.claim,
         verdict: latencyVerdict(r.tiers),
-        summary: describeTiers(r.tiers, t.ttftMaxMs, t.tpotMaxMs) + weightsNote(input.cells.filter((c) => r.local.some((e) => e.cellId === c.id && e.role === 'decisive'))),
+        summary:
+          describeTiers(r.tiers, t.ttftMaxMs, t.tpotMaxMs) +
+          weightsNote(input.cells.filter((c) => r.local.some((e) => e.cellId === c.id && e.role === 'decisive'))),
         basis: basisOf(r.tiers),
         decidedBy: decidedByOf(r.tiers, spec.figureClass),
         decideCommand: localAll ? null : spec.decideCommand,

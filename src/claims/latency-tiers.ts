@@ -61,7 +61,10 @@ function figureWhy(f: Figure, o: LatencyOpts): string | null {
   return null;
 }
 
-function groupCheck(items: { f: Figure; v: number }[], threshold: number): { spread: Spread | null; check: Check | null; vendorOnly: boolean } {
+function groupCheck(
+  items: { f: Figure; v: number }[],
+  threshold: number,
+): { spread: Spread | null; check: Check | null; vendorOnly: boolean } {
   const spread = spreadOf(items);
   if (!spread) return { spread, check: null, vendorOnly: false };
   const vendorOnly = items.every((x) => VENDOR.has(x.f.evidence_kind));
@@ -76,9 +79,18 @@ function publishedTier(figs: Figure[], o: LatencyOpts, refs: ReferenceEvidence[]
     const isTpot = f.metric === 'decode_tokens_per_s' || f.metric === 'decode_ms_per_token';
     if (!isTtft && !isTpot) continue;
     const why = figureWhy(f, o);
-    const r = isTtft ? checkFigure(f, 'le', o.ttftMaxMs) : f.metric === 'decode_ms_per_token' ? checkFigure(f, 'le', o.tpotMaxMs) : checkFigure(f, 'le', o.tpotMaxMs, ms);
+    const r = isTtft
+      ? checkFigure(f, 'le', o.ttftMaxMs)
+      : f.metric === 'decode_ms_per_token'
+        ? checkFigure(f, 'le', o.tpotMaxMs)
+        : checkFigure(f, 'le', o.tpotMaxMs, ms);
     const derived = f.metric === 'decode_tokens_per_s' ? 'TPOT derived as 1000 / (tok/s)' : null;
-    const e = refEvidence(f, { used: r ? fmt(r.used, isTtft ? 'ms TTFT' : 'ms TPOT') : null, check: why ? null : (r?.check ?? null), role: why ? 'context' : 'decisive', note: [why, derived, why ? null : 'one figure of the group: the median decides'].filter(Boolean).join('; ') || null });
+    const e = refEvidence(f, {
+      used: r ? fmt(r.used, isTtft ? 'ms TTFT' : 'ms TPOT') : null,
+      check: why ? null : (r?.check ?? null),
+      role: why ? 'context' : 'decisive',
+      note: [why, derived, why ? null : 'one figure of the group: the median decides'].filter(Boolean).join('; ') || null,
+    });
     refs.push(e);
     if (e.role === 'decisive' && r) (isTtft ? ttft : tpot).push({ f, v: r.used });
   }
@@ -88,7 +100,10 @@ function publishedTier(figs: Figure[], o: LatencyOpts, refs: ReferenceEvidence[]
   return { ttft: t.check, tpot: p.check, groups: { ttft: t.spread, tpot: p.spread }, gap };
 }
 
-export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): { tiers: TierOutcome[]; local: LocalEvidence[]; refs: ReferenceEvidence[]; missing: string[] } {
+export function evaluateLatencyTiers(
+  input: ClaimInput,
+  o: LatencyOpts,
+): { tiers: TierOutcome[]; local: LocalEvidence[]; refs: ReferenceEvidence[]; missing: string[] } {
   const local: LocalEvidence[] = [];
   const refs: ReferenceEvidence[] = [];
   const missing: string[] = [];
@@ -98,7 +113,10 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): { tiers
     const ttft: (Check | null)[] = [];
     const tpot: (Check | null)[] = [];
     for (const c of cells) {
-      const dear = o.maxDevicePriceUsd !== null && c.devicePriceUsd !== null && c.devicePriceUsd > o.maxDevicePriceUsd ? `this device cost $${c.devicePriceUsd}, above the claim's ≤ $${o.maxDevicePriceUsd}` : null;
+      const dear =
+        o.maxDevicePriceUsd !== null && c.devicePriceUsd !== null && c.devicePriceUsd > o.maxDevicePriceUsd
+          ? `this device cost $${c.devicePriceUsd}, above the claim's ≤ $${o.maxDevicePriceUsd}`
+          : null;
       const why = ineligible(c, o.localClasses, o.what) ?? dear;
       if (why) {
         for (const m of ['ttftMs', 'tpotMs'] as const) {
@@ -109,7 +127,13 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): { tiers
       }
       const shortPrompt = c.shape.promptTokens >= 1 && c.shape.promptTokens <= o.maxPromptTokens;
       const t = shortPrompt ? checkLocal(c, 'ttftMs', 'le', o.ttftMaxMs) : null;
-      const e1 = localEvidence(c, 'ttftMs', t, shortPrompt ? 'decisive' : 'context', shortPrompt ? null : `prompt ${c.shape.promptTokens} tokens (rule needs 1–${o.maxPromptTokens})`);
+      const e1 = localEvidence(
+        c,
+        'ttftMs',
+        t,
+        shortPrompt ? 'decisive' : 'context',
+        shortPrompt ? null : `prompt ${c.shape.promptTokens} tokens (rule needs 1–${o.maxPromptTokens})`,
+      );
       if (e1) local.push(e1);
       if (t) ttft.push(t);
       const p = checkLocal(c, 'tpotMs', 'le', o.tpotMaxMs);
@@ -121,7 +145,9 @@ export function evaluateLatencyTiers(input: ClaimInput, o: LatencyOpts): { tiers
       tiers.push({ size, source: 'local', ttft: best(ttft), tpot: best(tpot), groups: { ttft: null, tpot: null }, gap: null });
       continue;
     }
-    missing.push(`no ${size} measurement on ${o.what}: \`edgebench run --model ${preset} --shape pp${o.maxPromptTokens},tg128\` there would decide it (published ${o.figureClass} figures stand in)`);
+    missing.push(
+      `no ${size} measurement on ${o.what}: \`edgebench run --model ${preset} --shape pp${o.maxPromptTokens},tg128\` there would decide it (published ${o.figureClass} figures stand in)`,
+    );
     const figs = input.figures.filter(
       (f) =>
         f.category === 'edge' &&
@@ -146,8 +172,10 @@ export function latencyVerdict(tiers: readonly TierOutcome[]): Verdict {
 }
 
 export function describeTiers(tiers: readonly TierOutcome[], ttftMax: number, tpotMax: number): string {
-  const word = (c: Check | null, g: Spread | null = null) => (c === null ? (g ? 'not decided' : 'no data') : c === 'inconclusive' ? 'CI straddles the threshold' : c);
-  const grp = (s: Spread | null) => (s ? ` (median ${formatNumber(s.median)} ms of ${s.n}, ${formatNumber(s.lo)}–${formatNumber(s.hi)})` : '');
+  const word = (c: Check | null, g: Spread | null = null) =>
+    c === null ? (g ? 'not decided' : 'no data') : c === 'inconclusive' ? 'CI straddles the threshold' : c;
+  const grp = (s: Spread | null) =>
+    s ? ` (median ${formatNumber(s.median)} ms of ${s.n}, ${formatNumber(s.lo)}–${formatNumber(s.hi)})` : '';
   return tiers
     .map((t) => {
       const src = t.source === 'local' ? 'this device' : t.source === 'published' ? 'published' : 'no data';
@@ -165,6 +193,9 @@ export function basisOf(tiers: readonly TierOutcome[]): ClaimResult['basis'] {
 export function decidedByOf(tiers: readonly TierOutcome[], what: string): string {
   const l = tiers.filter((t) => t.source === 'local').map((t) => t.size);
   const p = tiers.filter((t) => t.source === 'published').map((t) => t.size);
-  const parts = [...(l.length ? [`this device (${l.join(', ')})`] : []), ...(p.length ? [`published ${what} figures as a group (${p.join(', ')})`] : [])];
+  const parts = [
+    ...(l.length ? [`this device (${l.join(', ')})`] : []),
+    ...(p.length ? [`published ${what} figures as a group (${p.join(', ')})`] : []),
+  ];
   return parts.join('; ') || `nothing: no measurement on ${what} and no published group that decides`;
 }

@@ -41,15 +41,18 @@ export function registerAssert(program: Command): void {
     .option('--config <file>', 'assertion file (YAML)', 'edgebench.assert.yaml')
     .option('--baseline <dir>', 'results folder for maxRegressionPct and level-only entries (overrides `baseline:` in the file)')
     .option('--allow-mismatch', 'allow a baseline of a different model/dtype')
-    .option('--ignore-environment', 'check relative bounds even where the machine\'s conditions differed from the baseline\'s');
+    .option('--ignore-environment', "check relative bounds even where the machine's conditions differed from the baseline's");
   addCiOutputOptions(cmd)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 An entry per metric: off | warn | error, or [level, { min, max, maxRegressionPct, aggregation }]
 (min/max may be spelled minDecodeTokensPerS, maxTtftMs, …). aggregation: median (default) or
 pessimistic (the worse end of the 95 % CI). Every head cell must also be ok and non-empty
 (cellStatus: error). Exit codes: 0 pass, 1 tool or config error, 2 an error-level assertion failed.
 
-Example: edgebench assert results/head --config edgebench.assert.yaml --baseline results/baseline --junit assert.xml`)
+Example: edgebench assert results/head --config edgebench.assert.yaml --baseline results/baseline --junit assert.xml`,
+    )
     .action(async (headDir: string, flags: Flags) => {
       process.exitCode = await assertCommand(headDir, flags);
     });
@@ -64,12 +67,23 @@ async function assertCommand(headDir: string, flags: Flags): Promise<number> {
   if (baselineDir !== undefined && needsBaseline(config)) {
     const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
     const noiseBand = resolveNoiseBand({ noiseBandPct: config.noiseBandPct, environment: config.environment, from: 'config' });
-    comparison = compareRuns(base, head, { noiseBand, alpha: config.alpha, metrics: relativeMetrics(config), allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true });
+    comparison = compareRuns(base, head, {
+      noiseBand,
+      alpha: config.alpha,
+      metrics: relativeMetrics(config),
+      allowMismatch: flags.allowMismatch === true,
+      ignoreEnvironment: flags.ignoreEnvironment === true,
+    });
   } else if (baselineDir === undefined && needsBaseline(config)) {
     process.stderr.write('note: no baseline given: maxRegressionPct and level-only assertions are skipped (pass --baseline <dir>)\n');
   }
   const results = evaluateAssertions({ config, head: head.summary, comparison });
-  if (results.length === 0) throw new EdgebenchError('CONFIG_INVALID', `${flags.config}: nothing to check (every assertion is off and cellStatus is off)`, 'turn on at least one assertion');
+  if (results.length === 0)
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `${flags.config}: nothing to check (every assertion is off and cellStatus is off)`,
+      'turn on at least one assertion',
+    );
   const report = buildAssertReport(flags.config, runRef(head), comparison, results);
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else console.log(formatAssertText(report));

@@ -4,7 +4,10 @@ import cliProgress from 'cli-progress';
 export function byteProgressBar(label: string): { onProgress: (p: { doneBytes: number; totalBytes: number }) => void; stop: () => void } {
   const mb = (n: number): string => (n / 1e6).toFixed(1);
   const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {doneMB}/{totalMB} MB | eta {eta}s`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: `${label} [{bar}] {percentage}% | {doneMB}/{totalMB} MB | eta {eta}s`, stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   let started = false;
   return {

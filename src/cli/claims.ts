@@ -40,8 +40,12 @@ export function formatClaimsTable(results: readonly ClaimResult[], verbose = fal
     for (const m of r.missing) out.push(`${pad}missing: ${wrap(m, 92, `${pad}  `)}`);
     if (verbose) {
       out.push(`${pad}rule: ${wrap(r.rule, 94, `${pad}  `)}`);
-      for (const e of r.evidence.local) out.push(`${pad}  [${e.role}] ${e.cellId} ${e.metric} ${e.median.toPrecision(4)} [${e.ci95.lo.toPrecision(4)}–${e.ci95.hi.toPrecision(4)}] ${e.unit} ${e.check ?? ''}`);
-      for (const e of r.evidence.references) out.push(`${pad}  [${e.role}] ${e.id}: ${e.value} (${e.evidence_kind}, ${e.audit}, ${e.source_date}) ${e.check ?? ''}`);
+      for (const e of r.evidence.local)
+        out.push(
+          `${pad}  [${e.role}] ${e.cellId} ${e.metric} ${e.median.toPrecision(4)} [${e.ci95.lo.toPrecision(4)}–${e.ci95.hi.toPrecision(4)}] ${e.unit} ${e.check ?? ''}`,
+        );
+      for (const e of r.evidence.references)
+        out.push(`${pad}  [${e.role}] ${e.id}: ${e.value} (${e.evidence_kind}, ${e.audit}, ${e.source_date}) ${e.check ?? ''}`);
     }
   }
   return out.join('\n');
@@ -56,17 +60,26 @@ export function registerClaims(program: Command): void {
     .option('--references <dir>', 'reference figures folder (default: the shipped references/)')
     .option('--json', 'print the verdicts with their evidence as JSON')
     .option('--verbose', 'also print each rule and its evidence')
-    .option('--device-price-usd <usd>', "the device's price for the edge cost (default: the one recorded with the run, else $1,200, labelled assumed)");
+    .option(
+      '--device-price-usd <usd>',
+      "the device's price for the edge cost (default: the one recorded with the run, else $1,200, labelled assumed)",
+    );
   addCostOptions(cmd).action(async (runDirs: string[], flags: ClaimsFlags) => {
-      const config = applyCostFlags(loadClaimsConfig(flags.claimsConfig), flags);
-      const runs = await openReportRuns(runDirs);
-      const refs = loadReferences(flags.references);
-      const results = evaluateClaims(runs.flatMap((r) => r.localCells), refs.figures, config);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-        return;
-      }
-      console.log(`claims judged with ${runs.map((r) => `${r.runId} (${r.device})`).join(', ')} and ${refs.figures.length} published figures`);
-      console.log(formatClaimsTable(results, flags.verbose ?? false));
-    });
+    const config = applyCostFlags(loadClaimsConfig(flags.claimsConfig), flags);
+    const runs = await openReportRuns(runDirs);
+    const refs = loadReferences(flags.references);
+    const results = evaluateClaims(
+      runs.flatMap((r) => r.localCells),
+      refs.figures,
+      config,
+    );
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      return;
+    }
+    console.log(
+      `claims judged with ${runs.map((r) => `${r.runId} (${r.device})`).join(', ')} and ${refs.figures.length} published figures`,
+    );
+    console.log(formatClaimsTable(results, flags.verbose ?? false));
+  });
 }

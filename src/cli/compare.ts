@@ -26,11 +26,15 @@ interface Flags extends CiOutputFlags {
 export const EXIT_FAILED = 2;
 
 export function parseMetricList(s: string): MetricName[] {
-  return s.split(',').map((x) => x.trim()).filter(Boolean).map((name) => {
-    const r = MetricName.safeParse(name);
-    if (!r.success) throw new EdgebenchError('USAGE', `unknown metric '${name}'`, `valid metrics: ${MetricName.options.join(', ')}`);
-    return r.data;
-  });
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((name) => {
+      const r = MetricName.safeParse(name);
+      if (!r.success) throw new EdgebenchError('USAGE', `unknown metric '${name}'`, `valid metrics: ${MetricName.options.join(', ')}`);
+      return r.data;
+    });
 }
 
 function numberFlag(flag: string, v: string, ok: (n: number) => boolean, example: string): number {
@@ -52,19 +56,34 @@ export function addCiOutputOptions(cmd: Command): Command {
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
-    .description('Compare two results folders cell by cell: ratio with bootstrap CI, Mann–Whitney U, Holm, noise band; exit 2 on a regression')
+    .description(
+      'Compare two results folders cell by cell: ratio with bootstrap CI, Mann–Whitney U, Holm, noise band; exit 2 on a regression',
+    )
     .argument('<baseline>', 'results folder of the baseline (e.g. main)')
     .argument('<head>', 'results folder of the change under test')
-    .option('--environment <env>', `noise band preset: ${Object.entries(NOISE_ENVIRONMENTS).map(([k, v]) => `${k} ±${v} %`).join(', ')} (default: ci when $CI is set, else laptop)`)
+    .option(
+      '--environment <env>',
+      `noise band preset: ${Object.entries(NOISE_ENVIRONMENTS)
+        .map(([k, v]) => `${k} ±${v} %`)
+        .join(', ')} (default: ci when $CI is set, else laptop)`,
+    )
     .option('--noise-band <pct>', 'changes smaller than this never count as regressions (overrides --environment)')
     .option('--alpha <a>', 'significance level after Holm correction', String(DEFAULT_ALPHA))
-    .option('--metrics <list>', `metrics to compare (default ttftMs,tpotMs,e2eMs,decodeTokensPerS,prefillTokensPerS); any of ${MetricName.options.join(', ')}`)
+    .option(
+      '--metrics <list>',
+      `metrics to compare (default ttftMs,tpotMs,e2eMs,decodeTokensPerS,prefillTokensPerS); any of ${MetricName.options.join(', ')}`,
+    )
     .option('--allow-mismatch', 'compare runs of different models/dtypes (cells pair by runner, EP, threads and shape)')
-    .option('--ignore-environment', 'give verdicts even where the machine\'s conditions differed between the runs (other processes\' CPU, steal, clock, temperature, power)')
+    .option(
+      '--ignore-environment',
+      "give verdicts even where the machine's conditions differed between the runs (other processes' CPU, steal, clock, temperature, power)",
+    )
     .option('--resamples <n>', 'bootstrap resamples for the CI', '10000')
-    .option('--seed <n>', 'bootstrap seed (default: the head run\'s seed)');
+    .option('--seed <n>', "bootstrap seed (default: the head run's seed)");
   addCiOutputOptions(cmd)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Verdict per cell and metric: regressed = significant (Holm-adjusted p < α) AND worse by more than the
 noise band; improved likewise; unchanged = the CI of the change lies inside the band; otherwise
 inconclusive. Errored, empty or missing head cells fail the comparison. Exit codes: 0 no
@@ -73,14 +92,18 @@ regression, 1 tool or usage error, 2 regression or failed cell.
 Examples:
   edgebench compare results/baseline results/head
   edgebench compare results/main results/pr --environment ci --junit compare.xml
-  edgebench compare ab/baseline ab/head --allow-mismatch --noise-band 3`)
+  edgebench compare ab/baseline ab/head --allow-mismatch --noise-band 3`,
+    )
     .action(async (baselineDir: string, headDir: string, flags: Flags) => {
       process.exitCode = await compareCommand(baselineDir, headDir, flags);
     });
 }
 
 async function compareCommand(baselineDir: string, headDir: string, flags: Flags): Promise<number> {
-  const noiseBand = resolveNoiseBand({ noiseBandPct: flags.noiseBand !== undefined ? parseNoiseBandPct(flags.noiseBand) : undefined, environment: flags.environment });
+  const noiseBand = resolveNoiseBand({
+    noiseBandPct: flags.noiseBand !== undefined ? parseNoiseBandPct(flags.noiseBand) : undefined,
+    environment: flags.environment,
+  });
   const alpha = numberFlag('alpha', flags.alpha ?? String(DEFAULT_ALPHA), (n) => n > 0 && n < 1, '0.01');
   const resamples = intFlag('resamples', flags.resamples ?? '10000', 100, BOUNDS.resamples);
   const seed = flags.seed !== undefined ? intFlag('seed', flags.seed, 0, BOUNDS.seed) : undefined;
@@ -88,8 +111,13 @@ async function compareCommand(baselineDir: string, headDir: string, flags: Flags
   const base = await openAnalyzedRun(baselineDir, { summary: 'recompute', role: 'baseline' });
   const head = await openAnalyzedRun(headDir, { summary: 'recompute', role: 'head' });
   const report = compareRuns(base, head, {
-    noiseBand, alpha, resamples, allowMismatch: flags.allowMismatch === true, ignoreEnvironment: flags.ignoreEnvironment === true,
-    ...(seed !== undefined && { seed }), ...(metrics && { metrics }),
+    noiseBand,
+    alpha,
+    resamples,
+    allowMismatch: flags.allowMismatch === true,
+    ignoreEnvironment: flags.ignoreEnvironment === true,
+    ...(seed !== undefined && { seed }),
+    ...(metrics && { metrics }),
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else console.log(formatCompareText(report));

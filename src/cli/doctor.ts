@@ -20,8 +20,12 @@ const pct = (x: number): string => `${Math.round(100 * x)} %`;
 
 function environmentLines(r: DoctorReport): string[] {
   const e = r.environment;
-  const sw = Object.entries(e.software).map(([k, v]) => `${k} ${v}`).join(' · ');
-  const gpus = e.gpus.length ? e.gpus.map((g) => `${g.vendor} ${g.model}${g.vramBytes ? ` (${f1(g.vramBytes / GiB)} GiB)` : ''}`).join(', ') : 'none found';
+  const sw = Object.entries(e.software)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
+  const gpus = e.gpus.length
+    ? e.gpus.map((g) => `${g.vendor} ${g.model}${g.vramBytes ? ` (${f1(g.vramBytes / GiB)} GiB)` : ''}`).join(', ')
+    : 'none found';
   const speed = e.cpu.speedMaxGHz ?? e.cpu.speedGHz;
   return [
     'environment',
@@ -100,8 +104,18 @@ function kernelLines(arch: string, k: KernelProbeResult, bandwidthBytesPerS: num
 
 export function formatDoctor(r: DoctorReport): string {
   const blocks: string[][] = [environmentLines(r)];
-  blocks.push(statusLines('execution providers (onnxruntime-node)', r.executionProviders.map((e) => ({ name: e.ep, ...e }))));
-  blocks.push(statusLines('runners (cpu)', r.runners.map((x) => ({ name: x.id, ...x, reason: x.ok ? (x.description ?? undefined) : x.reason }))));
+  blocks.push(
+    statusLines(
+      'execution providers (onnxruntime-node)',
+      r.executionProviders.map((e) => ({ name: e.ep, ...e })),
+    ),
+  );
+  blocks.push(
+    statusLines(
+      'runners (cpu)',
+      r.runners.map((x) => ({ name: x.id, ...x, reason: x.ok ? (x.description ?? undefined) : x.reason })),
+    ),
+  );
   if (r.memoryBandwidth) blocks.push(bandwidthLines(r.memoryBandwidth));
   if (r.kernels) {
     const { arch, ...k } = r.kernels;
@@ -109,7 +123,8 @@ export function formatDoctor(r: DoctorReport): string {
     const bytesPerS = bw && !isFailed(bw) ? bw.memoryBandwidthBytesPerS : null;
     blocks.push(isFailed(k) ? [`matmul kernels: failed — ${k.error}`] : kernelLines(arch, k as KernelProbeResult, bytesPerS));
   }
-  for (const [name, s] of Object.entries(r.sections)) blocks.push(isFailed(s) ? [`${name}: failed — ${s.error}`] : [name, ...s.lines.map((l) => `  ${l}`)]);
+  for (const [name, s] of Object.entries(r.sections))
+    blocks.push(isFailed(s) ? [`${name}: failed — ${s.error}`] : [name, ...s.lines.map((l) => `  ${l}`)]);
   if (!r.memoryBandwidth) blocks.push(['(timing probes skipped: --fast)']);
   if (r.warnings.length) blocks.push(['warnings', ...r.warnings.map((w) => `  ! ${w}`)]);
   blocks.push([`done in ${f1(r.elapsedMs / 1000)} s`]);
@@ -122,11 +137,13 @@ function parseThreads(v: string | undefined): number | undefined {
 }
 
 /** Each runner is imported when it is probed (a runner whose module fails to load shows as not available). */
-const registeredRunners = (): DoctorRunner[] => listRunners().map((e) => ({ id: e.id, description: e.description, probe: async (o) => (await e.load()).probe(o) }));
+const registeredRunners = (): DoctorRunner[] =>
+  listRunners().map((e) => ({ id: e.id, description: e.description, probe: async (o) => (await e.load()).probe(o) }));
 
 export async function doctorCommand(flags: DoctorFlags, runners: readonly DoctorRunner[] = registeredRunners()): Promise<void> {
   const threads = parseThreads(flags.threads);
-  const onProgress = !flags.json && process.stderr.isTTY ? (what: string): void => void process.stderr.write(`  probing ${what}…\n`) : undefined;
+  const onProgress =
+    !flags.json && process.stderr.isTTY ? (what: string): void => void process.stderr.write(`  probing ${what}…\n`) : undefined;
   const report = await runDoctor({ threads, full: flags.full, fast: flags.fast, runners, onProgress });
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctor(report)}\n`);
 }

@@ -12,16 +12,22 @@ interface Flags {
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('Export a run\'s metric summaries (median, 95 % CI, n per cell and metric) for existing dashboards: Bencher Metric Format JSON or Parquet')
+    .description(
+      "Export a run's metric summaries (median, 95 % CI, n per cell and metric) for existing dashboards: Bencher Metric Format JSON or Parquet",
+    )
     .argument('<run-dir>', 'results folder written by `edgebench run`')
     .requiredOption('--format <format>', FORMATS.join(' | '))
     .option('--out <file>', 'output file (default: stdout for bencher, <run-dir>/metrics.parquet for parquet)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   edgebench export results/head --format bencher | bencher run --adapter json --file -
-  edgebench export results/head --format parquet --out head.parquet`)
+  edgebench export results/head --format parquet --out head.parquet`,
+    )
     .action(async (dir: string, flags: Flags) => {
-      if (!(FORMATS as readonly string[]).includes(flags.format)) throw new EdgebenchError('USAGE', `--format ${flags.format}: unknown`, `one of ${FORMATS.join(', ')}`);
+      if (!(FORMATS as readonly string[]).includes(flags.format))
+        throw new EdgebenchError('USAGE', `--format ${flags.format}: unknown`, `one of ${FORMATS.join(', ')}`);
       const { EXPORTERS } = await import('../export/exporters.ts');
       const { metricRows } = await import('../export/rows.ts');
       const { openAnalyzedRun } = await import('../results/open-run.ts');

@@ -28,14 +28,17 @@ export function parseMetric(v: string): MetricName {
 
 export function parseLimit(v: string, flag = 'limit'): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a whole number 1..${MAX_LIMIT}`, `e.g. --${flag} 20`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT)
+    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a whole number 1..${MAX_LIMIT}`, `e.g. --${flag} 20`);
   return n;
 }
 
 export function registerLeaderboard(program: Command): void {
   program
     .command('leaderboard')
-    .description('Rank devices in the results store on one metric: only comparable rows (same model, dtype, shape, runner; synthetic and real weights apart), each with its CI and n')
+    .description(
+      'Rank devices in the results store on one metric: only comparable rows (same model, dtype, shape, runner; synthetic and real weights apart), each with its CI and n',
+    )
     .requiredOption('--model <id>', 'model as published (preset id or folder name), e.g. llama-3.2-1b')
     .requiredOption('--metric <name>', `one of ${MetricName.options.join(', ')}`)
     .option('--device-class <class>', 'only devices of this class (phone, laptop, desktop, …)')
@@ -48,10 +51,13 @@ export function registerLeaderboard(program: Command): void {
     .option('--markdown <file>', 'also write the tables as Markdown')
     .option('--json', 'print JSON instead of tables')
     .option('--db <url|dir>', 'the store (default: $EDGEBENCH_DB, else ~/.edgebench/store)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   edgebench leaderboard --model llama-3.2-1b --metric decodeTokensPerS
-  edgebench leaderboard --model qwen2.5-0.5b --metric ttftMs --device-class phone --html phones.html`)
+  edgebench leaderboard --model qwen2.5-0.5b --metric ttftMs --device-class phone --html phones.html`,
+    )
     .action(async (flags: Flags) => {
       const metric = parseMetric(flags.metric);
       const limit = parseLimit(flags.limit);
@@ -63,9 +69,14 @@ Examples:
       let lb;
       try {
         lb = await queryLeaderboard(db, {
-          model: flags.model, metric, limit, includeImplausible: flags.includeImplausible === true,
-          ...(flags.deviceClass !== undefined && { deviceClass: flags.deviceClass }), ...(flags.dtype !== undefined && { dtype: flags.dtype }),
-          ...(flags.shape !== undefined && { shape: flags.shape }), ...(flags.runner !== undefined && { runner: flags.runner }),
+          model: flags.model,
+          metric,
+          limit,
+          includeImplausible: flags.includeImplausible === true,
+          ...(flags.deviceClass !== undefined && { deviceClass: flags.deviceClass }),
+          ...(flags.dtype !== undefined && { dtype: flags.dtype }),
+          ...(flags.shape !== undefined && { shape: flags.shape }),
+          ...(flags.runner !== undefined && { runner: flags.runner }),
         });
       } finally {
         await db.close();

@@ -8,6 +8,7 @@ import { EdgebenchError } from '../errors.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cloudSettings, getProvider } from '../cloud/presets.ts';
 import { LoadPlan, MAX_REQUESTS_PER_LEVEL, parseConcurrency, parseRequestRates, parseSlo } from '../load/plan.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 export interface LoadFlags {
   cloud?: string;
@@ -20,8 +21,14 @@ export interface LoadFlags {
 
 export function addLoadOptions(cmd: Command): Command {
   return cmd
-    .option('--cloud <provider>', 'an OpenAI-compatible provider preset (edgebench cloud list): base URL, model name per preset, key variable')
-    .option('--concurrency <list>', 'concurrency ladder after each cell, e.g. 1,2,4,8,16 (1..1024): per-request TTFT/TPOT/ITL, tok/s total and per user, goodput')
+    .option(
+      '--cloud <provider>',
+      'an OpenAI-compatible provider preset (edgebench cloud list): base URL, model name per preset, key variable',
+    )
+    .option(
+      '--concurrency <list>',
+      'concurrency ladder after each cell, e.g. 1,2,4,8,16 (1..1024): per-request TTFT/TPOT/ITL, tok/s total and per user, goodput',
+    )
     .option('--request-rate <list>', 'open-loop ladder levels: Poisson arrivals per second, e.g. 1,2,4')
     .option('--slo <objective>', 'goodput objective, e.g. ttft=500,tpot=50[,attainment=0.9] (default: the C1 claim, ttft=40,tpot=40)')
     .option('--level-requests <n>', `requests per ladder level (default max(8, 4 × concurrency); at most ${MAX_REQUESTS_PER_LEVEL})`);
@@ -31,12 +38,21 @@ export function applyLoadFlags(suite: SuiteFile, f: LoadFlags): SuiteFile {
   const s = structuredClone(suite);
   if (f.cloud) {
     const p = getProvider(f.cloud);
-    if (s.models.length !== 1) throw new EdgebenchError('USAGE', `--cloud ${f.cloud} takes one --model (got ${s.models.length})`, 'e.g. --cloud groq --model llama-3.1-8b');
+    if (s.models.length !== 1)
+      throw new EdgebenchError(
+        'USAGE',
+        `--cloud ${f.cloud} takes one --model (got ${s.models.length})`,
+        'e.g. --cloud groq --model llama-3.1-8b',
+      );
     const c = cloudSettings(p, s.models[0]!, f.apiModel);
-    s.runners = ['openai-http'];
-    s.runnerSettings['openai-http'] = {
-      ...s.runnerSettings['openai-http'], endpoint: c.endpoint, fixedLength: c.fixedLength,
-      ...(c.model !== null && { model: c.model }), ...(c.apiKeyEnv !== null && { apiKeyEnv: c.apiKeyEnv }),
+    const endpointRunner = runnerIdFor('endpoint');
+    s.runners = [endpointRunner];
+    s.runnerSettings[endpointRunner] = {
+      ...s.runnerSettings[endpointRunner],
+      endpoint: c.endpoint,
+      fixedLength: c.fixedLength,
+      ...(c.model !== null && { model: c.model }),
+      ...(c.apiKeyEnv !== null && { apiKeyEnv: c.apiKeyEnv }),
     };
   }
   if (f.concurrency || f.requestRate || f.slo || f.levelRequests) {
@@ -44,7 +60,11 @@ export function applyLoadFlags(suite: SuiteFile, f: LoadFlags): SuiteFile {
     if (f.levelRequests !== undefined) {
       levelRequests = Number(f.levelRequests);
       if (!Number.isInteger(levelRequests) || levelRequests < 1 || levelRequests > MAX_REQUESTS_PER_LEVEL) {
-        throw new EdgebenchError('USAGE', `--level-requests ${f.levelRequests}: expected a whole number from 1 to ${MAX_REQUESTS_PER_LEVEL}`, 'e.g. --level-requests 32');
+        throw new EdgebenchError(
+          'USAGE',
+          `--level-requests ${f.levelRequests}: expected a whole number from 1 to ${MAX_REQUESTS_PER_LEVEL}`,
+          'e.g. --level-requests 32',
+        );
       }
     }
     const raw = {
@@ -55,7 +75,12 @@ export function applyLoadFlags(suite: SuiteFile, f: LoadFlags): SuiteFile {
       ...(levelRequests !== undefined && { requestsPerLevel: levelRequests }),
     };
     const r = LoadPlan.safeParse(raw);
-    if (!r.success) throw new EdgebenchError('USAGE', `load flags: ${r.error.issues[0]?.message}`, 'add --concurrency 1,2,4 or --request-rate 1,2 to --slo / --level-requests');
+    if (!r.success)
+      throw new EdgebenchError(
+        'USAGE',
+        `load flags: ${r.error.issues[0]?.message}`,
+        'add --concurrency 1,2,4 or --request-rate 1,2 to --slo / --level-requests',
+      );
     s.load = r.data;
   }
   return s;

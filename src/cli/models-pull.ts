@@ -7,7 +7,10 @@ export function registerModelsPull(models: Command): void {
     .command('pull')
     .description('Download a model folder (config, tokenizer, one ONNX weight variant) from the Hugging Face hub')
     .argument('<hf-id>', 'repository id, e.g. onnx-community/Qwen2.5-0.5B-Instruct')
-    .option('--dtype <dtype>', 'weight variant to fetch: q4 | q4f16 | q8 | int8 | uint8 | fp32 | fp16 | bnb4 (default: q4 if the repo has it, else the next smallest)')
+    .option(
+      '--dtype <dtype>',
+      'weight variant to fetch: q4 | q4f16 | q8 | int8 | uint8 | fp32 | fp16 | bnb4 (default: q4 if the repo has it, else the next smallest)',
+    )
     .option('--out <dir>', 'target folder (default: models/hub/<org>/<name>)')
     .addHelpText(
       'after',
@@ -26,7 +29,13 @@ export function registerModelsPull(models: Command): void {
           ...(o.dtype ? { dtype: o.dtype } : {}),
           ...(o.out ? { dir: o.out } : {}),
           onProgress: (p) => {
-            const payload = { file: p.file, done: formatBytes(p.doneBytes), total: formatBytes(p.totalBytes), index: p.fileIndex + 1, count: p.fileCount };
+            const payload = {
+              file: p.file,
+              done: formatBytes(p.doneBytes),
+              total: formatBytes(p.totalBytes),
+              index: p.fileIndex + 1,
+              count: p.fileCount,
+            };
             if (p.file !== current) {
               if (current) bar.stop();
               bar.start(p.totalBytes, p.doneBytes, payload);
@@ -40,7 +49,9 @@ export function registerModelsPull(models: Command): void {
         current = '';
         const rel = relative(process.cwd(), r.dir) || '.';
         const skipped = r.files.filter((f) => f.skipped).length;
-        console.log(`pulled ${hfId}${r.dtype ? ` (${r.dtype})` : ''} → ${rel}: ${r.files.length} files, ${formatBytes(r.downloadedBytes)} downloaded in ${r.seconds.toFixed(1)} s${skipped ? ` (${skipped} already complete)` : ''}`);
+        console.log(
+          `pulled ${hfId}${r.dtype ? ` (${r.dtype})` : ''} → ${rel}: ${r.files.length} files, ${formatBytes(r.downloadedBytes)} downloaded in ${r.seconds.toFixed(1)} s${skipped ? ` (${skipped} already complete)` : ''}`,
+        );
         console.log(`  next: edgebench models info ${hfId}`);
       } finally {
         if (current) bar.stop();

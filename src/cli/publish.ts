@@ -17,15 +17,22 @@ const SOURCES = ['cli', 'ci', 'serve'] as const;
 export function registerPublish(program: Command): void {
   program
     .command('publish')
-    .description('Publish results folders into the results store (embedded by default; a PostgreSQL server with --db or EDGEBENCH_DB): validated, privacy-trimmed, screened for implausible numbers, once per run')
+    .description(
+      'Publish results folders into the results store (embedded by default; a PostgreSQL server with --db or EDGEBENCH_DB): validated, privacy-trimmed, screened for implausible numbers, once per run',
+    )
     .argument('<run-dirs...>', 'results folders written by `edgebench run` (a serve folder = each device run inside)')
-    .option('--db <url|dir>', 'postgres://user:password@host:port/db, or a folder for the embedded store (default: $EDGEBENCH_DB, else ~/.edgebench/store)')
+    .option(
+      '--db <url|dir>',
+      'postgres://user:password@host:port/db, or a folder for the embedded store (default: $EDGEBENCH_DB, else ~/.edgebench/store)',
+    )
     .option('--dry-run', 'print exactly what would be stored (JSON) and write nothing')
     .option('--device-class <class>', `set the device class instead of the detected one: ${DeviceClass.options.join(', ')}`)
     .option('--source <source>', `how the run arrived: ${SOURCES.join(', ')} (default: ci when $CI is set, else cli)`)
     .option('--no-references', 'do not record which published reference figures the run is set beside')
     .option('--json', 'print the outcome per run as JSON')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Stored: the run's cells, metric summaries with raw samples, raw per-token traces, device
 (fingerprint, label, class), the environment trimmed to what a comparison needs, and the
 reference figures used. Never stored: hostname, user names, paths, argv, credentials in URLs.
@@ -35,7 +42,8 @@ Cells beyond physical limits are stored flagged IMPLAUSIBLE and left out of lead
 Examples:
   edgebench publish results/2026-12-06T10-00-00
   edgebench publish results/head --db postgres://bench:secret@db.lab:5432/edgebench
-  edgebench publish results/head --dry-run | less`)
+  edgebench publish results/head --dry-run | less`,
+    )
     .action(async (dirs: string[], flags: PublishFlags) => {
       process.exitCode = await publishCommand(dirs, flags);
     });
@@ -45,11 +53,17 @@ async function publishCommand(dirs: string[], flags: PublishFlags): Promise<numb
   let deviceClass: DeviceClass | undefined;
   if (flags.deviceClass !== undefined) {
     const r = DeviceClass.safeParse(flags.deviceClass);
-    if (!r.success) throw new EdgebenchError('USAGE', `--device-class ${flags.deviceClass}: unknown class`, `use one of ${DeviceClass.options.join(', ')}`);
+    if (!r.success)
+      throw new EdgebenchError(
+        'USAGE',
+        `--device-class ${flags.deviceClass}: unknown class`,
+        `use one of ${DeviceClass.options.join(', ')}`,
+      );
     deviceClass = r.data;
   }
   const source = flags.source ?? (process.env.CI && process.env.CI !== 'false' ? 'ci' : 'cli');
-  if (!(SOURCES as readonly string[]).includes(source)) throw new EdgebenchError('USAGE', `--source ${source}: unknown`, `use one of ${SOURCES.join(', ')}`);
+  if (!(SOURCES as readonly string[]).includes(source))
+    throw new EdgebenchError('USAGE', `--source ${source}: unknown`, `use one of ${SOURCES.join(', ')}`);
   const { resolveStoreTarget, describeTarget, openStore } = await import('../store/open-store.ts');
   const { prepareRuns, publishPrepared } = await import('../store/publish-runs.ts');
   const { expandDeviceRunDirs } = await import('../serve/page/device-run-dirs.ts');
@@ -79,7 +93,9 @@ async function publishCommand(dirs: string[], flags: PublishFlags): Promise<numb
         );
       }
       for (const c of p.payload.cells.filter((x) => x.plausibility.verdict === 'IMPLAUSIBLE')) {
-        process.stderr.write(`warning: ${r.runId} cell ${c.index} (${c.model} ${c.dtype} ${c.shape.name}) is IMPLAUSIBLE, kept out of leaderboards: ${c.plausibility.reasons.map((x) => x.reason).join('; ')}\n  fix: check the memory-bandwidth measurement and the model's size; rerun the cell (edgebench run --resume)\n`);
+        process.stderr.write(
+          `warning: ${r.runId} cell ${c.index} (${c.model} ${c.dtype} ${c.shape.name}) is IMPLAUSIBLE, kept out of leaderboards: ${c.plausibility.reasons.map((x) => x.reason).join('; ')}\n  fix: check the memory-bandwidth measurement and the model's size; rerun the cell (edgebench run --resume)\n`,
+        );
       }
     }
     return 0;

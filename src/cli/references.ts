@@ -18,7 +18,12 @@ function filterFigures(figs: readonly Figure[], f: ListFlags): Figure[] {
   if (f.category && !(CATEGORIES as readonly string[]).includes(f.category)) {
     throw new EdgebenchError('USAGE', `--category: unknown category "${f.category}"`, `use one of ${CATEGORIES.join(', ')}`);
   }
-  return figs.filter((x) => (!f.category || x.category === f.category) && (!f.metric || x.metric === f.metric) && (!f.claim || (x.bears_on as string[]).includes(f.claim)));
+  return figs.filter(
+    (x) =>
+      (!f.category || x.category === f.category) &&
+      (!f.metric || x.metric === f.metric) &&
+      (!f.claim || (x.bears_on as string[]).includes(f.claim)),
+  );
 }
 
 export function registerReferences(program: Command): void {
@@ -41,7 +46,9 @@ export function registerReferences(program: Command): void {
       for (const f of figs) {
         const mark = isDecisive(f) ? '' : `  [${f.audit}: context only]`;
         console.log(`${f.id}\n  ${f.system} · ${f.model ?? 'n/a'} · ${f.metric} = ${formatFigureValue(f)}${mark}`);
-        console.log(`  batch ${f.conditions.batch}${f.conditions.batch_size ? ` (${f.conditions.batch_size})` : ''}, prompt ${f.conditions.prompt_tokens ?? '?'}, output ${f.conditions.output_tokens ?? '?'}, precision ${f.conditions.precision}`);
+        console.log(
+          `  batch ${f.conditions.batch}${f.conditions.batch_size ? ` (${f.conditions.batch_size})` : ''}, prompt ${f.conditions.prompt_tokens ?? '?'}, output ${f.conditions.output_tokens ?? '?'}, precision ${f.conditions.precision}`,
+        );
         console.log(`  ${f.evidence_kind}${f.evidence_secondary ? ' (secondary)' : ''} · ${f.source_date} · ${f.source_url}`);
       }
       console.log(`${figs.length} of ${set.figures.length} figures (${set.unverified.length} unverified entries kept apart, never used)`);
@@ -54,7 +61,10 @@ export function registerReferences(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'date of the correction (default: today)')
     .option('--dir <dir>', 'references folder', DEFAULT_REFERENCES_DIR)
     .action((file: string, flags: { correct?: string; date?: string; dir: string }) => {
-      const r = addFigures(file, flags.dir, { ...(flags.correct && { correctReason: flags.correct }), ...(flags.date && { date: flags.date }) });
+      const r = addFigures(file, flags.dir, {
+        ...(flags.correct && { correctReason: flags.correct }),
+        ...(flags.date && { date: flags.date }),
+      });
       for (const id of r.added) console.log(`added ${id}`);
       for (const id of r.corrected) console.log(`corrected ${id} (previous value kept in history)`);
     });

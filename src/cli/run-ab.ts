@@ -28,7 +28,6 @@ export interface AbFlags extends RunFlags, RunOutputFlags {
   ab: string;
 }
 
-
 function isSuiteRef(ref: string): boolean {
   return /\.ya?ml$/i.test(ref) || (PRESET_SUITES as readonly string[]).includes(ref);
 }
@@ -37,13 +36,18 @@ function isSuiteRef(ref: string): boolean {
 export function baselineArm(ref: string, flags: RunFlags, head: SuiteFile): SuiteFile {
   if (isSuiteRef(ref)) return suiteFromFlags({ ...flags, suite: ref });
   if (head.models.length !== 1) {
-    throw new EdgebenchError('USAGE', `--ab ${ref}: the suite has ${head.models.length} models; a baseline model replaces exactly one`, 'pick one model with --model, or pass a baseline suite YAML to --ab');
+    throw new EdgebenchError(
+      'USAGE',
+      `--ab ${ref}: the suite has ${head.models.length} models; a baseline model replaces exactly one`,
+      'pick one model with --model, or pass a baseline suite YAML to --ab',
+    );
   }
   return { ...structuredClone(head), models: [ref] };
 }
 
 export async function runAbCommand(flags: AbFlags): Promise<number> {
-  if (flags.resume) throw new EdgebenchError('USAGE', '--ab runs cannot be resumed', 'start the A/B run again (add --force to overwrite the folder)');
+  if (flags.resume)
+    throw new EdgebenchError('USAGE', '--ab runs cannot be resumed', 'start the A/B run again (add --force to overwrite the folder)');
   const log = (m: string) => {
     if (!flags.quiet) process.stderr.write(`${m}\n`);
   };
@@ -57,15 +61,29 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   const arms: Record<Arm, SuiteFile> = { baseline, head };
   for (const arm of ['baseline', 'head'] as const) {
     const manifest: RunManifest = {
-      schemaVersion: SCHEMA_VERSION, runId: `${basename(out)}-${arm}`, createdAt: new Date().toISOString(), edgebenchVersion: readPackageVersion(),
-      suite: arms[arm], seed: arms[arm].seed, argv: process.argv.slice(2), environment, status: 'running',
+      schemaVersion: SCHEMA_VERSION,
+      runId: `${basename(out)}-${arm}`,
+      createdAt: new Date().toISOString(),
+      edgebenchVersion: readPackageVersion(),
+      suite: arms[arm],
+      seed: arms[arm].seed,
+      argv: process.argv.slice(2),
+      environment,
+      status: 'running',
       clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
     };
     await createRunFolder(dirs[arm], manifest, { force: flags.force === true });
   }
-  await writeJsonAtomic(join(out, 'ab.json'), { interleave: AB_INTERLEAVE, baselineRef: flags.ab, arms: { baseline: 'baseline', head: 'head' }, pairs: describePairs(pairs) });
+  await writeJsonAtomic(join(out, 'ab.json'), {
+    interleave: AB_INTERLEAVE,
+    baselineRef: flags.ab,
+    arms: { baseline: 'baseline', head: 'head' },
+    pairs: describePairs(pairs),
+  });
   const same = JSON.stringify(baseline) === JSON.stringify(head);
-  log(`edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shownPath(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`);
+  log(
+    `edgebench run --ab: ${pairs.length} pair(s), requests interleaved ABBA → ${shownPath(out)}/{baseline,head}${same ? ' (identical arms: an A/A run)' : ''}`,
+  );
 
   const stop = listenForStop(
     () => process.stderr.write('\nstopping after the current request (Ctrl-C again to quit now); finished pairs are kept\n'),
@@ -74,7 +92,8 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   const onEvent = (e: RunEvent) => {
     if (e.type === 'log') log(e.message);
     else if (e.type === 'cell-start') log(`[pair ${e.position / 2 + 1}/${e.total / 2}] ${progressLabel(e.key)} (A/B)`);
-    else if (e.type === 'cell-end' && e.cell.status !== 'ok') log(`  ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
+    else if (e.type === 'cell-end' && e.cell.status !== 'ok')
+      log(`  ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
   };
   let interrupted = false;
   try {
@@ -89,7 +108,8 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   }
   const summaries = { baseline: await analyzeRun(dirs.baseline), head: await analyzeRun(dirs.head) };
   if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
-  else if (!flags.quiet) console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
+  else if (!flags.quiet)
+    console.log(`\nbaseline arm (${flags.ab}):\n${formatRunTable(summaries.baseline)}\n\nhead arm:\n${formatRunTable(summaries.head)}`);
   const mismatch = pairs.some((p) => p.baseline.model !== p.head.model || p.baseline.dtype !== p.head.dtype);
   log(`compare with: edgebench compare ${shownPath(dirs.baseline)} ${shownPath(dirs.head)}${mismatch ? ' --allow-mismatch' : ''}`);
   const outcome = runOutcome([summaries.baseline, summaries.head], interrupted, `edgebench run --ab ${flags.ab} (A/B runs restart)`);

@@ -16,6 +16,10 @@ export async function afterRunHooks(a: AfterRun): Promise<void> {
   // the report stack (charts: vega) loads only when a report is written
   const { writeReport } = await import('../report/write.ts');
   const { defaultReportDir } = await import('./report.ts');
-  const { files } = await writeReport({ runDirs: [a.dir], outDir: defaultReportDir([a.dir]), ...(a.claimsConfig && { claimsConfig: a.claimsConfig }) });
+  const { files } = await writeReport({
+    runDirs: [a.dir],
+    outDir: defaultReportDir([a.dir]),
+    ...(a.claimsConfig && { claimsConfig: a.claimsConfig }),
+  });
   a.log(`report: ${files.join(', ')}`);
 }

@@ -24,11 +24,21 @@ export function runOutcome(summaries: readonly RunSummary[], interrupted: boolea
   const errored = cells.filter((c) => c.status === 'errored').length;
   const unsupported = cells.filter((c) => c.status === 'unsupported').length;
   const empty = cells.length - measured - errored - unsupported;
-  const parts = [errored && `${errored} errored`, unsupported && `${unsupported} unsupported`, empty && `${empty} without measured requests`].filter(Boolean).join(', ');
+  const parts = [
+    errored && `${errored} errored`,
+    unsupported && `${unsupported} unsupported`,
+    empty && `${empty} without measured requests`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (interrupted) return { code: EXIT.interrupted, line: `interrupted after ${measured} measured cell(s): resume with ${resumeHint}` };
   if (measured === 0) {
-    return { code: EXIT.failed, line: `failed: no cell measured anything (${cells.length} cell(s)${parts ? `: ${parts}` : ''}); the errors are listed above (exit ${EXIT.failed})` };
+    return {
+      code: EXIT.failed,
+      line: `failed: no cell measured anything (${cells.length} cell(s)${parts ? `: ${parts}` : ''}); the errors are listed above (exit ${EXIT.failed})`,
+    };
   }
-  if (measured < cells.length) return { code: EXIT.partial, line: `partial: ${measured} of ${cells.length} cells measured, ${parts} (exit ${EXIT.partial})` };
+  if (measured < cells.length)
+    return { code: EXIT.partial, line: `partial: ${measured} of ${cells.length} cells measured, ${parts} (exit ${EXIT.partial})` };
   return { code: EXIT.ok, line: null };
 }

@@ -70,11 +70,23 @@ export function formatRunTable(s: RunSummary): string {
   const shown = cols.filter((col) => col.always || new Set(s.cells.map(col.get)).size > 1);
   const constant = cols.filter((col) => !shown.includes(col) && s.cells.length > 0).map((col) => `${col.name} ${col.get(s.cells[0]!)}`);
   const rows = s.cells.map((c) => shown.map((col) => col.get(c)));
-  const table = pipeTable(shown.map((c) => c.name), rows, (i) => shown[i]!.right === true);
+  const table = pipeTable(
+    shown.map((c) => c.name),
+    rows,
+    (i) => shown[i]!.right === true,
+  );
   const out = [constant.length ? constant.join(', ') : '', table].filter(Boolean);
-  out.push(`t/s: prefill tokens/s for pp tests, decode tokens/s for tg tests; ± = half-width (hi − lo)/2 of the 95 % bootstrap CI of the median; [lo–hi] = that CI itself where it is asymmetric (one side > ${ASYMMETRY}× the other).`);
-  if (s.cells.some((c) => c.stopping)) out.push('CI of headline: half-width of the 95 % CI of the metric the stopping rule watched (decode t/s for tg, TTFT for pp) against the suite\'s targetCiPct.');
-  if (s.cells.some((c) => c.machine)) out.push('other CPU: cores used by other processes during the cell (mean), of the logical cores; BUSY above the BUSY_MACHINE threshold.');
+  out.push(
+    `t/s: prefill tokens/s for pp tests, decode tokens/s for tg tests; ± = half-width (hi − lo)/2 of the 95 % bootstrap CI of the median; [lo–hi] = that CI itself where it is asymmetric (one side > ${ASYMMETRY}× the other).`,
+  );
+  if (s.cells.some((c) => c.stopping))
+    out.push(
+      "CI of headline: half-width of the 95 % CI of the metric the stopping rule watched (decode t/s for tg, TTFT for pp) against the suite's targetCiPct.",
+    );
+  if (s.cells.some((c) => c.machine))
+    out.push(
+      'other CPU: cores used by other processes during the cell (mean), of the logical cores; BUSY above the BUSY_MACHINE threshold.',
+    );
   return out.join('\n');
 }
 
@@ -94,5 +106,7 @@ export function formatWarningsCompact(s: RunSummary): string {
     }
   }
   for (const w of s.warnings) if (w.severity === 'warn') byCode.set(w.code, { cells: ['run'], fix: w.fix, figures: [] });
-  return [...byCode.entries()].map(([code, e]) => [`  ${code} (${e.cells.join(', ')})`, ...e.figures.map((f) => `    ${f}`), `    fix: ${e.fix}`].join('\n')).join('\n');
+  return [...byCode.entries()]
+    .map(([code, e]) => [`  ${code} (${e.cells.join(', ')})`, ...e.figures.map((f) => `    ${f}`), `    fix: ${e.fix}`].join('\n'))
+    .join('\n');
 }

@@ -26,7 +26,14 @@ import { EXIT_CODES_HELP, runOutcome } from './run-outcome.ts';
 import { formatSideBySide } from '../analyze/side-by-side-table.ts';
 import { ENERGY_OPTION_HELP, energyFromFlags, type EnergyFlags } from '../probes/energy/from-flags.ts';
 import { formatEnergyTable } from '../analyze/energy-table.ts';
-import { addCostOptions, addDeviceOptions, applyCostFlags, parseDeviceFlags, type CostFlags, type DeviceFlags } from '../edge-cloud/options.ts';
+import {
+  addCostOptions,
+  addDeviceOptions,
+  applyCostFlags,
+  parseDeviceFlags,
+  type CostFlags,
+  type DeviceFlags,
+} from '../edge-cloud/options.ts';
 import { defaultClaimsConfig } from '../claims/config.ts';
 import { addLoadOptions, applyLoadFlags, type LoadFlags } from './load-options.ts';
 import { writeLoadFile } from '../load/io.ts';
@@ -54,11 +61,14 @@ function parseWaitForQuiet(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0 || n > MAX_WAIT_FOR_QUIET_S) {
-    throw new EdgebenchError('USAGE', `--wait-for-quiet ${v}: expected seconds in (0, ${MAX_WAIT_FOR_QUIET_S}]`, 'e.g. --wait-for-quiet 120 (wait up to 2 minutes per cell for other processes to go quiet)');
+    throw new EdgebenchError(
+      'USAGE',
+      `--wait-for-quiet ${v}: expected seconds in (0, ${MAX_WAIT_FOR_QUIET_S}]`,
+      'e.g. --wait-for-quiet 120 (wait up to 2 minutes per cell for other processes to go quiet)',
+    );
   }
   return n;
 }
-
 
 /** Progress of a first-use model build inside `run` (the bar closes when the last byte is written). */
 function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void {
@@ -69,7 +79,6 @@ function buildProgress(): (p: { doneBytes: number; totalBytes: number }) => void
   };
 }
 
-
 export function registerRun(program: Command): void {
   const cmd = program.command('run');
   addLoadOptions(cmd);
@@ -77,7 +86,12 @@ export function registerRun(program: Command): void {
     .description('Benchmark models on this device (default: the quick suite, a Llama-3.2-1B-shaped 4-bit model on the CPU)')
     .option('--suite <name|file>', 'preset suite (quick, ci, publish) or a YAML file', 'quick')
     .option('--model <list>', 'models: preset ids (built on first use), model folders or pulled hub ids; comma-separated')
-    .option('--runner <list>', `runners: ${listRunners().map((r) => r.id).join(', ')}`)
+    .option(
+      '--runner <list>',
+      `runners: ${listRunners()
+        .map((r) => r.id)
+        .join(', ')}`,
+    )
     .option('--ep <list>', 'execution providers for ort-node: cpu, cuda, tensorrt, webgpu, coreml, dml, qnn')
     .option('--gpu <device>', 'llama-cpp device, same as --ep: auto (the GPU llama.cpp finds, else cpu) | cuda | vulkan | metal | cpu')
     .option('--threads <list>', 'thread counts, e.g. 1,2 or auto (the runtime default)')
@@ -85,10 +99,22 @@ export function registerRun(program: Command): void {
     .option('--dtype <dtype>', 'model weights: q4 (default), q8, fp16, fp32')
     .option('--style <style>', 'graph style for built presets: optimum | genai')
     .option('--reps <n>', 'minimum measured requests per cell')
-    .option('--min-time <s>', 'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)')
-    .option('--target-ci <pct>', 'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct')
-    .option('--wait-for-quiet <s>', `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`)
-    .option('--interleave', 'measure the shapes of each loaded model round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)')
+    .option(
+      '--min-time <s>',
+      'minimum seconds of timed windows per cell (t_submit → last token of each measured request; both minimums must be met)',
+    )
+    .option(
+      '--target-ci <pct>',
+      'stop a cell once the 95 % CI of its headline metric (decode t/s for tg, TTFT for pp) is within ±pct % (0 = fixed counts); suite key repetitions.targetCiPct',
+    )
+    .option(
+      '--wait-for-quiet <s>',
+      `before each cell wait up to <s> seconds (≤ ${MAX_WAIT_FOR_QUIET_S}) until other processes use less CPU than the BUSY_MACHINE threshold`,
+    )
+    .option(
+      '--interleave',
+      'measure the shapes of each loaded model round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)',
+    )
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')
     .option('--prompt <text>', 'use this text (through the model tokenizer) instead of seeded token ids')
@@ -102,14 +128,27 @@ export function registerRun(program: Command): void {
     .option('--energy-baseline <s>', ENERGY_OPTION_HELP.energyBaseline)
     .option('--no-bandwidth', 'skip the memory-bandwidth probe (rooflineFraction becomes n/a)')
     .option('--no-report', 'do not write the report at the end')
-    .option('--quality', 'after measuring, compare each runner\'s outputs with a reference of the same weights (on in the publish suite; see `edgebench quality --help`)')
-    .option('--quality-tokens <n>', `quality: tokens of the bundled stream (2–${MAX_QUALITY_TOKENS})`, parseQualityTokens, DEFAULT_QUALITY_TOKENS)
+    .option(
+      '--quality',
+      "after measuring, compare each runner's outputs with a reference of the same weights (on in the publish suite; see `edgebench quality --help`)",
+    )
+    .option(
+      '--quality-tokens <n>',
+      `quality: tokens of the bundled stream (2–${MAX_QUALITY_TOKENS})`,
+      parseQualityTokens,
+      DEFAULT_QUALITY_TOKENS,
+    )
     .option('--quality-reference <fp32|fp16|path>', 'quality: the reference model', 'fp32')
     .option('--quality-floor <spec>', 'quality: override the floor, e.g. kl=0.05,same-top=0.9', parseQualityFloor)
     .option('--json', 'print the run summary as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
-    .option('--ab <baseline>', 'A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite\'s model, or a suite YAML; writes <out>/baseline and <out>/head')
-    .addHelpText('after', `
+    .option(
+      '--ab <baseline>',
+      "A/B run: alternate requests (ABBA) with a baseline arm — a model folder/preset replacing the suite's model, or a suite YAML; writes <out>/baseline and <out>/head",
+    )
+    .addHelpText(
+      'after',
+      `
 Results: <out>/run.json (suite, environment), <out>/cells/*.json (raw per-token traces, one file per
 finished cell, written atomically), <out>/summary.json (statistics; recompute with \`edgebench analyze\`).
 A killed run keeps every finished cell; \`edgebench run --resume <out>\` finishes the rest.
@@ -124,11 +163,11 @@ Examples:
   edgebench run --runner openai-http --endpoint http://127.0.0.1:8080 --model tiny-llama --shape pp128+tg32
   edgebench run --cloud groq --model llama-3.1-8b --shape pp128+tg128            # key from GROQ_API_KEY
   edgebench run --endpoint http://127.0.0.1:8080 --model m --concurrency 1,2,4,8 --slo ttft=500,tpot=50
-  edgebench run --suite claims --device-price-usd 1200      # let this laptop decide C1–C3`);
-  addCostOptions(addDeviceOptions(cmd))
-    .action(async (flags: Flags) => {
-      process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
-    });
+  edgebench run --suite claims --device-price-usd 1200      # let this laptop decide C1–C3`,
+    );
+  addCostOptions(addDeviceOptions(cmd)).action(async (flags: Flags) => {
+    process.exitCode = flags.ab !== undefined ? await runAbCommand({ ...flags, ab: flags.ab }) : await runCommand(flags);
+  });
 }
 
 async function runCommand(flags: Flags): Promise<number> {
@@ -138,7 +177,11 @@ async function runCommand(flags: Flags): Promise<number> {
   };
   const waitForQuietS = parseWaitForQuiet(flags.waitForQuiet);
   if (flags.interleave && flags.energy !== undefined && flags.energy !== 'off') {
-    throw new EdgebenchError('USAGE', '--interleave and --energy cannot be combined: interleaved cells share one time span, so energy cannot be told apart per cell', 'measure energy without --interleave');
+    throw new EdgebenchError(
+      'USAGE',
+      '--interleave and --energy cannot be combined: interleaved cells share one time span, so energy cannot be told apart per cell',
+      'measure energy without --interleave',
+    );
   }
   let dir: string;
   let suite: SuiteFile;
@@ -146,7 +189,12 @@ async function runCommand(flags: Flags): Promise<number> {
     dir = flags.resume;
     const stored = await readManifest(dir);
     const parsed = SuiteFile.safeParse(stored.suite);
-    if (!parsed.success) throw new EdgebenchError('RESULTS_INVALID', `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`, 'start a new run instead of resuming this one');
+    if (!parsed.success)
+      throw new EdgebenchError(
+        'RESULTS_INVALID',
+        `${dir}/run.json: stored suite is invalid (${parsed.error.issues[0]?.message})`,
+        'start a new run instead of resuming this one',
+      );
     suite = parsed.data;
   } else {
     suite = applyLoadFlags(suiteFromFlags(flags), flags);
@@ -158,8 +206,15 @@ async function runCommand(flags: Flags): Promise<number> {
   for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
   const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
-    schemaVersion: SCHEMA_VERSION, runId: dir.split('/').filter(Boolean).pop() ?? 'run', createdAt: new Date().toISOString(),
-    edgebenchVersion: readPackageVersion(), suite, seed: suite.seed, argv: process.argv.slice(2), environment, status: 'running',
+    schemaVersion: SCHEMA_VERSION,
+    runId: dir.split('/').filter(Boolean).pop() ?? 'run',
+    createdAt: new Date().toISOString(),
+    edgebenchVersion: readPackageVersion(),
+    suite,
+    seed: suite.seed,
+    argv: process.argv.slice(2),
+    environment,
+    status: 'running',
     clock: { source: 'process.hrtime.bigint', resolutionMs: clockResolutionNs() / 1e6 },
   };
   const priorStatus = flags.resume ? (await readManifest(dir)).status : null;
@@ -175,12 +230,23 @@ async function runCommand(flags: Flags): Promise<number> {
   log(`edgebench run ${suite.name} → ${shownPath(dir)}${done.size ? ` (resuming: ${done.size} cell(s) already done)` : ''}`);
 
   const stop = listenForStop(
-    () => process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`),
+    () =>
+      process.stderr.write(`\nstopping after the current request (Ctrl-C again to quit now); resume with: edgebench run --resume ${dir}\n`),
     '\ninterrupted again: exiting now; finished cells are kept',
   );
 
   const tty = process.stderr.isTTY && !quiet;
-  const bar = tty ? new cliProgress.SingleBar({ format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}', stream: process.stderr, hideCursor: true, etaBuffer: 5 }, cliProgress.Presets.shades_classic) : null;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          format: '{cell} [{bar}] {value}/{total} {phase} | cell {pos}/{cells} | eta {eta_formatted}',
+          stream: process.stderr,
+          hideCursor: true,
+          etaBuffer: 5,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
   let barStarted = false;
   const stopBar = () => {
     if (bar && barStarted) bar.stop();
@@ -202,7 +268,10 @@ async function runCommand(flags: Flags): Promise<number> {
       bar.update(e.progress.done, { phase: e.progress.phase });
     } else if (e.type === 'cell-end') {
       stopBar();
-      if (e.cell.status !== 'ok') log(`[${e.position}/${e.total}] ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`);
+      if (e.cell.status !== 'ok')
+        log(
+          `[${e.position}/${e.total}] ${e.cell.status}: ${e.cell.error?.message ?? ''}${e.cell.error?.hint ? `\n  hint: ${e.cell.error.hint}` : ''}`,
+        );
     }
   };
 
@@ -211,10 +280,19 @@ async function runCommand(flags: Flags): Promise<number> {
   try {
     const r = await runSuite(
       {
-        suite, done, appendCell: async (c) => void (await appendCell(dir, c)), onEvent, shouldStop: () => stop.requested, ...(waitForQuietS !== undefined && { waitForQuietS }), ...(flags.interleave && { interleave: true }),
+        suite,
+        done,
+        appendCell: async (c) => void (await appendCell(dir, c)),
+        onEvent,
+        shouldStop: () => stop.requested,
+        ...(waitForQuietS !== undefined && { waitForQuietS }),
+        ...(flags.interleave && { interleave: true }),
         ...(suite.load && { load: { plan: suite.load, appendLoad: async (f) => void (await writeLoadFile(dir, f)) } }),
       },
-      { ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }), ...(energy && { energy }) },
+      {
+        ...realRunDeps(environment, { bandwidth: flags.bandwidth, log, ...(!quiet && { onBuildProgress: buildProgress() }) }),
+        ...(energy && { energy }),
+      },
     );
     interrupted = r.interrupted;
     failed = false;
@@ -225,7 +303,12 @@ async function runCommand(flags: Flags): Promise<number> {
     await setRunStatus(dir, stop.requested || failed ? 'interrupted' : 'complete');
   }
   if (!interrupted && (flags.quality ?? suite.quality ?? false)) {
-    await addQualityToRun(dir, { tokens: flags.qualityTokens, reference: flags.qualityReference, log, ...(flags.qualityFloor && { floor: flags.qualityFloor }) });
+    await addQualityToRun(dir, {
+      tokens: flags.qualityTokens,
+      reference: flags.qualityReference,
+      log,
+      ...(flags.qualityFloor && { floor: flags.qualityFloor }),
+    });
   }
   const summary = await analyzeRun(dir, { replaceLargerSummary: true });
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -37,13 +37,16 @@ function timed<T>(start: (done: (v: T) => void, fail: (e: Error) => void) => () 
       cleanup();
       reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`));
     }, PROBE_TIMEOUT_MS);
-    const cleanup = start((v) => {
-      clearTimeout(timer);
-      resolve(v);
-    }, (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
+    const cleanup = start(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -90,14 +93,25 @@ function getModels(url: URL, agent: http.Agent, headers: Record<string, string>)
 const median = (xs: number[]) => (xs.length ? percentile(xs, 50) : null);
 
 /** `modelsUrl`: the endpoint's …/v1/models; `headers`: the auth header, if any (never stored). */
-export async function probeNetwork(modelsUrl: string, shownEndpoint: string, headers: Record<string, string>, probes = NETWORK_PROBES): Promise<NetworkSplit> {
+export async function probeNetwork(
+  modelsUrl: string,
+  shownEndpoint: string,
+  headers: Record<string, string>,
+  probes = NETWORK_PROBES,
+): Promise<NetworkSplit> {
   const url = new URL(modelsUrl);
   const https_ = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (https_ ? 443 : 80));
   const out: NetworkSplit = {
-    endpoint: shownEndpoint, probes, tcpConnectMs: [], tlsHandshakeMs: https_ ? [] : null, modelsRoundTripMs: [], modelsStatus: null,
-    rttMs: null, requestRoundTripMs: null,
+    endpoint: shownEndpoint,
+    probes,
+    tcpConnectMs: [],
+    tlsHandshakeMs: https_ ? [] : null,
+    modelsRoundTripMs: [],
+    modelsStatus: null,
+    rttMs: null,
+    requestRoundTripMs: null,
     rule: 'rttMs = median TCP connect; requestRoundTripMs = median GET /v1/models on a reused connection; ttft − rttMs = server and queueing time (approx.)',
     error: null,
   };

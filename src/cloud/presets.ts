@@ -18,7 +18,10 @@ export const Provider = z.strictObject({
   title: z.string().min(1),
   base_url: z.url({ protocol: /^https?$/ }),
   /** where the key comes from; null = no key needed (local servers) */
-  key_env: z.string().regex(/^[A-Z][A-Z0-9_]*$/).nullable(),
+  key_env: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .nullable(),
   local: z.boolean(),
   /** edgebench model preset id → the provider's model name */
   models: z.record(z.string().min(1), z.string().min(1)),
@@ -39,7 +42,11 @@ export function loadProviders(file = PROVIDERS_FILE): ProvidersFile {
   try {
     raw = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 });
   } catch (e) {
-    throw new EdgebenchError('CONFIG_INVALID', `${file}: ${(e as Error).message.split('\n')[0]}`, 'restore references/providers.yaml from git');
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `${file}: ${(e as Error).message.split('\n')[0]}`,
+      'restore references/providers.yaml from git',
+    );
   }
   const r = ProvidersFile.safeParse(raw);
   if (!r.success) throw zodToError('CONFIG_INVALID', file, r.error, 'see the comment at the top of references/providers.yaml');
@@ -50,7 +57,11 @@ export function getProvider(name: string, file?: string): Provider & { name: str
   const all = loadProviders(file);
   const p = all.providers[name];
   if (!p) {
-    throw new EdgebenchError('USAGE', `unknown provider '${name}'`, `one of: ${Object.keys(all.providers).join(', ')} (details: edgebench cloud list)`);
+    throw new EdgebenchError(
+      'USAGE',
+      `unknown provider '${name}'`,
+      `one of: ${Object.keys(all.providers).join(', ')} (details: edgebench cloud list)`,
+    );
   }
   return { ...p, name };
 }
@@ -63,14 +74,29 @@ export interface CloudSettings {
 }
 
 /** openai-http settings for `--cloud <name>` and the suite's model; refuses a missing key, naming its variable. */
-export function cloudSettings(p: Provider & { name: string }, modelPreset: string, apiModel: string | undefined, env: NodeJS.ProcessEnv = process.env): CloudSettings {
+export function cloudSettings(
+  p: Provider & { name: string },
+  modelPreset: string,
+  apiModel: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): CloudSettings {
   if (p.key_env && !env[p.key_env]?.trim() && !env.EDGEBENCH_API_KEY?.trim()) {
-    throw new EdgebenchError('USAGE', `--cloud ${p.name} needs an API key in ${p.key_env}, which is not set`, `export ${p.key_env}=… (or EDGEBENCH_API_KEY=…)`);
+    throw new EdgebenchError(
+      'USAGE',
+      `--cloud ${p.name} needs an API key in ${p.key_env}, which is not set`,
+      `export ${p.key_env}=… (or EDGEBENCH_API_KEY=…)`,
+    );
   }
   const model = apiModel ?? p.models[modelPreset] ?? null;
   if (model === null && !p.local) {
     const known = Object.keys(p.models);
-    throw new EdgebenchError('USAGE', `${p.title} has no model for preset '${modelPreset}' in ${PROVIDERS_FILE.replace(`${PROJECT_ROOT}/`, '')}`, known.length ? `use --model ${known.join(' | ')}, or name the provider's model with --api-model` : "name the provider's model with --api-model");
+    throw new EdgebenchError(
+      'USAGE',
+      `${p.title} has no model for preset '${modelPreset}' in ${PROVIDERS_FILE.replace(`${PROJECT_ROOT}/`, '')}`,
+      known.length
+        ? `use --model ${known.join(' | ')}, or name the provider's model with --api-model`
+        : "name the provider's model with --api-model",
+    );
   }
   return { endpoint: p.base_url, model, fixedLength: p.honours.ignore_eos === true || p.honours.min_tokens === true, apiKeyEnv: p.key_env };
 }
@@ -80,15 +106,23 @@ const tri = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'no');
 /** `edgebench cloud list`: one line per provider, then what the columns mean. */
 export function formatProviders(f: ProvidersFile): string {
   const rows = Object.entries(f.providers).map(([name, p]) => [
-    name, p.base_url, p.key_env ?? '(none)', Object.keys(p.models).join(' ') || '(any: --api-model)',
+    name,
+    p.base_url,
+    p.key_env ?? '(none)',
+    Object.keys(p.models).join(' ') || '(any: --api-model)',
     `${tri(p.honours.ignore_eos)}/${tri(p.honours.min_tokens)}/${tri(p.honours.stream_options)}/${tri(p.honours.logprobs)}`,
   ]);
   const head = ['name', 'base URL', 'key variable', 'models (edgebench presets)', 'eos/min/usage/logprobs'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [
     `providers compiled ${f.compiled}${f.verified_online ? '' : ' (from documentation; not re-checked online)'}`,
-    line(head), ...rows.map(line),
+    line(head),
+    ...rows.map(line),
     'honours: ignore_eos / min_tokens / stream_options usage / logprobs — yes, no, ? = not known; fixed-length fields are sent only where one is yes',
   ].join('\n');
 }

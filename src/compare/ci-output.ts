@@ -21,13 +21,21 @@ async function write(path: string, text: string, append = false): Promise<void> 
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (e) {
-    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
+    throw new EdgebenchError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      'choose a writable path',
+    );
   }
   if (!append) return writeFileAtomic(path, text); // a killed command leaves the previous file whole
   try {
     await appendFile(path, text, 'utf8');
   } catch (e) {
-    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
+    throw new EdgebenchError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      'choose a writable path',
+    );
   }
 }
 

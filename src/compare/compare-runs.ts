@@ -47,11 +47,18 @@ function joinKeyFn(base: AnalyzedRun, head: AnalyzedRun, allowMismatch: boolean)
       'compare runs of the same suite, or pass --allow-mismatch to pair cells by runner, EP, threads and shape (e.g. an A/B of two model folders)',
     );
   }
-  for (const [name, r] of [['baseline', base], ['head', head]] as const) {
+  for (const [name, r] of [
+    ['baseline', base],
+    ['head', head],
+  ] as const) {
     const ids = r.summary.cells.map((c) => looseId(c.key));
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) {
-      throw new EdgebenchError('USAGE', `--allow-mismatch: the ${name} run has several cells for ${dup.replaceAll('|', ' ')} (several models), so cells cannot be paired`, 'compare runs with one model each');
+      throw new EdgebenchError(
+        'USAGE',
+        `--allow-mismatch: the ${name} run has several cells for ${dup.replaceAll('|', ' ')} (several models), so cells cannot be paired`,
+        'compare runs with one model each',
+      );
     }
   }
   return { key: looseId, warning: `comparing different models (--allow-mismatch): baseline ${bm.join(', ')} vs head ${hm.join(', ')}` };
@@ -88,8 +95,16 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   const seed = opts.seed ?? head.manifest.seed;
   const metrics = [...(opts.metrics ?? DEFAULT_COMPARE_METRICS)];
   const warnings: string[] = [];
-  for (const [name, r] of [['baseline', base], ['head', head]] as const) {
-    if (r.summary.cells.length === 0) throw new EdgebenchError('RESULTS_INVALID', `${name} ${r.dir}: the run has no cells`, 'the run was interrupted before any cell finished; rerun it (or --resume it)');
+  for (const [name, r] of [
+    ['baseline', base],
+    ['head', head],
+  ] as const) {
+    if (r.summary.cells.length === 0)
+      throw new EdgebenchError(
+        'RESULTS_INVALID',
+        `${name} ${r.dir}: the run has no cells`,
+        'the run was interrupted before any cell finished; rerun it (or --resume it)',
+      );
     refuseDuplicateKeys(r.summary.cells, name, r.dir);
   }
   const { key, warning } = joinKeyFn(base, head, opts.allowMismatch === true);
@@ -97,7 +112,9 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   const be = base.manifest.environment;
   const he = head.manifest.environment;
   if (be.fingerprint !== he.fingerprint) {
-    warnings.push(`the runs come from different devices (baseline ${runRef(base).device}, fingerprint ${be.fingerprint}; head ${runRef(head).device}, fingerprint ${he.fingerprint}): differences include the hardware`);
+    warnings.push(
+      `the runs come from different devices (baseline ${runRef(base).device}, fingerprint ${be.fingerprint}; head ${runRef(head).device}, fingerprint ${he.fingerprint}): differences include the hardware`,
+    );
   }
 
   const baseCells = new Map(base.summary.cells.map((c) => [key(c.key), c]));
@@ -109,17 +126,26 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
     const h = headCells.get(id);
     const problems = cellProblems(b, h);
     const cell: CellComparison = {
-      id: cellId((h ?? b)!.key), baselineKey: b?.key ?? null, headKey: h?.key ?? null,
-      baselineStatus: cellStatus(b), headStatus: cellStatus(h), problems, metrics: [],
+      id: cellId((h ?? b)!.key),
+      baselineKey: b?.key ?? null,
+      headKey: h?.key ?? null,
+      baselineStatus: cellStatus(b),
+      headStatus: cellStatus(h),
+      problems,
+      metrics: [],
     };
     if (b?.status !== 'ok' || h?.status !== 'ok') return cell;
     const env = cellEnvironmentDifferences(b, h);
     if (env.length) {
       cell.environmentChanged = env;
-      problems.push({ severity: 'warn', message: `environment changed: ${env.join('; ')}${opts.ignoreEnvironment ? ' (compared anyway: --ignore-environment)' : ` — verdicts are inconclusive; ${ENVIRONMENT_HINT}`}` });
+      problems.push({
+        severity: 'warn',
+        message: `environment changed: ${env.join('; ')}${opts.ignoreEnvironment ? ' (compared anyway: --ignore-environment)' : ` — verdicts are inconclusive; ${ENVIRONMENT_HINT}`}`,
+      });
     }
     const sha = [b.model?.sha256, h.model?.sha256];
-    if (!warning && sha[0] && sha[1] && sha[0] !== sha[1]) problems.push({ severity: 'warn', message: `model files differ (sha256 ${sha[0].slice(0, 12)} vs ${sha[1].slice(0, 12)})` });
+    if (!warning && sha[0] && sha[1] && sha[0] !== sha[1])
+      problems.push({ severity: 'warn', message: `model files differ (sha256 ${sha[0].slice(0, 12)} vs ${sha[1].slice(0, 12)})` });
     for (const metric of metrics) {
       const bm = b.metrics[metric];
       const hm = h.metrics[metric];
@@ -142,10 +168,19 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
   pending.forEach((p, i) => {
     const pAdjusted = adjusted[i]!;
     const env = p.cell.environmentChanged;
-    const v = env && !opts.ignoreEnvironment
-      ? { verdict: 'inconclusive' as const, reason: `environment changed: ${env.join('; ')} (${ENVIRONMENT_HINT})` }
-      : decideVerdict({ ...p.s, pAdjusted }, { alpha, noiseBandPct: opts.noiseBand.pct });
-    const m: MetricComparison = { ...p.s, metric: p.metric, unit: p.unit, direction: METRIC_DIRECTION[p.metric], pAdjusted, ...v, ...(env && !opts.ignoreEnvironment && { environmentChanged: env }) };
+    const v =
+      env && !opts.ignoreEnvironment
+        ? { verdict: 'inconclusive' as const, reason: `environment changed: ${env.join('; ')} (${ENVIRONMENT_HINT})` }
+        : decideVerdict({ ...p.s, pAdjusted }, { alpha, noiseBandPct: opts.noiseBand.pct });
+    const m: MetricComparison = {
+      ...p.s,
+      metric: p.metric,
+      unit: p.unit,
+      direction: METRIC_DIRECTION[p.metric],
+      pAdjusted,
+      ...v,
+      ...(env && !opts.ignoreEnvironment && { environmentChanged: env }),
+    };
     p.cell.metrics.push(m);
   });
 
@@ -160,7 +195,18 @@ export function compareRuns(base: AnalyzedRun, head: AnalyzedRun, opts: CompareO
     version: 1,
     baseline: runRef(base),
     head: runRef(head),
-    settings: { noiseBand: opts.noiseBand, alpha, confidence, resamples, seed, metrics, correction: 'holm', tests: pending.length, allowMismatch: opts.allowMismatch === true, ignoreEnvironment: opts.ignoreEnvironment === true },
+    settings: {
+      noiseBand: opts.noiseBand,
+      alpha,
+      confidence,
+      resamples,
+      seed,
+      metrics,
+      correction: 'holm',
+      tests: pending.length,
+      allowMismatch: opts.allowMismatch === true,
+      ignoreEnvironment: opts.ignoreEnvironment === true,
+    },
     warnings,
     problems,
     cells,

@@ -81,7 +81,9 @@ export function compareSamples(
   // independent bootstrap of each median; the ratio of paired draws gives the ratio's distribution
   const bm = bootstrapMedians(baseline, { seed: opts.seed, resamples: opts.resamples });
   const hm = bootstrapMedians(head, { seed: opts.seed + 1, resamples: opts.resamples });
-  const ratios = Array.from(hm, (h, i) => h / bm[i]!).filter((r) => !Number.isNaN(r)).sort((a, b) => a - b);
+  const ratios = Array.from(hm, (h, i) => h / bm[i]!)
+    .filter((r) => !Number.isNaN(r))
+    .sort((a, b) => a - b);
   const alpha = 1 - opts.confidence;
   const ratioCi = ratios.length
     ? { lo: percentileSorted(ratios, (alpha / 2) * 100), hi: percentileSorted(ratios, (1 - alpha / 2) * 100) }
@@ -111,10 +113,17 @@ export function decideVerdict(c: VerdictInput, opts: { alpha: number; noiseBandP
   if (c.regressionPct === null || c.regressionCi === null) return { verdict: 'inconclusive', reason: 'baseline median is 0: no ratio' };
   const significant = c.pAdjusted < opts.alpha;
   const pct = `${Math.abs(c.regressionPct).toFixed(1)} %`;
-  if (significant && c.regressionPct > band) return { verdict: 'regressed', reason: `worse by ${pct}: significant and beyond the ±${band} % noise band` };
-  if (significant && c.regressionPct < -band) return { verdict: 'improved', reason: `better by ${pct}: significant and beyond the ±${band} % noise band` };
+  if (significant && c.regressionPct > band)
+    return { verdict: 'regressed', reason: `worse by ${pct}: significant and beyond the ±${band} % noise band` };
+  if (significant && c.regressionPct < -band)
+    return { verdict: 'improved', reason: `better by ${pct}: significant and beyond the ±${band} % noise band` };
   if (c.regressionCi.lo >= -band && c.regressionCi.hi <= band) {
-    return { verdict: 'unchanged', reason: significant ? `a significant but small change, inside the ±${band} % noise band` : `the CI lies inside the ±${band} % noise band` };
+    return {
+      verdict: 'unchanged',
+      reason: significant
+        ? `a significant but small change, inside the ±${band} % noise band`
+        : `the CI lies inside the ±${band} % noise band`,
+    };
   }
   return {
     verdict: 'inconclusive',

@@ -18,7 +18,10 @@ export function duplicateKeys(cells: readonly { key: CellKey; index: number }[])
 export function refuseDuplicateKeys(cells: readonly { key: CellKey; index: number }[], role: string, dir: string): void {
   const dups = duplicateKeys(cells);
   if (dups.length === 0) return;
-  const list = dups.slice(0, 3).map((d) => `${d.id.replaceAll('|', ' ')} (cells ${d.indices.join(', ')})`).join('; ');
+  const list = dups
+    .slice(0, 3)
+    .map((d) => `${d.id.replaceAll('|', ' ')} (cells ${d.indices.join(', ')})`)
+    .join('; ');
   throw new EdgebenchError(
     'RESULTS_INVALID',
     `${role} ${dir}: ${dups.length} cell key(s) appear more than once: ${list}${dups.length > 3 ? '; …' : ''}`,

@@ -19,7 +19,12 @@ function change(m: MetricComparison): string {
   return `${signedPct(pct(m.ratio))} [${signedPct(pct(m.ratioCi.lo))}, ${signedPct(pct(m.ratioCi.hi))}]`;
 }
 
-const MARK: Record<Verdict, string> = { regressed: '❌ regressed', improved: '✅ improved', unchanged: '➖ unchanged', inconclusive: '❔ inconclusive' };
+const MARK: Record<Verdict, string> = {
+  regressed: '❌ regressed',
+  improved: '✅ improved',
+  unchanged: '➖ unchanged',
+  inconclusive: '❔ inconclusive',
+};
 
 function rows(r: CompareReport, md: boolean): string[][] {
   const out: string[][] = [['cell', 'metric', 'baseline', 'head', 'change [95 % CI]', 'p (Holm)', 'verdict']];
@@ -27,9 +32,19 @@ function rows(r: CompareReport, md: boolean): string[][] {
     const label = comparisonLabel(c);
     for (const m of c.metrics) {
       const unit = m.unit === 'tokens/s' ? 'tok/s' : m.unit;
-      out.push([label, m.metric, `${sig3(m.baselineMedian)} ${unit}`, `${sig3(m.headMedian)} ${unit}`, change(m), pValue(m.pAdjusted), md ? MARK[m.verdict] : m.verdict]);
+      out.push([
+        label,
+        m.metric,
+        `${sig3(m.baselineMedian)} ${unit}`,
+        `${sig3(m.headMedian)} ${unit}`,
+        change(m),
+        pValue(m.pAdjusted),
+        md ? MARK[m.verdict] : m.verdict,
+      ]);
     }
-    for (const p of c.problems) if (p.severity === 'fail') out.push([label, '—', c.baselineStatus, c.headStatus, '', '', md ? `❌ ${p.message}` : `FAILED: ${p.message}`]);
+    for (const p of c.problems)
+      if (p.severity === 'fail')
+        out.push([label, '—', c.baselineStatus, c.headStatus, '', '', md ? `❌ ${p.message}` : `FAILED: ${p.message}`]);
   }
   return out;
 }
@@ -56,8 +71,11 @@ function notes(r: CompareReport): string[] {
   for (const w of r.warnings) out.push(`warning: ${w}`);
   for (const p of r.problems) out.push(`failed: ${p}`);
   for (const c of r.cells) {
-    for (const p of c.problems) if (p.severity !== 'fail') out.push(`${p.severity === 'warn' ? 'warning' : 'note'}: ${comparisonLabel(c)}: ${p.message}`);
-    for (const m of c.metrics) if (m.verdict === 'regressed' || m.verdict === 'inconclusive') out.push(`${m.verdict}: ${comparisonLabel(c)} ${m.metric}: ${m.reason}`);
+    for (const p of c.problems)
+      if (p.severity !== 'fail') out.push(`${p.severity === 'warn' ? 'warning' : 'note'}: ${comparisonLabel(c)}: ${p.message}`);
+    for (const m of c.metrics)
+      if (m.verdict === 'regressed' || m.verdict === 'inconclusive')
+        out.push(`${m.verdict}: ${comparisonLabel(c)} ${m.metric}: ${m.reason}`);
   }
   return out;
 }

@@ -26,9 +26,18 @@ export function junitXml(suiteName: string, cases: readonly JUnitCase[]): string
   const body = cases.map((c) => {
     const open = `    <testcase classname="${xmlEscape(c.classname)}" name="${xmlEscape(c.name)}" time="0"`;
     const detail = c.detail ? xmlEscape(c.detail) : '';
-    if (c.outcome === 'fail') return `${open}>\n      <failure message="${xmlEscape(c.message)}" type="regression">${detail}</failure>\n    </testcase>`;
+    if (c.outcome === 'fail')
+      return `${open}>\n      <failure message="${xmlEscape(c.message)}" type="regression">${detail}</failure>\n    </testcase>`;
     if (c.outcome === 'skip') return `${open}>\n      <skipped message="${xmlEscape(c.message)}"/>\n    </testcase>`;
     return `${open}>\n      <system-out>${xmlEscape(c.message)}${detail ? `\n${detail}` : ''}</system-out>\n    </testcase>`;
   });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${attrs}>`, `  <testsuite ${attrs}>`, ...body, '  </testsuite>', '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attrs}>`,
+    `  <testsuite ${attrs}>`,
+    ...body,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

@@ -23,7 +23,9 @@ export function isNoiseEnvironment(s: string): s is NoiseEnvironment {
 function parseEnvironment(s: string): NoiseEnvironment {
   const name = s === 'shared-ci' ? 'ci' : s;
   if (!isNoiseEnvironment(name)) {
-    const list = Object.entries(NOISE_ENVIRONMENTS).map(([k, v]) => `${k} (${v} %)`).join(', ');
+    const list = Object.entries(NOISE_ENVIRONMENTS)
+      .map(([k, v]) => `${k} (${v} %)`)
+      .join(', ');
     throw new EdgebenchError('USAGE', `unknown environment '${s}'`, `use one of ${list}, or --noise-band <pct>`);
   }
   return name;
@@ -31,7 +33,8 @@ function parseEnvironment(s: string): NoiseEnvironment {
 
 export function parseNoiseBandPct(s: string): number {
   const n = Number(s.replace(/%$/, ''));
-  if (!Number.isFinite(n) || n < 0 || n >= 100) throw new EdgebenchError('USAGE', `--noise-band ${s}: expected a percentage in [0, 100)`, 'e.g. --noise-band 5 for ±5 %');
+  if (!Number.isFinite(n) || n < 0 || n >= 100)
+    throw new EdgebenchError('USAGE', `--noise-band ${s}: expected a percentage in [0, 100)`, 'e.g. --noise-band 5 for ±5 %');
   return n;
 }
 

@@ -45,7 +45,11 @@ export const boundedInt = (min: number, max: number, what: string) =>
 
 /** zod: a finite number in min..max whose message names the bound. */
 export const boundedNumber = (min: number, max: number, what: string) =>
-  z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`).refine(Number.isFinite, `${what} must be a finite number`);
+  z
+    .number()
+    .min(min, `${what} must be at least ${min}`)
+    .max(max, `${what} must be at most ${max}`)
+    .refine(Number.isFinite, `${what} must be a finite number`);
 
 /** zod: a thread count, bounded by this machine's cores. */
 export const threadCount = () =>
@@ -55,7 +59,11 @@ export const threadCount = () =>
 export function intFlag(flag: string, value: string, min: number, max: number, code: ErrorCode = 'USAGE'): number {
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new EdgebenchError(code, `--${flag} ${value}: expected a whole number from ${min} to ${max}`, `e.g. --${flag} ${Math.min(max, Math.max(min, 1))}`);
+    throw new EdgebenchError(
+      code,
+      `--${flag} ${value}: expected a whole number from ${min} to ${max}`,
+      `e.g. --${flag} ${Math.min(max, Math.max(min, 1))}`,
+    );
   }
   return n;
 }
@@ -64,7 +72,11 @@ export function intFlag(flag: string, value: string, min: number, max: number, c
 export function numberFlag(flag: string, value: string, min: number, max: number, code: ErrorCode = 'USAGE'): number {
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new EdgebenchError(code, `--${flag} ${value}: expected a number from ${min} to ${max}`, `e.g. --${flag} ${Math.min(max, Math.max(min, 1))}`);
+    throw new EdgebenchError(
+      code,
+      `--${flag} ${value}: expected a number from ${min} to ${max}`,
+      `e.g. --${flag} ${Math.min(max, Math.max(min, 1))}`,
+    );
   }
   return n;
 }
@@ -75,7 +87,11 @@ export function threadsFlag(value: string, flag = 'threads'): number | null {
   const max = maxThreads();
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    throw new EdgebenchError('USAGE', `--${flag} ${value}: expected auto or a whole number from 1 to ${max} (${THREADS_PER_CORE_MAX}× the ${availableParallelism()} logical cores here, min 16)`, `e.g. --${flag} ${Math.min(availableParallelism(), max)}`);
+    throw new EdgebenchError(
+      'USAGE',
+      `--${flag} ${value}: expected auto or a whole number from 1 to ${max} (${THREADS_PER_CORE_MAX}× the ${availableParallelism()} logical cores here, min 16)`,
+      `e.g. --${flag} ${Math.min(availableParallelism(), max)}`,
+    );
   }
   return n;
 }

@@ -12,7 +12,11 @@ import { BOUNDS } from './bounds.ts';
 export function expandMatrix(s: SuiteFile): CellKey[] {
   const size = s.models.length * s.runners.length * s.eps.length * s.threads.length * s.shapes.length;
   if (size > BOUNDS.cells) {
-    throw new EdgebenchError('CONFIG_INVALID', `suite ${s.name}: the matrix has ${size} cells (models × runners × eps × threads × shapes), over the ${BOUNDS.cells}-cell bound`, 'split it into several suites');
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `suite ${s.name}: the matrix has ${size} cells (models × runners × eps × threads × shapes), over the ${BOUNDS.cells}-cell bound`,
+      'split it into several suites',
+    );
   }
   const cells: CellKey[] = [];
   const seen = new Set<string>();
@@ -24,7 +28,11 @@ export function expandMatrix(s: SuiteFile): CellKey[] {
             const key: CellKey = { model, dtype: s.dtype, runner, ep, threads: t === 'auto' ? null : t, shape: parseShape(shape) };
             const id = cellId(key);
             if (seen.has(id)) {
-              throw new EdgebenchError('CONFIG_INVALID', `suite ${s.name}: two cells have the key ${id.replaceAll('|', ' ')}`, 'list each model, runner, EP, thread count and shape once (e.g. --shape tg4,tg8, not tg4,tg4)');
+              throw new EdgebenchError(
+                'CONFIG_INVALID',
+                `suite ${s.name}: two cells have the key ${id.replaceAll('|', ' ')}`,
+                'list each model, runner, EP, thread count and shape once (e.g. --shape tg4,tg8, not tg4,tg4)',
+              );
             }
             seen.add(id);
             cells.push(key);

@@ -4,6 +4,7 @@ import { loadSuite, SuiteFile } from './suite.ts';
 import { parseShapes } from './shapes.ts';
 import { expandMatrix } from './matrix.ts';
 import { BOUNDS, intFlag, numberFlag, threadsFlag } from './bounds.ts';
+import { runnerIdFor } from '../runners/registry.ts';
 
 export interface RunFlags {
   suite: string;
@@ -37,7 +38,11 @@ export interface RunOutputFlags {
   bandwidth: boolean;
 }
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function parseThreads(v: string): SuiteFile['threads'] {
   const out = list(v).map((t) => threadsFlag(t) ?? 'auto');
@@ -56,7 +61,12 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   if (f.shape) s.shapes = parseShapes(f.shape).map((x) => x.name.replace(' @ ', '@'));
   if (f.dtype) s.dtype = f.dtype;
   if (f.style) {
-    if (f.style !== 'optimum' && f.style !== 'genai') throw new EdgebenchError('USAGE', `--style ${f.style}: expected optimum or genai`, 'optimum = transformers.js exports, genai = onnxruntime-genai exports');
+    if (f.style !== 'optimum' && f.style !== 'genai')
+      throw new EdgebenchError(
+        'USAGE',
+        `--style ${f.style}: expected optimum or genai`,
+        'optimum = transformers.js exports, genai = onnxruntime-genai exports',
+      );
     s.style = f.style;
   }
   if (f.reps) {
@@ -70,7 +80,12 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   }
   if (f.targetCi !== undefined) {
     const t = Number(f.targetCi);
-    if (!Number.isFinite(t) || t < 0 || t > 100) throw new EdgebenchError('USAGE', `--target-ci ${f.targetCi}: expected a percentage in [0, 100] (0 = fixed counts)`, 'e.g. --target-ci 2 (stop when the 95 % CI is within ±2 %)');
+    if (!Number.isFinite(t) || t < 0 || t > 100)
+      throw new EdgebenchError(
+        'USAGE',
+        `--target-ci ${f.targetCi}: expected a percentage in [0, 100] (0 = fixed counts)`,
+        'e.g. --target-ci 2 (stop when the 95 % CI is within ±2 %)',
+      );
     if (t === 0) delete s.repetitions.targetCiPct;
     else s.repetitions.targetCiPct = t;
   }
@@ -78,14 +93,23 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   if (f.seed) s.seed = intFlag('seed', f.seed, 0, BOUNDS.seed);
   if (f.prompt) s.prompt = { kind: 'text', text: f.prompt };
   if (f.endpoint || f.apiModel) {
-    // openai-http settings; the runner validates them (a missing endpoint is reported per cell)
-    s.runnerSettings['openai-http'] = { ...s.runnerSettings['openai-http'], ...(f.endpoint ? { endpoint: f.endpoint } : {}), ...(f.apiModel ? { model: f.apiModel } : {}) };
-    if (!f.runner) s.runners = ['openai-http'];
+    // the endpoint runner's settings; the runner validates them (a missing endpoint is reported per cell)
+    const endpointRunner = runnerIdFor('endpoint');
+    s.runnerSettings[endpointRunner] = {
+      ...s.runnerSettings[endpointRunner],
+      ...(f.endpoint ? { endpoint: f.endpoint } : {}),
+      ...(f.apiModel ? { model: f.apiModel } : {}),
+    };
+    if (!f.runner) s.runners = [endpointRunner];
   }
   const checked = SuiteFile.safeParse(s);
   if (!checked.success) {
     const i = checked.error.issues[0];
-    throw new EdgebenchError('USAGE', `flags give an invalid suite: ${i ? `${i.path.join('.')}: ${i.message}` : 'unknown problem'}`, 'see edgebench run --help');
+    throw new EdgebenchError(
+      'USAGE',
+      `flags give an invalid suite: ${i ? `${i.path.join('.')}: ${i.message}` : 'unknown problem'}`,
+      'see edgebench run --help',
+    );
   }
   expandMatrix(checked.data); // duplicate cells and the matrix bound are refused before any work
   return checked.data;

@@ -20,9 +20,17 @@ export function parseShape(text: string): Shape {
   if ((m[1] !== undefined && pp <= 0) || (m[2] !== undefined && tg <= 0)) {
     throw new EdgebenchError('USAGE', `shape '${text}' has a zero token count`, 'use positive counts, e.g. pp512 or tg128');
   }
-  for (const [n, what] of [[pp, 'prompt'], [tg, 'generated'], [depth, 'KV depth']] as const) {
+  for (const [n, what] of [
+    [pp, 'prompt'],
+    [tg, 'generated'],
+    [depth, 'KV depth'],
+  ] as const) {
     if (!Number.isSafeInteger(n) || n > BOUNDS.tokens) {
-      throw new EdgebenchError('USAGE', `shape '${text}': ${what} token count is over the ${BOUNDS.tokens}-token bound`, 'shapes are token counts a model context can hold, e.g. pp512+tg128@d4096');
+      throw new EdgebenchError(
+        'USAGE',
+        `shape '${text}': ${what} token count is over the ${BOUNDS.tokens}-token bound`,
+        'shapes are token counts a model context can hold, e.g. pp512+tg128@d4096',
+      );
     }
   }
   const name = [pp ? `pp${pp}` : '', tg ? `tg${tg}` : ''].filter(Boolean).join('+') + (depth ? ` @ d${depth}` : '');
@@ -32,7 +40,10 @@ export function parseShape(text: string): Shape {
 
 /** Expand a comma list, rejecting empties. */
 export function parseShapes(list: string): Shape[] {
-  const parts = list.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new EdgebenchError('USAGE', 'no shapes given', 'e.g. --shape pp512,tg128');
   return parts.map(parseShape);
 }

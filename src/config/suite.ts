@@ -7,7 +7,7 @@ import { issueError, parseYamlWith, readYamlText, type YamlDoc } from './yaml-do
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../errors.ts';
-import { runnerEntry, type RunnerEntry } from '../runners/registry.ts';
+import { runnerEntry, runnerIdFor, type RunnerEntry } from '../runners/registry.ts';
 import { validKeys } from '../runners/settings.ts';
 import { RepetitionPolicy } from './policy.ts';
 import { PROJECT_ROOT } from '../version.ts';
@@ -24,14 +24,31 @@ export const SuiteFile = z.strictObject({
   models: z.array(z.string().min(1)).min(1),
   dtype: z.string().default('q4'),
   style: z.enum(['optimum', 'genai']).default('optimum'),
-  runners: z.array(z.string().min(1)).min(1).default(['ort-node']),
+  runners: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(() => [runnerIdFor('default')]),
   eps: z.array(z.string().min(1)).min(1).default(['cpu']),
   /** 'auto' = the runtime's default (physical cores) */
-  threads: z.array(z.union([threadCount(), z.literal('auto')])).min(1).default(['auto']),
+  threads: z
+    .array(z.union([threadCount(), z.literal('auto')]))
+    .min(1)
+    .default(['auto']),
   shapes: z.array(z.string()).min(1).max(1000),
   repetitions: RepetitionPolicy.default({ warmup: 1, minCount: 5, minTimeS: 10, maxCount: 200, maxTimeS: 300, cooldownS: 0 }),
   seed: boundedInt(0, BOUNDS.seed, 'seed').default(42),
-  prompt: z.union([z.strictObject({ kind: z.literal('tokens') }), z.strictObject({ kind: z.literal('text'), text: z.string().min(1).max(BOUNDS.tokens * 4) })]).default({ kind: 'tokens' }),
+  prompt: z
+    .union([
+      z.strictObject({ kind: z.literal('tokens') }),
+      z.strictObject({
+        kind: z.literal('text'),
+        text: z
+          .string()
+          .min(1)
+          .max(BOUNDS.tokens * 4),
+      }),
+    ])
+    .default({ kind: 'tokens' }),
   runnerSettings: z.record(z.string(), z.record(z.string(), Setting)).default({}),
   /** concurrency ladder / request rates and the goodput objective (src/load/plan.ts) */
   load: LoadPlan.optional(),
@@ -60,7 +77,11 @@ export function parseSuiteText(text: string, file: string): SuiteFile {
         try {
           parseShape(s);
         } catch (e) {
-          throw new EdgebenchError('CONFIG_INVALID', `${file}: shapes: ${(e as Error).message}`, 'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024');
+          throw new EdgebenchError(
+            'CONFIG_INVALID',
+            `${file}: shapes: ${(e as Error).message}`,
+            'shapes look like pp512, tg128, pp512+tg128 or tg128@d1024',
+          );
         }
       }
       checkRunnerSettings(suite.runnerSettings, y);
@@ -81,7 +102,11 @@ function checkRunnerSettings(all: SuiteFile['runnerSettings'], y: YamlDoc): void
     try {
       entry = runnerEntry(id);
     } catch (e) {
-      throw new EdgebenchError('CONFIG_INVALID', `${y.at(['runnerSettings', id], true)}: runnerSettings: ${(e as Error).message}`, (e as EdgebenchError).hint ?? '');
+      throw new EdgebenchError(
+        'CONFIG_INVALID',
+        `${y.at(['runnerSettings', id], true)}: runnerSettings: ${(e as Error).message}`,
+        (e as EdgebenchError).hint ?? '',
+      );
     }
     const r = entry.settings.safeParse(raw);
     if (!r.success) throw issueError(y, r.error.issues[0]!, ['runnerSettings', id], validKeys(entry.settings));

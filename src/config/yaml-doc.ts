@@ -59,10 +59,23 @@ export function yamlToJs(y: Pick<YamlDoc, 'doc' | 'file'>, code: ErrorCode = 'CO
   } catch (e) {
     const msg = firstLine(e);
     if (/alias/i.test(msg)) {
-      throw new EdgebenchError(code, `${y.file}: YAML aliases expand too far (${msg})`, `each alias may expand to at most ${MAX_YAML_ALIASES} nodes; write the values out instead of nesting anchors`);
+      throw new EdgebenchError(
+        code,
+        `${y.file}: YAML aliases expand too far (${msg})`,
+        `each alias may expand to at most ${MAX_YAML_ALIASES} nodes; write the values out instead of nesting anchors`,
+      );
     }
-    if (e instanceof RangeError) throw new EdgebenchError(code, `${y.file}: YAML nested too deeply to read`, 'flatten the structure; a config file needs only a few levels');
-    throw new EdgebenchError(code, `${y.file}: YAML could not be read: ${msg}`, 'fix the YAML (plain maps, lists, strings and numbers only)');
+    if (e instanceof RangeError)
+      throw new EdgebenchError(
+        code,
+        `${y.file}: YAML nested too deeply to read`,
+        'flatten the structure; a config file needs only a few levels',
+      );
+    throw new EdgebenchError(
+      code,
+      `${y.file}: YAML could not be read: ${msg}`,
+      'fix the YAML (plain maps, lists, strings and numbers only)',
+    );
   }
 }
 
@@ -82,7 +95,9 @@ export function issueError(y: YamlDoc, issue: z.core.$ZodIssue, prefix: Path, hi
   const inner = [...prefix, ...issue.path];
   const path = unknownKey ? [...inner, issue.keys[0]!] : inner;
   const shown = inner.map(String).join('.');
-  const what = unknownKey ? `unknown key '${issue.keys.join("', '")}'${shown ? ` in ${shown}` : ''}` : `${path.map(String).join('.') || '(root)'}: ${issue.message}`;
+  const what = unknownKey
+    ? `unknown key '${issue.keys.join("', '")}'${shown ? ` in ${shown}` : ''}`
+    : `${path.map(String).join('.') || '(root)'}: ${issue.message}`;
   return new EdgebenchError('CONFIG_INVALID', `${y.at(path, unknownKey)}: ${what}`, hint);
 }
 

@@ -32,7 +32,11 @@ export function tariffUsdPerKwh(f: Figure): number | null {
   return null;
 }
 
-export function resolveAssumptions(c6: ClaimsConfig['C6'], figures: readonly Figure[], recordedPriceUsd: number | null): ResolvedAssumptions {
+export function resolveAssumptions(
+  c6: ClaimsConfig['C6'],
+  figures: readonly Figure[],
+  recordedPriceUsd: number | null,
+): ResolvedAssumptions {
   const tariffFig = figures.find((f) => f.id === DEFAULT_TARIFF_FIGURE);
   const tariffRef = tariffFig ? tariffUsdPerKwh(tariffFig) : null;
   const electricity = c6.electricityUsdPerKwh ?? tariffRef;
@@ -43,18 +47,33 @@ export function resolveAssumptions(c6: ClaimsConfig['C6'], figures: readonly Fig
     c6.networkRttMs !== undefined
       ? { lo: c6.networkRttMs, hi: c6.networkRttMs, source: '--network-rtt-ms', figures: [] }
       : rttValues.length
-        ? { lo: Math.min(...rttValues), hi: Math.max(...rttValues), source: `published round trips (${rtts.length}: intra-region to intercontinental)`, figures: rtts }
+        ? {
+            lo: Math.min(...rttValues),
+            hi: Math.max(...rttValues),
+            source: `published round trips (${rtts.length}: intra-region to intercontinental)`,
+            figures: rtts,
+          }
         : null;
   return {
     devicePriceUsd: price,
-    devicePriceSource: c6.devicePriceUsd !== undefined ? 'given' : recordedPriceUsd !== null ? 'recorded with the run' : "ASSUMED: the claim's ~$1,200 laptop; set --device-price-usd",
+    devicePriceSource:
+      c6.devicePriceUsd !== undefined
+        ? 'given'
+        : recordedPriceUsd !== null
+          ? 'recorded with the run'
+          : "ASSUMED: the claim's ~$1,200 laptop; set --device-price-usd",
     lifetimeYears: c6.lifetimeYears,
     lifetimeSource: c6.lifetimeYears === 3 ? 'default, --lifetime-years' : 'given',
     dutyCycle: c6.dutyCycle,
     dutySource: c6.dutyCycle === 0.1 ? 'default, --duty-cycle' : 'given',
     // no tariff at all only when the references lack the figure and the user gave none: energy cost then stays unknown
     electricityUsdPerKwh: electricity ?? 0,
-    tariffSource: c6.electricityUsdPerKwh !== undefined ? 'given' : tariffFig ? `reference ${tariffFig.id}` : 'none in the references: set --electricity-usd-per-kwh',
+    tariffSource:
+      c6.electricityUsdPerKwh !== undefined
+        ? 'given'
+        : tariffFig
+          ? `reference ${tariffFig.id}`
+          : 'none in the references: set --electricity-usd-per-kwh',
     network,
   };
 }

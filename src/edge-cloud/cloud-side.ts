@@ -40,11 +40,16 @@ const VENDOR = new Set(['vendor-claim', 'vendor-spec']);
 function excluded(f: Figure): string | null {
   if (!isDecisive(f)) return `audit: ${f.audit} (context only)`;
   if (VENDOR.has(f.evidence_kind)) return `${f.evidence_kind}: a vendor claim never decides alone`;
-  if (f.conditions.batch !== 'single' && f.conditions.batch !== 'per-user') return `concurrency: ${f.conditions.batch_or_concurrency ?? f.conditions.batch} (local runs are single-stream)`;
+  if (f.conditions.batch !== 'single' && f.conditions.batch !== 'per-user')
+    return `concurrency: ${f.conditions.batch_or_concurrency ?? f.conditions.batch} (local runs are single-stream)`;
   return null;
 }
 
-function collect(figures: readonly Figure[], size: SizeClass, pick: (f: Figure) => number | null): { spread: Spread | null; context: ContextFigure[] } {
+function collect(
+  figures: readonly Figure[],
+  size: SizeClass,
+  pick: (f: Figure) => number | null,
+): { spread: Spread | null; context: ContextFigure[] } {
   const used: { f: Figure; v: number }[] = [];
   const context: ContextFigure[] = [];
   for (const f of figures) {
@@ -69,7 +74,9 @@ export function cloudTtft(figures: readonly Figure[], size: SizeClass): { spread
 /** Per-user output speed of hosted APIs (tokens/s), against single-stream local decode. */
 export function cloudDecode(figures: readonly Figure[], size: SizeClass): { spread: Spread | null; context: ContextFigure[] } {
   // GPU clouds only: ASIC services (Groq, Cerebras) are C8's subject and would skew the group
-  return collect(figures, size, (f) => (f.metric === 'output_tokens_per_s_per_user' && f.category === 'cloud-gpu' ? (numericValue(f.value)?.value ?? null) : null));
+  return collect(figures, size, (f) =>
+    f.metric === 'output_tokens_per_s_per_user' && f.category === 'cloud-gpu' ? (numericValue(f.value)?.value ?? null) : null,
+  );
 }
 
 export interface CloudPrices {

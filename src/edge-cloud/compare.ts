@@ -5,11 +5,12 @@
  * listed. Pure: cells + figures + assumptions in, rows out (the report, the terminal and C6 read them).
  */
 import type { ClaimsConfig } from '../claims/config.ts';
-import { paramsB, sizeClass, type LocalCell, type LocalMetric, type SizeClass } from '../references/local.ts';
+import { onDevice, paramsB, sizeClass, type LocalCell, type LocalMetric, type SizeClass } from '../references/local.ts';
 import type { Figure } from '../references/schema.ts';
 import { resolveAssumptions, type ResolvedAssumptions } from './assumptions.ts';
 import { cloudDecode, cloudPrices, cloudTtft, type CloudPrices, type ContextFigure, type Spread } from './cloud-side.ts';
 import { breakEven, edgeCost, type BreakEven, type EdgeCost } from './cost.ts';
+import { measuredClouds, type MeasuredCloud } from './measured-cloud.ts';
 
 /** The prompt length the claims are about ("a short prompt"). */
 export const TARGET_PROMPT = 128;
@@ -29,6 +30,8 @@ export interface EdgeCloudRow {
   weights: LocalCell['weights'];
   ttft: { local: LocalPick | null; cloud: Spread | null; context: ContextFigure[]; mismatches: string[] };
   decode: { local: LocalPick | null; cloud: Spread | null; context: ContextFigure[]; mismatches: string[] };
+  /** endpoints of the same size class the given runs measured (`run --endpoint`, `--cloud`) */
+  measured: MeasuredCloud[];
   energy: { joulesPerToken: LocalMetric; source: 'measured' | 'estimated' } | null;
   cost: {
     assumptions: ResolvedAssumptions;
@@ -45,34 +48,61 @@ export interface EdgeCloudRow {
 function pickTtft(cells: readonly LocalCell[]): LocalPick | null {
   const c = cells
     .filter((x) => x.metrics.ttftMs && x.shape.promptTokens > 0)
-    .sort((a, b) => Math.abs(a.shape.promptTokens - TARGET_PROMPT) - Math.abs(b.shape.promptTokens - TARGET_PROMPT) || (b.metrics.ttftMs?.n ?? 0) - (a.metrics.ttftMs?.n ?? 0))[0];
+    .sort(
+      (a, b) =>
+        Math.abs(a.shape.promptTokens - TARGET_PROMPT) - Math.abs(b.shape.promptTokens - TARGET_PROMPT) ||
+        (b.metrics.ttftMs?.n ?? 0) - (a.metrics.ttftMs?.n ?? 0),
+    )[0];
   return c?.metrics.ttftMs ? { cell: c, metric: c.metrics.ttftMs } : null;
 }
 
 /** The cell that answers "decode speed": the longest generation (steadiest), then most samples. */
 function pickDecode(cells: readonly LocalCell[]): LocalPick | null {
-  const c = cells.filter((x) => x.metrics.decodeTokensPerS && x.shape.genTokens > 1).sort((a, b) => b.shape.genTokens - a.shape.genTokens || (b.metrics.decodeTokensPerS?.n ?? 0) - (a.metrics.decodeTokensPerS?.n ?? 0))[0];
+  const c = cells
+    .filter((x) => x.metrics.decodeTokensPerS && x.shape.genTokens > 1)
+    .sort(
+      (a, b) => b.shape.genTokens - a.shape.genTokens || (b.metrics.decodeTokensPerS?.n ?? 0) - (a.metrics.decodeTokensPerS?.n ?? 0),
+    )[0];
   return c?.metrics.decodeTokensPerS ? { cell: c, metric: c.metrics.decodeTokensPerS } : null;
 }
 
 function ttftMismatches(local: LocalPick | null, cloud: Spread | null): string[] {
   if (!cloud) return [];
   const out = ['definition: cloud TTFT is client-side (network, TLS, queueing and prefill); local TTFT has no network'];
-  out.push(`prompt: cloud prompt length not stated (Artificial Analysis: about 1k, or 10k after its change); local ${local ? `${local.cell.shape.promptTokens} tokens` : 'not measured'}`);
+  out.push(
+    `prompt: cloud prompt length not stated (Artificial Analysis: about 1k, or 10k after its change); local ${local ? `${local.cell.shape.promptTokens} tokens` : 'not measured'}`,
+  );
   const models = [...new Set(cloud.figures.map((f) => f.model ?? 'unknown'))];
-  if (models.length > 1 || (local && !models.some((m) => m.toLowerCase().includes(local.cell.model.split('-').slice(0, 2).join('-').toLowerCase())))) out.push(`model: cloud group is ${models.join(', ')} (same size class)`);
+  if (
+    models.length > 1 ||
+    (local && !models.some((m) => m.toLowerCase().includes(local.cell.model.split('-').slice(0, 2).join('-').toLowerCase())))
+  )
+    out.push(`model: cloud group is ${models.join(', ')} (same size class)`);
   out.push('precision: cloud precision not stated; local ' + (local?.cell.dtype ?? 'n/a'));
   return out;
 }
 
 function decodeMismatches(cloud: Spread | null): string[] {
   if (!cloud) return [];
-  return ['definition: hosted per-user output speed (provider batching unknown, includes streaming over the network) vs single-stream local decode', 'precision: cloud precision not stated'];
+  return [
+    'definition: hosted per-user output speed (provider batching unknown, includes streaming over the network) vs single-stream local decode',
+    'precision: cloud precision not stated',
+  ];
+}
+
+/** The round trip this device measured to an endpoint replaces the published range (a user's value wins). */
+function withMeasuredNetwork(a: ResolvedAssumptions, measured: readonly MeasuredCloud[], config: ClaimsConfig): ResolvedAssumptions {
+  const m = measured.find((x) => x.rttMs !== null);
+  if (!m || m.rttMs === null || config.C6.networkRttMs !== undefined) return a;
+  return {
+    ...a,
+    network: { lo: m.rttMs, hi: m.rttMs, source: `measured by this run: median TCP connect to ${m.endpoint ?? m.model}`, figures: [] },
+  };
 }
 
 export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Figure[], config: ClaimsConfig): EdgeCloudRow[] {
   const groups = new Map<string, LocalCell[]>();
-  for (const c of cells) {
+  for (const c of onDevice(cells)) {
     if (c.status !== 'ok') continue;
     const size = sizeClass(paramsB(c));
     if (size === null) continue;
@@ -88,14 +118,21 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
     const t = cloudTtft(figures, size);
     const d = cloudDecode(figures, size);
     const prices = cloudPrices(figures, size);
-    const a = resolveAssumptions(config.C6, figures, first.devicePriceUsd);
+    const measured = measuredClouds(cells, size, { ttft: pickTtft, decode: pickDecode });
+    const a = withMeasuredNetwork(resolveAssumptions(config.C6, figures, first.devicePriceUsd), measured, config);
     const eCell = decodeLocal?.cell.metrics.joulesPerTokenDecode ? decodeLocal.cell : group.find((c) => c.metrics.joulesPerTokenDecode);
-    const energy = eCell?.metrics.joulesPerTokenDecode ? { joulesPerToken: eCell.metrics.joulesPerTokenDecode, source: eCell.energySource ?? 'measured' } : null;
+    const energy = eCell?.metrics.joulesPerTokenDecode
+      ? { joulesPerToken: eCell.metrics.joulesPerTokenDecode, source: eCell.energySource ?? 'measured' }
+      : null;
     const jIn = ttftLocal?.cell.metrics.joulesPerTokenPrefill ?? null;
-    const prefill = ttftLocal?.cell.metrics.prefillTokensPerS ?? group.find((c) => c.metrics.prefillTokensPerS)?.metrics.prefillTokensPerS ?? null;
+    const prefill =
+      ttftLocal?.cell.metrics.prefillTokensPerS ?? group.find((c) => c.metrics.prefillTokensPerS)?.metrics.prefillTokensPerS ?? null;
     const edgeOutput = decodeLocal ? edgeCost(decodeLocal.metric.median, energy?.joulesPerToken.median ?? null, a) : null;
     const edgeInput = prefill ? edgeCost(prefill.median, jIn?.median ?? null, a) : null;
-    const be = decodeLocal && prices.output && edgeOutput ? breakEven(prices.output.median, edgeOutput.energyUsdPerMtok ?? 0, decodeLocal.metric.median, a) : null;
+    const be =
+      decodeLocal && prices.output && edgeOutput
+        ? breakEven(prices.output.median, edgeOutput.energyUsdPerMtok ?? 0, decodeLocal.metric.median, a)
+        : null;
     rows.push({
       runId: first.runId,
       device: first.device,
@@ -106,6 +143,7 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
       weights: first.weights,
       ttft: { local: ttftLocal, cloud: t.spread, context: t.context, mismatches: ttftMismatches(ttftLocal, t.spread) },
       decode: { local: decodeLocal, cloud: d.spread, context: d.context, mismatches: decodeMismatches(d.spread) },
+      measured,
       energy,
       cost: {
         assumptions: a,
@@ -114,7 +152,10 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
         cloud: prices,
         breakEven: be,
         mismatches: prices.output
-          ? ['prices are per served variant (Turbo, FP8, "instant") and dated snapshots that sources disagree on; the spread across providers is shown', ...(energy ? [] : ['energy: not measured, the edge cost is the device part only (a lower bound)'])]
+          ? [
+              'prices are per served variant (Turbo, FP8, "instant") and dated snapshots that sources disagree on; the spread across providers is shown',
+              ...(energy ? [] : ['energy: not measured, the edge cost is the device part only (a lower bound)']),
+            ]
           : [],
       },
     });

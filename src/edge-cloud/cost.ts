@@ -59,12 +59,27 @@ export interface BreakEven {
 export function breakEven(cloudUsdPerMtok: number, edgeEnergyUsdPerMtok: number, tokensPerS: number, a: CostAssumptions): BreakEven {
   const capacity = tokensPerS * 86_400;
   const saved = (cloudUsdPerMtok - edgeEnergyUsdPerMtok) / 1e6;
-  if (saved <= 0) return { tokensPerDay: null, capacityTokensPerDay: capacity, note: 'the API costs no more per token than the electricity: the device never pays for itself' };
+  if (saved <= 0)
+    return {
+      tokensPerDay: null,
+      capacityTokensPerDay: capacity,
+      note: 'the API costs no more per token than the electricity: the device never pays for itself',
+    };
   const v = deviceUsdPerDay(a) / saved;
-  return { tokensPerDay: v, capacityTokensPerDay: capacity, note: v > capacity ? 'above what this device can generate in 24 h at the measured speed: it never pays for itself at these prices' : null };
+  return {
+    tokensPerDay: v,
+    capacityTokensPerDay: capacity,
+    note:
+      v > capacity ? 'above what this device can generate in 24 h at the measured speed: it never pays for itself at these prices' : null,
+  };
 }
 
 /** Cost per day of each option at a daily volume (for the cost-vs-volume chart). */
-export function costPerDay(tokensPerDay: number, cloudUsdPerMtok: number, edgeEnergyUsdPerMtok: number, a: CostAssumptions): { edge: number; cloud: number } {
+export function costPerDay(
+  tokensPerDay: number,
+  cloudUsdPerMtok: number,
+  edgeEnergyUsdPerMtok: number,
+  a: CostAssumptions,
+): { edge: number; cloud: number } {
   return { edge: deviceUsdPerDay(a) + (edgeEnergyUsdPerMtok * tokensPerDay) / 1e6, cloud: (cloudUsdPerMtok * tokensPerDay) / 1e6 };
 }

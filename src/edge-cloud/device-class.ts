@@ -64,10 +64,24 @@ const CHASSIS: Record<number, [string, DeviceClassName]> = {
 };
 
 /** DMI vendors / products of hypervisors and clouds. */
-const VM_VENDOR = /qemu|kvm|vmware|virtualbox|innotek|xen|bochs|parallels|amazon ec2|google compute engine|openstack|digitalocean|hetzner|alibaba cloud|oracle cloud|microsoft corporation virtual machine|bhyve|cloud hypervisor|firecracker/i;
+const VM_VENDOR =
+  /qemu|kvm|vmware|virtualbox|innotek|xen|bochs|parallels|amazon ec2|google compute engine|openstack|digitalocean|hetzner|alibaba cloud|oracle cloud|microsoft corporation virtual machine|bhyve|cloud hypervisor|firecracker/i;
 
 /** CI systems' own variables first (more specific), then the generic CI=true. */
-export const CI_VARIABLES = ['GITHUB_ACTIONS', 'GITLAB_CI', 'BUILDKITE', 'CIRCLECI', 'TF_BUILD', 'JENKINS_URL', 'TRAVIS', 'APPVEYOR', 'TEAMCITY_VERSION', 'BITBUCKET_BUILD_NUMBER', 'DRONE', 'CI'] as const;
+export const CI_VARIABLES = [
+  'GITHUB_ACTIONS',
+  'GITLAB_CI',
+  'BUILDKITE',
+  'CIRCLECI',
+  'TF_BUILD',
+  'JENKINS_URL',
+  'TRAVIS',
+  'APPVEYOR',
+  'TEAMCITY_VERSION',
+  'BITBUCKET_BUILD_NUMBER',
+  'DRONE',
+  'CI',
+] as const;
 
 export function ciVariable(env: Readonly<Record<string, string | undefined>>): string | null {
   for (const name of CI_VARIABLES) {
@@ -125,20 +139,36 @@ export function classifyBrowser(b: BrowserDeviceFacts): DeviceClassResult {
   }
   if (b.mobile === true) return detected('phone', 'browser reports a mobile device');
   // desktops report a battery that is charging and full
-  if (b.battery && !(b.battery.charging && b.battery.level === 1)) return detected('laptop', `browser battery API: ${Math.round(b.battery.level * 100)} %${b.battery.charging ? ', charging' : ', discharging'}`);
-  return detected('unknown', 'browser on a desktop OS (laptop or desktop: a browser cannot tell)', 'set it with --device-class when serving');
+  if (b.battery && !(b.battery.charging && b.battery.level === 1))
+    return detected(
+      'laptop',
+      `browser battery API: ${Math.round(b.battery.level * 100)} %${b.battery.charging ? ', charging' : ', discharging'}`,
+    );
+  return detected(
+    'unknown',
+    'browser on a desktop OS (laptop or desktop: a browser cannot tell)',
+    'set it with --device-class when serving',
+  );
 }
 
 /** `--device-class <name>`: the user's class, replacing the detected one (its evidence is kept). */
 export function parseDeviceClass(v: string): DeviceClassName {
   const r = DeviceClassName.safeParse(v.trim());
   if (!r.success || r.data === 'unknown') {
-    throw new EdgebenchError('USAGE', `--device-class ${v}: unknown device class`, `use one of ${DEVICE_CLASSES.filter((c) => c !== 'unknown').join(', ')}`);
+    throw new EdgebenchError(
+      'USAGE',
+      `--device-class ${v}: unknown device class`,
+      `use one of ${DEVICE_CLASSES.filter((c) => c !== 'unknown').join(', ')}`,
+    );
   }
   return r.data;
 }
 
 export function withUserClass(detected: DeviceClassResult, user: DeviceClassName | undefined): DeviceClassResult {
   if (!user) return detected;
-  return { class: user, source: 'user', evidence: [`--device-class ${user}`, `detected: ${detected.class} (${detected.evidence.join('; ')})`] };
+  return {
+    class: user,
+    source: 'user',
+    evidence: [`--device-class ${user}`, `detected: ${detected.class} (${detected.evidence.join('; ')})`],
+  };
 }

@@ -24,21 +24,34 @@ function bounded(flag: string, v: string, lo: number, hi: number, what: string, 
   const n = Number(v);
   const okLo = loOpen ? n > lo : n >= lo;
   if (v.trim() === '' || !Number.isFinite(n) || !okLo || n > hi) {
-    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected ${what} ${loOpen ? 'above' : 'from'} ${lo} and at most ${hi}`, `e.g. --${flag} ${flag === 'duty-cycle' ? '0.1' : flag === 'lifetime-years' ? '3' : flag === 'electricity-usd-per-kwh' ? '0.17' : flag === 'network-rtt-ms' ? '40' : '1200'}`);
+    throw new EdgebenchError(
+      'USAGE',
+      `--${flag} ${v}: expected ${what} ${loOpen ? 'above' : 'from'} ${lo} and at most ${hi}`,
+      `e.g. --${flag} ${flag === 'duty-cycle' ? '0.1' : flag === 'lifetime-years' ? '3' : flag === 'electricity-usd-per-kwh' ? '0.17' : flag === 'network-rtt-ms' ? '40' : '1200'}`,
+    );
   }
   return n;
 }
 
 export function addDeviceOptions(cmd: Command): Command {
   return cmd
-    .option('--device-class <class>', 'this device\'s class instead of the detected one: laptop, desktop, phone, tablet, server-or-VM, ci-runner')
-    .option('--device-price-usd <usd>', 'what this device cost (USD), for the edge cost per token (default: the claim\'s $1,200 laptop, labelled assumed)');
+    .option(
+      '--device-class <class>',
+      "this device's class instead of the detected one: laptop, desktop, phone, tablet, server-or-VM, ci-runner",
+    )
+    .option(
+      '--device-price-usd <usd>',
+      "what this device cost (USD), for the edge cost per token (default: the claim's $1,200 laptop, labelled assumed)",
+    );
 }
 
 export function addCostOptions(cmd: Command): Command {
   return cmd
     .option('--electricity-usd-per-kwh <usd>', 'electricity tariff (default: the latest US residential average in the references)')
-    .option('--network-rtt-ms <ms>', 'your round trip to the cloud API, shown as the network part of cloud TTFT (default: the published round trips)')
+    .option(
+      '--network-rtt-ms <ms>',
+      'your round trip to the cloud API, shown as the network part of cloud TTFT (default: the published round trips)',
+    )
     .option('--lifetime-years <years>', 'device lifetime for amortising its price (default 3)')
     .option('--duty-cycle <fraction>', 'share of the lifetime the device spends generating tokens, 0–1 (default 0.1)');
 }
@@ -46,14 +59,17 @@ export function addCostOptions(cmd: Command): Command {
 export function parseDeviceFlags(f: DeviceFlags): { deviceClass?: DeviceClassName; devicePriceUsd?: number } {
   return {
     ...(f.deviceClass !== undefined && { deviceClass: parseDeviceClass(f.deviceClass) }),
-    ...(f.devicePriceUsd !== undefined && { devicePriceUsd: bounded('device-price-usd', f.devicePriceUsd, 0, 1e6, 'a price in USD', true) }),
+    ...(f.devicePriceUsd !== undefined && {
+      devicePriceUsd: bounded('device-price-usd', f.devicePriceUsd, 0, 1e6, 'a price in USD', true),
+    }),
   };
 }
 
 /** The cost flags applied over the C6 assumptions of the claims config. */
 export function applyCostFlags(config: ClaimsConfig, f: CostFlags & Pick<DeviceFlags, 'devicePriceUsd'>): ClaimsConfig {
   const c6 = { ...config.C6 };
-  if (f.electricityUsdPerKwh !== undefined) c6.electricityUsdPerKwh = bounded('electricity-usd-per-kwh', f.electricityUsdPerKwh, 0, 10, 'a tariff in USD/kWh');
+  if (f.electricityUsdPerKwh !== undefined)
+    c6.electricityUsdPerKwh = bounded('electricity-usd-per-kwh', f.electricityUsdPerKwh, 0, 10, 'a tariff in USD/kWh');
   if (f.networkRttMs !== undefined) c6.networkRttMs = bounded('network-rtt-ms', f.networkRttMs, 0, 10_000, 'milliseconds');
   if (f.lifetimeYears !== undefined) c6.lifetimeYears = bounded('lifetime-years', f.lifetimeYears, 0, 30, 'years', true);
   if (f.dutyCycle !== undefined) c6.dutyCycle = bounded('duty-cycle', f.dutyCycle, 0, 1, 'a fraction', true);

@@ -20,7 +20,7 @@ const MAGIC = new TextEncoder().encode('PAR1');
 /** RLE runs of definition levels (0 = null, 1 = present), with the 4-byte length prefix of page v1. */
 function definitionLevels(values: readonly unknown[]): Uint8Array {
   const out: number[] = [];
-  for (let i = 0; i < values.length; ) {
+  for (let i = 0; i < values.length;) {
     const level = values[i] === null ? 0 : 1;
     let j = i;
     while (j < values.length && (values[j] === null ? 0 : 1) === level) j++;
@@ -41,13 +41,15 @@ function definitionLevels(values: readonly unknown[]): Uint8Array {
 function plain(type: ColumnType, values: readonly (string | number | boolean)[]): Uint8Array {
   if (type === 'string') {
     const enc = new TextEncoder();
-    return concat(values.map((v) => {
-      const b = enc.encode(String(v));
-      const out = new Uint8Array(4 + b.length);
-      new DataView(out.buffer).setUint32(0, b.length, true);
-      out.set(b, 4);
-      return out;
-    }));
+    return concat(
+      values.map((v) => {
+        const b = enc.encode(String(v));
+        const out = new Uint8Array(4 + b.length);
+        new DataView(out.buffer).setUint32(0, b.length, true);
+        out.set(b, 4);
+        return out;
+      }),
+    );
   }
   if (type === 'boolean') {
     const out = new Uint8Array(Math.ceil(values.length / 8));
@@ -87,25 +89,69 @@ export function writeParquet(columns: readonly Column[], createdBy = 'edgebench'
       [1, i32(0)], // DATA_PAGE
       [2, i32(body.length)],
       [3, i32(body.length)],
-      [5, struct([[1, i32(rows)], [2, i32(0)], [3, i32(3)], [4, i32(3)]])], // PLAIN values, RLE levels
+      [
+        5,
+        struct([
+          [1, i32(rows)],
+          [2, i32(0)],
+          [3, i32(3)],
+          [4, i32(3)],
+        ]),
+      ], // PLAIN values, RLE levels
     ]);
     const size = header.length + body.length;
-    chunks.push(struct([
-      [2, i64(offset)],
-      [3, struct([
-        [1, i32(PHYSICAL[c.type])], [2, list('i32', [i32(0), i32(3)])], [3, list('binary', [bin(c.name)])], [4, i32(0)],
-        [5, i64(rows)], [6, i64(size)], [7, i64(size)], [9, i64(offset)],
-      ])],
-    ]));
+    chunks.push(
+      struct([
+        [2, i64(offset)],
+        [
+          3,
+          struct([
+            [1, i32(PHYSICAL[c.type])],
+            [2, list('i32', [i32(0), i32(3)])],
+            [3, list('binary', [bin(c.name)])],
+            [4, i32(0)],
+            [5, i64(rows)],
+            [6, i64(size)],
+            [7, i64(size)],
+            [9, i64(offset)],
+          ]),
+        ],
+      ]),
+    );
     parts.push(header, body);
     offset += size;
     total += size;
   }
   const schema: TValue[] = [
-    struct([[4, bin('schema')], [5, i32(columns.length)]]),
-    ...columns.map((c) => struct([[1, i32(PHYSICAL[c.type])], [3, i32(1)], [4, bin(c.name)], ...(c.type === 'string' ? ([[6, i32(0)]] as [number, TValue][]) : [])])),
+    struct([
+      [4, bin('schema')],
+      [5, i32(columns.length)],
+    ]),
+    ...columns.map((c) =>
+      struct([
+        [1, i32(PHYSICAL[c.type])],
+        [3, i32(1)],
+        [4, bin(c.name)],
+        ...(c.type === 'string' ? ([[6, i32(0)]] as [number, TValue][]) : []),
+      ]),
+    ),
   ];
-  const footer = encodeStruct([[1, i32(1)], [2, list('struct', schema)], [3, i64(rows)], [4, list('struct', [struct([[1, list('struct', chunks)], [2, i64(total)], [3, i64(rows)]])])], [6, bin(createdBy)]]);
+  const footer = encodeStruct([
+    [1, i32(1)],
+    [2, list('struct', schema)],
+    [3, i64(rows)],
+    [
+      4,
+      list('struct', [
+        struct([
+          [1, list('struct', chunks)],
+          [2, i64(total)],
+          [3, i64(rows)],
+        ]),
+      ]),
+    ],
+    [6, bin(createdBy)],
+  ]);
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, footer.length, true);
   parts.push(footer, len, MAGIC);
@@ -113,13 +159,30 @@ export function writeParquet(columns: readonly Column[], createdBy = 'edgebench'
 }
 
 const COLUMNS: [keyof MetricRow, ColumnType][] = [
-  ['runId', 'string'], ['createdAt', 'string'], ['commit', 'string'], ['device', 'string'], ['deviceClass', 'string'], ['model', 'string'], ['dtype', 'string'],
-  ['runner', 'string'], ['ep', 'string'], ['threads', 'int32'], ['shape', 'string'], ['synthetic', 'boolean'], ['metric', 'string'], ['unit', 'string'],
-  ['n', 'int32'], ['median', 'double'], ['ciLo', 'double'], ['ciHi', 'double'], ['p90', 'double'],
+  ['runId', 'string'],
+  ['createdAt', 'string'],
+  ['commit', 'string'],
+  ['device', 'string'],
+  ['deviceClass', 'string'],
+  ['model', 'string'],
+  ['dtype', 'string'],
+  ['runner', 'string'],
+  ['ep', 'string'],
+  ['threads', 'int32'],
+  ['shape', 'string'],
+  ['synthetic', 'boolean'],
+  ['metric', 'string'],
+  ['unit', 'string'],
+  ['n', 'int32'],
+  ['median', 'double'],
+  ['ciLo', 'double'],
+  ['ciHi', 'double'],
+  ['p90', 'double'],
 ];
 
 export const parquetExporter = {
   format: 'parquet',
   extension: 'parquet',
-  render: (rows: readonly MetricRow[]): Uint8Array => writeParquet(COLUMNS.map(([name, type]) => ({ name, type, values: rows.map((r) => r[name]) }))),
+  render: (rows: readonly MetricRow[]): Uint8Array =>
+    writeParquet(COLUMNS.map(([name, type]) => ({ name, type, values: rows.map((r) => r[name]) }))),
 };

@@ -35,11 +35,29 @@ export function metricRows(run: AnalyzedRun): MetricRow[] {
       ? []
       : Object.entries(c.metrics).flatMap(([metric, s]) =>
           s
-            ? [{
-                runId: m.runId, createdAt: m.createdAt, commit: m.environment.git?.commit ?? null, device: run.device, deviceClass: run.deviceClass,
-                model: modelName(c.key.model), dtype: c.key.dtype, runner: c.key.runner, ep: c.key.ep, threads: c.key.threads, shape: c.key.shape.name,
-                synthetic: c.model?.synthetic ?? false, metric, unit: s.unit, n: s.n, median: s.median, ciLo: s.ci95.lo, ciHi: s.ci95.hi, p90: s.p90,
-              }]
+            ? [
+                {
+                  runId: m.runId,
+                  createdAt: m.createdAt,
+                  commit: m.environment.git?.commit ?? null,
+                  device: run.device,
+                  deviceClass: run.deviceClass,
+                  model: modelName(c.key.model),
+                  dtype: c.key.dtype,
+                  runner: c.key.runner,
+                  ep: c.key.ep,
+                  threads: c.key.threads,
+                  shape: c.key.shape.name,
+                  synthetic: c.model?.synthetic ?? false,
+                  metric,
+                  unit: s.unit,
+                  n: s.n,
+                  median: s.median,
+                  ciLo: s.ci95.lo,
+                  ciHi: s.ci95.hi,
+                  p90: s.p90,
+                },
+              ]
             : [],
         ),
   );

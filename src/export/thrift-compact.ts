@@ -25,7 +25,7 @@ export class ThriftWriter {
 
   zigzag(n: number): void {
     const b = BigInt(n);
-    this.varint(b >= 0n ? b << 1n : ((-b) << 1n) - 1n);
+    this.varint(b >= 0n ? b << 1n : (-b << 1n) - 1n);
   }
 
   value(x: TValue): void {

@@ -96,16 +96,38 @@ export async function driveLevel(inp: LevelInput): Promise<LevelOutcome> {
         setPromptTokens: (k) => void (promptTokens = k),
         setCachedTokens: (k) => void (cachedTokens = k),
       };
-      await seq.generate(prompt, n, () => {
-        if (times.length < n) times.push(nowMs() - tSubmit);
-      }, control);
+      await seq.generate(
+        prompt,
+        n,
+        () => {
+          if (times.length < n) times.push(nowMs() - tSubmit);
+        },
+        control,
+      );
       const status = times.length === n ? 'ok' : 'errored';
       requests.push({
-        scheduledMs, submitMs: tSubmit - t0, tokenTimesMs: times, promptTokens, cachedTokens, retries, status,
-        ...(status === 'errored' && { error: { code: 'TOKEN_COUNT_MISMATCH', message: `runner emitted ${times.length} tokens, asked for ${n}` } }),
+        scheduledMs,
+        submitMs: tSubmit - t0,
+        tokenTimesMs: times,
+        promptTokens,
+        cachedTokens,
+        retries,
+        status,
+        ...(status === 'errored' && {
+          error: { code: 'TOKEN_COUNT_MISMATCH', message: `runner emitted ${times.length} tokens, asked for ${n}` },
+        }),
       });
     } catch (e) {
-      requests.push({ scheduledMs, submitMs: Math.max(0, (tSubmit || nowMs()) - t0), tokenTimesMs: times, promptTokens, cachedTokens, retries, status: 'errored', error: errorInfo(e) });
+      requests.push({
+        scheduledMs,
+        submitMs: Math.max(0, (tSubmit || nowMs()) - t0),
+        tokenTimesMs: times,
+        promptTokens,
+        cachedTokens,
+        retries,
+        status: 'errored',
+        error: errorInfo(e),
+      });
     } finally {
       serial?.give();
     }

@@ -41,10 +41,21 @@ export async function ladderSeries(dirs: readonly string[]): Promise<LadderSerie
       const side = f.boundary === 'http-client' ? 'cloud' : 'edge';
       out.push({
         label: `${f.key.model} ${endpoint ?? `${f.key.runner}/${f.key.ep}`} ${f.key.shape.name}`,
-        side, boundary: f.boundary, shape: f.key.shape.name, model: f.key.model, parallelism: f.parallelism,
+        side,
+        boundary: f.boundary,
+        shape: f.key.shape.name,
+        model: f.key.model,
+        parallelism: f.parallelism,
         points: s.levels.map((l) => ({
-          label: l.label, concurrency: l.concurrency, ratePerS: l.ratePerS, totalTokensPerS: l.totalOutputTokensPerS, perUserTokensPerS: l.perUserTokensPerS,
-          ttftP50Ms: l.ttftMs?.p50 ?? null, tpotP50Ms: l.tpotMs?.p50 ?? null, goodputRequestsPerS: l.goodputRequestsPerS, meetsSlo: l.meetsSlo,
+          label: l.label,
+          concurrency: l.concurrency,
+          ratePerS: l.ratePerS,
+          totalTokensPerS: l.totalOutputTokensPerS,
+          perUserTokensPerS: l.perUserTokensPerS,
+          ttftP50Ms: l.ttftMs?.p50 ?? null,
+          tpotP50Ms: l.tpotMs?.p50 ?? null,
+          goodputRequestsPerS: l.goodputRequestsPerS,
+          meetsSlo: l.meetsSlo,
         })),
       });
     }
@@ -69,9 +80,23 @@ export function edgeVsCloud(series: readonly LadderSeries[]): FairRow[] {
       const edgeAt = (n: number) => e.points.find((p) => p.concurrency === n);
       for (const cp of c.points.filter((p) => p.concurrency !== null)) {
         const ep = edgeAt(cp.concurrency!);
-        if (ep) rows.push({ basis: 'same concurrency', concurrency: cp.concurrency!, shape: e.shape, edge: { series: e.label, point: ep }, cloud: { series: c.label, point: cp } });
+        if (ep)
+          rows.push({
+            basis: 'same concurrency',
+            concurrency: cp.concurrency!,
+            shape: e.shape,
+            edge: { series: e.label, point: ep },
+            cloud: { series: c.label, point: cp },
+          });
         const one = edgeAt(1);
-        if (one && cp.concurrency! > 1) rows.push({ basis: 'cloud at its load vs edge at one user', concurrency: cp.concurrency!, shape: e.shape, edge: { series: e.label, point: one }, cloud: { series: c.label, point: cp } });
+        if (one && cp.concurrency! > 1)
+          rows.push({
+            basis: 'cloud at its load vs edge at one user',
+            concurrency: cp.concurrency!,
+            shape: e.shape,
+            edge: { series: e.label, point: one },
+            cloud: { series: c.label, point: cp },
+          });
       }
     }
   }
@@ -82,7 +107,9 @@ const f = (x: number | null) => (x === null ? 'n/a' : x >= 100 ? x.toFixed(0) : 
 
 export function formatEdgeVsCloud(rows: readonly FairRow[]): string {
   if (rows.length === 0) return '';
-  const lines = rows.map((r) =>
-    `${r.shape} c=${r.concurrency} [${r.basis}]: edge ${r.edge.point.label} ${f(r.edge.point.perUserTokensPerS)} tok/s/user, ttft ${f(r.edge.point.ttftP50Ms)} ms | cloud ${r.cloud.point.label} ${f(r.cloud.point.perUserTokensPerS)} tok/s/user, ttft ${f(r.cloud.point.ttftP50Ms)} ms (${r.cloud.series})`);
+  const lines = rows.map(
+    (r) =>
+      `${r.shape} c=${r.concurrency} [${r.basis}]: edge ${r.edge.point.label} ${f(r.edge.point.perUserTokensPerS)} tok/s/user, ttft ${f(r.edge.point.ttftP50Ms)} ms | cloud ${r.cloud.point.label} ${f(r.cloud.point.perUserTokensPerS)} tok/s/user, ttft ${f(r.cloud.point.ttftP50Ms)} ms (${r.cloud.series})`,
+  );
   return ['edge vs cloud under load (per-user decode speed and median TTFT; cloud TTFT includes the network):', ...lines].join('\n');
 }

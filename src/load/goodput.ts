@@ -61,7 +61,15 @@ export interface LadderSummary {
 export function dist(values: readonly number[]): Dist | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentileSorted(s, 50), p90: percentileOrNull(s, 90), p99: percentileOrNull(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length, min: s[0]!, max: s.at(-1)! };
+  return {
+    n: s.length,
+    p50: percentileSorted(s, 50),
+    p90: percentileOrNull(s, 90),
+    p99: percentileOrNull(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    min: s[0]!,
+    max: s.at(-1)!,
+  };
 }
 
 const ttft = (r: LoadRequest) => r.tokenTimesMs[0]!;
@@ -86,22 +94,37 @@ export function summarizeLevel(l: LoadLevel, slo: Slo, rttMs: number | null): Le
   const durationS = l.wallMs / 1000;
   const per = (x: number) => (durationS > 0 ? x / durationS : null);
   const tpots = ok.map(tpot).filter((x): x is number => x !== null);
-  const decodeRates = ok.filter((r) => r.tokenTimesMs.length >= 2 && r.tokenTimesMs.at(-1)! > r.tokenTimesMs[0]!).map((r) => (r.tokenTimesMs.length - 1) / ((r.tokenTimesMs.at(-1)! - r.tokenTimesMs[0]!) / 1000));
+  const decodeRates = ok
+    .filter((r) => r.tokenTimesMs.length >= 2 && r.tokenTimesMs.at(-1)! > r.tokenTimesMs[0]!)
+    .map((r) => (r.tokenTimesMs.length - 1) / ((r.tokenTimesMs.at(-1)! - r.tokenTimesMs[0]!) / 1000));
   const met = l.requests.filter((r) => meets(r, slo)).length;
   const errors: Record<string, number> = {};
-  for (const r of l.requests) if (r.status === 'errored') errors[r.error?.code ?? 'UNKNOWN'] = (errors[r.error?.code ?? 'UNKNOWN'] ?? 0) + 1;
+  for (const r of l.requests)
+    if (r.status === 'errored') errors[r.error?.code ?? 'UNKNOWN'] = (errors[r.error?.code ?? 'UNKNOWN'] ?? 0) + 1;
   const attainment = l.requests.length > 0 ? met / l.requests.length : null;
   return {
-    label: levelLabel(l), mode: l.mode, concurrency: l.concurrency, ratePerS: l.ratePerS,
-    requests: l.requests.length, ok: ok.length, errored: l.requests.length - ok.length,
-    retries: l.requests.reduce((a, r) => a + r.retries, 0), truncated: l.truncated, durationS,
+    label: levelLabel(l),
+    mode: l.mode,
+    concurrency: l.concurrency,
+    ratePerS: l.ratePerS,
+    requests: l.requests.length,
+    ok: ok.length,
+    errored: l.requests.length - ok.length,
+    retries: l.requests.reduce((a, r) => a + r.retries, 0),
+    truncated: l.truncated,
+    durationS,
     ttftMs: dist(ok.map(ttft)),
     tpotMs: dist(tpots),
     itlMs: dist(ok.flatMap((r) => r.tokenTimesMs.slice(1).map((t, i) => t - r.tokenTimesMs[i]!))),
     e2eMs: dist(ok.map((r) => r.tokenTimesMs.at(-1)!)),
     ttftMinusRttMs: rttMs === null ? null : dist(ok.map((r) => ttft(r) - rttMs)),
     totalOutputTokensPerS: per(ok.reduce((a, r) => a + r.tokenTimesMs.length, 0)),
-    perUserTokensPerS: decodeRates.length ? percentileSorted([...decodeRates].sort((a, b) => a - b), 50) : null,
+    perUserTokensPerS: decodeRates.length
+      ? percentileSorted(
+          [...decodeRates].sort((a, b) => a - b),
+          50,
+        )
+      : null,
     requestsPerS: per(ok.length),
     goodputRequestsPerS: per(met),
     sloAttainment: attainment,
@@ -120,6 +143,8 @@ export function summarizeLadder(f: LoadFile, slo: Slo = f.slo): LadderSummary {
   const rttMs = rttOf(f);
   const levels = f.levels.map((l) => summarizeLevel(l, slo, rttMs));
   // highest = most load: the largest concurrency, else the largest rate
-  const meeting = levels.filter((l) => l.meetsSlo).sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0) || (a.ratePerS ?? 0) - (b.ratePerS ?? 0));
+  const meeting = levels
+    .filter((l) => l.meetsSlo)
+    .sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0) || (a.ratePerS ?? 0) - (b.ratePerS ?? 0));
   return { slo, levels, highestMeeting: meeting.at(-1)?.label ?? null, rttMs };
 }

@@ -43,7 +43,13 @@ export const LoadLevel = z.strictObject({
   /** what the runner saw over the level (retries, 429s, chunking…), as it reported it */
   runner: z.record(z.string(), z.unknown()).nullable(),
   /** remote runners: HTTP requests sent and the connections opened for them (reused = keep-alive) */
-  connections: z.strictObject({ requests: z.number().int().nonnegative(), newConnections: z.number().int().nonnegative(), reused: z.number().int().nonnegative() }).nullable(),
+  connections: z
+    .strictObject({
+      requests: z.number().int().nonnegative(),
+      newConnections: z.number().int().nonnegative(),
+      reused: z.number().int().nonnegative(),
+    })
+    .nullable(),
 });
 export type LoadLevel = z.infer<typeof LoadLevel>;
 

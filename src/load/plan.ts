@@ -23,18 +23,20 @@ export const Slo = z.strictObject({
 });
 export type Slo = z.infer<typeof Slo>;
 
-export const LoadPlan = z.strictObject({
-  concurrency: z.array(z.number().int().min(1).max(MAX_CONCURRENCY)).max(MAX_LEVELS).default([]),
-  /** open-loop levels: Poisson arrivals at this many requests per second */
-  requestRates: z.array(z.number().positive().max(MAX_RATE_PER_S)).max(MAX_LEVELS).default([]),
-  /** requests per level (default: max(8, 4 × concurrency), or 4 s of arrivals at least 8) */
-  requestsPerLevel: z.number().int().min(1).max(MAX_REQUESTS_PER_LEVEL).optional(),
-  /** a level stops issuing requests after this long */
-  levelMaxTimeS: z.number().positive().max(3600).default(120),
-  /** open loop: requests in flight at most (arrivals beyond wait, and the wait is recorded) */
-  maxInFlight: z.number().int().min(1).max(MAX_CONCURRENCY).default(256),
-  slo: Slo.prefault({}),
-}).refine((p) => p.concurrency.length + p.requestRates.length > 0, { message: 'a load plan needs concurrency levels or request rates' });
+export const LoadPlan = z
+  .strictObject({
+    concurrency: z.array(z.number().int().min(1).max(MAX_CONCURRENCY)).max(MAX_LEVELS).default([]),
+    /** open-loop levels: Poisson arrivals at this many requests per second */
+    requestRates: z.array(z.number().positive().max(MAX_RATE_PER_S)).max(MAX_LEVELS).default([]),
+    /** requests per level (default: max(8, 4 × concurrency), or 4 s of arrivals at least 8) */
+    requestsPerLevel: z.number().int().min(1).max(MAX_REQUESTS_PER_LEVEL).optional(),
+    /** a level stops issuing requests after this long */
+    levelMaxTimeS: z.number().positive().max(3600).default(120),
+    /** open loop: requests in flight at most (arrivals beyond wait, and the wait is recorded) */
+    maxInFlight: z.number().int().min(1).max(MAX_CONCURRENCY).default(256),
+    slo: Slo.prefault({}),
+  })
+  .refine((p) => p.concurrency.length + p.requestRates.length > 0, { message: 'a load plan needs concurrency levels or request rates' });
 export type LoadPlan = z.infer<typeof LoadPlan>;
 
 export type LevelSpec = { mode: 'concurrency'; concurrency: number } | { mode: 'rate'; ratePerS: number; maxInFlight: number };
@@ -48,19 +50,30 @@ export function levelsOf(p: LoadPlan): LevelSpec[] {
 
 export function requestsFor(p: LoadPlan, l: LevelSpec): number {
   if (p.requestsPerLevel !== undefined) return p.requestsPerLevel;
-  return l.mode === 'concurrency' ? Math.max(8, 4 * l.concurrency) : Math.min(MAX_REQUESTS_PER_LEVEL, Math.max(8, Math.ceil(4 * l.ratePerS)));
+  return l.mode === 'concurrency'
+    ? Math.max(8, 4 * l.concurrency)
+    : Math.min(MAX_REQUESTS_PER_LEVEL, Math.max(8, Math.ceil(4 * l.ratePerS)));
 }
 
-const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** `--concurrency 1,2,4` → [1, 2, 4], refusing 0, fractions and anything above MAX_CONCURRENCY. */
 export function parseConcurrency(v: string): number[] {
   const out = list(v).map(Number);
   const bad = list(v).find((x, i) => !Number.isInteger(out[i]) || out[i]! < 1 || out[i]! > MAX_CONCURRENCY);
   if (out.length === 0 || bad !== undefined) {
-    throw new EdgebenchError('USAGE', `--concurrency ${v}: ${bad !== undefined ? `'${bad}' is not` : 'expected'} a whole number of parallel requests from 1 to ${MAX_CONCURRENCY}`, 'e.g. --concurrency 1,2,4,8,16');
+    throw new EdgebenchError(
+      'USAGE',
+      `--concurrency ${v}: ${bad !== undefined ? `'${bad}' is not` : 'expected'} a whole number of parallel requests from 1 to ${MAX_CONCURRENCY}`,
+      'e.g. --concurrency 1,2,4,8,16',
+    );
   }
-  if (out.length > MAX_LEVELS) throw new EdgebenchError('USAGE', `--concurrency: ${out.length} levels, at most ${MAX_LEVELS}`, 'e.g. --concurrency 1,2,4,8,16');
+  if (out.length > MAX_LEVELS)
+    throw new EdgebenchError('USAGE', `--concurrency: ${out.length} levels, at most ${MAX_LEVELS}`, 'e.g. --concurrency 1,2,4,8,16');
   return out;
 }
 
@@ -69,9 +82,14 @@ export function parseRequestRates(v: string): number[] {
   const out = list(v).map(Number);
   const bad = list(v).find((x, i) => !Number.isFinite(out[i]) || out[i]! <= 0 || out[i]! > MAX_RATE_PER_S);
   if (out.length === 0 || bad !== undefined) {
-    throw new EdgebenchError('USAGE', `--request-rate ${v}: ${bad !== undefined ? `'${bad}' is not` : 'expected'} a rate in requests per second above 0 and at most ${MAX_RATE_PER_S}`, 'e.g. --request-rate 1,2,4');
+    throw new EdgebenchError(
+      'USAGE',
+      `--request-rate ${v}: ${bad !== undefined ? `'${bad}' is not` : 'expected'} a rate in requests per second above 0 and at most ${MAX_RATE_PER_S}`,
+      'e.g. --request-rate 1,2,4',
+    );
   }
-  if (out.length > MAX_LEVELS) throw new EdgebenchError('USAGE', `--request-rate: ${out.length} levels, at most ${MAX_LEVELS}`, 'e.g. --request-rate 1,2,4');
+  if (out.length > MAX_LEVELS)
+    throw new EdgebenchError('USAGE', `--request-rate: ${out.length} levels, at most ${MAX_LEVELS}`, 'e.g. --request-rate 1,2,4');
   return out;
 }
 
@@ -84,12 +102,21 @@ export function parseSlo(v: string): Partial<Slo> {
     const key = keys[k as keyof typeof keys];
     const n = Number(val);
     if (!key || val === undefined || !Number.isFinite(n) || n <= 0) {
-      throw new EdgebenchError('USAGE', `--slo ${v}: '${part}' is not name=positive number with name ttft, tpot or attainment`, 'e.g. --slo ttft=500,tpot=50 (milliseconds)');
+      throw new EdgebenchError(
+        'USAGE',
+        `--slo ${v}: '${part}' is not name=positive number with name ttft, tpot or attainment`,
+        'e.g. --slo ttft=500,tpot=50 (milliseconds)',
+      );
     }
     out[key] = n;
   }
   const r = Slo.safeParse(out);
-  if (!r.success) throw new EdgebenchError('USAGE', `--slo ${v}: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`, 'ttft and tpot in ms up to 1e6; attainment a share in (0, 1]');
+  if (!r.success)
+    throw new EdgebenchError(
+      'USAGE',
+      `--slo ${v}: ${r.error.issues[0]?.path.join('.')} ${r.error.issues[0]?.message}`,
+      'ttft and tpot in ms up to 1e6; attainment a share in (0, 1]',
+    );
   return out;
 }
 

@@ -35,20 +35,37 @@ export async function runLadder(inp: LadderInput): Promise<LoadFile> {
     inp.onLevel?.(spec, i, specs.length);
     const counter = inp.model.remote ? countConnections(inp.model.remote.modelsUrl) : null;
     const out = await driveLevel({
-      model: inp.model, workload: inp.workload, spec, count: requestsFor(inp.plan, spec), maxTimeS: inp.plan.levelMaxTimeS,
-      seed: inp.workload.seed + 104729 * (i + 1), shouldStop: inp.shouldStop,
+      model: inp.model,
+      workload: inp.workload,
+      spec,
+      count: requestsFor(inp.plan, spec),
+      maxTimeS: inp.plan.levelMaxTimeS,
+      seed: inp.workload.seed + 104729 * (i + 1),
+      shouldStop: inp.shouldStop,
     });
     levels.push({
-      mode: spec.mode, concurrency: spec.mode === 'concurrency' ? spec.concurrency : null, ratePerS: spec.mode === 'rate' ? spec.ratePerS : null,
-      startedAt: out.startedAt, wallMs: out.wallMs, truncated: out.truncated, requests: out.requests,
+      mode: spec.mode,
+      concurrency: spec.mode === 'concurrency' ? spec.concurrency : null,
+      ratePerS: spec.mode === 'rate' ? spec.ratePerS : null,
+      startedAt: out.startedAt,
+      wallMs: out.wallMs,
+      truncated: out.truncated,
+      requests: out.requests,
       runner: inp.model.takeCellExtra?.() ?? null,
       connections: counter?.stop() ?? null,
     });
     if (out.requests.length > 0 && out.requests.every((r) => r.status === 'errored')) break;
   }
   return {
-    schemaVersion: LOAD_SCHEMA_VERSION, kind: 'load-ladder', cellIndex: inp.cellIndex, key: inp.key, boundary: inp.boundary,
-    resolved: inp.model.resolved, parallelism: inp.model.parallel?.how ?? ONE_AT_A_TIME, slo: inp.plan.slo, seed: inp.workload.seed,
+    schemaVersion: LOAD_SCHEMA_VERSION,
+    kind: 'load-ladder',
+    cellIndex: inp.cellIndex,
+    key: inp.key,
+    boundary: inp.boundary,
+    resolved: inp.model.resolved,
+    parallelism: inp.model.parallel?.how ?? ONE_AT_A_TIME,
+    slo: inp.plan.slo,
+    seed: inp.workload.seed,
     levels,
     network: net ? { ...net.network } : null,
   };

@@ -73,7 +73,8 @@ export async function startScriptServer(raw: Partial<ScriptOptions> = {}, host =
   const parsed = ScriptOptions.safeParse(raw);
   if (!parsed.success) throw zodToError('CONFIG_INVALID', 'script server options', parsed.error, 'see src/load/script-server.ts');
   const o = parsed.data;
-  if (host !== '127.0.0.1' && host !== '::1') throw new EdgebenchError('USAGE', `the script server listens on loopback only, not ${host}`, 'use 127.0.0.1 or ::1');
+  if (host !== '127.0.0.1' && host !== '::1')
+    throw new EdgebenchError('USAGE', `the script server listens on loopback only, not ${host}`, 'use 127.0.0.1 or ::1');
   const stats = { posts: 0, rateLimited: 0, dropped: 0, maxInFlight: 0, maxActive: 0, connections: 0 };
   const prompts: string[][] = [];
   let active = 0;
@@ -122,7 +123,15 @@ export async function startScriptServer(raw: Partial<ScriptOptions> = {}, host =
     } catch {
       return fail(res, 400, 'body is not JSON');
     }
-    if (body.model !== o.model) return json(res, 404, { error: { message: `The model '${body.model}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+    if (body.model !== o.model)
+      return json(res, 404, {
+        error: {
+          message: `The model '${body.model}' does not exist`,
+          type: 'invalid_request_error',
+          param: 'model',
+          code: 'model_not_found',
+        },
+      });
     if (active >= o.slots && waiting.length >= o.maxQueue) return fail(res, 503, 'queue full');
     const words = (chat ? (body.messages ?? []).map((m) => m.content).join(' ') : (body.prompt ?? '')).split(/\s+/).filter(Boolean);
     const maxTokens = body.max_tokens ?? 16;
@@ -142,12 +151,31 @@ export async function startScriptServer(raw: Partial<ScriptOptions> = {}, host =
       await sleep(o.ttftMs + o.prefillMsPerToken * (words.length - cached));
       const id = `cmpl-script-${n}`;
       const head = { id, object: chat ? 'chat.completion.chunk' : 'text_completion', created: 0, model: o.model };
-      const choice = (text: string | null, finish: string | null) => (chat ? { index: 0, delta: text === null ? {} : { content: text }, finish_reason: finish } : { index: 0, text: text ?? '', finish_reason: finish });
-      const usage = { prompt_tokens: words.length, completion_tokens: maxTokens, total_tokens: words.length + maxTokens, prompt_tokens_details: { cached_tokens: cached } };
+      const choice = (text: string | null, finish: string | null) =>
+        chat
+          ? { index: 0, delta: text === null ? {} : { content: text }, finish_reason: finish }
+          : { index: 0, text: text ?? '', finish_reason: finish };
+      const usage = {
+        prompt_tokens: words.length,
+        completion_tokens: maxTokens,
+        total_tokens: words.length + maxTokens,
+        prompt_tokens_details: { cached_tokens: cached },
+      };
       if (!body.stream) {
         for (let i = 1; i < maxTokens; i++) await sleep(o.itlMs * (1 + o.batchSlowdown * (active - 1)));
         const text = Array.from({ length: maxTokens }, (_, i) => `w${i}`).join(' ');
-        return json(res, 200, { id, object: chat ? 'chat.completion' : 'text_completion', created: 0, model: o.model, choices: [chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'length' } : { index: 0, text, finish_reason: 'length' }], usage });
+        return json(res, 200, {
+          id,
+          object: chat ? 'chat.completion' : 'text_completion',
+          created: 0,
+          model: o.model,
+          choices: [
+            chat
+              ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'length' }
+              : { index: 0, text, finish_reason: 'length' },
+          ],
+          usage,
+        });
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (let i = 0; i < maxTokens && !gone; i++) {
@@ -174,7 +202,8 @@ export async function startScriptServer(raw: Partial<ScriptOptions> = {}, host =
     const done = (p: Promise<void>) => p.catch((e: unknown) => (res.headersSent ? res.destroy() : fail(res, 500, (e as Error).message)));
     if (req.method === 'POST' && path === '/v1/chat/completions') return void done(generate(req, res, true));
     if (req.method === 'POST' && path === '/v1/completions') return void done(generate(req, res, false));
-    if (req.method === 'GET' && path === '/v1/models') return json(res, 200, { object: 'list', data: [{ id: o.model, object: 'model', created: 0, owned_by: 'script' }] });
+    if (req.method === 'GET' && path === '/v1/models')
+      return json(res, 200, { object: 'list', data: [{ id: o.model, object: 'model', created: 0, owned_by: 'script' }] });
     req.resume();
     return fail(res, 404, `no route ${req.method} ${path}`);
   });

@@ -13,14 +13,13 @@
  * results folder, so `edgebench compare <baseline> <head>` works on them unchanged.
  */
 import type { CellKey, CellResult, RequestTrace } from '../results/schema.ts';
-import { SCHEMA_VERSION } from '../results/schema.ts';
 import type { LoadedModel, ResolvedModel } from '../runners/types.ts';
 import type { SuiteFile } from '../config/suite.ts';
 import { cellId, expandMatrix, loadGroupId } from '../config/matrix.ts';
 import { loadRunner, runnerEntry } from '../runners/registry.ts';
 import { EdgebenchError, errorInfo } from '../errors.ts';
 import type { RepetitionPolicy } from '../config/policy.ts';
-import { resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
+import { baseCell, resolveFor, type RunDeps, type RunEvent } from './run-suite.ts';
 import { kvTokensOf, timedRequest, type CellWorkload } from './measure-cell.ts';
 import { startPeakRss } from './peak-rss.ts';
 import { nowMs } from '../clock.ts';
@@ -46,25 +45,27 @@ export function pairAbCells(baseline: SuiteFile, head: SuiteFile): AbPair[] {
   const b = expandMatrix(baseline);
   const h = expandMatrix(head);
   if (b.length !== h.length) {
-    throw new EdgebenchError('USAGE', `--ab: the baseline arm has ${b.length} cell(s), the head arm ${h.length}`, 'both arms must expand to matrices of the same size (vary only the model or the runner settings)');
+    throw new EdgebenchError(
+      'USAGE',
+      `--ab: the baseline arm has ${b.length} cell(s), the head arm ${h.length}`,
+      'both arms must expand to matrices of the same size (vary only the model or the runner settings)',
+    );
   }
   return h.map((head, i) => {
     const baseline = b[i]!;
     if (baseline.shape.name !== head.shape.name) {
-      throw new EdgebenchError('USAGE', `--ab: cell ${i} is ${baseline.shape.name} in the baseline arm but ${head.shape.name} in the head arm`, 'give both arms the same shapes in the same order');
+      throw new EdgebenchError(
+        'USAGE',
+        `--ab: cell ${i} is ${baseline.shape.name} in the baseline arm but ${head.shape.name} in the head arm`,
+        'give both arms the same shapes in the same order',
+      );
     }
     return { baseline, head };
   });
 }
 
-
 function emptyCell(index: number, key: CellKey, boundary: CellResult['boundary'], arm: Arm): CellResult {
-  const now = new Date().toISOString();
-  return {
-    schemaVersion: SCHEMA_VERSION, index, key, status: 'ok', boundary, resolved: null, model: null, loadMs: null, requests: [],
-    peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null, startedAt: now, endedAt: now,
-    extra: { abArm: arm, abInterleave: AB_INTERLEAVE },
-  };
+  return { ...baseCell(index, key, boundary), extra: { abArm: arm, abInterleave: AB_INTERLEAVE } };
 }
 
 /** Interleaved measurement of one pair; returns each arm's traces, or null when stopped. */
@@ -131,12 +132,24 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
     written++;
     opts.onEvent({ type: 'cell-end', position: written, total, cell });
   };
-  const failGroup = async (cells: { index: number; pair: AbPair }[], failed: Arm, error: NonNullable<CellResult['error']>, status: CellResult['status']) => {
+  const failGroup = async (
+    cells: { index: number; pair: AbPair }[],
+    failed: Arm,
+    error: NonNullable<CellResult['error']>,
+    status: CellResult['status'],
+  ) => {
     for (const { index, pair } of cells) {
       for (const arm of ARMS) {
         const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
         cell.status = arm === failed ? status : 'errored';
-        cell.error = arm === failed ? error : { code: error.code, message: `not measured: the ${failed} arm could not run (${error.message})`, hint: error.hint ?? 'fix the other arm' };
+        cell.error =
+          arm === failed
+            ? error
+            : {
+                code: error.code,
+                message: `not measured: the ${failed} arm could not run (${error.message})`,
+                hint: error.hint ?? 'fix the other arm',
+              };
         await finish(arm, cell);
       }
     }
@@ -151,10 +164,19 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
       const key = first[arm];
       const runner = await loadRunner(key.runner);
       const seeded = opts.arms[arm].prompt.kind !== 'text';
-      const loadOpts = { ep: key.ep, threads: key.threads, settings: opts.arms[arm].runnerSettings[key.runner] ?? {}, ...(seeded ? { kvTokens: kvTokensOf(cells.map((c) => c.pair[arm].shape)) } : {}) };
+      const loadOpts = {
+        ep: key.ep,
+        threads: key.threads,
+        settings: opts.arms[arm].runnerSettings[key.runner] ?? {},
+        ...(seeded ? { kvTokens: kvTokensOf(cells.map((c) => c.pair[arm].shape)) } : {}),
+      };
       const availability = await runner.probe(loadOpts);
       if (!availability.ok) {
-        failure = { arm, error: { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint }, status: 'unsupported' };
+        failure = {
+          arm,
+          error: { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint },
+          status: 'unsupported',
+        };
         break;
       }
       try {
@@ -180,11 +202,13 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
       for (const { index, pair } of cells) {
         if (opts.shouldStop()) return { written, interrupted: true };
         opts.onEvent({ type: 'cell-start', position: written, total, key: pair.head });
-        const bw = await Promise.all(ARMS.map(async (arm) => {
-          const k = String(pair[arm].threads);
-          if (!bandwidth.has(k)) bandwidth.set(k, await deps.measureBandwidth(pair[arm].threads));
-          return bandwidth.get(k) ?? null;
-        }));
+        const bw = await Promise.all(
+          ARMS.map(async (arm) => {
+            const k = String(pair[arm].threads);
+            if (!bandwidth.has(k)) bandwidth.set(k, await deps.measureBandwidth(pair[arm].threads));
+            return bandwidth.get(k) ?? null;
+          }),
+        );
         const out = ARMS.map((arm, i) => {
           const s = i === 0 ? a : b;
           const cell = emptyCell(index, pair[arm], runnerEntry(pair[arm].runner).boundary, arm);
@@ -195,11 +219,21 @@ export async function runAbSuite(opts: AbRunOptions, deps: RunDeps): Promise<{ w
           cell.memoryBandwidthBytesPerS = bw[i] ?? null;
           return cell;
         });
-        const workload = (arm: Arm, s: ArmState): CellWorkload => ({ shape: pair[arm].shape, vocabSize: s.model.vocabSize, seed: opts.arms[arm].seed, ...(s.promptIds ? { promptIds: s.promptIds } : {}) });
+        const workload = (arm: Arm, s: ArmState): CellWorkload => ({
+          shape: pair[arm].shape,
+          vocabSize: s.model.vocabSize,
+          seed: opts.arms[arm].seed,
+          ...(s.promptIds ? { promptIds: s.promptIds } : {}),
+        });
         const rss = startPeakRss();
         const machine = startMachineLoad();
         try {
-          const traces = await measurePair([a.loaded, b.loaded], [workload('baseline', a), workload('head', b)], opts.arms.head.repetitions, opts.shouldStop);
+          const traces = await measurePair(
+            [a.loaded, b.loaded],
+            [workload('baseline', a), workload('head', b)],
+            opts.arms.head.repetitions,
+            opts.shouldStop,
+          );
           if (!traces) {
             machine.stop();
             return { written, interrupted: true }; // an unfinished pair is not written

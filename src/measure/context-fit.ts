@@ -13,7 +13,12 @@ export function positionsNeeded(shape: Shape, promptIds?: readonly number[]): nu
 }
 
 /** Throws CONFIG_INVALID naming the shape, the positions it needs and the model's context. */
-export function checkContextFit(shape: Shape, contextLength: number | null | undefined, model: string, promptIds?: readonly number[]): void {
+export function checkContextFit(
+  shape: Shape,
+  contextLength: number | null | undefined,
+  model: string,
+  promptIds?: readonly number[],
+): void {
   if (contextLength === null || contextLength === undefined) return; // remote or fake: the server decides
   const need = positionsNeeded(shape, promptIds);
   if (need > contextLength) {

@@ -45,7 +45,13 @@ export function kvTokensOf(shapes: Shape[]): number {
 }
 
 /** One timed request: t_submit right before generate, t_i inside onToken. Shared by measureCell and A/B interleaving. */
-export async function timedRequest(model: LoadedModel, w: CellWorkload, index: number, phase: RequestTrace['phase'], offsetMs: number): Promise<RequestTrace> {
+export async function timedRequest(
+  model: LoadedModel,
+  w: CellWorkload,
+  index: number,
+  phase: RequestTrace['phase'],
+  offsetMs: number,
+): Promise<RequestTrace> {
   const context = seededTokenIds(w.shape.depth, w.vocabSize, w.seed + 7919);
   const prompt = w.promptIds ?? seededTokenIds(promptLength(w.shape), w.vocabSize, w.seed);
   const seq = await model.prepare(context);
@@ -57,13 +63,24 @@ export async function timedRequest(model: LoadedModel, w: CellWorkload, index: n
   let tSubmit = nowMs();
   // a retried request (remote runners) restarts its timing: failed attempts and waits are never timed
   const control = {
-    restartClock: () => { emitted = 0; startedAt = new Date().toISOString(); tSubmit = nowMs(); },
-    setPromptTokens: (k: number) => { promptTokens = k; },
+    restartClock: () => {
+      emitted = 0;
+      startedAt = new Date().toISOString();
+      tSubmit = nowMs();
+    },
+    setPromptTokens: (k: number) => {
+      promptTokens = k;
+    },
   };
-  await seq.generate(prompt, n, () => {
-    if (emitted < n) times[emitted] = nowMs() - tSubmit;
-    emitted++;
-  }, control);
+  await seq.generate(
+    prompt,
+    n,
+    () => {
+      if (emitted < n) times[emitted] = nowMs() - tSubmit;
+      emitted++;
+    },
+    control,
+  );
   if (emitted !== n) throw new Error(`runner emitted ${emitted} tokens, asked for ${n} (EOS must be ignored)`);
   return { index, phase, promptTokens, depth: w.shape.depth, tokenTimesMs: times, startedAt, offsetMs, submitClockMs: tSubmit };
 }

@@ -17,11 +17,18 @@ export function checkMemory(m: ResolvedModel, free = freemem()): void {
   const estimate = need * 1.2; // weights + arena, KV cache and activations at small depths
   if (estimate > free) {
     const gb = (n: number) => (n / 1e9).toFixed(1);
-    throw new EdgebenchError('OUT_OF_MEMORY', `${m.info.id} needs about ${gb(estimate)} GB (weights ${gb(need)} GB × 1.2) but only ${gb(free)} GB of memory is free`, 'close other programs, or pick a smaller model or a 4-bit dtype (--dtype q4)');
+    throw new EdgebenchError(
+      'OUT_OF_MEMORY',
+      `${m.info.id} needs about ${gb(estimate)} GB (weights ${gb(need)} GB × 1.2) but only ${gb(free)} GB of memory is free`,
+      'close other programs, or pick a smaller model or a 4-bit dtype (--dtype q4)',
+    );
   }
 }
 
-export function realRunDeps(environment: Environment, opts: { bandwidth: boolean; log: (m: string) => void; onBuildProgress?: (p: BuildProgress) => void }): RunDeps {
+export function realRunDeps(
+  environment: Environment,
+  opts: { bandwidth: boolean; log: (m: string) => void; onBuildProgress?: (p: BuildProgress) => void },
+): RunDeps {
   return {
     environment,
     ...(opts.onBuildProgress && { onBuildProgress: opts.onBuildProgress }),

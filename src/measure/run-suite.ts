@@ -58,22 +58,47 @@ export interface RunSuiteOptions {
   interleave?: boolean;
 }
 
-
-function baseCell(index: number, key: CellKey, boundary: CellResult['boundary']): CellResult {
+/** A cell with nothing measured yet (shared by the plain and the A/B-interleaved paths). */
+export function baseCell(index: number, key: CellKey, boundary: CellResult['boundary']): CellResult {
   const now = new Date().toISOString();
   return {
-    schemaVersion: SCHEMA_VERSION, index, key, status: 'ok', boundary, resolved: null, model: null, loadMs: null,
-    requests: [], peakRssBytes: null, rssAfterLoadBytes: null, memoryBandwidthBytesPerS: null, startedAt: now, endedAt: now,
+    schemaVersion: SCHEMA_VERSION,
+    index,
+    key,
+    status: 'ok',
+    boundary,
+    resolved: null,
+    model: null,
+    loadMs: null,
+    requests: [],
+    peakRssBytes: null,
+    rssAfterLoadBytes: null,
+    memoryBandwidthBytesPerS: null,
+    startedAt: now,
+    endedAt: now,
   };
 }
 
 /** The runner resolves a model spec; build progress goes to the caller's display. */
-export function resolveFor(runner: RunnerFactory, key: CellKey, style: SuiteFile['style'], deps: RunDeps, log: (m: string) => void): Promise<ResolvedModel> {
+export function resolveFor(
+  runner: RunnerFactory,
+  key: CellKey,
+  style: SuiteFile['style'],
+  deps: RunDeps,
+  log: (m: string) => void,
+): Promise<ResolvedModel> {
   return runner.resolveModel(key.model, key.dtype, { style, log, ...(deps.onBuildProgress && { onBuildProgress: deps.onBuildProgress }) });
 }
 
 /** Resolve, check and load the model of a load group (and tokenize a text prompt); disposes on failure. */
-async function openGroup(key: CellKey, runner: RunnerFactory, loadOpts: LoadOptions, opts: RunSuiteOptions, deps: RunDeps, log: (m: string) => void) {
+async function openGroup(
+  key: CellKey,
+  runner: RunnerFactory,
+  loadOpts: LoadOptions,
+  opts: RunSuiteOptions,
+  deps: RunDeps,
+  log: (m: string) => void,
+) {
   const model = await resolveFor(runner, key, opts.suite.style, deps, log);
   deps.checkMemory(model);
   const t0 = nowMs();
@@ -116,8 +141,12 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const first = cells[0]!.key;
     const runner = await loadRunner(first.runner);
     const loadOpts = {
-      ep: first.ep, threads: first.threads, settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text' ? { promptText: opts.suite.prompt.text } : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
+      ep: first.ep,
+      threads: first.threads,
+      settings: opts.suite.runnerSettings[first.runner] ?? {},
+      ...(opts.suite.prompt.kind === 'text'
+        ? { promptText: opts.suite.prompt.text }
+        : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
       ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
     };
     const availability = await runner.probe(loadOpts);
@@ -146,7 +175,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
     const openCell = (c: (typeof cells)[number]) => {
       const cell = baseCell(c.index, c.key, runner.boundary);
       cell.resolved = loaded.resolved;
-      cell.model = model.info;
+      // an endpoint says what it serves only once loaded (edgebench serve declares synthetic weights)
+      cell.model = loaded.weights ? { ...model.info, weights: loaded.weights, synthetic: loaded.weights === 'synthetic' } : model.info;
       cell.loadMs = loadMs;
       cell.rssAfterLoadBytes = rssAfterLoad;
       cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
@@ -157,8 +187,23 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         opts.onEvent({ type: 'cell-start', position, total: all.length, key: first });
         if (opts.waitForQuietS) await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop);
         const group = cells.map(openCell);
-        const onRequest = (cell: CellResult, done: number) => opts.onEvent({ type: 'progress', position, total: all.length, key: cell.key, progress: { phase: 'measured', done, expected: Math.max(done, opts.suite.repetitions.minCount) } });
-        const ok = await measureGroupInterleaved({ cells: group, loaded, vocabSize: model.vocabSize, ...(promptIds ? { promptIds } : {}), suite: opts.suite, shouldStop: opts.shouldStop, onRequest });
+        const onRequest = (cell: CellResult, done: number) =>
+          opts.onEvent({
+            type: 'progress',
+            position,
+            total: all.length,
+            key: cell.key,
+            progress: { phase: 'measured', done, expected: Math.max(done, opts.suite.repetitions.minCount) },
+          });
+        const ok = await measureGroupInterleaved({
+          cells: group,
+          loaded,
+          vocabSize: model.vocabSize,
+          ...(promptIds ? { promptIds } : {}),
+          suite: opts.suite,
+          shouldStop: opts.shouldStop,
+          onRequest,
+        });
         if (!ok) return { written, interrupted: true }; // unfinished cells are not written
         for (const cell of group) await finish(cell);
         continue;
@@ -170,7 +215,8 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
         const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
-        const energy = deps.energy ? await deps.energy.startCell() : null;
+        // an endpoint's tokens are computed elsewhere: this machine's energy is not theirs
+        const energy = deps.energy && !network ? await deps.energy.startCell() : null;
         const machine = startMachineLoad();
         const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
@@ -205,7 +251,15 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         await finish(cell);
         if (opts.load && cell.status === 'ok' && !opts.shouldStop()) {
           log(`load ladder: ${c.key.shape.name}`);
-          const file = await runLadder({ model: loaded, cellIndex: c.index, key: c.key, boundary: runner.boundary, workload, plan: opts.load.plan, shouldStop: opts.shouldStop });
+          const file = await runLadder({
+            model: loaded,
+            cellIndex: c.index,
+            key: c.key,
+            boundary: runner.boundary,
+            workload,
+            plan: opts.load.plan,
+            shouldStop: opts.shouldStop,
+          });
           await opts.load.appendLoad(file);
         }
       }
@@ -215,4 +269,3 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
   }
   return { written, interrupted: false };
 }
-

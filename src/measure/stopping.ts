@@ -45,7 +45,14 @@ export function timedWindowMs(trace: RequestTrace): number {
 export function look(samples: readonly number[], timedS: number, opts: { seed: number; resamples?: number }): StoppingLook {
   const ci = bootstrapMedianCI(samples, { seed: opts.seed, confidence: STOP_CONFIDENCE, resamples: opts.resamples ?? DEFAULT_RESAMPLES });
   const m = median([...samples]);
-  return { n: samples.length, timedS, median: m, lo: ci.lo, hi: ci.hi, halfWidthPct: m !== 0 ? ((ci.hi - ci.lo) / 2 / Math.abs(m)) * 100 : null };
+  return {
+    n: samples.length,
+    timedS,
+    median: m,
+    lo: ci.lo,
+    hi: ci.hi,
+    halfWidthPct: m !== 0 ? ((ci.hi - ci.lo) / 2 / Math.abs(m)) * 100 : null,
+  };
 }
 
 export function describeRule(p: RepetitionPolicy, metric: HeadlineMetric): string {
@@ -122,9 +129,10 @@ export class StoppingRule {
 
   /** The record stored with the cell (computes a final look when the last one is stale). */
   record(wallS: number, interrupted = false): CellStopping {
-    const reason: StopReason = interrupted ? 'interrupted' : this.reason ?? 'interrupted';
+    const reason: StopReason = interrupted ? 'interrupted' : (this.reason ?? 'interrupted');
     const last = this.looks.at(-1);
-    if (this.samples.length >= 1 && (!last || last.n !== this.samples.length)) this.looks.push(look(this.samples, this.timedS, this.opts));
+    // one sample has no interval: its width stays null rather than a misleading ±0 %
+    if (this.samples.length >= 2 && (!last || last.n !== this.samples.length)) this.looks.push(look(this.samples, this.timedS, this.opts));
     const final = this.looks.at(-1) ?? null;
     const adaptive = this.p.targetCiPct !== undefined;
     return {

@@ -7,7 +7,11 @@ import { cpus } from 'node:os';
 import { otherCoresOver } from '../probes/machine-load.ts';
 import { busyThresholdCores } from '../probes/machine-thresholds.ts';
 
-export async function waitForQuiet(maxS: number, log: (m: string) => void, shouldStop: () => boolean): Promise<{ waitedS: number; quiet: boolean }> {
+export async function waitForQuiet(
+  maxS: number,
+  log: (m: string) => void,
+  shouldStop: () => boolean,
+): Promise<{ waitedS: number; quiet: boolean }> {
   const threshold = busyThresholdCores(cpus().length || 1);
   const t0 = performance.now();
   let said = false;
@@ -16,10 +20,15 @@ export async function waitForQuiet(maxS: number, log: (m: string) => void, shoul
     const waitedS = (performance.now() - t0) / 1000;
     if (other < threshold) return { waitedS, quiet: true };
     if (waitedS >= maxS || shouldStop()) {
-      log(`  --wait-for-quiet: still busy after ${waitedS.toFixed(0)} s (other processes ${other.toFixed(2)} cores ≥ ${threshold.toFixed(2)}); measuring anyway`);
+      log(
+        `  --wait-for-quiet: still busy after ${waitedS.toFixed(0)} s (other processes ${other.toFixed(2)} cores ≥ ${threshold.toFixed(2)}); measuring anyway`,
+      );
       return { waitedS, quiet: false };
     }
-    if (!said) log(`  waiting up to ${maxS} s for a quiet machine (other processes use ${other.toFixed(2)} cores; threshold ${threshold.toFixed(2)})`);
+    if (!said)
+      log(
+        `  waiting up to ${maxS} s for a quiet machine (other processes use ${other.toFixed(2)} cores; threshold ${threshold.toFixed(2)})`,
+      );
     said = true;
   }
 }

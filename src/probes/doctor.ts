@@ -18,9 +18,11 @@ import { energyDoctorSection } from './energy/doctor-section.ts';
 export interface DoctorRunner {
   readonly id: string;
   readonly description?: string;
-  probe(opts: { ep: string; threads: number | null; settings: Record<string, string | number | boolean> }): Promise<
-    { ok: true; detail?: string } | { ok: false; reason: string; hint: string }
-  >;
+  probe(opts: {
+    ep: string;
+    threads: number | null;
+    settings: Record<string, string | number | boolean>;
+  }): Promise<{ ok: true; detail?: string } | { ok: false; reason: string; hint: string }>;
 }
 
 export interface RunnerStatus {
@@ -109,10 +111,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
   const environment = await collectEnvironment();
   const threads = opts.threads ?? Math.max(1, environment.cpu.physicalCores || environment.cpu.logicalCores);
   progress('execution providers, runners');
-  const [executionProviders, runners] = await Promise.all([
-    probeExecutionProviders(),
-    probeRunners(opts.runners ?? [], threads),
-  ]);
+  const [executionProviders, runners] = await Promise.all([probeExecutionProviders(), probeRunners(opts.runners ?? [], threads)]);
 
   let memoryBandwidth: DoctorReport['memoryBandwidth'] = null;
   let kernels: DoctorReport['kernels'] = null;
@@ -149,7 +148,18 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     progress(name);
     extra[name] = await attempt(() => fn({ threads, full }));
   }
-  return { threads, full, environment, executionProviders, runners, memoryBandwidth, kernels, sections: extra, warnings, elapsedMs: performance.now() - t0 };
+  return {
+    threads,
+    full,
+    environment,
+    executionProviders,
+    runners,
+    memoryBandwidth,
+    kernels,
+    sections: extra,
+    warnings,
+    elapsedMs: performance.now() - t0,
+  };
 }
 
 /** The bandwidth probe got much less CPU than it asked for: its figures are low. */

@@ -16,8 +16,31 @@ import { PROJECT_ROOT } from '../version.ts';
 
 /** ISA extensions that decide which inference kernels run (x86 and Arm spellings). */
 export const INFERENCE_FLAGS = [
-  'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'avx512_fp16',
-  'avx_vnni', 'amx_tile', 'amx_int8', 'amx_bf16', 'amx_fp16', 'neon', 'asimd', 'asimddp', 'dotprod', 'i8mm', 'sve', 'sve2', 'bf16', 'fphp', 'asimdhp',
+  'avx',
+  'avx2',
+  'fma',
+  'f16c',
+  'avx512f',
+  'avx512bw',
+  'avx512vl',
+  'avx512_vnni',
+  'avx512_bf16',
+  'avx512_fp16',
+  'avx_vnni',
+  'amx_tile',
+  'amx_int8',
+  'amx_bf16',
+  'amx_fp16',
+  'neon',
+  'asimd',
+  'asimddp',
+  'dotprod',
+  'i8mm',
+  'sve',
+  'sve2',
+  'bf16',
+  'fphp',
+  'asimdhp',
 ] as const;
 
 const PACKAGES = ['onnxruntime-node', 'onnxruntime-web', '@huggingface/transformers'] as const;
@@ -83,7 +106,12 @@ async function governor(): Promise<string | null> {
 
 /** Keep only the flags in INFERENCE_FLAGS, in that order. */
 export function inferenceFlags(flags: string): string[] {
-  const have = new Set(flags.toLowerCase().split(/[\s,]+/).filter(Boolean));
+  const have = new Set(
+    flags
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  );
   return INFERENCE_FLAGS.filter((f) => have.has(f));
 }
 
@@ -113,7 +141,21 @@ export interface DeviceOverrides {
 }
 
 /** SMBIOS codes for systeminformation's chassis type names (macOS / Windows, where there is no sysfs). */
-const SI_CHASSIS: Record<string, number> = { desktop: 3, tower: 7, 'mini tower': 6, portable: 8, laptop: 9, notebook: 10, 'hand held': 11, 'all in one': 13, 'sub notebook': 14, 'rack mount chassis': 23, tablet: 30, convertible: 31, detachable: 32 };
+const SI_CHASSIS: Record<string, number> = {
+  desktop: 3,
+  tower: 7,
+  'mini tower': 6,
+  portable: 8,
+  laptop: 9,
+  notebook: 10,
+  'hand held': 11,
+  'all in one': 13,
+  'sub notebook': 14,
+  'rack mount chassis': 23,
+  tablet: 30,
+  convertible: 31,
+  detachable: 32,
+};
 
 async function deviceInfo(battery: boolean | null, o: DeviceOverrides): Promise<DeviceInfo> {
   const chassis = process.platform === 'linux' ? null : await safe(si.chassis(), null);

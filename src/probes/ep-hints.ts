@@ -2,7 +2,7 @@
 
 const CUDA_INSTALL =
   'install CUDA 12 + cuDNN 9, then with network run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` ' +
-  '(this repo\'s .npmrc skips dependency install scripts so offline installs work)';
+  "(this repo's .npmrc skips dependency install scripts so offline installs work)";
 
 export function epHint(ep: string, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
   switch (ep) {
@@ -25,9 +25,13 @@ export function epHint(ep: string, platform: NodeJS.Platform = process.platform,
       if (platform === 'win32') return 'WebGPU uses Direct3D 12: update the GPU driver and onnxruntime-node';
       return 'WebGPU needs a GPU driver Dawn supports (Vulkan, Metal or D3D12)';
     case 'coreml':
-      return platform === 'darwin' ? 'CoreML ships in onnxruntime-node for macOS: reinstall or update onnxruntime-node' : 'CoreML is macOS only';
+      return platform === 'darwin'
+        ? 'CoreML ships in onnxruntime-node for macOS: reinstall or update onnxruntime-node'
+        : 'CoreML is macOS only';
     case 'dml':
-      return platform === 'win32' ? 'DirectML ships in onnxruntime-node for Windows: update the GPU driver and onnxruntime-node' : 'DirectML is Windows only';
+      return platform === 'win32'
+        ? 'DirectML ships in onnxruntime-node for Windows: update the GPU driver and onnxruntime-node'
+        : 'DirectML is Windows only';
     case 'qnn':
       if (platform === 'win32' && arch === 'arm64') {
         return 'QNN needs the Qualcomm AI Engine Direct (QNN) runtime; check that onnxruntime-node for win32-arm64 lists it';

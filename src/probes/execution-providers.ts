@@ -127,7 +127,13 @@ async function probeOne(ep: string, timeoutMs: number): Promise<EpAvailability> 
   try {
     if (!listed) {
       const has = [...listedMap.keys()].join(', ');
-      return { ...base, ok: false, reason: `not in this onnxruntime-node build (it has: ${has})`, hint: epHint(ep), ms: performance.now() - t0 };
+      return {
+        ...base,
+        ok: false,
+        reason: `not in this onnxruntime-node build (it has: ${has})`,
+        hint: epHint(ep),
+        ms: performance.now() - t0,
+      };
     }
     const r = await runChild(ep, timeoutMs);
     const ms = performance.now() - t0;

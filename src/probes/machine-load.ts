@@ -119,7 +119,10 @@ function topOther(a: Snapshot, b: Snapshot, cores: number): MachineLoad['topOthe
     const d = p.ticks - (a.procs.get(pid)?.ticks ?? 0); // a process born during the cell counts from 0
     if (d > 0) used.push({ name: p.name, cores: (d / dTotal) * cores });
   }
-  return used.sort((x, y) => y.cores - x.cores).slice(0, 3).map((u) => ({ name: u.name, cores: Math.round(u.cores * 100) / 100 }));
+  return used
+    .sort((x, y) => y.cores - x.cores)
+    .slice(0, 3)
+    .map((u) => ({ name: u.name, cores: Math.round(u.cores * 100) / 100 }));
 }
 
 export interface MachineLoadRecorder {
@@ -168,7 +171,9 @@ export function startMachineLoad(opts: { intervalMs?: number } = {}): MachineLoa
         otherCoresMax: maxOther === null ? null : round(maxOther),
         selfCores: round(all.self),
         stealPct: all.stealPct === null ? null : round(Math.max(0, all.stealPct)),
-        freqMHz: freqs.length ? { mean: round(freqs.reduce((s, x) => s + x, 0) / freqs.length), min: Math.min(...freqs), maxRated: readMaxFreqMHz() } : null,
+        freqMHz: freqs.length
+          ? { mean: round(freqs.reduce((s, x) => s + x, 0) / freqs.length), min: Math.min(...freqs), maxRated: readMaxFreqMHz() }
+          : null,
         thermalMaxC: thermal,
         power: readPowerSource(),
         topOther: topOther(first, last, cores),

@@ -27,17 +27,23 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.l
 /** Mean current clock over cores (MHz): cpufreq where present, else /proc/cpuinfo, else os.cpus(). */
 export function readCpuFreqMHz(): number | null {
   const sys = list('/sys/devices/system/cpu').filter((d) => /^cpu\d+$/.test(d));
-  const khz = sys.map((d) => readNumber(`/sys/devices/system/cpu/${d}/cpufreq/scaling_cur_freq`)).filter((x): x is number => x !== null && x > 0);
+  const khz = sys
+    .map((d) => readNumber(`/sys/devices/system/cpu/${d}/cpufreq/scaling_cur_freq`))
+    .filter((x): x is number => x !== null && x > 0);
   if (khz.length) return mean(khz)! / 1000;
   if (process.platform === 'linux') {
     try {
-      const mhz = [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1])).filter((x) => x > 0);
+      const mhz = [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)]
+        .map((m) => Number(m[1]))
+        .filter((x) => x > 0);
       if (mhz.length) return mean(mhz);
     } catch {
       // fall through to os.cpus()
     }
   }
-  const speeds = cpus().map((c) => c.speed).filter((x) => x > 0);
+  const speeds = cpus()
+    .map((c) => c.speed)
+    .filter((x) => x > 0);
   return mean(speeds);
 }
 

@@ -49,7 +49,16 @@ const GEMV_K = 4096;
 
 function result(method: BandwidthMethod, threads: number, bufferBytes: number, summary: TimingSummary): BandwidthResult {
   const rate = (ms: number): number => bufferBytes / (ms / 1000);
-  return { bytesPerS: rate(summary.minMs), medianBytesPerS: rate(summary.medianMs), method, threads, bufferBytes, samples: summary.n, cpuShare: cpuShare(summary, threads), summary };
+  return {
+    bytesPerS: rate(summary.minMs),
+    medianBytesPerS: rate(summary.medianMs),
+    method,
+    threads,
+    bufferBytes,
+    samples: summary.n,
+    cpuShare: cpuShare(summary, threads),
+    summary,
+  };
 }
 
 /** ORT fp32 GEMV over a [K, N] weight of ~bufferBytes. */

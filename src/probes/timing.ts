@@ -73,5 +73,15 @@ async function timeFn(name: string, fn: () => unknown, isAsync: boolean, opts: T
     throw new Error(`timing of ${name} did not complete (state ${r?.state ?? 'none'})`);
   }
   const l = r.latency;
-  return { n: l.samplesCount, medianMs: l.p50, meanMs: l.mean, minMs: l.min, maxMs: l.max, sdMs: l.sd, rmePct: l.rme, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    n: l.samplesCount,
+    medianMs: l.p50,
+    meanMs: l.mean,
+    minMs: l.min,
+    maxMs: l.max,
+    sdMs: l.sd,
+    rmePct: l.rme,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }

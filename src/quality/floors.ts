@@ -40,7 +40,8 @@ const SYNTHETIC: Record<Family, QualityFloor> = {
 export function precisionFamily(dtype: string): Family | null {
   const d = dtype.toLowerCase();
   if (d === 'fp32' || d === 'f32') return 'fp32';
-  if (d === 'fp16' || d === 'f16' || d === 'bf16' || d === 'q4f16') return d === 'q4f16' ? 'q4' : 'fp16';
+  if (d === 'q4f16') return 'q4'; // 4-bit weights, fp16 activations
+  if (d === 'fp16' || d === 'f16' || d === 'bf16') return 'fp16';
   if (d === 'q8' || d === 'int8' || d === 'uint8' || d === 'quantized' || d.startsWith('q8_')) return 'q8';
   if (d === 'q4' || d === 'bnb4' || /^q4(_|$)|^iq4/.test(d)) return 'q4';
   return null;

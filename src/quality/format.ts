@@ -12,7 +12,21 @@ export function qualityCell(q: QualityEntry | undefined): string {
   return `${q.belowFloor.length ? 'BELOW FLOOR ' : ''}${core}${q.weights === 'synthetic' ? ' (synthetic)' : ''}`;
 }
 
-export const QUALITY_HEADER = ['model', 'runner', 'ep', 'dtype', 'weights', 'reference', 'tokens', 'same-top', 'KL mean', 'KL p99', 'Δp', 'ppl test/ref', 'verdict'];
+export const QUALITY_HEADER = [
+  'model',
+  'runner',
+  'ep',
+  'dtype',
+  'weights',
+  'reference',
+  'tokens',
+  'same-top',
+  'KL mean',
+  'KL p99',
+  'Δp',
+  'ppl test/ref',
+  'verdict',
+];
 
 export function qualityRow(q: QualityEntry): string[] {
   const id = [q.model, q.runner, q.executionProvider, q.dtype];
@@ -34,7 +48,7 @@ export function qualityRow(q: QualityEntry): string[] {
 }
 
 export const QUALITY_NOTES = [
-  'same-top: share of positions where the top token equals the reference\'s; KL: KL(P_ref ‖ P_test) in nats per position (mean, p99 nearest-rank); Δp: mean p_ref(top_ref) − p_test(top_ref).',
+  "same-top: share of positions where the top token equals the reference's; KL: KL(P_ref ‖ P_test) in nats per position (mean, p99 nearest-rank); Δp: mean p_ref(top_ref) − p_test(top_ref).",
   'teacher-forced over the same token stream on both sides; ≥ marks an approximate (top-k log-probabilities) figure, a lower bound of the true KL.',
   'synthetic weights: the figures measure runtime and quantisation error on near-flat distributions, not task quality (same-top is then not floored; perplexity not reported).',
 ];

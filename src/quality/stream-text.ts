@@ -7,8 +7,7 @@
  */
 export const STREAM_ID = 'us-declaration-1776+gettysburg-1863/v1';
 
-export const STREAM_SOURCE =
-  'Declaration of Independence (1776) and Gettysburg Address (1863, Bliss copy); public domain';
+export const STREAM_SOURCE = 'Declaration of Independence (1776) and Gettysburg Address (1863, Bliss copy); public domain';
 
 export const STREAM_TEXT = `The unanimous Declaration of the thirteen united States of America.
 

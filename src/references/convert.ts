@@ -36,13 +36,15 @@ export type PublishedFigure = z.infer<typeof PublishedFigure>;
 export const PublishedCorrection = z.object({ id: z.string(), fix: z.string() });
 
 export const PublishedFile = z.object({
-  meta: z.object({
-    title: z.string(),
-    compiled: z.string(),
-    record_count: z.number().int(),
-    unverified_count: z.number().int(),
-    audit: z.object({ date: z.string(), corrections: z.array(PublishedCorrection).default([]) }).passthrough(),
-  }).passthrough(),
+  meta: z
+    .object({
+      title: z.string(),
+      compiled: z.string(),
+      record_count: z.number().int(),
+      unverified_count: z.number().int(),
+      audit: z.object({ date: z.string(), corrections: z.array(PublishedCorrection).default([]) }).passthrough(),
+    })
+    .passthrough(),
   figures: z.array(z.unknown()),
   unverified: z.array(UnverifiedEntry).default([]),
 });

@@ -101,7 +101,11 @@ export function deriveDeviceClass(system: string, category: string): DeviceClass
   if (/raspberry|hailo|jetson/.test(s)) return 'embedded';
   if (/\(desktop\)|rtx 4090|rtx 5090|rtx 30[789]0|rtx 40[78]0|mac mini|m[1-4] ultra/.test(s)) return 'desktop';
   if (/laptop|macbook|snapdragon x|lunar lake|meteor lake|core ultra|copilot\+|apple m[1-5]/.test(s)) return 'laptop';
-  if (category === 'cloud-gpu' || category === 'asic' || /nvidia [abhv]\d00|h100|h200|b200|a100|a40|tpu|dgx|aws|google|\bapi\b|groq|cerebras|sambanova|openai|nvidia gpu/.test(s)) {
+  if (
+    category === 'cloud-gpu' ||
+    category === 'asic' ||
+    /nvidia [abhv]\d00|h100|h200|b200|a100|a40|tpu|dgx|aws|google|\bapi\b|groq|cerebras|sambanova|openai|nvidia gpu/.test(s)
+  ) {
     return 'datacenter';
   }
   return 'unknown';

@@ -23,7 +23,16 @@ export const ReferencesMeta = z.strictObject({
   status_definitions: z.record(z.string(), z.string()),
   /** later compilations added with `references add`, with their own provenance */
   addenda: z
-    .array(z.strictObject({ file: z.string(), compiled: z.string(), audit_date: z.string(), audit: z.string(), figures: z.number().int().nonnegative(), notes: z.string() }))
+    .array(
+      z.strictObject({
+        file: z.string(),
+        compiled: z.string(),
+        audit_date: z.string(),
+        audit: z.string(),
+        figures: z.number().int().nonnegative(),
+        notes: z.string(),
+      }),
+    )
     .optional(),
 });
 export type ReferencesMeta = z.infer<typeof ReferencesMeta>;
@@ -36,7 +45,8 @@ export interface ReferenceSet {
   byId: Map<string, Figure>;
 }
 
-const HINT = 'fix the entry in the references file (see references/README.md for the fields), or re-import with `edgebench references import`';
+const HINT =
+  'fix the entry in the references file (see references/README.md for the fields), or re-import with `edgebench references import`';
 
 export function figuresFile(dir: string, category: Category): string {
   return join(dir, 'figures', `${category}.yaml`);
@@ -49,7 +59,11 @@ function display(file: string): string {
 
 export function readYaml(file: string): unknown {
   const shown = display(file);
-  return parseYamlSafe(readTextFile(file, { what: 'references file', code: 'REFERENCE_INVALID', hint: HINT }, MAX_YAML_BYTES), shown, 'REFERENCE_INVALID');
+  return parseYamlSafe(
+    readTextFile(file, { what: 'references file', code: 'REFERENCE_INVALID', hint: HINT }, MAX_YAML_BYTES),
+    shown,
+    'REFERENCE_INVALID',
+  );
 }
 
 function entryName(raw: unknown, i: number): string {
@@ -88,7 +102,8 @@ export function loadReferences(dir: string = DEFAULT_REFERENCES_DIR): ReferenceS
   for (const category of CATEGORIES) {
     const file = figuresFile(dir, category);
     for (const f of validateFigureList(readYaml(file), file)) {
-      if (f.category !== category) fail(`${display(file)}: figure '${f.id}': category: '${f.category}' does not belong in ${category}.yaml`);
+      if (f.category !== category)
+        fail(`${display(file)}: figure '${f.id}': category: '${f.category}' does not belong in ${category}.yaml`);
       if (byId.has(f.id)) fail(`${display(file)}: figure '${f.id}': id: duplicate (ids are unique across all figure files)`);
       byId.set(f.id, f);
       figures.push(f);

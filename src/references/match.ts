@@ -24,7 +24,12 @@ export const METRIC_LINKS: Partial<Record<LocalMetricName, MetricLink[]>> = {
   ttftMs: [
     { ref: 'ttft_ms' },
     { ref: 'ttft_ms_mean_under_load', caveat: 'mean TTFT under server load' },
-    { ref: 'ttft_s_median', convert: (x) => x * 1000, derived: 'ms = s × 1000', caveat: 'client-side API TTFT: includes the network, TLS and queueing' },
+    {
+      ref: 'ttft_s_median',
+      convert: (x) => x * 1000,
+      derived: 'ms = s × 1000',
+      caveat: 'client-side API TTFT: includes the network, TLS and queueing',
+    },
   ],
   decodeTokensPerS: [
     { ref: 'decode_tokens_per_s' },
@@ -41,7 +46,12 @@ export const METRIC_LINKS: Partial<Record<LocalMetricName, MetricLink[]>> = {
     { ref: 'itl_ms_median' },
     { ref: 'itl_ms' },
     { ref: 'decode_tokens_per_s', convert: inverseMs, derived: 'ms = 1000 / (tok/s)' },
-    { ref: 'output_tokens_per_s_per_user', convert: inverseMs, derived: 'ms = 1000 / (tok/s)', caveat: 'API figures include network and queueing' },
+    {
+      ref: 'output_tokens_per_s_per_user',
+      convert: inverseMs,
+      derived: 'ms = 1000 / (tok/s)',
+      caveat: 'API figures include network and queueing',
+    },
   ],
   itlMs: [{ ref: 'itl_ms_median' }, { ref: 'itl_ms' }, { ref: 'decode_ms_per_token' }],
   prefillTokensPerS: [{ ref: 'prefill_tokens_per_s' }],
@@ -86,7 +96,13 @@ function lengthOff(a: number, b: number, factor: number): boolean {
 }
 
 /** Differences between a local cell and a figure, in words ('batch: …', 'prompt: …', …). */
-export function conditionMismatches(cell: LocalCell, metric: LocalMetricName, f: Figure, link: MetricLink, opts: MatchOptions = {}): string[] {
+export function conditionMismatches(
+  cell: LocalCell,
+  metric: LocalMetricName,
+  f: Figure,
+  link: MetricLink,
+  opts: MatchOptions = {},
+): string[] {
   const factor = opts.lengthFactor ?? 2;
   const out: string[] = [];
   const c = f.conditions;
@@ -103,9 +119,13 @@ export function conditionMismatches(cell: LocalCell, metric: LocalMetricName, f:
     out.push(`output: reference ${c.output_tokens} tokens; local ${cell.shape.genTokens}`);
   }
   const lp = dtypePrecision(cell.dtype);
-  if (c.precision !== lp) out.push(`precision: reference ${c.precision === 'unknown' ? 'not stated' : c.precision}${f.quantization ? ` (${f.quantization})` : ''}; local ${cell.dtype}`);
+  if (c.precision !== lp)
+    out.push(
+      `precision: reference ${c.precision === 'unknown' ? 'not stated' : c.precision}${f.quantization ? ` (${f.quantization})` : ''}; local ${cell.dtype}`,
+    );
   const lf = familyOf(cell.model);
-  if (lf && f.model_family && lf.split('.')[0] !== f.model_family.split('.')[0]) out.push(`model: reference ${f.model}; local ${cell.model} (same size class)`);
+  if (lf && f.model_family && lf.split('.')[0] !== f.model_family.split('.')[0])
+    out.push(`model: reference ${f.model}; local ${cell.model} (same size class)`);
   if (link.caveat) out.push(`definition: ${link.caveat}`);
   if (link.derived) out.push(`derived: ${link.derived}`);
   return out;

@@ -54,7 +54,11 @@ export const RangeString = z
   }, 'range low must not exceed range high');
 
 /** Input/output price mapping (USD per 1M tokens); some providers also list a cached-input price. */
-export const PriceValue = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative(), cached_input: z.number().nonnegative().optional() });
+export const PriceValue = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cached_input: z.number().nonnegative().optional(),
+});
 
 /** Metrics whose value may be an {input, output} price mapping. */
 export function isPriceMetric(metric: string): boolean {
@@ -132,7 +136,9 @@ export const Figure = z
     source_title: nonEmpty,
     source_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
     // an undated source says so ('undated page snapshot'): it is shown as undated, never given a guessed date
-    source_date: z.string().regex(/\b(19|20)\d{2}\b|^undated\b/, "expected a date with a year (YYYY[-MM[-DD]], optionally with a note), or 'undated …'"),
+    source_date: z
+      .string()
+      .regex(/\b(19|20)\d{2}\b|^undated\b/, "expected a date with a year (YYYY[-MM[-DD]], optionally with a note), or 'undated …'"),
     /** evidence as published; evidence_kind is its normalized weight class */
     evidence: nonEmpty,
     evidence_kind: EvidenceKind,
@@ -154,7 +160,11 @@ export const Figure = z
       });
     }
     if (typeof f.value === 'object' && !isPriceMetric(f.metric)) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: '{input, output} values are only allowed for price metrics (usd_*, api_price_per_mtok)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: '{input, output} values are only allowed for price metrics (usd_*, api_price_per_mtok)',
+      });
     }
   });
 export type Figure = z.infer<typeof Figure>;

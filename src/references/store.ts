@@ -20,7 +20,11 @@ function writeYaml(file: string, data: unknown): void {
 export function writeReferenceSet(dir: string, meta: ReferencesMeta, figures: Figure[], unverified: UnverifiedEntry[]): void {
   mkdirSync(join(dir, 'figures'), { recursive: true });
   writeYaml(join(dir, 'meta.yaml'), meta);
-  for (const c of CATEGORIES) writeYaml(figuresFile(dir, c), figures.filter((f) => f.category === c));
+  for (const c of CATEGORIES)
+    writeYaml(
+      figuresFile(dir, c),
+      figures.filter((f) => f.category === c),
+    );
   writeYaml(join(dir, 'unverified.yaml'), unverified);
 }
 
@@ -30,7 +34,11 @@ function publishedError(raw: unknown, i: number, where: string): never {
   const iss = r.success ? undefined : r.error.issues[0];
   const path = iss?.path.length ? iss.path.map(String).join('.') : '(entry)';
   const what = iss?.code === 'invalid_type' && iss.input === undefined ? 'missing (required)' : (iss?.message ?? 'invalid');
-  throw new EdgebenchError('REFERENCE_INVALID', `${where}: figure '${id}' (entry ${i + 1}): ${path}: ${what}`, 'every figure needs source_title, source_url, source_date and evidence');
+  throw new EdgebenchError(
+    'REFERENCE_INVALID',
+    `${where}: figure '${id}' (entry ${i + 1}): ${path}: ${what}`,
+    'every figure needs source_title, source_url, source_date and evidence',
+  );
 }
 
 /** Parse an entry in either format (published flat, or project) into a validated Figure. */
@@ -48,7 +56,11 @@ export function importPublished(file: string, dir: string): { figures: number; u
   const parsed = PublishedFile.safeParse(readYaml(file));
   if (!parsed.success) {
     const iss = parsed.error.issues[0];
-    throw new EdgebenchError('REFERENCE_INVALID', `${file}: ${iss ? `${iss.path.join('.')}: ${iss.message}` : 'invalid'}`, 'expected the published-figures.yaml layout (meta, figures, unverified)');
+    throw new EdgebenchError(
+      'REFERENCE_INVALID',
+      `${file}: ${iss ? `${iss.path.join('.')}: ${iss.message}` : 'invalid'}`,
+      'expected the published-figures.yaml layout (meta, figures, unverified)',
+    );
   }
   const { meta, figures: raws, unverified } = parsed.data;
   const fixes = new Map<string, string[]>();
@@ -56,7 +68,10 @@ export function importPublished(file: string, dir: string): { figures: number; u
   const figures = raws.map((raw, i) => {
     const r = PublishedFigure.safeParse(raw);
     if (!r.success) publishedError(raw, i, file);
-    const fig = convertFigure(r.data, (fixes.get(r.data.id) ?? []).map((fix) => ({ fix, date: meta.audit.date })));
+    const fig = convertFigure(
+      r.data,
+      (fixes.get(r.data.id) ?? []).map((fix) => ({ fix, date: meta.audit.date })),
+    );
     return validateFigure(fig, file, i);
   });
   const defs = (meta.audit as { status_definitions?: Record<string, string> }).status_definitions ?? {};
@@ -106,7 +121,12 @@ export function addFigures(file: string, dir: string, opts: AddOptions = {}): { 
   const corrected: string[] = [];
   const seen = new Set<string>();
   for (const fig of incoming) {
-    if (seen.has(fig.id)) throw new EdgebenchError('REFERENCE_INVALID', `${file}: figure '${fig.id}': id: appears twice in this file`, 'give each figure a unique id');
+    if (seen.has(fig.id))
+      throw new EdgebenchError(
+        'REFERENCE_INVALID',
+        `${file}: figure '${fig.id}': id: appears twice in this file`,
+        'give each figure a unique id',
+      );
     seen.add(fig.id);
     const at = figures.findIndex((f) => f.id === fig.id);
     if (at < 0) {

@@ -26,7 +26,8 @@ export function priceValue(v: FigureValue): { input: number; output: number } | 
 /** Human-readable value with unit, e.g. '3-4 J/token', 'input 0.05 / output 0.1 USD per 1M tokens'. */
 export function formatFigureValue(f: Pick<Figure, 'value' | 'unit'>): string {
   const v = f.value;
-  if (typeof v === 'object') return `input ${v.input} / output ${v.output}${v.cached_input !== undefined ? ` / cached input ${v.cached_input}` : ''} ${f.unit}`;
+  if (typeof v === 'object')
+    return `input ${v.input} / output ${v.output}${v.cached_input !== undefined ? ` / cached input ${v.cached_input}` : ''} ${f.unit}`;
   return `${typeof v === 'number' ? formatNumber(v) : v} ${f.unit}`;
 }
 

@@ -4,11 +4,12 @@
  * decided each. The details follow, collapsed (markdown.ts).
  */
 import { assumptionsText } from '../edge-cloud/assumptions.ts';
-import { breakEvenText, claimsLine, costText, decodeCells, ttftCells, weightsText } from '../edge-cloud/answer-text.ts';
+import { breakEvenText, claimsLine, costText, decodeCells, measuredLine, ttftCells, weightsText } from '../edge-cloud/answer-text.ts';
 import { escapeMd, escapeMdKeepCode } from '../format/escape.ts';
 import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
 import { VERDICT_MARK } from './markdown-claims.ts';
+import { qualityAnswerLine } from './quality-section.ts';
 
 export function weightsBanner(d: Pick<ReportData, 'cells'>): string | null {
   const synthetic = d.cells.filter((c) => c.weights === 'synthetic').length;
@@ -35,6 +36,8 @@ export function answerMarkdown(d: ReportData): string {
       const w = r.weights ?? 'n/a';
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, prompt, escapeMd(t.local), escapeMd(t.cloud), escapeMd(t.ratio)]);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'decode', escapeMd(dc.local), escapeMd(dc.cloud), escapeMd(dc.ratio)]);
+      for (const m of r.measured)
+        table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'cloud, measured', escapeMd(measuredLine(r, m)), '', '']);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'energy / cost per Mtok', escapeMd(costText(r)), '', '']);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'break-even', escapeMd(breakEvenText(r)), '', '']);
     }
@@ -45,6 +48,8 @@ export function answerMarkdown(d: ReportData): string {
     if (mismatches.length) out.push('Conditions that differ (listed, never hidden):', '', ...mismatches.map((m) => `- ${escapeMd(m)}`), '');
     const weights = [...new Set(rows.map((r) => weightsText(r.weights)))].join('; ');
     out.push(`Weights: ${escapeMd(weights)}.`, '');
+    const quality = qualityAnswerLine(d.cells, dev.runId);
+    if (quality) out.push(escapeMd(quality), '');
     out.push(escapeMd(claimsLine(d.claims, dev.device, dev.runId)), '');
   }
   return out.join('\n');
@@ -53,7 +58,13 @@ export function answerMarkdown(d: ReportData): string {
 export function verdictMarkdown(d: ReportData): string {
   return mdTable(
     ['id', 'claim', 'verdict', 'decided by', 'to decide it here'],
-    d.claims.map((c) => [c.id, escapeMd(c.claim), VERDICT_MARK[c.verdict], escapeMd(c.decidedBy), c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—']),
+    d.claims.map((c) => [
+      c.id,
+      escapeMd(c.claim),
+      VERDICT_MARK[c.verdict],
+      escapeMd(c.decidedBy),
+      c.decideCommand ? `\`${c.decideCommand.replace(/`/g, "'")}\`` : '—',
+    ]),
   );
 }
 

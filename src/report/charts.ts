@@ -69,7 +69,11 @@ export function comparisonPoints(d: ReportData, metric: string): Point[] {
         value: m.refValue,
         lo: m.refLo,
         hi: m.refHi,
-        marked: m.decisive ? (m.comparable ? 'published, comparable' : 'published, conditions differ') : 'published, unverifiable (context)',
+        marked: m.decisive
+          ? m.comparable
+            ? 'published, comparable'
+            : 'published, conditions differ'
+          : 'published, unverifiable (context)',
       });
     }
   }
@@ -78,22 +82,54 @@ export function comparisonPoints(d: ReportData, metric: string): Point[] {
 
 function dotPlot(points: Point[], axisTitle: string): TopLevelSpec {
   const groups = GROUP_ORDER.filter((g) => points.some((p) => p.group === g));
-  const color = { field: 'group', type: 'nominal' as const, title: null, scale: { domain: groups, range: groups.map((g) => GROUP_COLORS[GROUP_ORDER.indexOf(g)] ?? '#333') }, legend: { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 0 } };
-  const y = { field: 'label', type: 'nominal' as const, title: null, sort: { field: 'value', order: 'ascending' as const }, axis: { labelLimit: 0, labelFontSize: 11 } };
+  const color = {
+    field: 'group',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: groups, range: groups.map((g) => GROUP_COLORS[GROUP_ORDER.indexOf(g)] ?? '#333') },
+    legend: { orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 0 },
+  };
+  const y = {
+    field: 'label',
+    type: 'nominal' as const,
+    title: null,
+    sort: { field: 'value', order: 'ascending' as const },
+    axis: { labelLimit: 0, labelFontSize: 11 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 260,
     height: { step: 16 },
     data: { values: points },
     layer: [
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', scale: { type: 'log', padding: 12, nice: false } }, x2: { field: 'hi' }, color } },
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          y,
+          x: { field: 'lo', type: 'quantitative', scale: { type: 'log', padding: 12, nice: false } },
+          x2: { field: 'hi' },
+          color,
+        },
+      },
       {
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           y,
-          x: { field: 'value', type: 'quantitative', title: axisTitle, scale: { type: 'log', padding: 12, nice: false }, axis: { grid: true, labelOverlap: 'greedy', labelFlush: false } },
+          x: {
+            field: 'value',
+            type: 'quantitative',
+            title: axisTitle,
+            scale: { type: 'log', padding: 12, nice: false },
+            axis: { grid: true, labelOverlap: 'greedy', labelFlush: false },
+          },
           color,
-          shape: { field: 'marked', type: 'nominal', title: null, scale: { domain: MARKS, range: ['circle', 'square', 'triangle-up', 'diamond'] }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 } },
+          shape: {
+            field: 'marked',
+            type: 'nominal',
+            title: null,
+            scale: { domain: MARKS, range: ['circle', 'square', 'triangle-up', 'diamond'] },
+            legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 },
+          },
         },
       },
     ],
@@ -111,7 +147,8 @@ export function itlSeries(runs: readonly ReportRun[], maxPointsPerCell = 400): {
       const pts: { cell: string; tS: number; itlMs: number }[] = [];
       for (const r of c.requests.filter((x) => x.phase === 'measured')) {
         const t = r.tokenTimesMs;
-        for (let i = 1; i < t.length; i++) pts.push({ cell: label, tS: (r.offsetMs + (t[i] as number)) / 1000, itlMs: (t[i] as number) - (t[i - 1] as number) });
+        for (let i = 1; i < t.length; i++)
+          pts.push({ cell: label, tS: (r.offsetMs + (t[i] as number)) / 1000, itlMs: (t[i] as number) - (t[i - 1] as number) });
       }
       const stride = Math.max(1, Math.ceil(pts.length / maxPointsPerCell));
       out.push(...pts.filter((_, i) => i % stride === 0));
@@ -124,7 +161,14 @@ function itlSpec(values: ReturnType<typeof itlSeries>): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
-    facet: { row: { field: 'cell', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelLimit: 600 } } },
+    facet: {
+      row: {
+        field: 'cell',
+        type: 'nominal',
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelLimit: 600 },
+      },
+    },
     spec: {
       width: 520,
       height: 90,
@@ -174,18 +218,47 @@ export async function buildCharts(d: ReportData, runs: readonly ReportRun[]): Pr
       svg: local ? await renderSvg(dotPlot(pts, axis)) : null,
     };
   };
-  charts.push(await comparison('chart-ttft', 'ttftMs', 'Time to first token vs published figures', 'TTFT (ms, log scale)', 'No TTFT measured, or no published TTFT for these model sizes.'));
-  charts.push(await comparison('chart-decode', 'decodeTokensPerS', 'Decode speed vs published figures', 'decode tokens/s (log scale)', 'No decode speed measured, or no published figure for these model sizes.'));
+  charts.push(
+    await comparison(
+      'chart-ttft',
+      'ttftMs',
+      'Time to first token vs published figures',
+      'TTFT (ms, log scale)',
+      'No TTFT measured, or no published TTFT for these model sizes.',
+    ),
+  );
+  charts.push(
+    await comparison(
+      'chart-decode',
+      'decodeTokensPerS',
+      'Decode speed vs published figures',
+      'decode tokens/s (log scale)',
+      'No decode speed measured, or no published figure for these model sizes.',
+    ),
+  );
   charts.push(
     d.energyMeasured
-      ? await comparison('chart-energy', 'joulesPerTokenDecode', 'Energy per token vs published figures', 'J/token (log scale)', 'No published J/token for these model sizes.')
-      : { id: 'chart-energy', title: 'Energy per token vs published figures', caption: 'Energy not measured on this device: no J/token chart. Rerun with an energy source (RAPL, powermetrics, nvidia-smi, a meter CSV).', svg: null },
+      ? await comparison(
+          'chart-energy',
+          'joulesPerTokenDecode',
+          'Energy per token vs published figures',
+          'J/token (log scale)',
+          'No published J/token for these model sizes.',
+        )
+      : {
+          id: 'chart-energy',
+          title: 'Energy per token vs published figures',
+          caption:
+            'Energy not measured on this device: no J/token chart. Rerun with an energy source (RAPL, powermetrics, nvidia-smi, a meter CSV).',
+          svg: null,
+        },
   );
   const itl = itlSeries(runs);
   charts.push({
     id: 'chart-itl',
     title: 'Per-token latency over the run',
-    caption: 'Inter-token gaps of the measured requests against time since the first measured request, in emission order (thinned to at most 400 points per cell). A rising trend means throttling or background load.',
+    caption:
+      'Inter-token gaps of the measured requests against time since the first measured request, in emission order (thinned to at most 400 points per cell). A rising trend means throttling or background load.',
     svg: itl.length ? await renderSvg(itlSpec(itl)) : null,
   });
   const load = await (await import('./load-chart.ts')).throughputLatencyChart(runs.map((r) => r.dir)); // only runs with a ladder

@@ -52,5 +52,8 @@ export function badge(v: Verdict): string {
 
 /** JSON for a <script type="application/json"> block: `<` escaped so no tag can close the block. */
 export function inlineJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

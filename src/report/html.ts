@@ -39,18 +39,28 @@ function throughputRows(cells: CellRow[]): string {
   const rows: Cell[][] = [];
   const failed: boolean[] = [];
   for (const x of cells) {
-    const rest = [c(weightsCell(x.weights)), c(t(paramsText(x.params)), true), c(t(x.dtype)), c(t(`${x.runner}/${x.ep}`)), c(x.threads === null ? 'auto' : t(x.threads), true)];
+    const rest = [
+      c(weightsCell(x.weights)),
+      c(t(paramsText(x.params)), true),
+      c(t(x.dtype)),
+      c(t(`${x.runner}/${x.ep}`)),
+      c(x.threads === null ? 'auto' : t(x.threads), true),
+    ];
     const depth = x.shape.depth > 0 ? ` @ d${x.shape.depth}` : '';
     if (x.status !== 'ok') {
       rows.push([c(t(x.model)), c(t(x.shape.name)), c(status(x)), ...rest]);
       failed.push(true);
       continue;
     }
-    if (x.shape.promptTokens > 0) rows.push([c(t(x.model)), c(t(`pp${x.shape.promptTokens}${depth}`)), c(t(metricText(x.metrics.prefillTokensPerS)), true), ...rest]);
-    if (x.shape.genTokens > 0) rows.push([c(t(x.model)), c(t(`tg${x.shape.genTokens}${depth}`)), c(t(metricText(x.metrics.decodeTokensPerS)), true), ...rest]);
+    if (x.shape.promptTokens > 0)
+      rows.push([c(t(x.model)), c(t(`pp${x.shape.promptTokens}${depth}`)), c(t(metricText(x.metrics.prefillTokensPerS)), true), ...rest]);
+    if (x.shape.genTokens > 0)
+      rows.push([c(t(x.model)), c(t(`tg${x.shape.genTokens}${depth}`)), c(t(metricText(x.metrics.decodeTokensPerS)), true), ...rest]);
     while (failed.length < rows.length) failed.push(false);
   }
-  return table(['model', 'test', 't/s (median [95 % CI])', 'weights', 'params', 'dtype', 'runner/ep', 'threads'], rows, (i) => (failed[i] ? 'failed' : ''));
+  return table(['model', 'test', 't/s (median [95 % CI])', 'weights', 'params', 'dtype', 'runner/ep', 'threads'], rows, (i) =>
+    failed[i] ? 'failed' : '',
+  );
 }
 
 function latencyRows(cells: CellRow[]): string {
@@ -69,7 +79,25 @@ function latencyRows(cells: CellRow[]): string {
     c(t(num(x.loadMs)), true),
     c(t(bytesText(x.peakRssBytes)), true),
   ]);
-  return table(['model', 'weights', 'shape', 'TTFT ms', 'TPOT ms', 'status', 'n', 'E2E ms', 'ITL p50 / p90 ms', 'dtype', 'runner/ep', 'load ms', 'peak RSS'], rows, (i) => (cells[i]?.status === 'ok' ? '' : 'failed'));
+  return table(
+    [
+      'model',
+      'weights',
+      'shape',
+      'TTFT ms',
+      'TPOT ms',
+      'status',
+      'n',
+      'E2E ms',
+      'ITL p50 / p90 ms',
+      'dtype',
+      'runner/ep',
+      'load ms',
+      'peak RSS',
+    ],
+    rows,
+    (i) => (cells[i]?.status === 'ok' ? '' : 'failed'),
+  );
 }
 
 function chart(ch: Chart): string {
@@ -78,11 +106,21 @@ function chart(ch: Chart): string {
 }
 
 function claimCard(cl: ClaimResult): string {
-  const th = Object.entries(cl.thresholds).map(([k, v]) => `${k} = ${String(v)}`).join(', ');
+  const th = Object.entries(cl.thresholds)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(', ');
   const local = cl.evidence.local.length
     ? table(
         ['role', 'cell', 'metric', 'median [95 % CI]', 'n', 'check', 'note'],
-        cl.evidence.local.map((e) => [c(t(e.role)), c(t(evidenceLabel(e))), c(t(e.metric)), c(t(`${metricText(e)} ${e.unit}`), true), c(t(e.n), true), c(t(e.check ?? '—')), c(t(e.note ?? ''))]),
+        cl.evidence.local.map((e) => [
+          c(t(e.role)),
+          c(t(evidenceLabel(e))),
+          c(t(e.metric)),
+          c(t(`${metricText(e)} ${e.unit}`), true),
+          c(t(e.n), true),
+          c(t(e.check ?? '—')),
+          c(t(e.note ?? '')),
+        ]),
       )
     : '';
   const refs = cl.evidence.references.length
@@ -141,7 +179,12 @@ function comparisons(d: ReportData): string {
       }
     }
     out.push(`<h3>${t(`${first.runId} #${first.index} ${first.label}`)}</h3>`);
-    out.push(table(['metric', 'this device', 'published (source)', 'value', 'ratio here/published [95 % CI]', 'audit', 'conditions that differ'], rows));
+    out.push(
+      table(
+        ['metric', 'this device', 'published (source)', 'value', 'ratio here/published [95 % CI]', 'audit', 'conditions that differ'],
+        rows,
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -165,9 +208,14 @@ function energyTable(d: ReportData): string {
 function warnings(d: ReportData): string {
   const items: string[] = [];
   for (const x of d.cells.filter((y) => y.status !== 'ok')) {
-    items.push(`<li><span class="status-bad">${t(x.status)}</span> — ${t(`${x.runId} #${x.index} ${reportCellLabel(x)}`)}: ${t(x.error ? `${x.error.code}: ${x.error.message}` : 'no error recorded')}${x.error?.hint ? `<br>fix: ${withCode(x.error.hint)}` : ''}</li>`);
+    items.push(
+      `<li><span class="status-bad">${t(x.status)}</span> — ${t(`${x.runId} #${x.index} ${reportCellLabel(x)}`)}: ${t(x.error ? `${x.error.code}: ${x.error.message}` : 'no error recorded')}${x.error?.hint ? `<br>fix: ${withCode(x.error.hint)}` : ''}</li>`,
+    );
   }
-  for (const w of d.warnings) items.push(`<li><b>${t(w.severity === 'warn' ? 'warning' : 'note')} ${t(w.code)}</b> — ${t(w.where)}: ${t(w.message)}<br>fix: ${withCode(w.fix)}</li>`);
+  for (const w of d.warnings)
+    items.push(
+      `<li><b>${t(w.severity === 'warn' ? 'warning' : 'note')} ${t(w.code)}</b> — ${t(w.where)}: ${t(w.message)}<br>fix: ${withCode(w.fix)}</li>`,
+    );
   return items.length ? `<ul class="warnings">${items.join('\n')}</ul>` : '<p>No warnings.</p>';
 }
 
@@ -175,11 +223,17 @@ function environment(d: ReportData): string {
   return d.runs
     .map((r) => {
       const e = r.environment;
-      const sw = Object.entries(e.software).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+      const sw = Object.entries(e.software)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       const rows: [string, string][] = [
         ['device', `${r.device} — class: ${r.deviceClass}`],
         ['OS', `${e.os.distro} ${e.os.release} (${e.os.platform}, ${e.os.arch}, kernel ${e.os.kernel})`],
-        ['CPU', `${e.cpu.manufacturer} ${e.cpu.brand}, ${e.cpu.physicalCores} cores / ${e.cpu.logicalCores} threads, flags ${e.cpu.flags.join(' ') || 'none recorded'}, governor ${e.cpu.governor ?? 'n/a'}`],
+        [
+          'CPU',
+          `${e.cpu.manufacturer} ${e.cpu.brand}, ${e.cpu.physicalCores} cores / ${e.cpu.logicalCores} threads, flags ${e.cpu.flags.join(' ') || 'none recorded'}, governor ${e.cpu.governor ?? 'n/a'}`,
+        ],
         ['memory', `${bytesText(e.memory.totalBytes)} total, ${bytesText(e.memory.availableBytes)} available at start`],
         ['GPU', e.gpus.length ? e.gpus.map((g) => `${g.vendor} ${g.model}`).join('; ') : 'none detected'],
         ['power', `${e.power.source}${e.power.batteryPercent !== null ? `, battery ${e.power.batteryPercent} %` : ''}`],
@@ -189,7 +243,10 @@ function environment(d: ReportData): string {
         ['clock', r.clock],
         ['summary', r.summarySource],
       ];
-      return `<h3>${t(r.runId)}</h3>${table(['', ''], rows.map(([k, v]) => [c(t(k)), c(t(v))]))}`;
+      return `<h3>${t(r.runId)}</h3>${table(
+        ['', ''],
+        rows.map(([k, v]) => [c(t(k)), c(t(v))]),
+      )}`;
     })
     .join('\n');
 }
@@ -198,7 +255,12 @@ function environment(d: ReportData): string {
 function references(d: ReportData): string {
   const cats = [...new Set(d.references.map((f) => f.category))].sort();
   const radios = [`<input type="radio" name="ref-filter" id="rf-all" checked><label for="rf-all">all (${t(d.references.length)})</label>`]
-    .concat(cats.map((k) => `<input type="radio" name="ref-filter" id="rf-${t(k)}"><label for="rf-${t(k)}">${t(k)} (${t(d.references.filter((f) => f.category === k).length)})</label>`))
+    .concat(
+      cats.map(
+        (k) =>
+          `<input type="radio" name="ref-filter" id="rf-${t(k)}"><label for="rf-${t(k)}">${t(k)} (${t(d.references.filter((f) => f.category === k).length)})</label>`,
+      ),
+    )
     .join('');
   return `<div class="ref-filter"><span class="ctx">show:</span> ${radios}\n${referencesTable(d)}</div>`;
 }
@@ -217,7 +279,11 @@ function referencesTable(d: ReportData): string {
       c(link(f.source_title, f.source_url)),
       c(t(f.source_date)),
       c(t(evidenceText(f))),
-      c(f.audit === 'unverifiable' || f.audit === 'not-checked' ? `<b>${t(f.audit)}</b> <span class="ctx">(context only)</span>` : t(f.audit + (f.history.length ? ` (history: ${f.history.length})` : ''))),
+      c(
+        f.audit === 'unverifiable' || f.audit === 'not-checked'
+          ? `<b>${t(f.audit)}</b> <span class="ctx">(context only)</span>`
+          : t(f.audit + (f.history.length ? ` (history: ${f.history.length})` : '')),
+      ),
     ]),
     (i) => `cat-${d.references[i]?.category ?? ''}`,
   );
@@ -230,7 +296,20 @@ export function compactData(d: ReportData): unknown {
     runs: d.runs,
     cells: d.cells.map((x) => ({
       ...x,
-      metrics: Object.fromEntries(Object.entries(x.metrics).map(([k, m]) => [k, m ? { n: m.n, median: m.median, ci95: m.ci95, unit: m.unit, ...('samples' in m && { p90: m.p90, p99: m.p99, boundary: m.boundary }) } : null])),
+      metrics: Object.fromEntries(
+        Object.entries(x.metrics).map(([k, m]) => [
+          k,
+          m
+            ? {
+                n: m.n,
+                median: m.median,
+                ci95: m.ci95,
+                unit: m.unit,
+                ...('samples' in m && { p90: m.p90, p99: m.p99, boundary: m.boundary }),
+              }
+            : null,
+        ]),
+      ),
     })),
     claims: d.claims,
     devices: d.devices,
@@ -253,12 +332,33 @@ export function renderHtml(d: ReportData, charts: readonly Chart[]): string {
     ...((q): [string, string, string][] => (q ? [['quality', 'Quality', q]] : []))(qualityHtml(d.cells)),
     ...((x): [string, string, string][] => (x ? [['conditions', 'Stopping and machine conditions', x]] : []))(conditionsHtml(d.cells)),
     ['charts', 'Charts: this device vs published figures', other.map(chart).join('\n')],
-    ['comparison', 'Comparison with published figures', `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`],
-    ['energy', 'Energy', d.energyMeasured ? energyTable(d) : '<p class="note"><b>Energy: not measured.</b> No energy source was available, so J/token, average power and the energy part of the cost per token are not reported.</p>'],
+    [
+      'comparison',
+      'Comparison with published figures',
+      `<p class="lead">Nearest published figures of the same model size class and metric, per category. Every difference in conditions is listed.</p>${comparisons(d)}`,
+    ],
+    [
+      'energy',
+      'Energy',
+      d.energyMeasured
+        ? energyTable(d)
+        : '<p class="note"><b>Energy: not measured.</b> No energy source was available, so J/token, average power and the energy part of the cost per token are not reported.</p>',
+    ],
     ['warnings', 'Warnings and failed cells', warnings(d)],
     ['environment', 'Environment', environment(d)],
-    ['references', `References (${d.references.length})`, `<p class="lead">${t(d.references.length)} figures cited from “${t(d.referencesMeta.title)}” (compiled ${t(d.referencesMeta.compiled)}, audited ${t(d.referencesMeta.audit_date)})${(d.referencesMeta.addenda ?? []).map((a) => ` and ${t(a.file)} (${t(a.figures)} figures, ${t(a.compiled)})`).join('')}; ${t(d.unverifiedCount)} unverified entries are kept apart and never used.</p>${references(d)}`],
-    ['definitions', 'Metric definitions', table(['metric', 'unit', 'definition'], METRIC_DEFINITIONS.map((m) => [c(t(m.name)), c(t(m.unit)), c(t(m.definition))]))],
+    [
+      'references',
+      `References (${d.references.length})`,
+      `<p class="lead">${t(d.references.length)} figures cited from “${t(d.referencesMeta.title)}” (compiled ${t(d.referencesMeta.compiled)}, audited ${t(d.referencesMeta.audit_date)})${(d.referencesMeta.addenda ?? []).map((a) => ` and ${t(a.file)} (${t(a.figures)} figures, ${t(a.compiled)})`).join('')}; ${t(d.unverifiedCount)} unverified entries are kept apart and never used.</p>${references(d)}`,
+    ],
+    [
+      'definitions',
+      'Metric definitions',
+      table(
+        ['metric', 'unit', 'definition'],
+        METRIC_DEFINITIONS.map((m) => [c(t(m.name)), c(t(m.unit)), c(t(m.definition))]),
+      ),
+    ],
     ['method', 'Method', `<ul>${METHOD_NOTES.map((n) => `<li>${t(n)}</li>`).join('')}</ul>`],
   ];
   return `<!doctype html>

@@ -47,7 +47,9 @@ function refRows(ev: readonly ReferenceEvidence[]): string {
 }
 
 function detail(c: ClaimResult): string {
-  const th = Object.entries(c.thresholds).map(([k, v]) => `${k} = ${String(v)}`).join(', ');
+  const th = Object.entries(c.thresholds)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(', ');
   const decisive = c.evidence.references.filter((r) => r.role === 'decisive');
   const context = c.evidence.references.filter((r) => r.role === 'context');
   const parts = [

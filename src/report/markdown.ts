@@ -19,7 +19,16 @@ function statusText(c: CellRow): string {
 function throughputTable(d: ReportData): string {
   const rows: string[][] = [];
   for (const c of d.cells) {
-    const base = [escapeMd(c.device), escapeMd(c.model), c.weights ?? 'n/a', paramsText(c.params), escapeMd(c.dtype), escapeMd(c.runner), escapeMd(c.ep), c.threads === null ? 'auto' : String(c.threads)];
+    const base = [
+      escapeMd(c.device),
+      escapeMd(c.model),
+      c.weights ?? 'n/a',
+      paramsText(c.params),
+      escapeMd(c.dtype),
+      escapeMd(c.runner),
+      escapeMd(c.ep),
+      c.threads === null ? 'auto' : String(c.threads),
+    ];
     const depth = c.shape.depth > 0 ? ` @ d${c.shape.depth}` : '';
     if (c.status !== 'ok') {
       rows.push([...base, escapeMd(c.shape.name), statusText(c)]);
@@ -51,7 +60,25 @@ function latencyTable(d: ReportData): string {
       bytesText(c.peakRssBytes),
     ];
   });
-  return mdTable(['device', 'model', 'weights', 'dtype', 'runner/ep', 'shape', 'status', 'n', 'TTFT ms', 'TPOT ms', 'E2E ms', 'ITL p50 / p90 ms', 'load ms', 'peak RSS'], rows);
+  return mdTable(
+    [
+      'device',
+      'model',
+      'weights',
+      'dtype',
+      'runner/ep',
+      'shape',
+      'status',
+      'n',
+      'TTFT ms',
+      'TPOT ms',
+      'E2E ms',
+      'ITL p50 / p90 ms',
+      'load ms',
+      'peak RSS',
+    ],
+    rows,
+  );
 }
 
 function environment(r: RunInfo): string {
@@ -63,9 +90,17 @@ function environment(r: RunInfo): string {
   const lines: [string, string][] = [
     ['device', `${r.device} — class: ${r.deviceClass}`],
     ['OS', `${e.os.distro} ${e.os.release} (${e.os.platform}, ${e.os.arch}, kernel ${e.os.kernel})`],
-    ['CPU', `${e.cpu.manufacturer} ${e.cpu.brand}, ${e.cpu.physicalCores} cores / ${e.cpu.logicalCores} threads, max ${num(e.cpu.speedMaxGHz)} GHz, flags ${e.cpu.flags.join(' ') || 'none recorded'}, governor ${e.cpu.governor ?? 'n/a'}`],
+    [
+      'CPU',
+      `${e.cpu.manufacturer} ${e.cpu.brand}, ${e.cpu.physicalCores} cores / ${e.cpu.logicalCores} threads, max ${num(e.cpu.speedMaxGHz)} GHz, flags ${e.cpu.flags.join(' ') || 'none recorded'}, governor ${e.cpu.governor ?? 'n/a'}`,
+    ],
     ['memory', `${bytesText(e.memory.totalBytes)} total, ${bytesText(e.memory.availableBytes)} available at start`],
-    ['GPU', e.gpus.length ? e.gpus.map((g) => `${g.vendor} ${g.model}${g.vramBytes ? ` (${bytesText(g.vramBytes)})` : ''}`).join('; ') : 'none detected'],
+    [
+      'GPU',
+      e.gpus.length
+        ? e.gpus.map((g) => `${g.vendor} ${g.model}${g.vramBytes ? ` (${bytesText(g.vramBytes)})` : ''}`).join('; ')
+        : 'none detected',
+    ],
     ['power', `${e.power.source}${e.power.batteryPercent !== null ? `, battery ${e.power.batteryPercent} %` : ''}`],
     ['runtime', `${e.kind}${e.userAgent ? ` — ${e.userAgent}` : ''}`],
     ['software', sw || 'n/a'],
@@ -75,7 +110,14 @@ function environment(r: RunInfo): string {
     ['cells', `${r.cellCounts.ok} ok, ${r.cellCounts.errored} errored, ${r.cellCounts.unsupported} unsupported`],
     ['summary', r.summarySource],
   ];
-  return [`### ${escapeMd(r.runId)}`, '', mdTable(['', ''], lines.map(([k, v]) => [k, escapeMd(v)]))].join('\n');
+  return [
+    `### ${escapeMd(r.runId)}`,
+    '',
+    mdTable(
+      ['', ''],
+      lines.map(([k, v]) => [k, escapeMd(v)]),
+    ),
+  ].join('\n');
 }
 
 function comparisons(d: ReportData): string {
@@ -97,7 +139,20 @@ function comparisons(d: ReportData): string {
     }
   }
   if (!rows.length) return '_No comparable published figure for the cells of this run (model size class or metric not covered)._';
-  return mdTable(['local cell', 'metric', 'local', 'reference', 'system — model', 'reference value', 'ratio local/ref [95 % CI]', 'audit', 'conditions that differ'], rows);
+  return mdTable(
+    [
+      'local cell',
+      'metric',
+      'local',
+      'reference',
+      'system — model',
+      'reference value',
+      'ratio local/ref [95 % CI]',
+      'audit',
+      'conditions that differ',
+    ],
+    rows,
+  );
 }
 
 function references(d: ReportData): string {
@@ -112,7 +167,9 @@ function references(d: ReportData): string {
     mdLink(f.source_title, f.source_url),
     escapeMd(f.source_date),
     escapeMd(evidenceText(f)),
-    f.audit === 'unverifiable' || f.audit === 'not-checked' ? `**${f.audit}** (context only)` : f.audit + (f.history.length ? ` (history: ${f.history.length})` : ''),
+    f.audit === 'unverifiable' || f.audit === 'not-checked'
+      ? `**${f.audit}** (context only)`
+      : f.audit + (f.history.length ? ` (history: ${f.history.length})` : ''),
   ]);
   return mdTable(['id', 'category', 'system', 'model', 'metric', 'value', 'conditions', 'source', 'date', 'evidence', 'audit'], rows);
 }
@@ -120,10 +177,14 @@ function references(d: ReportData): string {
 function warnings(d: ReportData): string {
   const out: string[] = [];
   for (const c of d.cells.filter((x) => x.status !== 'ok')) {
-    out.push(`- **${c.status}** — ${escapeMd(`${c.runId} #${c.index} ${reportCellLabel(c)}`)}: ${escapeMd(c.error ? `${c.error.code}: ${c.error.message}` : 'no error recorded')}${c.error?.hint ? `  \n  fix: ${escapeMd(c.error.hint)}` : ''}`);
+    out.push(
+      `- **${c.status}** — ${escapeMd(`${c.runId} #${c.index} ${reportCellLabel(c)}`)}: ${escapeMd(c.error ? `${c.error.code}: ${c.error.message}` : 'no error recorded')}${c.error?.hint ? `  \n  fix: ${escapeMd(c.error.hint)}` : ''}`,
+    );
   }
   for (const w of d.warnings) {
-    out.push(`- ${w.severity === 'warn' ? '**warning**' : 'note'} ${escapeMd(w.code)} — ${escapeMd(w.where)}: ${escapeMd(w.message)}  \n  fix: ${escapeMd(w.fix)}`);
+    out.push(
+      `- ${w.severity === 'warn' ? '**warning**' : 'note'} ${escapeMd(w.code)} — ${escapeMd(w.where)}: ${escapeMd(w.message)}  \n  fix: ${escapeMd(w.fix)}`,
+    );
   }
   return out.length ? out.join('\n') : '_No warnings._';
 }
@@ -192,7 +253,13 @@ export function renderMarkdown(d: ReportData): string {
       `${d.references.length} figures cited from "${escapeMd(d.referencesMeta.title)}" (compiled ${escapeMd(d.referencesMeta.compiled)}, audited ${escapeMd(d.referencesMeta.audit_date)})${(d.referencesMeta.addenda ?? []).map((a) => ` and ${escapeMd(a.file)} (${a.figures} figures, compiled ${escapeMd(a.compiled)})`).join('')}. ` +
         `${d.unverifiedCount} unverified entries are kept apart and never used.\n\n${references(d)}`,
     ),
-    section('Metric definitions', mdTable(['metric', 'unit', 'definition'], METRIC_DEFINITIONS.map((m) => [escapeMd(m.name), escapeMd(m.unit), escapeMd(m.definition)]))),
+    section(
+      'Metric definitions',
+      mdTable(
+        ['metric', 'unit', 'definition'],
+        METRIC_DEFINITIONS.map((m) => [escapeMd(m.name), escapeMd(m.unit), escapeMd(m.definition)]),
+      ),
+    ),
     section('Method', METHOD_NOTES.map((n) => `- ${escapeMd(n)}`).join('\n')),
   ];
   return parts.join('\n');

@@ -118,7 +118,6 @@ function cellMetrics(c: CellSummary): Partial<Record<CellMetricName, LocalMetric
   return out;
 }
 
-
 function cellRow(run: ReportRun, c: CellSummary): CellRow {
   return {
     runId: run.runId,
@@ -202,13 +201,23 @@ export function buildReport(runs: readonly ReportRun[], refs: ReferenceSet, opts
     });
   const cited = new Set<string>();
   for (const c of claims) for (const r of c.evidence.references) cited.add(r.id);
-  for (const row of edgeCloud) for (const f of [...(row.ttft.cloud?.figures ?? []), ...(row.decode.cloud?.figures ?? []), ...(row.cost.cloud.output?.figures ?? []), ...(row.cost.assumptions.network?.figures ?? [])]) cited.add(f.id);
+  for (const row of edgeCloud)
+    for (const f of [
+      ...(row.ttft.cloud?.figures ?? []),
+      ...(row.decode.cloud?.figures ?? []),
+      ...(row.cost.cloud.output?.figures ?? []),
+      ...(row.cost.assumptions.network?.figures ?? []),
+    ])
+      cited.add(f.id);
   for (const c of comparisons) for (const m of c.matches) cited.add(m.figure.id);
-  const references = refs.figures.filter((f) => cited.has(f.id)).sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+  const references = refs.figures
+    .filter((f) => cited.has(f.id))
+    .sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   const warnings: WarningRow[] = [];
   for (const r of runs) {
     for (const w of r.summary.warnings) warnings.push({ ...w, where: `run ${r.runId}` });
-    for (const c of r.summary.cells) for (const w of c.warnings) warnings.push({ ...w, where: `${r.runId} #${c.index} ${reportCellLabel(cellRow(r, c))}` });
+    for (const c of r.summary.cells)
+      for (const w of c.warnings) warnings.push({ ...w, where: `${r.runId} #${c.index} ${reportCellLabel(cellRow(r, c))}` });
   }
   return {
     title: opts.title ?? `edgebench report: ${runs.map((r) => r.runId).join(', ')}`,

@@ -23,10 +23,17 @@ export interface WriteReportOptions {
 }
 
 export function parseFormats(list: string): ReportFormat[] {
-  const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad.length || items.length === 0) {
-    throw new EdgebenchError('USAGE', `--format: unknown format ${bad.length ? bad.map((b) => `"${b}"`).join(', ') : '(empty)'}`, `use a comma-separated list of ${REPORT_FORMATS.join(', ')}`);
+    throw new EdgebenchError(
+      'USAGE',
+      `--format: unknown format ${bad.length ? bad.map((b) => `"${b}"`).join(', ') : '(empty)'}`,
+      `use a comma-separated list of ${REPORT_FORMATS.join(', ')}`,
+    );
   }
   return [...new Set(items as ReportFormat[])];
 }
@@ -34,10 +41,17 @@ export function parseFormats(list: string): ReportFormat[] {
 export async function writeReport(opts: WriteReportOptions): Promise<{ files: string[]; data: ReportData }> {
   const runs = await openReportRuns(opts.runDirs);
   const refs = loadReferences(opts.referencesDir);
-  const data = buildReport(runs, refs, { ...(opts.title && { title: opts.title }), ...(opts.claimsConfig && { claimsConfig: opts.claimsConfig }) });
+  const data = buildReport(runs, refs, {
+    ...(opts.title && { title: opts.title }),
+    ...(opts.claimsConfig && { claimsConfig: opts.claimsConfig }),
+  });
   const formats = opts.formats ?? REPORT_FORMATS;
   await mkdir(opts.outDir, { recursive: true }).catch((e: unknown) => {
-    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot create ${opts.outDir}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable folder with --out');
+    throw new EdgebenchError(
+      'OUTPUT_UNWRITABLE',
+      `cannot create ${opts.outDir}: ${e instanceof Error ? e.message : String(e)}`,
+      'choose a writable folder with --out',
+    );
   });
   const files: string[] = [];
   // the report exporters (src/exporters), in the order asked; HTML loads its renderer and vega only when asked for

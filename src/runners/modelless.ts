@@ -11,7 +11,17 @@ export function modellessModel(spec: string, dtype: string, synthetic: boolean):
   return {
     source: { id: spec, dir: null, file: null, dtype, arch: null },
     vocabSize: VOCAB,
-    info: { id: spec, path: null, file: null, bytes: null, params: null, bytesPerToken: null, sha256: null, synthetic, weights: synthetic ? 'synthetic' : 'real' },
+    info: {
+      id: spec,
+      path: null,
+      file: null,
+      bytes: null,
+      params: null,
+      bytesPerToken: null,
+      sha256: null,
+      synthetic,
+      weights: synthetic ? 'synthetic' : 'real',
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import { openAiHttpInfo } from './openai-http/info.ts';
 import { ortNodeInfo } from './ort-node/info.ts';
 import { ortWebInfo } from './ort-web/info.ts';
 import { transformersJsInfo } from './transformers-js/info.ts';
-import type { RunnerFactory, RunnerInfo } from './types.ts';
+import type { RunnerFactory, RunnerInfo, RunnerRole } from './types.ts';
 
 export interface RunnerEntry extends RunnerInfo {
   load(): Promise<RunnerFactory>;
@@ -34,8 +34,17 @@ export function listRunners(): readonly RunnerEntry[] {
 export function runnerEntry(id: string): RunnerEntry {
   const r = RUNNERS.find((x) => x.id === id);
   if (!r) {
-    const near = closestNames(id, RUNNERS.map((x) => x.id), 3, Math.max(2, Math.floor(id.length / 3)));
-    throw new EdgebenchError('RUNNER_UNKNOWN', `no runner '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`, `runners: ${RUNNERS.map((x) => x.id).join(', ')}`);
+    const near = closestNames(
+      id,
+      RUNNERS.map((x) => x.id),
+      3,
+      Math.max(2, Math.floor(id.length / 3)),
+    );
+    throw new EdgebenchError(
+      'RUNNER_UNKNOWN',
+      `no runner '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+      `runners: ${RUNNERS.map((x) => x.id).join(', ')}`,
+    );
   }
   return r;
 }
@@ -43,4 +52,11 @@ export function runnerEntry(id: string): RunnerEntry {
 /** The runner itself (imports its module on first use). */
 export function loadRunner(id: string): Promise<RunnerFactory> {
   return runnerEntry(id).load();
+}
+
+/** The id of the runner that holds a role (see RunnerRole); one holds each, checked by test/runner-roles. */
+export function runnerIdFor(role: RunnerRole): string {
+  const r = RUNNERS.find((x) => x.roles?.includes(role));
+  if (!r) throw new Error(`no runner holds the role '${role}'`);
+  return r.id;
 }

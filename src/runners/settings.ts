@@ -17,6 +17,7 @@ export function settingsIssue(issue: z.core.$ZodIssue): string {
 /** Parse `runnerSettings.<id>` (suites were checked when read; this covers settings built in code). */
 export function parseRunnerSettings<S extends RunnerSettingsSchema>(id: string, schema: S, raw: Record<string, unknown>): z.output<S> {
   const r = schema.safeParse(raw);
-  if (!r.success) throw new EdgebenchError('CONFIG_INVALID', `runnerSettings.${id}: ${settingsIssue(r.error.issues[0]!)}`, validKeys(schema));
+  if (!r.success)
+    throw new EdgebenchError('CONFIG_INVALID', `runnerSettings.${id}: ${settingsIssue(r.error.issues[0]!)}`, validKeys(schema));
   return r.data;
 }

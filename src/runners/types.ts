@@ -81,6 +81,8 @@ export interface LoadedModel extends AsyncDisposable {
   readonly showsLogits?: boolean;
   /** Remote runners: where the harness measures the network split before a cell (headers carry the key: never stored). */
   readonly remote?: { modelsUrl: string; shown: string; headers(): Record<string, string> };
+  /** Optional: what the loaded model turned out to be when only loading can tell (an endpoint that declares synthetic weights) */
+  readonly weights?: 'synthetic' | 'real';
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
   /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */
@@ -103,11 +105,20 @@ export interface TokenScorer {
 }
 
 /** What the registry knows of a runner without importing it (ids, help text, settings schema). */
+/**
+ * The jobs other parts of edgebench hand to "whichever runner does X", so that nothing outside a
+ * runner's folder names it: 'default' runs a local model when no runner is named, 'endpoint'
+ * measures a URL (`--endpoint`, `--cloud`), 'gguf' reads .gguf files, 'browser' is the runner
+ * whose browser twin the serve page is. Exactly one runner holds each role (test/runner-roles).
+ */
+export type RunnerRole = 'default' | 'endpoint' | 'gguf' | 'browser';
+
 export interface RunnerInfo {
   readonly id: string;
   readonly boundary: 'engine' | 'runtime-api' | 'http-client';
   readonly description: string;
   readonly settings: RunnerSettingsSchema;
+  readonly roles?: readonly RunnerRole[];
 }
 
 export interface RunnerFactory extends RunnerInfo {

@@ -9,7 +9,7 @@ export function nearestRank(p: number, n: number): number {
   if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0, 100], got ${p}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`need at least one value, got n=${n}`);
   // round away float noise such as 0.29 * 100 = 28.999999999999996 before taking the ceiling
-  const exact = Math.round(((p / 100) * n) * 1e9) / 1e9;
+  const exact = Math.round((p / 100) * n * 1e9) / 1e9;
   return Math.max(1, Math.ceil(exact));
 }
 
@@ -22,7 +22,10 @@ export function percentileSorted(sorted: readonly number[], p: number): number {
 
 /** Nearest-rank percentile of unsorted values. */
 export function percentile(values: readonly number[], p: number): number {
-  return percentileSorted([...values].sort((a, b) => a - b), p);
+  return percentileSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /**

@@ -25,10 +25,7 @@ export interface SampleSummary {
   outliers: number[];
 }
 
-export function summarize(
-  samples: readonly number[],
-  opts: { seed: number; confidence?: 0.95; resamples?: number },
-): SampleSummary {
+export function summarize(samples: readonly number[], opts: { seed: number; confidence?: 0.95; resamples?: number }): SampleSummary {
   if (samples.length === 0) throw new RangeError('summarize: no samples');
   const bad = samples.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new RangeError(`summarize: sample ${bad} is not a finite number (${samples[bad]})`);
@@ -46,7 +43,11 @@ export function summarize(
     p99: percentileOrNull(sorted, 99),
     min: sorted[0]!,
     max: sorted[n - 1]!,
-    ci95: bootstrapMedianCI(samples, { seed: opts.seed, confidence: opts.confidence ?? 0.95, ...(opts.resamples !== undefined && { resamples: opts.resamples }) }),
+    ci95: bootstrapMedianCI(samples, {
+      seed: opts.seed,
+      confidence: opts.confidence ?? 0.95,
+      ...(opts.resamples !== undefined && { resamples: opts.resamples }),
+    }),
     mad: medianAbsoluteDeviation(samples),
     outliers: outlierIndices(samples),
   };

@@ -8,7 +8,8 @@ import { EdgebenchError } from '../errors.ts';
 import type { Sql, SqlParam, StoreDb } from './db.ts';
 import { redactUrl } from './redact-url.ts';
 
-const HINT = 'set EDGEBENCH_DB (or --db) to a reachable postgres://user:password@host:port/database, or leave both unset for the embedded store';
+const HINT =
+  'set EDGEBENCH_DB (or --db) to a reachable postgres://user:password@host:port/database, or leave both unset for the embedded store';
 
 /** pg/network errors → one line that names the setting to fix. */
 export function connectionError(e: unknown, shown: string): EdgebenchError {
@@ -45,7 +46,11 @@ export async function openPg(url: string, opts: { connectTimeoutMs?: number } = 
   const shown = redactUrl(url);
   let client: pg.Client;
   try {
-    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000, application_name: 'edgebench' });
+    client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      application_name: 'edgebench',
+    });
   } catch (e) {
     throw connectionError(e, shown);
   }

@@ -25,7 +25,11 @@ function sqlOf(q: Queryable): Sql {
 
 export async function openPglite(dir: string, opts: { lockTimeoutMs?: number } = {}): Promise<StoreDb> {
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
-    throw new EdgebenchError('STORE_UNAVAILABLE', `cannot create the store folder ${dir}: ${e instanceof Error ? e.message : String(e)}`, 'pass a writable folder with --db <path>, or set EDGEBENCH_DB');
+    throw new EdgebenchError(
+      'STORE_UNAVAILABLE',
+      `cannot create the store folder ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+      'pass a writable folder with --db <path>, or set EDGEBENCH_DB',
+    );
   });
   const lock: FolderLock = await acquireFolderLock(dir, opts.lockTimeoutMs ?? 60_000);
   let pg: PGlite;
@@ -34,7 +38,11 @@ export async function openPglite(dir: string, opts: { lockTimeoutMs?: number } =
   } catch (e) {
     await lock.release();
     const msg = e instanceof Error ? e.message : String(e);
-    throw new EdgebenchError('STORE_UNAVAILABLE', `cannot open the embedded store ${dir}: ${msg.split('\n')[0]}`, 'the folder is not a PGlite store, or it is damaged; point --db (or EDGEBENCH_DB) at another folder');
+    throw new EdgebenchError(
+      'STORE_UNAVAILABLE',
+      `cannot open the embedded store ${dir}: ${msg.split('\n')[0]}`,
+      'the folder is not a PGlite store, or it is damaged; point --db (or EDGEBENCH_DB) at another folder',
+    );
   }
   const base = sqlOf(pg);
   return {

@@ -31,7 +31,11 @@ async function tryCreate(path: string): Promise<boolean> {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new EdgebenchError('STORE_UNAVAILABLE', `cannot lock the embedded store (${path}): ${(e as Error).message}`, 'pass a writable folder with --db <path>, or set EDGEBENCH_DB');
+    throw new EdgebenchError(
+      'STORE_UNAVAILABLE',
+      `cannot lock the embedded store (${path}): ${(e as Error).message}`,
+      'pass a writable folder with --db <path>, or set EDGEBENCH_DB',
+    );
   }
 }
 
@@ -69,7 +73,11 @@ export async function acquireFolderLock(dir: string, timeoutMs: number): Promise
       continue;
     }
     if (Date.now() > deadline) {
-      throw new EdgebenchError('STORE_UNAVAILABLE', `the embedded store ${dir} is in use by process ${owner ?? '?'} (waited ${Math.round(timeoutMs / 1000)} s)`, 'wait for that edgebench to finish; for many concurrent publishers use a PostgreSQL server (--db postgres://… or EDGEBENCH_DB)');
+      throw new EdgebenchError(
+        'STORE_UNAVAILABLE',
+        `the embedded store ${dir} is in use by process ${owner ?? '?'} (waited ${Math.round(timeoutMs / 1000)} s)`,
+        'wait for that edgebench to finish; for many concurrent publishers use a PostgreSQL server (--db postgres://… or EDGEBENCH_DB)',
+      );
     }
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(200, wait * 2);

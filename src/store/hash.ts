@@ -5,7 +5,9 @@ import { numberArrayJson } from './json-text.ts';
 export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return numberArrayJson(v) ?? `[${v.map(stableStringify).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

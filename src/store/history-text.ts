@@ -12,7 +12,14 @@ function changeText(p: HistoryPoint): string {
 function rows(s: HistorySeries): string[][] {
   return [
     ['date', 'commit', 'run', `median (${s.unit}) [95 % CI]`, 'n', 'change vs previous'],
-    ...s.points.map((p) => [p.createdAt.slice(0, 16).replace('T', ' '), p.commit?.slice(0, 8) ?? '', p.runId, `${sig3(p.median)} [${sig3(p.ciLo)}, ${sig3(p.ciHi)}]${p.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`, String(p.n), changeText(p)]),
+    ...s.points.map((p) => [
+      p.createdAt.slice(0, 16).replace('T', ' '),
+      p.commit?.slice(0, 8) ?? '',
+      p.runId,
+      `${sig3(p.median)} [${sig3(p.ciLo)}, ${sig3(p.ciHi)}]${p.plausibility === 'ok' ? '' : ' IMPLAUSIBLE'}`,
+      String(p.n),
+      changeText(p),
+    ]),
   ];
 }
 
@@ -28,7 +35,15 @@ export function formatHistoryText(h: History): string {
 function mermaid(s: HistorySeries): string {
   const labels = s.points.map((p, i) => JSON.stringify(p.commit ? p.commit.slice(0, 7) : `#${i + 1}`));
   const values = s.points.map((p) => Number(p.median.toPrecision(4)));
-  return ['```mermaid', 'xychart-beta', `  title ${JSON.stringify(s.label.replace(/"/g, "'"))}`, `  x-axis [${labels.join(', ')}]`, `  y-axis ${JSON.stringify(s.unit)}`, `  line [${values.join(', ')}]`, '```'].join('\n');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title ${JSON.stringify(s.label.replace(/"/g, "'"))}`,
+    `  x-axis [${labels.join(', ')}]`,
+    `  y-axis ${JSON.stringify(s.unit)}`,
+    `  line [${values.join(', ')}]`,
+    '```',
+  ].join('\n');
 }
 
 export function formatHistoryMarkdown(h: History, maxCharts = 6): string {

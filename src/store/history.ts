@@ -65,12 +65,38 @@ export interface History {
   regressions: number;
 }
 
-const COLUMN: Record<MatchKey, string> = { model: 'c.model', dtype: 'c.dtype', shape: 'c.shape', runner: 'c.runner', ep: 'c.ep', device: 'd.fingerprint', class: 'd.device_class' };
+const COLUMN: Record<MatchKey, string> = {
+  model: 'c.model',
+  dtype: 'c.dtype',
+  shape: 'c.shape',
+  runner: 'c.runner',
+  ep: 'c.ep',
+  device: 'd.fingerprint',
+  class: 'd.device_class',
+};
 
 interface Row {
-  model: string; dtype: string; shape: string; runner: string; synthetic: boolean; ep: string; threads: number | null;
-  device: string; fingerprint: string; run_pk: number; run_id: string; created_at: Date | string; git_commit: string | null;
-  median: number; ci_lo: number; ci_hi: number; n: number; unit: string; samples: number[]; plausibility: string; ci_seed: number;
+  model: string;
+  dtype: string;
+  shape: string;
+  runner: string;
+  synthetic: boolean;
+  ep: string;
+  threads: number | null;
+  device: string;
+  fingerprint: string;
+  run_pk: number;
+  run_id: string;
+  created_at: Date | string;
+  git_commit: string | null;
+  median: number;
+  ci_lo: number;
+  ci_hi: number;
+  n: number;
+  unit: string;
+  samples: number[];
+  plausibility: string;
+  ci_seed: number;
 }
 
 /** A bound on what one history query reads (rows = run × cell). */
@@ -119,20 +145,55 @@ export function buildHistory(rows: readonly Row[], q: HistoryQuery): History {
     let e = bySeries.get(id);
     if (!e) {
       const label = `${r.device} · ${r.model} ${r.dtype} ${r.shape} · ${r.runner}/${r.ep}${r.threads === null ? '' : ` t${r.threads}`}${r.synthetic ? ' · synthetic' : ''}`;
-      e = { s: { id, label, device: r.device, fingerprint: r.fingerprint, model: r.model, dtype: r.dtype, shape: r.shape, runner: r.runner, ep: r.ep, threads: r.threads, synthetic: r.synthetic, unit: r.unit, points: [] }, rows: [] };
+      e = {
+        s: {
+          id,
+          label,
+          device: r.device,
+          fingerprint: r.fingerprint,
+          model: r.model,
+          dtype: r.dtype,
+          shape: r.shape,
+          runner: r.runner,
+          ep: r.ep,
+          threads: r.threads,
+          synthetic: r.synthetic,
+          unit: r.unit,
+          points: [],
+        },
+        rows: [],
+      };
       bySeries.set(id, e);
     }
     e.rows.push(r);
   }
   const steps: Step[] = [];
   const series = [...bySeries.values()].map(({ s, rows: rs }) => {
-    const ordered = [...rs].sort((a, b) => Date.parse(iso(a.created_at)) - Date.parse(iso(b.created_at)) || a.run_pk - b.run_pk).slice(-q.maxPoints);
+    const ordered = [...rs]
+      .sort((a, b) => Date.parse(iso(a.created_at)) - Date.parse(iso(b.created_at)) || a.run_pk - b.run_pk)
+      .slice(-q.maxPoints);
     ordered.forEach((r, i) => {
-      const point: HistoryPoint = { runId: r.run_id, createdAt: iso(r.created_at), commit: r.git_commit, median: r.median, ciLo: r.ci_lo, ciHi: r.ci_hi, n: r.n, plausibility: r.plausibility, change: null };
+      const point: HistoryPoint = {
+        runId: r.run_id,
+        createdAt: iso(r.created_at),
+        commit: r.git_commit,
+        median: r.median,
+        ciLo: r.ci_lo,
+        ciHi: r.ci_hi,
+        n: r.n,
+        plausibility: r.plausibility,
+        change: null,
+      };
       s.points.push(point);
       const prev = ordered[i - 1];
       if (prev && prev.samples.length && r.samples.length) {
-        steps.push({ series: s, point, prevRun: prev.run_pk, run: r.run_pk, s: compareSamples(prev.samples, r.samples, direction, { seed: r.ci_seed, resamples: q.resamples, confidence: 0.95 }) });
+        steps.push({
+          series: s,
+          point,
+          prevRun: prev.run_pk,
+          run: r.run_pk,
+          s: compareSamples(prev.samples, r.samples, direction, { seed: r.ci_seed, resamples: q.resamples, confidence: 0.95 }),
+        });
       }
     });
     return s;
@@ -160,16 +221,30 @@ export function buildHistory(rows: readonly Row[], q: HistoryQuery): History {
 export async function queryHistory(sql: Sql, q: HistoryQuery): Promise<History> {
   const rows = await queryHistoryRows(sql, q);
   if (rows.length > MAX_HISTORY_ROWS) {
-    throw new EdgebenchError('USAGE', `history: more than ${MAX_HISTORY_ROWS} matching cells`, 'narrow it with --match (model=…, shape=…, device=<fingerprint>) or --since');
+    throw new EdgebenchError(
+      'USAGE',
+      `history: more than ${MAX_HISTORY_ROWS} matching cells`,
+      'narrow it with --match (model=…, shape=…, device=<fingerprint>) or --since',
+    );
   }
   if (rows.length === 0) {
-    const shapes = await sql.query<{ v: string }>("SELECT DISTINCT c.shape AS v FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 30", [q.metric]);
-    const models = await sql.query<{ v: string }>("SELECT DISTINCT c.model AS v FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 30", [q.metric]);
-    const what = Object.entries(q.match).map(([k, v]) => `${k}=${v}`).join(', ');
+    const shapes = await sql.query<{ v: string }>(
+      "SELECT DISTINCT c.shape AS v FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 30",
+      [q.metric],
+    );
+    const models = await sql.query<{ v: string }>(
+      "SELECT DISTINCT c.model AS v FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 30",
+      [q.metric],
+    );
+    const what = Object.entries(q.match)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     throw new EdgebenchError(
       'STORE_NO_MATCH',
       `no measured ${q.metric} in the store matches ${what || 'the query'}${q.since ? ` since ${q.since.toISOString().slice(0, 10)}` : ''}`,
-      models.length ? `the store has ${q.metric} for models ${models.map((x) => x.v).join(', ')}; shapes ${shapes.map((x) => x.v).join(', ')}` : `no cell in the store has ${q.metric}: publish runs first (edgebench publish results/<run>)`,
+      models.length
+        ? `the store has ${q.metric} for models ${models.map((x) => x.v).join(', ')}; shapes ${shapes.map((x) => x.v).join(', ')}`
+        : `no cell in the store has ${q.metric}: publish runs first (edgebench publish results/<run>)`,
     );
   }
   return buildHistory(rows, q);

@@ -59,14 +59,30 @@ export interface Leaderboard {
 }
 
 interface Row {
-  model: string; dtype: string; shape: string; runner: string; synthetic: boolean; ep: string; threads: number | null;
-  device: string; device_class: string; fingerprint: string; run_id: string; created_at: Date | string; git_commit: string | null;
-  median: number; ci_lo: number; ci_hi: number; n: number; unit: string; plausibility: string;
+  model: string;
+  dtype: string;
+  shape: string;
+  runner: string;
+  synthetic: boolean;
+  ep: string;
+  threads: number | null;
+  device: string;
+  device_class: string;
+  fingerprint: string;
+  run_id: string;
+  created_at: Date | string;
+  git_commit: string | null;
+  median: number;
+  ci_lo: number;
+  ci_hi: number;
+  n: number;
+  unit: string;
+  plausibility: string;
 }
 
 function filters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
   const params: SqlParam[] = [q.metric, q.model];
-  const where = ["m.metric = $1", "c.model = $2", "c.status = 'ok'"];
+  const where = ['m.metric = $1', 'c.model = $2', "c.status = 'ok'"];
   const add = (sql: string, v: string | undefined) => {
     if (v === undefined) return;
     params.push(v);
@@ -82,11 +98,16 @@ function filters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 async function whatExists(sql: Sql, q: LeaderboardQuery): Promise<string> {
-  const models = await sql.query<{ model: string }>("SELECT DISTINCT c.model FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 20", [q.metric]);
+  const models = await sql.query<{ model: string }>(
+    "SELECT DISTINCT c.model FROM cells c JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.status = 'ok' ORDER BY 1 LIMIT 20",
+    [q.metric],
+  );
   if (!models.some((x) => x.model === q.model)) {
     const any = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM runs'))[0]?.n ?? 0;
     if (any === 0) return 'the store is empty: publish runs first (edgebench publish results/<run>)';
-    return models.length ? `models with ${q.metric} in the store: ${models.map((x) => x.model).join(', ')}` : `no cell in the store has ${q.metric}`;
+    return models.length
+      ? `models with ${q.metric} in the store: ${models.map((x) => x.model).join(', ')}`
+      : `no cell in the store has ${q.metric}`;
   }
   const facets = await sql.query<{ device_class: string; dtype: string; shape: string; runner: string }>(
     "SELECT DISTINCT d.device_class, c.dtype, c.shape, c.runner FROM cells c JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id JOIN metric_summaries m ON m.cell_id = c.id WHERE m.metric = $1 AND c.model = $2 AND c.status = 'ok' LIMIT 500",
@@ -101,7 +122,8 @@ export function rankRows(rows: readonly Row[], direction: Direction, limit: numb
   for (const r of rows) {
     const key = JSON.stringify([r.model, r.dtype, r.shape, r.runner, r.synthetic]);
     let e = groups.get(key);
-    if (!e) groups.set(key, (e = { g: { model: r.model, dtype: r.dtype, shape: r.shape, runner: r.runner, synthetic: r.synthetic }, rows: [] }));
+    if (!e)
+      groups.set(key, (e = { g: { model: r.model, dtype: r.dtype, shape: r.shape, runner: r.runner, synthetic: r.synthetic }, rows: [] }));
     e.rows.push(r);
   }
   const sign = direction === 'higher-is-better' ? -1 : 1;
@@ -112,12 +134,31 @@ export function rankRows(rows: readonly Row[], direction: Direction, limit: numb
         ...g,
         more: Math.max(0, sorted.length - limit),
         rows: sorted.slice(0, limit).map((r, i) => ({
-          rank: i + 1, device: r.device, deviceClass: r.device_class, fingerprint: r.fingerprint, ep: r.ep, threads: r.threads,
-          median: r.median, ciLo: r.ci_lo, ciHi: r.ci_hi, n: r.n, unit: r.unit, runId: r.run_id, createdAt: iso(r.created_at), commit: r.git_commit, plausibility: r.plausibility,
+          rank: i + 1,
+          device: r.device,
+          deviceClass: r.device_class,
+          fingerprint: r.fingerprint,
+          ep: r.ep,
+          threads: r.threads,
+          median: r.median,
+          ciLo: r.ci_lo,
+          ciHi: r.ci_hi,
+          n: r.n,
+          unit: r.unit,
+          runId: r.run_id,
+          createdAt: iso(r.created_at),
+          commit: r.git_commit,
+          plausibility: r.plausibility,
         })),
       };
     })
-    .sort((a, b) => a.shape.localeCompare(b.shape) || a.dtype.localeCompare(b.dtype) || a.runner.localeCompare(b.runner) || Number(a.synthetic) - Number(b.synthetic));
+    .sort(
+      (a, b) =>
+        a.shape.localeCompare(b.shape) ||
+        a.dtype.localeCompare(b.dtype) ||
+        a.runner.localeCompare(b.runner) ||
+        Number(a.synthetic) - Number(b.synthetic),
+    );
 }
 
 /** Filters on the latest-cell table (migration 0003): the same keys as `filters`, read from `l`. */
@@ -152,12 +193,34 @@ export async function queryLeaderboard(sql: Sql, q: LeaderboardQuery): Promise<L
   let hiddenImplausible = 0;
   if (!q.includeImplausible) {
     // driven by the partial index cells_implausible: implausible cells are few
-    hiddenImplausible = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM cells c JOIN metric_summaries m ON m.cell_id = c.id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id WHERE ${where} AND c.plausibility <> 'ok'`, params))[0]?.n ?? 0;
+    hiddenImplausible =
+      (
+        await sql.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM cells c JOIN metric_summaries m ON m.cell_id = c.id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id WHERE ${where} AND c.plausibility <> 'ok'`,
+          params,
+        )
+      )[0]?.n ?? 0;
   }
   if (rows.length === 0) {
-    const hint = hiddenImplausible ? `${hiddenImplausible} matching cells are flagged IMPLAUSIBLE; --include-implausible shows them` : await whatExists(sql, q);
-    const what = [`model ${q.model}`, `metric ${q.metric}`, q.deviceClass && `device class ${q.deviceClass}`, q.dtype && `dtype ${q.dtype}`, q.shape && `shape ${q.shape}`, q.runner && `runner ${q.runner}`].filter(Boolean).join(', ');
+    const hint = hiddenImplausible
+      ? `${hiddenImplausible} matching cells are flagged IMPLAUSIBLE; --include-implausible shows them`
+      : await whatExists(sql, q);
+    const what = [
+      `model ${q.model}`,
+      `metric ${q.metric}`,
+      q.deviceClass && `device class ${q.deviceClass}`,
+      q.dtype && `dtype ${q.dtype}`,
+      q.shape && `shape ${q.shape}`,
+      q.runner && `runner ${q.runner}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     throw new EdgebenchError('STORE_NO_MATCH', `no measured cell in the store matches ${what}`, hint);
   }
-  return { query: q, direction: METRIC_DIRECTION[q.metric], groups: rankRows(rows, METRIC_DIRECTION[q.metric], q.limit), hiddenImplausible };
+  return {
+    query: q,
+    direction: METRIC_DIRECTION[q.metric],
+    groups: rankRows(rows, METRIC_DIRECTION[q.metric], q.limit),
+    hiddenImplausible,
+  };
 }

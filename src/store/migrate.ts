@@ -24,7 +24,9 @@ export interface MigrateResult {
 }
 
 async function currentVersion(tx: Sql): Promise<{ version: number; by: string | null }> {
-  const rows = await tx.query<{ version: number; edgebench_version: string }>('SELECT version, edgebench_version FROM edgebench_store_migrations ORDER BY version DESC LIMIT 1');
+  const rows = await tx.query<{ version: number; edgebench_version: string }>(
+    'SELECT version, edgebench_version FROM edgebench_store_migrations ORDER BY version DESC LIMIT 1',
+  );
   return { version: rows[0]?.version ?? 0, by: rows[0]?.edgebench_version ?? null };
 }
 
@@ -46,7 +48,11 @@ export async function migrate(db: StoreDb, opts: { upTo?: number } = {}): Promis
     if (version > STORE_SCHEMA_VERSION) refuseNewer(db, version, by);
     for (const m of MIGRATIONS.filter((x) => x.version > version && x.version <= target)) {
       await tx.exec(m.sql);
-      await tx.query('INSERT INTO edgebench_store_migrations (version, name, edgebench_version) VALUES ($1, $2, $3)', [m.version, m.name, readPackageVersion()]);
+      await tx.query('INSERT INTO edgebench_store_migrations (version, name, edgebench_version) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        readPackageVersion(),
+      ]);
     }
     return { from: version, to: Math.max(version, target) };
   });

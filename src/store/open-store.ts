@@ -22,13 +22,18 @@ export function resolveStoreTarget(flag: string | undefined, env: NodeJS.Process
   const raw = flag ?? env[DB_ENV] ?? '';
   const value = raw.trim();
   if (value === '') {
-    if (flag !== undefined) throw new EdgebenchError('USAGE', '--db: empty', `pass a folder or a postgres:// URL, or leave --db out for ${defaultStoreDir()}`);
+    if (flag !== undefined)
+      throw new EdgebenchError('USAGE', '--db: empty', `pass a folder or a postgres:// URL, or leave --db out for ${defaultStoreDir()}`);
     return { kind: 'embedded', dir: defaultStoreDir() };
   }
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'server', url: value };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const from = flag !== undefined ? '--db' : DB_ENV;
-    throw new EdgebenchError('USAGE', `${from}: unsupported URL scheme in '${value.split('://')[0]}://…'`, 'use postgres://user:password@host:port/database, or a folder for the embedded store');
+    throw new EdgebenchError(
+      'USAGE',
+      `${from}: unsupported URL scheme in '${value.split('://')[0]}://…'`,
+      'use postgres://user:password@host:port/database, or a folder for the embedded store',
+    );
   }
   return { kind: 'embedded', dir: resolve(value) };
 }
@@ -50,7 +55,12 @@ export async function openStore(target: StoreTarget, opts: { migrate?: boolean }
     await db.close().catch(() => undefined);
     if (e instanceof EdgebenchError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    throw new EdgebenchError('STORE_UNAVAILABLE', `cannot prepare the store ${db.location}: ${msg.split('\n')[0]}`, `the database user needs CREATE rights on first use; or point --db / ${DB_ENV} at another store`, { cause: e });
+    throw new EdgebenchError(
+      'STORE_UNAVAILABLE',
+      `cannot prepare the store ${db.location}: ${msg.split('\n')[0]}`,
+      `the database user needs CREATE rights on first use; or point --db / ${DB_ENV} at another store`,
+      { cause: e },
+    );
   }
   return db;
 }

@@ -10,11 +10,28 @@ import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
 /** a run's recorded class (src/edge-cloud/device-class.ts) or a published figure's */
 type DeviceClass = FigureDeviceClass | DeviceClassName;
-import { SCHEMA_VERSION, type CellResult, type CellSummary, type ErrorInfo, type MetricSummary, type ResolvedRunner, type Shape, type Warning } from '../results/schema.ts';
+import {
+  SCHEMA_VERSION,
+  type CellResult,
+  type CellSummary,
+  type ErrorInfo,
+  type MetricSummary,
+  type ResolvedRunner,
+  type Shape,
+  type Warning,
+} from '../results/schema.ts';
 import { contentHash } from './hash.ts';
 import type { StoreRun } from './load-run.ts';
 import { screenCell, type Plausibility } from './plausibility/index.ts';
-import { modelName, scrubContextFor, scrubText, scrubValue, trimEnvironment, type ScrubContext, type TrimmedEnvironment } from './privacy.ts';
+import {
+  modelName,
+  scrubContextFor,
+  scrubText,
+  scrubValue,
+  trimEnvironment,
+  type ScrubContext,
+  type TrimmedEnvironment,
+} from './privacy.ts';
 
 export type PublishSource = 'cli' | 'serve' | 'ci';
 
@@ -34,7 +51,15 @@ export interface StoredCell {
   error: ErrorInfo | null;
   boundary: CellResult['boundary'];
   resolved: ResolvedRunner | null;
-  modelInfo: { id: string; file: string | null; bytes: number | null; params: number | null; bytesPerToken: number | null; sha256: string | null; synthetic: boolean } | null;
+  modelInfo: {
+    id: string;
+    file: string | null;
+    bytes: number | null;
+    params: number | null;
+    bytesPerToken: number | null;
+    sha256: string | null;
+    synthetic: boolean;
+  } | null;
   synthetic: boolean;
   loadMs: number | null;
   peakRssBytes: number | null;
@@ -105,7 +130,17 @@ function storedCell(run: StoreRun, c: CellResult, s: CellSummary, ctx: ScrubCont
     error: c.error ? (scrubValue(c.error, ctx) as ErrorInfo) : null,
     boundary: c.boundary,
     resolved: c.resolved ? (scrubValue(c.resolved, ctx) as ResolvedRunner) : null,
-    modelInfo: m ? { id: modelName(m.id), file: m.file === null ? null : modelName(m.file), bytes: m.bytes, params: m.params, bytesPerToken: m.bytesPerToken, sha256: m.sha256, synthetic: m.synthetic } : null,
+    modelInfo: m
+      ? {
+          id: modelName(m.id),
+          file: m.file === null ? null : modelName(m.file),
+          bytes: m.bytes,
+          params: m.params,
+          bytesPerToken: m.bytesPerToken,
+          sha256: m.sha256,
+          synthetic: m.synthetic,
+        }
+      : null,
     synthetic: m?.synthetic ?? false,
     loadMs: c.loadMs,
     peakRssBytes: c.peakRssBytes,
@@ -158,7 +193,10 @@ export function buildPayload(run: StoreRun, opts: PayloadOptions): PublishPayloa
     environment: trimEnvironment(m.environment, ctx),
     cells,
     references: opts.references
-      ? { set: { title: opts.references.meta.title, compiled: opts.references.meta.compiled, auditDate: opts.references.meta.audit_date }, uses: referenceUses(run, opts.references, opts.referencesPerMetric ?? 3) }
+      ? {
+          set: { title: opts.references.meta.title, compiled: opts.references.meta.compiled, auditDate: opts.references.meta.audit_date },
+          uses: referenceUses(run, opts.references, opts.referencesPerMetric ?? 3),
+        }
       : null,
   };
 }

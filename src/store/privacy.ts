@@ -10,7 +10,15 @@ import type { Environment } from '../results/schema.ts';
 
 export interface TrimmedEnvironment {
   os: { platform: string; distro: string; release: string; arch: string };
-  cpu: { manufacturer: string; brand: string; physicalCores: number; logicalCores: number; speedMaxGHz: number | null; flags: string[]; governor: string | null };
+  cpu: {
+    manufacturer: string;
+    brand: string;
+    physicalCores: number;
+    logicalCores: number;
+    speedMaxGHz: number | null;
+    flags: string[];
+    governor: string | null;
+  };
   memory: { totalBytes: number };
   power: { source: string };
   gpus: { vendor: string; model: string; vramBytes: number | null }[];
@@ -58,9 +66,12 @@ export function scrubText(s: string, ctx: ScrubContext): string {
     urls.push(scrubUrl(m));
     return `\u0000${urls.length - 1}\u0000`;
   });
-  out = out.replace(PATH_RE, (_m, pre: string, p: string) => (p.length > 1 && /[A-Za-z0-9]/.test(p) ? `${pre}${lastSegment(p)}` : `${pre}${p}`));
+  out = out.replace(PATH_RE, (_m, pre: string, p: string) =>
+    p.length > 1 && /[A-Za-z0-9]/.test(p) ? `${pre}${lastSegment(p)}` : `${pre}${p}`,
+  );
   for (const w of ctx.words) {
-    if (w.length >= 3) out = out.replace(new RegExp(`(?<![A-Za-z0-9_-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'g'), '<redacted>');
+    if (w.length >= 3)
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9_-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'g'), '<redacted>');
   }
   // eslint-disable-next-line no-control-regex
   return out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => urls[Number(i)] ?? '<url>');
@@ -81,15 +92,25 @@ export function scrubValue(v: unknown, ctx: ScrubContext): unknown {
 /** A model as named in a cell key: a folder path becomes its last segment. */
 export function modelName(model: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(model)) return scrubUrl(model);
-  if (/^(~|[A-Za-z]:|\.{1,2})?[\\/]/.test(model) || model.includes('\\')) return model.split(/[\\/]+/).filter(Boolean).pop() ?? '<path>';
+  if (/^(~|[A-Za-z]:|\.{1,2})?[\\/]/.test(model) || model.includes('\\'))
+    return (
+      model
+        .split(/[\\/]+/)
+        .filter(Boolean)
+        .pop() ?? '<path>'
+    );
   return model;
 }
 
 export function browserTokens(ua: string | null): string | null {
   if (!ua) return null;
   const product = /\b(Edg|OPR|SamsungBrowser|CriOS|FxiOS|Firefox|Chrome|Version)\/(\d+)/.exec(ua);
-  const os = /\b(Android \d+(?:\.\d+)?|iPhone OS \d+|CPU OS \d+|Mac OS X \d+[._]\d+|Windows NT \d+\.\d+|CrOS|Linux x86_64|Linux aarch64)/.exec(ua);
-  const parts = [product ? `${product[1] === 'Version' ? 'Safari' : product[1]}/${product[2]}` : null, os ? (os[1]!.startsWith('Linux') ? os[1]! : os[1]!.replace(/_/g, '.')) : null].filter(Boolean);
+  const os =
+    /\b(Android \d+(?:\.\d+)?|iPhone OS \d+|CPU OS \d+|Mac OS X \d+[._]\d+|Windows NT \d+\.\d+|CrOS|Linux x86_64|Linux aarch64)/.exec(ua);
+  const parts = [
+    product ? `${product[1] === 'Version' ? 'Safari' : product[1]}/${product[2]}` : null,
+    os ? (os[1]!.startsWith('Linux') ? os[1]! : os[1]!.replace(/_/g, '.')) : null,
+  ].filter(Boolean);
   return parts.length ? parts.join(' ') : null;
 }
 
@@ -111,8 +132,13 @@ export function trimEnvironment(env: Environment, ctx: ScrubContext): TrimmedEnv
   return {
     os: { platform: env.os.platform, distro: s(env.os.distro), release: s(env.os.release), arch: env.os.arch },
     cpu: {
-      manufacturer: s(env.cpu.manufacturer), brand: s(env.cpu.brand), physicalCores: env.cpu.physicalCores, logicalCores: env.cpu.logicalCores,
-      speedMaxGHz: env.cpu.speedMaxGHz ?? env.cpu.speedGHz, flags: [...env.cpu.flags].sort(), governor: env.cpu.governor,
+      manufacturer: s(env.cpu.manufacturer),
+      brand: s(env.cpu.brand),
+      physicalCores: env.cpu.physicalCores,
+      logicalCores: env.cpu.logicalCores,
+      speedMaxGHz: env.cpu.speedMaxGHz ?? env.cpu.speedGHz,
+      flags: [...env.cpu.flags].sort(),
+      governor: env.cpu.governor,
     },
     memory: { totalBytes: env.memory.totalBytes },
     power: { source: env.power.source },

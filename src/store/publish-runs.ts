@@ -32,7 +32,11 @@ export async function prepareRuns(dirs: readonly string[], opts: PrepareOptions)
   const out: PreparedRun[] = [];
   for (const dir of dirs) {
     const run = await loadRunForStore(dir);
-    const payload = buildPayload(run, { source: opts.source, references: refs, ...(opts.deviceClass && { deviceClass: opts.deviceClass }) });
+    const payload = buildPayload(run, {
+      source: opts.source,
+      references: refs,
+      ...(opts.deviceClass && { deviceClass: opts.deviceClass }),
+    });
     out.push({ dir, payload, contentHash: payloadHash(payload), summarySource: run.summarySource });
   }
   return out;
@@ -45,7 +49,11 @@ export async function prepareRuns(dirs: readonly string[], opts: PrepareOptions)
  */
 export const PUBLISH_BATCH_RUNS = 25;
 
-export async function publishPrepared(db: StoreDb, runs: readonly PreparedRun[], opts: PublishOptions & { batchRuns?: number } = {}): Promise<PublishResult[]> {
+export async function publishPrepared(
+  db: StoreDb,
+  runs: readonly PreparedRun[],
+  opts: PublishOptions & { batchRuns?: number } = {},
+): Promise<PublishResult[]> {
   const size = opts.batchRuns ?? PUBLISH_BATCH_RUNS;
   const results: PublishResult[] = [];
   for (let i = 0; i < runs.length; i += size) results.push(...(await publishBatch(db, runs.slice(i, i + size), opts)));

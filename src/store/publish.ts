@@ -47,13 +47,25 @@ function conflict(runId: string, stored: string, hash: string): EdgebenchError {
 const textArray = (xs: readonly string[]) => jsonParam(xs);
 
 /** Row ids by key for rows that may exist: look up, insert the missing (first wins), look up what a concurrent publisher inserted meanwhile. */
-async function idsByKey(tx: Sql, table: string, key: string, columns: string, rows: Map<string, Record<string, unknown>>): Promise<Map<string, number>> {
+async function idsByKey(
+  tx: Sql,
+  table: string,
+  key: string,
+  columns: string,
+  rows: Map<string, Record<string, unknown>>,
+): Promise<Map<string, number>> {
   const select = `SELECT id, ${key} AS k FROM ${table} WHERE ${key} IN (SELECT json_array_elements_text($1::json))`;
   const ids = new Map((await tx.query<{ id: number; k: string }>(select, [textArray([...rows.keys()])])).map((r) => [r.k, r.id]));
   const missing = [...rows.entries()].filter(([k]) => !ids.has(k)).map(([, r]) => r);
   if (missing.length) {
-    const names = columns.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
-    await tx.query(`INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS x(${columns}) ON CONFLICT (${key}) DO NOTHING`, [jsonParam(missing)]);
+    const names = columns
+      .split(',')
+      .map((c) => c.trim().split(/\s+/)[0])
+      .join(', ');
+    await tx.query(
+      `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS x(${columns}) ON CONFLICT (${key}) DO NOTHING`,
+      [jsonParam(missing)],
+    );
     for (const r of await tx.query<{ id: number; k: string }>(select, [textArray(missing.map((r) => String(r[key])))])) ids.set(r.k, r.id);
   }
   return ids;
@@ -69,10 +81,18 @@ const METRIC_COLUMNS = `cell_id int, metric text, unit text, boundary text, n in
 const RUN_COLUMNS = `run_id text, content_hash text, device_id int, environment_id int, created_at timestamptz, status text, results_schema_version int,
   edgebench_version text, published_by text, git_commit text, git_dirty boolean, seed float8, suite jsonb, source text`;
 
-const names = (columns: string) => columns.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
+const names = (columns: string) =>
+  columns
+    .split(',')
+    .map((c) => c.trim().split(/\s+/)[0])
+    .join(', ');
 
 async function insertRows(tx: Sql, table: string, columns: string, rows: readonly object[], suffix = ''): Promise<void> {
-  if (rows.length) await tx.query(`INSERT INTO ${table} (${names(columns)}) SELECT ${names(columns)} FROM json_to_recordset($1::json) AS x(${columns}) ${suffix}`, [jsonParam(rows)]);
+  if (rows.length)
+    await tx.query(
+      `INSERT INTO ${table} (${names(columns)}) SELECT ${names(columns)} FROM json_to_recordset($1::json) AS x(${columns}) ${suffix}`,
+      [jsonParam(rows)],
+    );
 }
 
 /** Insert the runs of `todo` (none of them in the store when the batch began); returns run row ids, null for a run a concurrent publisher committed first. */
@@ -80,20 +100,44 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
   const devices = new Map<string, Record<string, unknown>>();
   const envs = new Map<string, { fingerprint: string; data: unknown }>();
   const envHash = todo.map(({ payload: p }) => {
-    if (!devices.has(p.device.fingerprint)) devices.set(p.device.fingerprint, { fingerprint: p.device.fingerprint, label: p.device.label, device_class: p.device.deviceClass, device_class_source: p.device.deviceClassSource, kind: p.device.kind });
+    if (!devices.has(p.device.fingerprint))
+      devices.set(p.device.fingerprint, {
+        fingerprint: p.device.fingerprint,
+        label: p.device.label,
+        device_class: p.device.deviceClass,
+        device_class_source: p.device.deviceClassSource,
+        kind: p.device.kind,
+      });
     const h = contentHash(p.environment);
     if (!envs.has(h)) envs.set(h, { fingerprint: p.device.fingerprint, data: p.environment });
     return h;
   });
-  const deviceId = await idsByKey(tx, 'devices', 'fingerprint', 'fingerprint text, label text, device_class text, device_class_source text, kind text', devices);
+  const deviceId = await idsByKey(
+    tx,
+    'devices',
+    'fingerprint',
+    'fingerprint text, label text, device_class text, device_class_source text, kind text',
+    devices,
+  );
   const envRows = new Map([...envs].map(([hash, e]) => [hash, { hash, device_id: deviceId.get(e.fingerprint), data: e.data }]));
   const environmentId = await idsByKey(tx, 'environments', 'hash', 'hash text, device_id int, data jsonb', envRows);
   await stage('device');
   const published = readPackageVersion();
   const runRows = todo.map(({ payload: { run: r, device }, contentHash: hash }, i) => ({
-    run_id: r.runId, content_hash: hash, device_id: deviceId.get(device.fingerprint), environment_id: environmentId.get(envHash[i]!), created_at: r.createdAt, status: r.status,
-    results_schema_version: r.resultsSchemaVersion, edgebench_version: r.edgebenchVersion, published_by: published, git_commit: r.git?.commit ?? null, git_dirty: r.git?.dirty ?? null,
-    seed: r.seed, suite: r.suite, source: r.source,
+    run_id: r.runId,
+    content_hash: hash,
+    device_id: deviceId.get(device.fingerprint),
+    environment_id: environmentId.get(envHash[i]!),
+    created_at: r.createdAt,
+    status: r.status,
+    results_schema_version: r.resultsSchemaVersion,
+    edgebench_version: r.edgebenchVersion,
+    published_by: published,
+    git_commit: r.git?.commit ?? null,
+    git_dirty: r.git?.dirty ?? null,
+    seed: r.seed,
+    suite: r.suite,
+    source: r.source,
   }));
   const inserted = await tx.query<{ id: number; run_id: string }>(
     `INSERT INTO runs (${names(RUN_COLUMNS)}) SELECT ${names(RUN_COLUMNS)} FROM json_to_recordset($1::json) AS x(${RUN_COLUMNS}) ON CONFLICT (run_id) DO NOTHING RETURNING id, run_id`,
@@ -104,14 +148,38 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
   const mine = todo.filter(({ payload: p }) => runPk.has(p.run.runId));
   const cellRows = mine.flatMap(({ payload: p }) =>
     p.cells.map((c) => ({
-      run_pk: runPk.get(p.run.runId), idx: c.index, model: c.model, dtype: c.dtype, runner: c.runner, ep: c.ep, threads: c.threads, shape: c.shape.name, prompt_tokens: c.shape.promptTokens,
-      gen_tokens: c.shape.genTokens, depth: c.shape.depth, status: c.status, error: c.error, boundary: c.boundary, resolved: c.resolved, model_info: c.modelInfo,
-      synthetic: c.synthetic, load_ms: c.loadMs, peak_rss_bytes: c.peakRssBytes, memory_bandwidth_bytes_per_s: c.memoryBandwidthBytesPerS, started_at: c.startedAt,
-      ended_at: c.endedAt, plausibility: c.plausibility.verdict, implausible_reasons: c.plausibility.reasons, warnings: c.warnings,
+      run_pk: runPk.get(p.run.runId),
+      idx: c.index,
+      model: c.model,
+      dtype: c.dtype,
+      runner: c.runner,
+      ep: c.ep,
+      threads: c.threads,
+      shape: c.shape.name,
+      prompt_tokens: c.shape.promptTokens,
+      gen_tokens: c.shape.genTokens,
+      depth: c.shape.depth,
+      status: c.status,
+      error: c.error,
+      boundary: c.boundary,
+      resolved: c.resolved,
+      model_info: c.modelInfo,
+      synthetic: c.synthetic,
+      load_ms: c.loadMs,
+      peak_rss_bytes: c.peakRssBytes,
+      memory_bandwidth_bytes_per_s: c.memoryBandwidthBytesPerS,
+      started_at: c.startedAt,
+      ended_at: c.endedAt,
+      plausibility: c.plausibility.verdict,
+      implausible_reasons: c.plausibility.reasons,
+      warnings: c.warnings,
     })),
   );
   const cellIds = cellRows.length
-    ? await tx.query<{ id: number; run_pk: number; idx: number }>(`INSERT INTO cells (${names(CELL_COLUMNS)}) SELECT ${names(CELL_COLUMNS)} FROM json_to_recordset($1::json) AS x(${CELL_COLUMNS}) RETURNING id, run_pk, idx`, [jsonParam(cellRows)])
+    ? await tx.query<{ id: number; run_pk: number; idx: number }>(
+        `INSERT INTO cells (${names(CELL_COLUMNS)}) SELECT ${names(CELL_COLUMNS)} FROM json_to_recordset($1::json) AS x(${CELL_COLUMNS}) RETURNING id, run_pk, idx`,
+        [jsonParam(cellRows)],
+      )
     : [];
   const cellId = new Map(cellIds.map((x) => [`${x.run_pk}:${x.idx}`, x.id]));
   const idOf = (p: PublishPayload, index: number) => cellId.get(`${runPk.get(p.run.runId)}:${index}`);
@@ -119,14 +187,32 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
   const metricRows = mine.flatMap(({ payload: p }) =>
     p.cells.flatMap((c) =>
       c.metrics.map((m) => ({
-        cell_id: idOf(p, c.index), metric: m.name, unit: m.unit, boundary: m.boundary, n: m.n, median: m.median, mean: m.mean, sd: m.sd, cv: m.cv, p90: m.p90, p99: m.p99,
-        min: m.min, max: m.max, ci_lo: m.ci95.lo, ci_hi: m.ci95.hi, ci_resamples: m.ci95.resamples, ci_seed: m.ci95.seed, samples: m.samples,
+        cell_id: idOf(p, c.index),
+        metric: m.name,
+        unit: m.unit,
+        boundary: m.boundary,
+        n: m.n,
+        median: m.median,
+        mean: m.mean,
+        sd: m.sd,
+        cv: m.cv,
+        p90: m.p90,
+        p99: m.p99,
+        min: m.min,
+        max: m.max,
+        ci_lo: m.ci95.lo,
+        ci_hi: m.ci95.hi,
+        ci_resamples: m.ci95.resamples,
+        ci_seed: m.ci95.seed,
+        samples: m.samples,
       })),
     ),
   );
   await insertRows(tx, 'metric_summaries', METRIC_COLUMNS, metricRows);
   await stage('metrics');
-  const traceRows = mine.flatMap(({ payload: p }) => p.cells.map((c) => ({ cell_id: idOf(p, c.index), requests: c.trace.requests, energy: c.trace.energy })));
+  const traceRows = mine.flatMap(({ payload: p }) =>
+    p.cells.map((c) => ({ cell_id: idOf(p, c.index), requests: c.trace.requests, energy: c.trace.energy })),
+  );
   await insertRows(tx, 'traces', 'cell_id int, requests json, energy json', traceRows);
   await stage('traces');
   const sets = new Map<string, Record<string, unknown>>();
@@ -137,7 +223,16 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
   if (sets.size) {
     const setId = await idsByKey(tx, 'reference_sets', 'hash', 'hash text, title text, compiled text, audit_date text', sets);
     const uses = mine.flatMap(({ payload: p }) =>
-      p.references ? p.references.uses.map((u) => ({ run_pk: runPk.get(p.run.runId), reference_set_id: setId.get(contentHash(p.references!.set)), cell_idx: u.cell, metric: u.metric, figure_id: u.figure, comparable: u.comparable })) : [],
+      p.references
+        ? p.references.uses.map((u) => ({
+            run_pk: runPk.get(p.run.runId),
+            reference_set_id: setId.get(contentHash(p.references!.set)),
+            cell_idx: u.cell,
+            metric: u.metric,
+            figure_id: u.figure,
+            comparable: u.comparable,
+          }))
+        : [],
     );
     if (uses.length) {
       await tx.query(
@@ -155,7 +250,10 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
 }
 
 async function storedHashes(tx: Sql, runIds: readonly string[]): Promise<Map<string, string>> {
-  const rows = await tx.query<{ run_id: string; content_hash: string }>('SELECT run_id, content_hash FROM runs WHERE run_id IN (SELECT json_array_elements_text($1::json))', [textArray(runIds)]);
+  const rows = await tx.query<{ run_id: string; content_hash: string }>(
+    'SELECT run_id, content_hash FROM runs WHERE run_id IN (SELECT json_array_elements_text($1::json))',
+    [textArray(runIds)],
+  );
   return new Map(rows.map((r) => [r.run_id, r.content_hash]));
 }
 
@@ -165,7 +263,10 @@ export async function publishBatch(db: StoreDb, batch: readonly HashedPayload[],
     await opts.onStage?.(s);
   };
   const outcomes = await db.transaction(async (tx) => {
-    const stored = await storedHashes(tx, batch.map((b) => b.payload.run.runId));
+    const stored = await storedHashes(
+      tx,
+      batch.map((b) => b.payload.run.runId),
+    );
     const seen = new Map<string, string>();
     const todo: HashedPayload[] = [];
     const out = batch.map((b) => {

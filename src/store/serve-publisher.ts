@@ -15,7 +15,11 @@ export interface StorePublisher {
   close(): Promise<void>;
 }
 
-export async function createStorePublisher(target: StoreTarget, log: (m: string) => void, references: ReferenceSet | false = loadReferences()): Promise<StorePublisher> {
+export async function createStorePublisher(
+  target: StoreTarget,
+  log: (m: string) => void,
+  references: ReferenceSet | false = loadReferences(),
+): Promise<StorePublisher> {
   const db = await openStore(target);
   const where = describeTarget(target);
   let queue: Promise<unknown> = Promise.resolve();

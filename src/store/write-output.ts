@@ -9,7 +9,11 @@ export async function writeTextOutput(path: string, text: string): Promise<void>
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, text);
   } catch (e) {
-    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
+    throw new EdgebenchError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      'choose a writable path',
+    );
   }
   process.stderr.write(`wrote ${path}\n`);
 }
@@ -23,7 +27,11 @@ export async function writeBytesOutput(path: string, bytes: Uint8Array): Promise
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new EdgebenchError('OUTPUT_UNWRITABLE', `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`, 'choose a writable path');
+    throw new EdgebenchError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      'choose a writable path',
+    );
   }
   process.stderr.write(`wrote ${path}\n`);
 }

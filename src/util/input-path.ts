@@ -35,10 +35,26 @@ function statOf(path: string, spec: PathSpec): Stats {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new EdgebenchError(spec.missingCode ?? spec.code, `${spec.what} ${path} not found`, spec.hint);
-    if (code === 'ELOOP') throw new EdgebenchError(spec.code, `${spec.what} ${path} is a symbolic link loop`, `point the link at a real ${spec.what}; ${spec.hint}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new EdgebenchError(spec.code, `${spec.what} ${path}: permission denied`, `make it readable (chmod) or copy it somewhere you can read; ${spec.hint}`);
-    if (code === 'ENOTDIR') throw new EdgebenchError(spec.missingCode ?? spec.code, `${spec.what} ${path} not found (a part of the path is a file, not a folder)`, spec.hint);
-    if (code === 'ENAMETOOLONG') throw new EdgebenchError(spec.code, `${spec.what}: the path is too long (${path.length} characters)`, spec.hint);
+    if (code === 'ELOOP')
+      throw new EdgebenchError(
+        spec.code,
+        `${spec.what} ${path} is a symbolic link loop`,
+        `point the link at a real ${spec.what}; ${spec.hint}`,
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new EdgebenchError(
+        spec.code,
+        `${spec.what} ${path}: permission denied`,
+        `make it readable (chmod) or copy it somewhere you can read; ${spec.hint}`,
+      );
+    if (code === 'ENOTDIR')
+      throw new EdgebenchError(
+        spec.missingCode ?? spec.code,
+        `${spec.what} ${path} not found (a part of the path is a file, not a folder)`,
+        spec.hint,
+      );
+    if (code === 'ENAMETOOLONG')
+      throw new EdgebenchError(spec.code, `${spec.what}: the path is too long (${path.length} characters)`, spec.hint);
     throw new EdgebenchError(spec.code, `${spec.what} ${path}: ${(e as Error).message.split('\n')[0]}`, spec.hint);
   }
 }
@@ -47,9 +63,15 @@ function statOf(path: string, spec: PathSpec): Stats {
 export function checkFile(path: string, spec: PathSpec, maxBytes = Number.POSITIVE_INFINITY): number {
   if (path.includes('\0')) throw new EdgebenchError(spec.code, `${spec.what}: the path contains a NUL byte`, spec.hint);
   const st = statOf(path, spec);
-  if (st.isDirectory()) throw new EdgebenchError(spec.code, `${spec.what} ${path} is a folder, not a file`, `pass the file itself; ${spec.hint}`);
+  if (st.isDirectory())
+    throw new EdgebenchError(spec.code, `${spec.what} ${path} is a folder, not a file`, `pass the file itself; ${spec.hint}`);
   if (!st.isFile()) throw new EdgebenchError(spec.code, `${spec.what} ${path} is not a regular file (a device, pipe or socket)`, spec.hint);
-  if (st.size > maxBytes) throw new EdgebenchError(spec.code, `${spec.what} ${path} is ${st.size} bytes, over the ${maxBytes}-byte limit for this kind of file`, spec.hint);
+  if (st.size > maxBytes)
+    throw new EdgebenchError(
+      spec.code,
+      `${spec.what} ${path} is ${st.size} bytes, over the ${maxBytes}-byte limit for this kind of file`,
+      spec.hint,
+    );
   return st.size;
 }
 
@@ -58,7 +80,8 @@ export function checkDir(path: string, spec: PathSpec, missingOk = false): void 
   if (path.includes('\0')) throw new EdgebenchError(spec.code, `${spec.what}: the path contains a NUL byte`, spec.hint);
   if (missingOk && !lexists(path)) return;
   const st = statOf(path, spec);
-  if (!st.isDirectory()) throw new EdgebenchError(spec.code, `${spec.what} ${path} is a file, not a folder`, `pass the folder; ${spec.hint}`);
+  if (!st.isDirectory())
+    throw new EdgebenchError(spec.code, `${spec.what} ${path} is a file, not a folder`, `pass the folder; ${spec.hint}`);
 }
 
 /** Read a small text file the user named, after `checkFile`; invalid UTF-8 is replaced, not fatal. */

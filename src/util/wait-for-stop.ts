@@ -37,7 +37,10 @@ export async function waitForStop(log: (m: string) => void, stoppingMessage: str
   await new Promise<void>((resolve) => {
     listenForStop(() => {
       log(stoppingMessage);
-      close().then(() => resolve(), () => resolve());
+      close().then(
+        () => resolve(),
+        () => resolve(),
+      );
     }, 'stopping now');
   });
 }

@@ -9,6 +9,18 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 
 export const CHROMIUM: string | undefined = process.env.EDGEBENCH_CHROMIUM ?? CANDIDATES.find((p) => existsSync(p));
 
+/** Headless Chromium without GPU, QUIC or background traffic: what the report and store pages are opened with. */
+export const HEADLESS_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export const BROWSER_REQUIRED = process.env.EDGEBENCH_REQUIRE_BROWSER === '1';
 
 export const ENABLE_BROWSER_HINT = 'apt-get install chromium libvulkan1 (or set EDGEBENCH_CHROMIUM=/path/to/chromium)';

@@ -7,7 +7,10 @@ type Thrift = Map<number, unknown>;
 
 class Reader {
   pos: number;
-  constructor(private readonly b: Uint8Array, pos = 0) {
+  constructor(
+    private readonly b: Uint8Array,
+    pos = 0,
+  ) {
     this.pos = pos;
   }
   byte(): number {
@@ -29,10 +32,16 @@ class Reader {
   }
   value(type: number): unknown {
     switch (type) {
-      case 1: return true;
-      case 2: return false;
-      case 3: return this.byte();
-      case 4: case 5: case 6: return this.zigzag();
+      case 1:
+        return true;
+      case 2:
+        return false;
+      case 3:
+        return this.byte();
+      case 4:
+      case 5:
+      case 6:
+        return this.zigzag();
       case 8: {
         const n = Number(this.varint());
         const s = new TextDecoder().decode(this.b.subarray(this.pos, this.pos + n));
@@ -44,8 +53,10 @@ class Reader {
         const n = h >> 4 === 15 ? Number(this.varint()) : h >> 4;
         return Array.from({ length: n }, () => this.value(h & 15));
       }
-      case 12: return this.struct();
-      default: throw new Error(`thrift type ${type} not supported`);
+      case 12:
+        return this.struct();
+      default:
+        throw new Error(`thrift type ${type} not supported`);
     }
   }
   struct(): Thrift {
@@ -106,8 +117,8 @@ export function readParquet(file: Uint8Array): { rows: number; columns: Record<s
           bit++;
           return v;
         }
-        if (type === 1) return (p += 4), dv.getInt32(p - 4, true);
-        if (type === 5) return (p += 8), dv.getFloat64(p - 8, true);
+        if (type === 1) return ((p += 4), dv.getInt32(p - 4, true));
+        if (type === 5) return ((p += 8), dv.getFloat64(p - 8, true));
         const len = dv.getUint32(p, true);
         const s = new TextDecoder().decode(file.subarray(p + 4, p + 4 + len));
         p += 4 + len;

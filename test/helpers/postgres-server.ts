@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 export const REQUIRE_POSTGRES_ENV = 'EDGEBENCH_REQUIRE_POSTGRES';
-export const POSTGRES_HOWTO = 'PostgreSQL server tests skipped: no initdb/postgres binaries; enable with `apt-get install postgresql` (or set PG_BIN to their folder); EDGEBENCH_REQUIRE_POSTGRES=1 makes this a failure';
+export const POSTGRES_HOWTO =
+  'PostgreSQL server tests skipped: no initdb/postgres binaries; enable with `apt-get install postgresql` (or set PG_BIN to their folder); EDGEBENCH_REQUIRE_POSTGRES=1 makes this a failure';
 
 export function findPostgresBin(): string | null {
   const candidates: string[] = [];

@@ -8,9 +8,20 @@ import { TINY_ARCHS } from './tiny-archs.ts';
 export const PROMPT = [1, 5, 9, 200, 3, 17, 33];
 export const CONTEXT = [7, 8, 9, 10, 11];
 
-export async function buildTiny(root: string, name: string, opts: Partial<Pick<BuildOptions, 'dtype' | 'accuracyLevel' | 'seed'>> = {}): Promise<string> {
+export async function buildTiny(
+  root: string,
+  name: string,
+  opts: Partial<Pick<BuildOptions, 'dtype' | 'accuracyLevel' | 'seed'>> = {},
+): Promise<string> {
   const dir = join(root, name);
-  await buildModelFolder({ arch: TINY_ARCHS.llama, dtype: opts.dtype ?? 'fp32', style: 'optimum', outDir: dir, seed: opts.seed ?? 11, ...(opts.accuracyLevel !== undefined ? { accuracyLevel: opts.accuracyLevel } : {}) });
+  await buildModelFolder({
+    arch: TINY_ARCHS.llama,
+    dtype: opts.dtype ?? 'fp32',
+    style: 'optimum',
+    outDir: dir,
+    seed: opts.seed ?? 11,
+    ...(opts.accuracyLevel !== undefined ? { accuracyLevel: opts.accuracyLevel } : {}),
+  });
   return dir;
 }
 
@@ -32,7 +43,12 @@ export async function tokensOf(model: LoadedModel, n: number, context: number[] 
 }
 
 /** Load, collect tokens with and without a depth context, dispose. */
-export async function runTokens(runner: RunnerFactory, source: ModelSource, n: number, opts: LoadOptions = loadOpts()): Promise<{ plain: number[]; deep: number[]; resolved: LoadedModel['resolved'] }> {
+export async function runTokens(
+  runner: RunnerFactory,
+  source: ModelSource,
+  n: number,
+  opts: LoadOptions = loadOpts(),
+): Promise<{ plain: number[]; deep: number[]; resolved: LoadedModel['resolved'] }> {
   const m = await runner.load(source, opts);
   try {
     return { plain: await tokensOf(m, n), deep: await tokensOf(m, n, CONTEXT), resolved: m.resolved };

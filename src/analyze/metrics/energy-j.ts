@@ -12,7 +12,15 @@ export const energyJ: CellMetric<'energyJ'> = {
   sample: (c) => {
     const e = okEnergy(c);
     if (!e) return null;
-    const joules = [resolved(e.prefill), resolved(e.decode)].map((p) => (p ? (p.netJ ?? p.grossJ) : null)).filter((x): x is number => x !== null);
-    return joules.length ? pointValue(joules.reduce((a, b) => a + b, 0), 1, 'J') : null;
+    const joules = [resolved(e.prefill), resolved(e.decode)]
+      .map((p) => (p ? (p.netJ ?? p.grossJ) : null))
+      .filter((x): x is number => x !== null);
+    return joules.length
+      ? pointValue(
+          joules.reduce((a, b) => a + b, 0),
+          1,
+          'J',
+        )
+      : null;
   },
 };

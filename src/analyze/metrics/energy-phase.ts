@@ -10,7 +10,8 @@ import { pointValue, type DefinitionRow, type MetricValue } from './types.ts';
 export const ENERGY_ROW: DefinitionRow = {
   name: 'energyJ, avgPowerW',
   unit: 'J, W',
-  definition: 'energy and mean power over the timed window, with their source (rapl, nvml, powermetrics, battery, meter-csv, estimated-tdp) and an idle baseline subtracted',
+  definition:
+    'energy and mean power over the timed window, with their source (rapl, nvml, powermetrics, battery, meter-csv, estimated-tdp) and an idle baseline subtracted',
 };
 
 export const JOULES_PER_TOKEN_ROW: DefinitionRow = {

@@ -45,8 +45,12 @@ export type CellMetricName = AnyCellMetric['name'];
 type AnyTraceMetric = Extract<AnyMetric, { kind: 'per-request' | 'pooled' }>;
 type AnyCellMetric = Extract<AnyMetric, { kind: 'cell' }>;
 
-export const TRACE_METRICS: readonly (TraceMetric & { name: TraceMetricName })[] = METRICS.filter((m): m is AnyTraceMetric => m.kind !== 'cell');
-export const CELL_METRICS: readonly (CellMetric & { name: CellMetricName })[] = METRICS.filter((m): m is AnyCellMetric => m.kind === 'cell');
+export const TRACE_METRICS: readonly (TraceMetric & { name: TraceMetricName })[] = METRICS.filter(
+  (m): m is AnyTraceMetric => m.kind !== 'cell',
+);
+export const CELL_METRICS: readonly (CellMetric & { name: CellMetricName })[] = METRICS.filter(
+  (m): m is AnyCellMetric => m.kind === 'cell',
+);
 
 export const METRIC_NAMES = METRICS.map((m) => m.name) as [AnyMetricName, ...AnyMetricName[]];
 export const TRACE_METRIC_NAMES = TRACE_METRICS.map((m) => m.name) as [TraceMetricName, ...TraceMetricName[]];

@@ -14,6 +14,7 @@ export const itl: PooledMetric<'itlMs'> = {
   name: 'itlMs',
   unit: 'ms',
   direction: 'lower-is-better',
-  definition: 't_i − t_{i−1} for i ≥ 2, every gap kept raw and pooled over measured requests; 95 % CI by cluster bootstrap (whole requests resampled)',
+  definition:
+    't_i − t_{i−1} for i ≥ 2, every gap kept raw and pooled over measured requests; 95 % CI by cluster bootstrap (whole requests resampled)',
   sample: (trace) => itlMs(trace),
 };

@@ -7,6 +7,10 @@ export const loadMs: CellMetric<'loadMs'> = {
   unit: 'ms',
   direction: 'lower-is-better',
   definition: 'model load time',
-  row: { name: 'loadMs, first-run overhead', unit: 'ms', definition: 'model load time; TTFT of the first (cold) request − median warm TTFT' },
+  row: {
+    name: 'loadMs, first-run overhead',
+    unit: 'ms',
+    definition: 'model load time; TTFT of the first (cold) request − median warm TTFT',
+  },
   sample: (c) => (c.coldStart.loadMs === null ? null : pointValue(c.coldStart.loadMs, 1, 'ms')),
 };

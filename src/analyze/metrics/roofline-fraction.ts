@@ -7,10 +7,7 @@ import { finiteOrNull, type RequestMetric } from './types.ts';
  * decode tok/s ÷ (measured memory bandwidth ÷ bytes read per token). Null when either the
  * bandwidth or the model's bytes per token is unknown.
  */
-export function rooflineFraction(
-  trace: RequestTrace,
-  cell: Pick<CellResult, 'memoryBandwidthBytesPerS' | 'model'>,
-): number | null {
+export function rooflineFraction(trace: RequestTrace, cell: Pick<CellResult, 'memoryBandwidthBytesPerS' | 'model'>): number | null {
   const bw = cell.memoryBandwidthBytesPerS;
   const bytesPerToken = cell.model?.bytesPerToken ?? null;
   const tps = decodeTokensPerS(trace);

@@ -25,8 +25,11 @@ export const c3: ClaimRule = {
     for (const c of big) {
       const side = c.deviceClass === 'phone' ? 'phone' : 'laptop';
       const why =
-        ineligible(c, ['phone', 'laptop'], 'a phone or laptop') ??
-        dtypePrecision(c.dtype) !== '4-bit' ? `dtype ${c.dtype} is not 4-bit` : t.requireNpu && !isNpuEp(c.ep) ? `ran on ${c.ep}, not an NPU` : null;
+        (ineligible(c, ['phone', 'laptop'], 'a phone or laptop') ?? dtypePrecision(c.dtype) !== '4-bit')
+          ? `dtype ${c.dtype} is not 4-bit`
+          : t.requireNpu && !isNpuEp(c.ep)
+            ? `ran on ${c.ep}, not an NPU`
+            : null;
       const chk = why ? null : checkLocal(c, 'decodeTokensPerS', 'ge', t.minDecodeTokensPerS);
       const e = localEvidence(c, 'decodeTokensPerS', chk, why ? 'context' : 'decisive', why);
       if (e) local.push(e);
@@ -36,13 +39,29 @@ export const c3: ClaimRule = {
       }
     }
     if (big.length === 0) missing.push('no 7–8B measurement on this device: run `edgebench run --model llama-3.1-8b --dtype q4`');
-    else if (!fromLocal.laptop && !fromLocal.phone) missing.push('no 4-bit 7–8B run on an NPU execution provider on this device (context only)');
-    const figs = figuresFor(input.figures, 'npu_7b_local', (f) => f.metric === 'decode_tokens_per_s' && sizeClass(f.model_params_b) === '7-8B');
+    else if (!fromLocal.laptop && !fromLocal.phone)
+      missing.push('no 4-bit 7–8B run on an NPU execution provider on this device (context only)');
+    const figs = figuresFor(
+      input.figures,
+      'npu_7b_local',
+      (f) => f.metric === 'decode_tokens_per_s' && sizeClass(f.model_params_b) === '7-8B',
+    );
     for (const f of figs) {
       const side = f.device_class === 'phone' ? 'phone' : f.device_class === 'laptop' ? 'laptop' : null;
-      const why = !isNpuFigure(f) ? 'not an NPU' : side === null ? `device class ${f.device_class}` : f.conditions.precision !== '4-bit' ? `precision ${f.conditions.precision}` : null;
+      const why = !isNpuFigure(f)
+        ? 'not an NPU'
+        : side === null
+          ? `device class ${f.device_class}`
+          : f.conditions.precision !== '4-bit'
+            ? `precision ${f.conditions.precision}`
+            : null;
       const r = checkFigure(f, 'ge', t.minDecodeTokensPerS);
-      const e = refEvidence(f, { used: r ? fmt(r.used, 'tok/s') : null, check: why ? null : (r?.check ?? null), role: why ? 'context' : 'decisive', note: why ?? 'one figure of the group: the median decides' });
+      const e = refEvidence(f, {
+        used: r ? fmt(r.used, 'tok/s') : null,
+        check: why ? null : (r?.check ?? null),
+        role: why ? 'context' : 'decisive',
+        note: why ?? 'one figure of the group: the median decides',
+      });
       refs.push(e);
       if (e.role === 'decisive' && side && r) published[side].push({ f, v: r.used });
     }
@@ -79,9 +98,22 @@ export const c3: ClaimRule = {
       claim: this.claim,
       verdict,
       summary: `7–8B 4-bit decode ≥ ${t.minDecodeTokensPerS} tok/s on an NPU — phone: ${word(phone)}; laptop: ${word(laptop)}.${gaps.length ? ` ${gaps.join('; ')}.` : ''}`,
-      basis: localUsed && pubUsed ? 'local measurements and published figures' : localUsed ? 'local measurements' : pubUsed ? 'published figures' : 'none',
-      decidedBy: localUsed ? `this device (${fromLocal.phone ? 'phone' : 'laptop'} NPU)${pubUsed ? ' and published NPU figures' : ''}` : pubUsed ? 'published NPU figures (confirmed/corrected, 4-bit 7–8B)' : `nothing: ${gaps.length ? gaps.join('; ') : 'no NPU figure for a 4-bit 7–8B model'}`,
-      decideCommand: localUsed ? null : 'edgebench run --model llama-3.1-8b --dtype q4 --ep qnn   # on a laptop/phone with an NPU execution provider',
+      basis:
+        localUsed && pubUsed
+          ? 'local measurements and published figures'
+          : localUsed
+            ? 'local measurements'
+            : pubUsed
+              ? 'published figures'
+              : 'none',
+      decidedBy: localUsed
+        ? `this device (${fromLocal.phone ? 'phone' : 'laptop'} NPU)${pubUsed ? ' and published NPU figures' : ''}`
+        : pubUsed
+          ? 'published NPU figures (confirmed/corrected, 4-bit 7–8B)'
+          : `nothing: ${gaps.length ? gaps.join('; ') : 'no NPU figure for a 4-bit 7–8B model'}`,
+      decideCommand: localUsed
+        ? null
+        : 'edgebench run --model llama-3.1-8b --dtype q4 --ep qnn   # on a laptop/phone with an NPU execution provider',
       evidence: { local, references: refs },
       rule:
         `supported if a 7–8B 4-bit model decodes at ≥ ${t.minDecodeTokensPerS} tok/s (whole CI) on both a phone NPU and a laptop NPU; partly supported if only one of them; ` +

@@ -28,16 +28,28 @@ export const c4: ClaimRule = {
       const av = numericValue(a.value);
       for (const g of gpuMeasured) {
         const gv = numericValue(g.value);
-        if (!av || !gv || sizeClass(a.model_params_b) !== sizeClass(g.model_params_b) || a.conditions.batch !== g.conditions.batch) continue;
+        if (!av || !gv || sizeClass(a.model_params_b) !== sizeClass(g.model_params_b) || a.conditions.batch !== g.conditions.batch)
+          continue;
         const ratio = gv.value / av.value;
         if (!best || ratio > best.ratio) best = { ratio, asic: a, gpu: g };
       }
     }
     for (const f of asic) {
       const indep = isIndependentJPerToken(f);
-      refs.push(refEvidence(f, { role: indep ? 'decisive' : 'context', note: indep ? null : `${f.evidence_kind}: not an independent J/token measurement` }));
+      refs.push(
+        refEvidence(f, {
+          role: indep ? 'decisive' : 'context',
+          note: indep ? null : `${f.evidence_kind}: not an independent J/token measurement`,
+        }),
+      );
     }
-    for (const f of gpuMeasured) refs.push(refEvidence(f, { role: best?.gpu === f ? 'decisive' : 'context', note: best?.gpu === f ? null : 'GPU J/token (independent); no matched ASIC measurement' }));
+    for (const f of gpuMeasured)
+      refs.push(
+        refEvidence(f, {
+          role: best?.gpu === f ? 'decisive' : 'context',
+          note: best?.gpu === f ? null : 'GPU J/token (independent); no matched ASIC measurement',
+        }),
+      );
     const thresholds = { ...t };
     const rule =
       `supported only if independent (independent-measured or audited) J/token measurements of an ASIC and a GPU at matched model size and batch show a GPU/ASIC ratio ≥ ${t.minEfficiencyRatio}×; ` +
@@ -57,7 +69,9 @@ export const c4: ClaimRule = {
         evidence: { local: [], references: refs },
         rule,
         thresholds,
-        missing: ['an independent J/token measurement of an inference ASIC at a stated batch size (none is published for Groq, Cerebras or SambaNova)'],
+        missing: [
+          'an independent J/token measurement of an inference ASIC at a stated batch size (none is published for Groq, Cerebras or SambaNova)',
+        ],
       };
     }
     return {

@@ -26,20 +26,31 @@ export const c5: ClaimRule = {
     const withEnergy = input.cells.filter((c) => c.status === 'ok' && c.metrics.joulesPerTokenDecode && !notEdge(c));
     const cloudJ = (cell: LocalCell) =>
       input.figures.filter(
-        (f) => f.metric === 'joules_per_token' && f.category === 'energy' && isDecisive(f) && sizeClass(f.model_params_b) === sizeClass(paramsB(cell)) && f.conditions.batch_size !== null,
+        (f) =>
+          f.metric === 'joules_per_token' &&
+          f.category === 'energy' &&
+          isDecisive(f) &&
+          sizeClass(f.model_params_b) === sizeClass(paramsB(cell)) &&
+          f.conditions.batch_size !== null,
       );
     const base = { id: 'C5' as const, claim: this.claim, rule, thresholds: { ...t } };
     if (withEnergy.length === 0) {
-      for (const f of figuresFor(input.figures, 'three_watt_chip', (x) => x.category === 'energy')) refs.push(refEvidence(f, { role: 'context' }));
+      for (const f of figuresFor(input.figures, 'three_watt_chip', (x) => x.category === 'energy'))
+        refs.push(refEvidence(f, { role: 'context' }));
       for (const c of input.cells.filter((x) => x.status === 'ok')) {
-        for (const f of cloudJ(c)) if (!refs.some((r) => r.id === f.id)) refs.push(refEvidence(f, { role: 'context', note: 'cloud GPU J/token at this model size' }));
+        for (const f of cloudJ(c))
+          if (!refs.some((r) => r.id === f.id))
+            refs.push(refEvidence(f, { role: 'context', note: 'cloud GPU J/token at this model size' }));
       }
       return {
         ...base,
         verdict: 'not established',
-        summary: 'Energy was not measured on this device, so J/token here cannot be set beside cloud GPU J/token. Published edge power figures are shown as context.',
+        summary:
+          'Energy was not measured on this device, so J/token here cannot be set beside cloud GPU J/token. Published edge power figures are shown as context.',
         basis: 'none',
-        decidedBy: local.length ? 'nothing: the energy figures here are not from an edge device (context)' : 'nothing: no energy figure on an edge device',
+        decidedBy: local.length
+          ? 'nothing: the energy figures here are not from an edge device (context)'
+          : 'nothing: no energy figure on an edge device',
         decideCommand: 'edgebench run   # energy is on by default (--energy auto); on a laptop or phone',
         evidence: { local, references: refs },
         missing: ['energy not measured: rerun with an energy source (RAPL, powermetrics, nvidia-smi, a meter CSV) to get J/token'],
@@ -50,7 +61,8 @@ export const c5: ClaimRule = {
     for (const c of withEnergy) {
       const k = sizeClass(paramsB(c)) ?? '?';
       const cur = bySize.get(k);
-      if (!cur || (c.metrics.joulesPerTokenDecode?.median ?? Infinity) < (cur.metrics.joulesPerTokenDecode?.median ?? Infinity)) bySize.set(k, c);
+      if (!cur || (c.metrics.joulesPerTokenDecode?.median ?? Infinity) < (cur.metrics.joulesPerTokenDecode?.median ?? Infinity))
+        bySize.set(k, c);
     }
     const parts: string[] = [];
     let better = 0;
@@ -63,7 +75,13 @@ export const c5: ClaimRule = {
       const est = cell.energySource === 'estimated' ? ' (energy estimated, not measured)' : '';
       const e = localEvidence(cell, 'joulesPerTokenDecode', null, 'decisive', est.trim() || null);
       if (e) local.push(e);
-      const p = localEvidence(cell, 'avgPowerW', cell.metrics.avgPowerW ? checkInterval(cell.metrics.avgPowerW.ci95.lo, cell.metrics.avgPowerW.ci95.hi, 'le', t.chipPowerW) : null, 'context', `claim: ~${t.chipPowerW} W chip`);
+      const p = localEvidence(
+        cell,
+        'avgPowerW',
+        cell.metrics.avgPowerW ? checkInterval(cell.metrics.avgPowerW.ci95.lo, cell.metrics.avgPowerW.ci95.hi, 'le', t.chipPowerW) : null,
+        'context',
+        `claim: ~${t.chipPowerW} W chip`,
+      );
       if (p) local.push(p);
       const figs = cloudJ(cell).sort((a, b) => (a.conditions.batch_size ?? 0) - (b.conditions.batch_size ?? 0));
       if (figs.length === 0) {
@@ -74,7 +92,13 @@ export const c5: ClaimRule = {
       const rows = figs.map((f: Figure) => {
         const v = numericValue(f.value)?.value ?? NaN;
         const check = checkInterval(j.ci95.lo / v, j.ci95.hi / v, 'lt', 1);
-        refs.push(refEvidence(f, { used: fmt(v, 'J/token'), check, note: `ratio here/cloud ${formatNumber(j.median / v)}× [${formatNumber(j.ci95.lo / v)}–${formatNumber(j.ci95.hi / v)}]` }));
+        refs.push(
+          refEvidence(f, {
+            used: fmt(v, 'J/token'),
+            check,
+            note: `ratio here/cloud ${formatNumber(j.median / v)}× [${formatNumber(j.ci95.lo / v)}–${formatNumber(j.ci95.hi / v)}]`,
+          }),
+        );
         return { batch: f.conditions.batch_size ?? 0, check };
       });
       const small = rows[0];
@@ -91,7 +115,13 @@ export const c5: ClaimRule = {
       );
     }
     const verdict: ClaimResult['verdict'] =
-      worse > 0 && better === 0 && flips === 0 ? 'not supported' : better > 0 && flips === 0 && worse === 0 ? 'supported' : better + flips > 0 ? 'partly supported' : 'not established';
+      worse > 0 && better === 0 && flips === 0
+        ? 'not supported'
+        : better > 0 && flips === 0 && worse === 0
+          ? 'supported'
+          : better + flips > 0
+            ? 'partly supported'
+            : 'not established';
     return {
       ...base,
       verdict: unclear > 0 && better + flips + worse === 0 ? 'not established' : verdict,

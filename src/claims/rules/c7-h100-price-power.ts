@@ -19,7 +19,11 @@ export const c7: ClaimRule = {
       // consistent when the published price (range) overlaps the claimed range
       const overlap = v.hi >= t.priceLowUsd && v.lo <= t.priceHighUsd;
       const chk: Check = overlap ? 'pass' : 'fail';
-      const e = refEvidence(f, { used: v.isRange ? `${fmt(v.lo, '')}–${fmt(v.hi, 'USD')}` : fmt(v.value, 'USD'), check: chk, note: overlap ? 'overlaps the claimed range' : 'outside the claimed range' });
+      const e = refEvidence(f, {
+        used: v.isRange ? `${fmt(v.lo, '')}–${fmt(v.hi, 'USD')}` : fmt(v.value, 'USD'),
+        check: chk,
+        note: overlap ? 'overlaps the claimed range' : 'outside the claimed range',
+      });
       refs.push(e);
       if (e.role === 'decisive') priceChecks.push(chk);
     }
@@ -34,18 +38,35 @@ export const c7: ClaimRule = {
     for (const f of h100.filter((x) => x.metric === 'watts' && isDecisive(x) && /1x/i.test(x.system))) {
       refs.push(refEvidence(f, { role: 'context', note: 'measured average GPU power during inference (not the TDP)' }));
     }
-    const price: Check | null = priceChecks.length === 0 ? null : priceChecks.every((c) => c === 'pass') ? 'pass' : priceChecks.includes('pass') ? 'inconclusive' : 'fail';
+    const price: Check | null =
+      priceChecks.length === 0
+        ? null
+        : priceChecks.every((c) => c === 'pass')
+          ? 'pass'
+          : priceChecks.includes('pass')
+            ? 'inconclusive'
+            : 'fail';
     const power: Check | null = powerChecks.length === 0 ? null : powerChecks.includes('pass') ? 'pass' : 'fail';
     const verdict: ClaimResult['verdict'] =
-      price === 'pass' && power === 'pass' ? 'supported' : price === 'pass' || power === 'pass' || price === 'inconclusive' ? 'partly supported' : price === null && power === null ? 'not established' : 'not supported';
-    const word = (c: Check | null) => (c === 'pass' ? 'consistent' : c === 'fail' ? 'inconsistent' : c === 'inconclusive' ? 'mixed' : 'no data');
+      price === 'pass' && power === 'pass'
+        ? 'supported'
+        : price === 'pass' || power === 'pass' || price === 'inconclusive'
+          ? 'partly supported'
+          : price === null && power === null
+            ? 'not established'
+            : 'not supported';
+    const word = (c: Check | null) =>
+      c === 'pass' ? 'consistent' : c === 'fail' ? 'inconsistent' : c === 'inconclusive' ? 'mixed' : 'no data';
     return {
       id: 'C7',
       claim: this.claim,
       verdict,
       summary: `Price ${t.priceLowUsd}–${t.priceHighUsd} USD: ${word(price)} with ${priceChecks.length} confirmed price figures; power ≈ ${t.powerW} W: ${word(power)} (H100 SXM TDP; the PCIe card is rated lower).`,
       basis: priceChecks.length + powerChecks.length ? 'published figures' : 'none',
-      decidedBy: priceChecks.length + powerChecks.length ? `published figures (${priceChecks.length} prices, ${powerChecks.length} power ratings; a benchmark cannot measure either)` : 'nothing: no confirmed H100 price or power figure',
+      decidedBy:
+        priceChecks.length + powerChecks.length
+          ? `published figures (${priceChecks.length} prices, ${powerChecks.length} power ratings; a benchmark cannot measure either)`
+          : 'nothing: no confirmed H100 price or power figure',
       decideCommand: null,
       evidence: { local: [], references: refs },
       rule:

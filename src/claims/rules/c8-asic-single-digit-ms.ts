@@ -32,11 +32,22 @@ export const c8: ClaimRule = {
       } else if (f.metric in TPOT_METRICS) {
         const conv = TPOT_METRICS[f.metric];
         const r = conv ? checkFigure(f, 'lt', t.maxLatencyMs, conv) : checkFigure(f, 'lt', t.maxLatencyMs);
-        const e = refEvidence(f, { used: r ? fmt(r.used, 'ms per output token') : null, check: r?.check ?? null, note: conv ? 'per-token time derived as 1000 / (tok/s)' : null });
+        const e = refEvidence(f, {
+          used: r ? fmt(r.used, 'ms per output token') : null,
+          check: r?.check ?? null,
+          note: conv ? 'per-token time derived as 1000 / (tok/s)' : null,
+        });
         refs.push(e);
         if (e.role === 'decisive') tpot.push(e.check);
       } else {
-        refs.push(refEvidence(f, { role: 'context', note: f.metric.includes('incl_input') ? 'averages input and output tokens: not a per-output-token latency' : `metric ${f.metric} is not a latency` }));
+        refs.push(
+          refEvidence(f, {
+            role: 'context',
+            note: f.metric.includes('incl_input')
+              ? 'averages input and output tokens: not a per-output-token latency'
+              : `metric ${f.metric} is not a latency`,
+          }),
+        );
       }
     }
     // vendor claims never decide alone: without one independent figure the verdict is not established
@@ -45,7 +56,13 @@ export const c8: ClaimRule = {
     const bt = vendorOnly ? null : best(ttft);
     const bp = vendorOnly ? null : best(tpot);
     const verdict: ClaimResult['verdict'] =
-      bt === 'pass' && bp === 'pass' ? 'supported' : bp === 'pass' ? 'partly supported' : bt === null && bp === null ? 'not established' : 'not supported';
+      bt === 'pass' && bp === 'pass'
+        ? 'supported'
+        : bp === 'pass'
+          ? 'partly supported'
+          : bt === null && bp === null
+            ? 'not established'
+            : 'not supported';
     const kinds = [...new Set(decisive.map((r) => r.evidence_kind))].join(', ');
     const small = figs.some((f) => sizeClass(f.model_params_b) === '7-8B');
     return {
@@ -55,14 +72,23 @@ export const c8: ClaimRule = {
       summary:
         `Per-output-token time < ${t.maxLatencyMs} ms: ${bp ?? 'no data'}; TTFT < ${t.maxLatencyMs} ms: ${bt === null ? 'no confirmed ASIC TTFT figure' : bt}.` +
         (small ? ' Fastest per-token times are for 8B models.' : '') +
-        (vendorOnly ? ` Every figure that could decide is a vendor figure (${kinds}): not established until an independent measurement exists.` : ''),
+        (vendorOnly
+          ? ` Every figure that could decide is a vendor figure (${kinds}): not established until an independent measurement exists.`
+          : ''),
       basis: vendorOnly ? 'none' : ttft.length + tpot.length ? 'published figures' : 'none',
-      decidedBy: vendorOnly ? `nothing: only vendor figures (${kinds}); a vendor claim never decides alone` : ttft.length + tpot.length ? `published ASIC figures (${kinds})` : 'nothing: no confirmed ASIC latency figure',
+      decidedBy: vendorOnly
+        ? `nothing: only vendor figures (${kinds}); a vendor claim never decides alone`
+        : ttft.length + tpot.length
+          ? `published ASIC figures (${kinds})`
+          : 'nothing: no confirmed ASIC latency figure',
       decideCommand: null,
       evidence: { local: [], references: refs },
       rule: `supported if confirmed ASIC figures show both TTFT and per-output-token time < ${t.maxLatencyMs} ms; partly supported if only the per-token time is single-digit; per-token time derived from output tok/s as 1000 / x.`,
       thresholds: { ...t },
-      missing: [...(vendorOnly ? ['an independent measurement (e.g. Artificial Analysis) of ASIC TTFT and per-token time'] : []), ...(bt === null && !vendorOnly ? ['a confirmed published TTFT for an inference ASIC'] : [])],
+      missing: [
+        ...(vendorOnly ? ['an independent measurement (e.g. Artificial Analysis) of ASIC TTFT and per-token time'] : []),
+        ...(bt === null && !vendorOnly ? ['a confirmed published TTFT for an inference ASIC'] : []),
+      ],
     };
   },
 };

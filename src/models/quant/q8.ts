@@ -1,9 +1,16 @@
 /**
  * 8-bit weights for dynamic quantization (transformers.js `model_quantized.onnx`: the activation
  * goes through DynamicQuantizeLinear (uint8, per tensor) and MatMulInteger multiplies it with int8
- * weights). Weights: symmetric int8 per output channel, zero point 0, stored [K, N] for MatMulInteger;
+ * weights). Weights: symmetric per output channel, zero point 0, stored [K, N] for MatMulInteger;
  * the float result is int32 accumulator × (activation scale × weight scale[n]).
+ *
+ * Codes use 7 bits (−63..63), as onnxruntime's quantizer does with reduce_range: on x86 CPUs
+ * without VNNI (AVX2, AVX-512F) ORT's u8×s8 kernel adds pairs of products in int16 with
+ * saturation, and 2 × 255 × 127 overflows it — measured here (AVX2 EPYC) as logits 85 % off on
+ * the tiny test models. With |code| ≤ 63, 2 × 255 × 63 = 32,130 fits, so a q8 model computes the
+ * same on every CPU, at the cost of one bit of weight precision.
  */
+export const Q8_MAX_CODE = 63;
 export interface Q8Packed {
   /** [K, N] int8 (MatMulInteger B layout) */
   b: Int8Array;
@@ -11,13 +18,13 @@ export interface Q8Packed {
   scales: Float32Array;
 }
 
-/** Per-output-channel scales of an HF [N, K] weight: max |w| / 127 per row. */
+/** Per-output-channel scales of an HF [N, K] weight: max |w| / Q8_MAX_CODE per row. */
 export function q8Scales(w: Float32Array, N: number, K: number): Float32Array {
   const s = new Float32Array(N);
   for (let n = 0; n < N; n++) {
     let m = 0;
     for (let k = 0; k < K; k++) m = Math.max(m, Math.abs(w[n * K + k] ?? 0));
-    s[n] = m / 127;
+    s[n] = m / Q8_MAX_CODE;
   }
   return s;
 }
@@ -25,7 +32,7 @@ export function q8Scales(w: Float32Array, N: number, K: number): Float32Array {
 export function q8Code(v: number, scale: number): number {
   if (scale === 0) return 0;
   const q = Math.round(v / scale);
-  return q < -127 ? -127 : q > 127 ? 127 : q;
+  return q < -Q8_MAX_CODE ? -Q8_MAX_CODE : q > Q8_MAX_CODE ? Q8_MAX_CODE : q;
 }
 
 /** Quantizes rows of the TRANSPOSED weight (wt: [rows, N] slice of [K, N]) with per-column scales. */

@@ -23,14 +23,20 @@ export function parseEnergyChoice(v: string): EnergyChoice {
     if (!path) throw new EdgebenchError('USAGE', '--energy meter-csv: needs a file path', 'e.g. --energy meter-csv:./usb-meter.csv');
     return { kind: 'meter-csv', path };
   }
-  if (s === 'off' || s === 'auto' || s === 'rapl' || s === 'nvidia-smi' || s === 'powermetrics' || s === 'battery' || s === 'estimate') return { kind: s };
+  if (s === 'off' || s === 'auto' || s === 'rapl' || s === 'nvidia-smi' || s === 'powermetrics' || s === 'battery' || s === 'estimate')
+    return { kind: s };
   throw new EdgebenchError('USAGE', `--energy ${v}: unknown energy source`, `use one of ${ENERGY_CHOICES.join(', ')}`);
 }
 
 export function parseTdpWatts(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 2000) throw new EdgebenchError('USAGE', `--tdp-watts ${v}: expected watts between 0 and 2000`, "the CPU's TDP / base power from its spec page, e.g. --tdp-watts 28");
+  if (!Number.isFinite(n) || n <= 0 || n > 2000)
+    throw new EdgebenchError(
+      'USAGE',
+      `--tdp-watts ${v}: expected watts between 0 and 2000`,
+      "the CPU's TDP / base power from its spec page, e.g. --tdp-watts 28",
+    );
   return n;
 }
 
@@ -72,16 +78,29 @@ export async function probeAllSources(opts: EnergyProbeOptions = {}): Promise<Pr
     const method = name === 'estimate' ? 'estimated' : 'measured';
     try {
       const p = await probeNamed(name, opts);
-      out.push(p.ok ? { name, ok: true, method, ...(p.note ? { note: p.note } : {}) } : { name, ok: false, method, reason: p.reason, hint: p.hint });
+      out.push(
+        p.ok
+          ? { name, ok: true, method, ...(p.note ? { note: p.note } : {}) }
+          : { name, ok: false, method, reason: p.reason, hint: p.hint },
+      );
     } catch (e) {
       out.push({ name, ok: false, method, reason: (e as Error).message.split('\n')[0] ?? 'probe failed', hint: 'report this as a bug' });
     }
   }
-  out.push({ name: 'meter-csv', ok: true, method: 'measured', note: 'on demand: --energy meter-csv:PATH (timestamp + W or J columns, logged while the run goes)' });
+  out.push({
+    name: 'meter-csv',
+    ok: true,
+    method: 'measured',
+    note: 'on demand: --energy meter-csv:PATH (timestamp + W or J columns, logged while the run goes)',
+  });
   return out;
 }
 
-export async function selectEnergySource(choice: EnergyChoice, opts: EnergyProbeOptions, log: (m: string) => void): Promise<EnergySource | null> {
+export async function selectEnergySource(
+  choice: EnergyChoice,
+  opts: EnergyProbeOptions,
+  log: (m: string) => void,
+): Promise<EnergySource | null> {
   if (choice.kind === 'off') return null;
   if (choice.kind === 'meter-csv') {
     const p = await probeMeterCsv(choice.path);
@@ -90,7 +109,12 @@ export async function selectEnergySource(choice: EnergyChoice, opts: EnergyProbe
   }
   if (choice.kind !== 'auto') {
     const p = await probeNamed(choice.kind, opts);
-    if (!p.ok) throw new EdgebenchError('DEVICE_UNAVAILABLE', `--energy ${choice.kind}: ${p.reason}`, p.hint || 'see edgebench doctor for the energy sources usable here');
+    if (!p.ok)
+      throw new EdgebenchError(
+        'DEVICE_UNAVAILABLE',
+        `--energy ${choice.kind}: ${p.reason}`,
+        p.hint || 'see edgebench doctor for the energy sources usable here',
+      );
     return p.source;
   }
   for (const name of autoOrder(opts.eps)) {

@@ -12,7 +12,10 @@ import { roundMs, roundValue } from './interface.ts';
 
 export const BATTERY_INTERVAL_MS = 2000;
 
-export type BatteryReading = Pick<Systeminformation.BatteryData, 'hasBattery' | 'acConnected' | 'isCharging' | 'percent' | 'currentCapacity' | 'capacityUnit' | 'voltage'>;
+export type BatteryReading = Pick<
+  Systeminformation.BatteryData,
+  'hasBattery' | 'acConnected' | 'isCharging' | 'percent' | 'currentCapacity' | 'capacityUnit' | 'voltage'
+>;
 export type BatteryReader = () => Promise<BatteryReading>;
 
 const defaultReader: BatteryReader = () => si.battery();
@@ -35,8 +38,18 @@ export async function probeBattery(read: BatteryReader = defaultReader): Promise
     return { ok: false, reason: `battery unreadable: ${(e as Error).message}`, hint: 'use another source' };
   }
   if (!b.hasBattery) return { ok: false, reason: 'no battery', hint: 'battery discharge only works on laptops, tablets and phones' };
-  if (b.acConnected || b.isCharging) return { ok: false, reason: 'on AC power: the charger feeds the load, the battery does not measure it', hint: 'unplug the charger and run for several minutes (--min-time 300); the figure stays coarse' };
-  if (remainingJoules(b) === null) return { ok: false, reason: `the battery gauge reports no usable capacity (${b.currentCapacity} ${b.capacityUnit || 'no unit'})`, hint: 'use another source' };
+  if (b.acConnected || b.isCharging)
+    return {
+      ok: false,
+      reason: 'on AC power: the charger feeds the load, the battery does not measure it',
+      hint: 'unplug the charger and run for several minutes (--min-time 300); the figure stays coarse',
+    };
+  if (remainingJoules(b) === null)
+    return {
+      ok: false,
+      reason: `the battery gauge reports no usable capacity (${b.currentCapacity} ${b.capacityUnit || 'no unit'})`,
+      hint: 'use another source',
+    };
   return { ok: true, source: new BatterySource(read), note: `${b.percent} %, ${b.currentCapacity} ${b.capacityUnit} left` };
 }
 
@@ -69,7 +82,13 @@ export class BatterySource implements EnergySource {
       const b = await this.read();
       const j = remainingJoules(b);
       if (!b.hasBattery || b.acConnected || b.isCharging || j === null) {
-        this.lost ??= { atMs: t, reason: !b.hasBattery || j === null ? 'battery gauge stopped reporting' : 'AC power connected: battery discharge no longer measures the load' };
+        this.lost ??= {
+          atMs: t,
+          reason:
+            !b.hasBattery || j === null
+              ? 'battery gauge stopped reporting'
+              : 'AC power connected: battery discharge no longer measures the load',
+        };
         return;
       }
       if (this.lost) return;

@@ -26,7 +26,10 @@ export async function readConditions(source?: EnergySource): Promise<EnergyCondi
   const [battery, cpuTemp, governor, extra] = await Promise.all([
     within(si.battery(), null),
     within(si.cpuTemperature(), null),
-    within(readFile('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor', 'utf8').then((s) => s.trim() || null), null),
+    within(
+      readFile('/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor', 'utf8').then((s) => s.trim() || null),
+      null,
+    ),
     source?.temperatures ? within(source.temperatures(), {}) : Promise.resolve({}),
   ]);
   const temperaturesC: Record<string, number> = { ...extra };

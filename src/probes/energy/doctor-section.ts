@@ -12,6 +12,8 @@ export const energyDoctorSection: DoctorSection = async () => {
     lines.push(`${s.ok ? '✓' : '✗'} ${s.name.padEnd(w)}  ${s.ok ? (s.note ?? 'usable') : (s.reason ?? 'unavailable')}${tag}`);
     if (!s.ok && s.hint) lines.push(`  ${' '.repeat(w)}  fix: ${s.hint}`);
   }
-  lines.push(`--energy auto would use: ${auto ?? 'nothing'}${auto === 'estimate' ? ' (an ESTIMATE: no meter is usable here)' : ''}; nvidia-smi is preferred when the suite runs on cuda/tensorrt`);
+  lines.push(
+    `--energy auto would use: ${auto ?? 'nothing'}${auto === 'estimate' ? ' (an ESTIMATE: no meter is usable here)' : ''}; nvidia-smi is preferred when the suite runs on cuda/tensorrt`,
+  );
   return { lines, data: { sources, auto: auto ?? null } };
 };

@@ -15,13 +15,23 @@ export function probeEstimate(opts: { tdpWatts?: number; cpuModel?: string; logi
   const list = cpus();
   const logical = opts.logicalCores ?? list.length;
   const model = opts.cpuModel ?? list[0]?.model?.trim() ?? 'unknown CPU';
-  if (logical < 1) return { ok: false, reason: 'no CPU information (os.cpus() is empty)', hint: 'this platform hides CPU times; use a meter' };
+  if (logical < 1)
+    return { ok: false, reason: 'no CPU information (os.cpus() is empty)', hint: 'this platform hides CPU times; use a meter' };
   let tdp: TdpLookup;
   if (opts.tdpWatts !== undefined) {
     const w = opts.tdpWatts / logical;
-    tdp = { wattsPerThread: w, rangeWattsPerThread: [w, w], how: 'table', description: `--tdp-watts ${opts.tdpWatts} W over the ${logical} logical cores this OS sees` };
+    tdp = {
+      wattsPerThread: w,
+      rangeWattsPerThread: [w, w],
+      how: 'table',
+      description: `--tdp-watts ${opts.tdpWatts} W over the ${logical} logical cores this OS sees`,
+    };
   } else tdp = lookupTdp(model);
-  return { ok: true, source: new EstimateSource(tdp, model, logical, opts.tdpWatts !== undefined), note: `${(tdp.wattsPerThread * logical).toFixed(1)} W at full load on ${logical} threads (${tdp.how === 'table' ? tdp.description : 'not in the TDP table: pass --tdp-watts'})` };
+  return {
+    ok: true,
+    source: new EstimateSource(tdp, model, logical, opts.tdpWatts !== undefined),
+    note: `${(tdp.wattsPerThread * logical).toFixed(1)} W at full load on ${logical} threads (${tdp.how === 'table' ? tdp.description : 'not in the TDP table: pass --tdp-watts'})`,
+  };
 }
 
 export class EstimateSource implements EnergySource {
@@ -42,16 +52,26 @@ export class EstimateSource implements EnergySource {
   private readonly rec = new SampledRecording();
   private first: number[] | null = null;
 
-  constructor(private readonly tdp: TdpLookup, model: string, private readonly logical: number, userTdp: boolean) {
+  constructor(
+    private readonly tdp: TdpLookup,
+    model: string,
+    private readonly logical: number,
+    userTdp: boolean,
+  ) {
     const [lo, hi] = tdp.rangeWattsPerThread;
     this.assumptions = [
       'ESTIMATE, not a measurement: power = TDP ÷ hardware threads × busy threads (linear in CPU utilisation, 0 W when idle)',
       `TDP: ${tdp.description}${tdp.how === 'table' ? '' : ` — pass --tdp-watts for this CPU (range ${(lo * logical).toFixed(1)}–${(hi * logical).toFixed(1)} W on ${logical} threads)`}`,
       'TDP is a thermal design figure, not measured power: turbo can exceed it, light loads draw less per busy thread; SMT siblings are counted as full threads',
       'CPU only: memory, GPU, display, fans and power-supply losses are not included',
-      'utilisation from CPU-time counters: headline = edgebench\'s own CPU time (process.cpuUsage(), incl. runtime threads that spin-wait); domain cpu = the whole system (os.cpus(), 10 ms ticks on Linux)',
+      "utilisation from CPU-time counters: headline = edgebench's own CPU time (process.cpuUsage(), incl. runtime threads that spin-wait); domain cpu = the whole system (os.cpus(), 10 ms ticks on Linux)",
     ];
-    this.detail = { cpuModel: model, logicalCores: logical, wattsPerThread: roundValue(tdp.wattsPerThread), tdpFrom: userTdp ? '--tdp-watts' : tdp.how };
+    this.detail = {
+      cpuModel: model,
+      logicalCores: logical,
+      wattsPerThread: roundValue(tdp.wattsPerThread),
+      tdpFrom: userTdp ? '--tdp-watts' : tdp.how,
+    };
   }
 
   private onReading(t: number, v: (string | number)[]): void {

@@ -22,7 +22,15 @@ const METER_LOG_MAX_BYTES = 512 * 1024 * 1024;
 
 async function readLog(path: string): Promise<MeterLog> {
   // a folder, a loop, a pipe or an unreadable file: said as such (src/util/input-path.ts)
-  const text = readTextFile(path, { what: 'meter CSV', code: 'CONFIG_INVALID', hint: 'start the meter logging to that file before the run, then pass --energy meter-csv:PATH' }, METER_LOG_MAX_BYTES);
+  const text = readTextFile(
+    path,
+    {
+      what: 'meter CSV',
+      code: 'CONFIG_INVALID',
+      hint: 'start the meter logging to that file before the run, then pass --energy meter-csv:PATH',
+    },
+    METER_LOG_MAX_BYTES,
+  );
   return parseMeterCsv(text, path);
 }
 
@@ -50,10 +58,16 @@ export class MeterCsvSource implements EnergySource {
   readonly detail: Record<string, string | number | boolean>;
   private anchor = { wallMs: 0, clockMs: 0 };
 
-  constructor(private readonly path: string, log: MeterLog) {
+  constructor(
+    private readonly path: string,
+    log: MeterLog,
+  ) {
     this.kind = log.kind;
     if (log.kind === 'power') this.powerSemantics = 'instant';
-    const gaps = log.rows.slice(1).map((r, i) => r.wallMs - log.rows[i]!.wallMs).sort((a, b) => a - b);
+    const gaps = log.rows
+      .slice(1)
+      .map((r, i) => r.wallMs - log.rows[i]!.wallMs)
+      .sort((a, b) => a - b);
     this.sampleIntervalMs = gaps.length ? Math.max(1, gaps[Math.floor(gaps.length / 2)]!) : 1000;
     this.assumptions = [
       `external meter log ${path}, column "${log.column}" [${log.unit}] (${log.kind === 'counter' ? 'cumulative energy' : 'power readings integrated between rows'})`,
@@ -85,17 +99,24 @@ export class MeterCsvSource implements EnergySource {
       if (last >= endWall || Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    if (log.kind !== this.kind) return { samples: [], lost: { atMs: endClock, reason: `the meter log changed from ${this.kind} to ${log.kind} readings` } };
+    if (log.kind !== this.kind)
+      return { samples: [], lost: { atMs: endClock, reason: `the meter log changed from ${this.kind} to ${log.kind} readings` } };
     this.detail.unsortedRows = log.unsortedRows;
     this.detail.duplicateRows = log.duplicateRows;
     const rows = log.rows.filter((r) => r.wallMs >= startWall - MARGIN_MS && r.wallMs <= endWall + MARGIN_MS);
     const toClock = (wall: number) => this.anchor.clockMs + (wall - this.anchor.wallMs);
     const base = rows[0]?.value ?? 0;
-    const samples: EnergySample[] = rows.map((r) => ({ tMs: roundMs(toClock(r.wallMs)), values: [roundValue(this.kind === 'counter' ? r.value - base : r.value)] }));
+    const samples: EnergySample[] = rows.map((r) => ({
+      tMs: roundMs(toClock(r.wallMs)),
+      values: [roundValue(this.kind === 'counter' ? r.value - base : r.value)],
+    }));
     const lastWall = rows.at(-1)?.wallMs ?? null;
     const lost =
       lastWall === null
-        ? { atMs: toClock(startWall), reason: `no rows in ${this.path} between ${new Date(startWall).toISOString()} and ${new Date(endWall).toISOString()}` }
+        ? {
+            atMs: toClock(startWall),
+            reason: `no rows in ${this.path} between ${new Date(startWall).toISOString()} and ${new Date(endWall).toISOString()}`,
+          }
         : lastWall < endWall - 2 * this.sampleIntervalMs
           ? { atMs: toClock(lastWall), reason: `the meter log ends ${((endWall - lastWall) / 1000).toFixed(1)} s before the cell ended` }
           : null;

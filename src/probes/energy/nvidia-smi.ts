@@ -25,7 +25,10 @@ function run(args: string[]): Promise<{ code: number; stdout: string; error?: st
 
 /** "0, NVIDIA H100, 71.2, [N/A]" → trimmed fields; header "power.draw [W]" → "power.draw". */
 export function parseNvsmiCsv(text: string): { header: string[]; rows: string[][] } {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim().replace(/\s*\[.*\]$/, ''));
   return { header, rows: lines.slice(1).map((l) => l.split(',').map((v) => v.trim())) };
 }
@@ -43,17 +46,29 @@ export function chooseNvsmiMode(header: string[], rows: string[][]): Mode | null
 }
 
 /** Query the fields this driver knows: drop each one nvidia-smi calls "not a valid field" and ask again. */
-async function queryFields(fields: string[]): Promise<{ ok: true; header: string[]; rows: string[][] } | { ok: false; reason: string; hint: string }> {
+async function queryFields(
+  fields: string[],
+): Promise<{ ok: true; header: string[]; rows: string[][] } | { ok: false; reason: string; hint: string }> {
   let f = [...fields];
   for (let attempt = 0; attempt < fields.length; attempt++) {
     const r = await run([`--query-gpu=${f.join(',')}`, '--format=csv,nounits']);
-    if (r.error === 'ENOENT') return { ok: false, reason: 'nvidia-smi not found on PATH (no NVIDIA driver)', hint: 'install the NVIDIA driver (it ships nvidia-smi), or measure with RAPL or an external meter' };
+    if (r.error === 'ENOENT')
+      return {
+        ok: false,
+        reason: 'nvidia-smi not found on PATH (no NVIDIA driver)',
+        hint: 'install the NVIDIA driver (it ships nvidia-smi), or measure with RAPL or an external meter',
+      };
     const invalid = /Field "([^"]+)" is not a valid field/.exec(r.stdout + (r.error ?? ''))?.[1];
     if (invalid && f.includes(invalid)) {
       f = f.filter((x) => x !== invalid);
       continue;
     }
-    if (r.code !== 0) return { ok: false, reason: `nvidia-smi failed: ${(r.error ?? '').split('\n')[0]}`, hint: 'check `nvidia-smi` on its own; the driver may not be loaded or the GPU may be lost' };
+    if (r.code !== 0)
+      return {
+        ok: false,
+        reason: `nvidia-smi failed: ${(r.error ?? '').split('\n')[0]}`,
+        hint: 'check `nvidia-smi` on its own; the driver may not be loaded or the GPU may be lost',
+      };
     const parsed = parseNvsmiCsv(r.stdout);
     return { ok: true, ...parsed };
   }
@@ -65,11 +80,20 @@ export async function probeNvidiaSmi(): Promise<Probe> {
   if (!q.ok) return q;
   if (q.rows.length === 0) return { ok: false, reason: 'nvidia-smi lists no GPU', hint: 'check that the GPU is visible (nvidia-smi -L)' };
   const mode = chooseNvsmiMode(q.header, q.rows);
-  if (!mode) return { ok: false, reason: 'nvidia-smi reports no power reading for this GPU ([N/A] / [Not Supported])', hint: 'some consumer and virtual GPUs hide power; use an external meter (--energy meter-csv:FILE)' };
+  if (!mode)
+    return {
+      ok: false,
+      reason: 'nvidia-smi reports no power reading for this GPU ([N/A] / [Not Supported])',
+      hint: 'some consumer and virtual GPUs hide power; use an external meter (--energy meter-csv:FILE)',
+    };
   const idx = q.header.indexOf('index');
   const name = q.header.indexOf('name');
   const gpus = q.rows.map((r) => ({ index: r[idx] ?? '0', name: name >= 0 ? (r[name] ?? '') : '' }));
-  return { ok: true, source: new NvidiaSmiSource(gpus, mode), note: `${gpus.map((g) => g.name || `gpu${g.index}`).join(', ')} via ${mode.field}` };
+  return {
+    ok: true,
+    source: new NvidiaSmiSource(gpus, mode),
+    note: `${gpus.map((g) => g.name || `gpu${g.index}`).join(', ')} via ${mode.field}`,
+  };
 }
 
 export class NvidiaSmiSource implements EnergySource {
@@ -89,7 +113,10 @@ export class NvidiaSmiSource implements EnergySource {
   private pending = new Map<string, number>();
   private pendingT = 0;
 
-  constructor(private readonly gpus: { index: string; name: string }[], private readonly mode: Mode) {
+  constructor(
+    private readonly gpus: { index: string; name: string }[],
+    private readonly mode: Mode,
+  ) {
     this.kind = mode.kind;
     if (mode.kind === 'power') this.powerSemantics = 'instant';
     this.domains = gpus.map((g) => `gpu${g.index}`);

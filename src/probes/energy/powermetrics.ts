@@ -66,13 +66,15 @@ export function parsePowermetricsText(text: string): PowermetricsBlock[] {
 }
 
 export async function probePowermetrics(bin = POWERMETRICS_BIN): Promise<Probe> {
-  if (process.platform !== 'darwin') return { ok: false, reason: 'powermetrics is macOS-only', hint: 'on Linux use --energy rapl (Intel/AMD) or nvidia-smi' };
+  if (process.platform !== 'darwin')
+    return { ok: false, reason: 'powermetrics is macOS-only', hint: 'on Linux use --energy rapl (Intel/AMD) or nvidia-smi' };
   try {
     await access(bin, constants.X_OK);
   } catch {
     return { ok: false, reason: `${bin} not found`, hint: 'powermetrics ships with macOS; check the path' };
   }
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'powermetrics needs root', hint: 'sudo npx edgebench run --energy powermetrics' };
+  if (process.getuid?.() !== 0)
+    return { ok: false, reason: 'powermetrics needs root', hint: 'sudo npx edgebench run --energy powermetrics' };
   const appleSilicon = process.arch === 'arm64';
   return { ok: true, source: new PowermetricsSource(appleSilicon ? ['cpu', 'gpu', 'ane'] : ['package'], bin) };
 }
@@ -96,14 +98,21 @@ export class PowermetricsSource implements EnergySource {
   private parser = new PowermetricsParser();
   private lastT = 0;
 
-  constructor(readonly domains: string[], private readonly bin: string) {
+  constructor(
+    readonly domains: string[],
+    private readonly bin: string,
+  ) {
     this.headlineDomains = [...domains];
     this.detail = { bin, samplers: 'cpu_power,gpu_power' };
   }
 
   private add(t: number, b: PowermetricsBlock | null): void {
     if (!b) return;
-    this.rec.samples.push({ tMs: roundMs(t), intervalMs: b.elapsedMs, values: this.domains.map((d) => (b.watts[d] === undefined ? null : roundValue(b.watts[d]!))) });
+    this.rec.samples.push({
+      tMs: roundMs(t),
+      intervalMs: b.elapsedMs,
+      values: this.domains.map((d) => (b.watts[d] === undefined ? null : roundValue(b.watts[d]!))),
+    });
   }
 
   async start(): Promise<void> {

@@ -43,7 +43,9 @@ function domainName(id: string, name: string): string {
 }
 
 export function listRaplZones(root = powercapRoot()): RaplZone[] {
-  const ids = readdirSync(root).filter((d) => /^intel-rapl:\d+(:\d+)?$/.test(d)).sort();
+  const ids = readdirSync(root)
+    .filter((d) => /^intel-rapl:\d+(:\d+)?$/.test(d))
+    .sort();
   return ids.map((id) => {
     const dir = join(root, id);
     let maxRangeUj: number | null = null;
@@ -63,23 +65,50 @@ export function raplHeadline(domains: readonly string[]): string[] {
   return domains.filter((d) => d.startsWith('package-') || d.startsWith('dram-'));
 }
 
-export function probeRapl(root = powercapRoot()): Probe {
-  if (process.platform !== 'linux' && root === '/sys/class/powercap') return { ok: false, reason: 'RAPL powercap is Linux-only', hint: 'on macOS use --energy powermetrics; elsewhere an external meter (--energy meter-csv:FILE)' };
+/**
+ * `readEnergy` reads one energy_uj file (trimmed); tests pass a reader that opens it as an
+ * unprivileged user, so the permission-denied path meets a real EACCES even when they run as root.
+ */
+export function probeRapl(root = powercapRoot(), readEnergy: (file: string) => string = readTrim): Probe {
+  if (process.platform !== 'linux' && root === '/sys/class/powercap')
+    return {
+      ok: false,
+      reason: 'RAPL powercap is Linux-only',
+      hint: 'on macOS use --energy powermetrics; elsewhere an external meter (--energy meter-csv:FILE)',
+    };
   let zones: RaplZone[];
   try {
     zones = listRaplZones(root);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, reason: `${root}: ${code === 'ENOENT' ? 'no powercap interface (VM, container, or kernel without intel_rapl)' : (e as Error).message}`, hint: 'on bare metal: sudo modprobe intel_rapl_msr; in a VM or container RAPL is usually not passed through — use an external meter (--energy meter-csv:FILE)' };
+    return {
+      ok: false,
+      reason: `${root}: ${code === 'ENOENT' ? 'no powercap interface (VM, container, or kernel without intel_rapl)' : (e as Error).message}`,
+      hint: 'on bare metal: sudo modprobe intel_rapl_msr; in a VM or container RAPL is usually not passed through — use an external meter (--energy meter-csv:FILE)',
+    };
   }
-  if (zones.length === 0) return { ok: false, reason: `${root}: no intel-rapl zones`, hint: 'sudo modprobe intel_rapl_msr (Intel, and AMD Zen on Linux ≥ 5.8); VMs rarely expose RAPL' };
+  if (zones.length === 0)
+    return {
+      ok: false,
+      reason: `${root}: no intel-rapl zones`,
+      hint: 'sudo modprobe intel_rapl_msr (Intel, and AMD Zen on Linux ≥ 5.8); VMs rarely expose RAPL',
+    };
   for (const z of zones) {
     try {
-      Number(readTrim(z.energyFile));
+      Number(readEnergy(z.energyFile));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: `permission denied reading ${z.energyFile} (root-only since Linux 5.10, CVE-2020-8694)`, hint: RAPL_ACCESS_HINT };
-      return { ok: false, reason: `${z.energyFile}: ${(e as Error).message}`, hint: 'check that the intel_rapl driver is loaded (lsmod | grep rapl)' };
+      if (code === 'EACCES' || code === 'EPERM')
+        return {
+          ok: false,
+          reason: `permission denied reading ${z.energyFile} (root-only since Linux 5.10, CVE-2020-8694)`,
+          hint: RAPL_ACCESS_HINT,
+        };
+      return {
+        ok: false,
+        reason: `${z.energyFile}: ${(e as Error).message}`,
+        hint: 'check that the intel_rapl driver is loaded (lsmod | grep rapl)',
+      };
     }
   }
   return { ok: true, source: new RaplSource(zones), note: zones.map((z) => z.domain).join(', ') };
@@ -141,4 +170,3 @@ export class RaplSource implements EnergySource {
     return this.rec.stop();
   }
 }
-

@@ -33,7 +33,12 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function traceOf(source: EnergySource, samples: EnergySample[]): EnergyTrace {
-  return { kind: source.kind, ...(source.powerSemantics ? { powerSemantics: source.powerSemantics } : {}), domains: [...source.domains], samples };
+  return {
+    kind: source.kind,
+    ...(source.powerSemantics ? { powerSemantics: source.powerSemantics } : {}),
+    domains: [...source.domains],
+    samples,
+  };
 }
 
 /** Samples around the measured requests: one beyond each end, plus a margin for interval-average readings. */
@@ -75,7 +80,12 @@ export function createEnergyRun(source: EnergySource, opts: { baselineMs?: numbe
       }
       const endMs = nowMs();
       if (rec.lost || rec.samples.length < 2) {
-        baseline = { startMs, endMs, trace: null, reason: rec.lost ? `source lost during the baseline: ${rec.lost.reason}` : 'too few samples during the baseline' };
+        baseline = {
+          startMs,
+          endMs,
+          trace: null,
+          reason: rec.lost ? `source lost during the baseline: ${rec.lost.reason}` : 'too few samples during the baseline',
+        };
         log(`energy: ${baseline.reason}; net figures will be n/a`);
       } else baseline = { startMs, endMs, trace: traceOf(source, rec.samples) };
     },
@@ -100,12 +110,31 @@ export function createEnergyRun(source: EnergySource, opts: { baselineMs?: numbe
       } catch (e) {
         startError = message(e);
       }
-      const finish = async (end: EnergyConditions | null, rec: Recording | null, requests: readonly RequestTrace[]): Promise<CellEnergy> => {
+      const finish = async (
+        end: EnergyConditions | null,
+        rec: Recording | null,
+        requests: readonly RequestTrace[],
+      ): Promise<CellEnergy> => {
         const conditions = { start, end };
-        if (startError !== null || rec === null) return { ...base(), status: 'unavailable', reason: `energy source failed to start: ${startError ?? 'unknown'}`, trace: null, conditions };
+        if (startError !== null || rec === null)
+          return {
+            ...base(),
+            status: 'unavailable',
+            reason: `energy source failed to start: ${startError ?? 'unknown'}`,
+            trace: null,
+            conditions,
+          };
         const margin = Math.max(1000, 5 * source.sampleIntervalMs);
         const samples = trimToRequests(rec.samples, requests, margin);
-        if (samples.length === 0) return { ...base(), status: rec.lost ? 'lost' : 'unavailable', reason: rec.lost?.reason ?? 'the source delivered no samples', trace: null, conditions, ...(rec.lost ? { lostAtMs: rec.lost.atMs } : {}) };
+        if (samples.length === 0)
+          return {
+            ...base(),
+            status: rec.lost ? 'lost' : 'unavailable',
+            reason: rec.lost?.reason ?? 'the source delivered no samples',
+            trace: null,
+            conditions,
+            ...(rec.lost ? { lostAtMs: rec.lost.atMs } : {}),
+          };
         return {
           ...base(),
           status: rec.lost ? 'lost' : 'ok',

@@ -74,9 +74,19 @@ export function lookupTdp(cpuModel: string): TdpLookup {
   const hit = TDP_TABLE.find((e) => e.match.test(cpuModel));
   if (hit) {
     const w = hit.tdpWatts / hit.threads;
-    return { wattsPerThread: w, rangeWattsPerThread: [w, w], how: 'table', description: `${hit.model}: ${hit.tdpWatts} W over ${hit.threads} threads (${hit.source})` };
+    return {
+      wattsPerThread: w,
+      rangeWattsPerThread: [w, w],
+      how: 'table',
+      description: `${hit.model}: ${hit.tdpWatts} W over ${hit.threads} threads (${hit.source})`,
+    };
   }
   const fam = FAMILY_MATCH.find(([re]) => re.test(cpuModel))?.[1];
-  if (fam) return fromRows(TDP_TABLE.filter((e) => e.family === fam), 'family-median', `"${cpuModel}" is not in the TDP table; ${fam} family`);
+  if (fam)
+    return fromRows(
+      TDP_TABLE.filter((e) => e.family === fam),
+      'family-median',
+      `"${cpuModel}" is not in the TDP table; ${fam} family`,
+    );
   return fromRows(TDP_TABLE, 'table-median', `"${cpuModel}" is not in the TDP table and its family is unknown; whole table`);
 }

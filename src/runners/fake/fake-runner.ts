@@ -24,21 +24,35 @@ export const fakeRunner: RunnerFactory = {
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
     const s = parseRunnerSettings(fakeInfo.id, fakeInfo.settings, opts.settings);
-    if (s.failOn === 'load') throw new EdgebenchError('MODEL_INVALID', `fake runner told to fail loading ${model.id}`, 'remove failOn from the fake runner settings');
+    if (s.failOn === 'load')
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `fake runner told to fail loading ${model.id}`,
+        'remove failOn from the fake runner settings',
+      );
     await sleep(s.loadMs);
     const prefill = s.prefillMsPerToken;
     const decode = s.decodeMs;
     const jitter = s.jitter;
     let state = s.seed >>> 0 || 1;
     const rand = () => {
-      state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+      state ^= state << 13;
+      state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      state >>>= 0;
       return state / 0x100000000;
     };
     const wobble = (ms: number) => ms * (1 + jitter * (rand() * 2 - 1));
     return {
       resolved: {
-        runner: 'fake', executionProvider: opts.ep, dtype: model.dtype, threads: opts.threads,
-        settings: { prefillMsPerToken: prefill, decodeMs: decode, jitter }, fallback: false, versions: {},
+        runner: 'fake',
+        executionProvider: opts.ep,
+        dtype: model.dtype,
+        threads: opts.threads,
+        settings: { prefillMsPerToken: prefill, decodeMs: decode, jitter },
+        fallback: false,
+        versions: {},
       },
       async prepare(): Promise<PreparedSequence> {
         return {

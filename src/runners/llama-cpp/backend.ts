@@ -21,7 +21,12 @@ export async function loadNodeLlamaCpp(): Promise<NodeLlamaCpp> {
     nlc = (await import('node-llama-cpp')) as NodeLlamaCpp;
     return nlc;
   } catch (e) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `node-llama-cpp could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder (the llama.cpp binaries come as npm packages @node-llama-cpp/<platform>)', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `node-llama-cpp could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm ci` in the edgebench folder (the llama.cpp binaries come as npm packages @node-llama-cpp/<platform>)',
+      { cause: e },
+    );
   }
 }
 
@@ -153,10 +158,15 @@ export async function backendFor(ep: LlamaCppEp): Promise<BackendResult> {
       return { ok: false, reason, hint: GPU_HINT[ep] ?? '' };
     }
     const llama = await instance(ep, ep);
-    if (!llama.supportsGpuOffloading) return { ok: false, reason: `llama.cpp's ${ep} backend found no ${ep} device on this machine`, hint: GPU_HINT[ep] ?? '' };
+    if (!llama.supportsGpuOffloading)
+      return { ok: false, reason: `llama.cpp's ${ep} backend found no ${ep} device on this machine`, hint: GPU_HINT[ep] ?? '' };
     return { ok: true, llama, backend: ep };
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? String(e);
-    return { ok: false, reason: `llama.cpp (${ep}) could not start: ${msg}`, hint: 'edgebench uses only the prebuilt binaries npm installed (never builds llama.cpp); run `npm ci`, or see README "llama.cpp"' };
+    return {
+      ok: false,
+      reason: `llama.cpp (${ep}) could not start: ${msg}`,
+      hint: 'edgebench uses only the prebuilt binaries npm installed (never builds llama.cpp); run `npm ci`, or see README "llama.cpp"',
+    };
   }
 }

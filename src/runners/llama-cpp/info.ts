@@ -6,4 +6,5 @@ export const llamaCppInfo = {
   boundary: 'runtime-api',
   description: 'llama.cpp (node-llama-cpp prebuilt binaries: CPU, CUDA, Vulkan, Metal) with greedy sampling in its own evaluation loop',
   settings: LlamaCppSettings,
+  roles: ['gguf'],
 } as const satisfies RunnerInfo;

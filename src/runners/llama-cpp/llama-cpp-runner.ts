@@ -9,7 +9,16 @@ import { EdgebenchError } from '../../errors.ts';
 import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
 import { readGguf } from '../../models/gguf/read-gguf.ts';
 import type { Availability, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
-import { backendFor, LLAMA_CPP_EPS, llamaCppCommit, loadNodeLlamaCpp, nodeLlamaCppVersion, takeFlashAttentionResolution, takeRecentLogs, type LlamaCppEp } from './backend.ts';
+import {
+  backendFor,
+  LLAMA_CPP_EPS,
+  llamaCppCommit,
+  loadNodeLlamaCpp,
+  nodeLlamaCppVersion,
+  takeFlashAttentionResolution,
+  takeRecentLogs,
+  type LlamaCppEp,
+} from './backend.ts';
 import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings } from './settings.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
@@ -36,11 +45,17 @@ export const llamaCppRunner: RunnerFactory = {
   /** a preset's tokenizer.json when there is one (so text prompts match the ONNX runs), else the GGUF's own vocabulary */
   async tokenize(model, text) {
     if (model.source.dir) return tokenizeWithFolder(model.source.dir, text);
-    if (!model.source.file) throw new EdgebenchError('MODEL_INVALID', `model '${model.info.id}' has no .gguf file`, 'pass a .gguf path or a preset id');
+    if (!model.source.file)
+      throw new EdgebenchError('MODEL_INVALID', `model '${model.info.id}' has no .gguf file`, 'pass a .gguf path or a preset id');
     return tokenizeWithGguf(model.source.file, text);
   },
   async probe(opts: LoadOptions): Promise<Availability> {
-    if (!isEp(opts.ep)) return { ok: false, reason: `llama-cpp has no device '${opts.ep}'`, hint: `use --ep ${LLAMA_CPP_EPS.join(' | ')} (auto = the GPU llama.cpp finds, else cpu)` };
+    if (!isEp(opts.ep))
+      return {
+        ok: false,
+        reason: `llama-cpp has no device '${opts.ep}'`,
+        hint: `use --ep ${LLAMA_CPP_EPS.join(' | ')} (auto = the GPU llama.cpp finds, else cpu)`,
+      };
     try {
       await loadNodeLlamaCpp();
     } catch (e) {
@@ -58,10 +73,15 @@ export interface LlamaCppLoadedModel extends LoadedModel {
 }
 
 export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Promise<LlamaCppLoadedModel> {
-  if (!isEp(opts.ep)) throw new EdgebenchError('DEVICE_UNAVAILABLE', `llama-cpp has no device '${opts.ep}'`, `use ${LLAMA_CPP_EPS.join(', ')}`);
+  if (!isEp(opts.ep))
+    throw new EdgebenchError('DEVICE_UNAVAILABLE', `llama-cpp has no device '${opts.ep}'`, `use ${LLAMA_CPP_EPS.join(', ')}`);
   const settings = parseLlamaCppSettings(opts.settings);
   if (!source.file || !source.file.toLowerCase().endsWith('.gguf')) {
-    throw new EdgebenchError('MODEL_INVALID', `llama-cpp needs a .gguf file, got ${source.file ?? `'${source.id}' (no file)`}`, 'pass a .gguf path, or a preset id (built as GGUF on first use)');
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `llama-cpp needs a .gguf file, got ${source.file ?? `'${source.id}' (no file)`}`,
+      'pass a .gguf path, or a preset id (built as GGUF on first use)',
+    );
   }
   const facts = await readGguf(source.file);
   const b = await backendFor(opts.ep);
@@ -77,7 +97,12 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     const hint = /unknown model architecture/i.test(reason)
       ? 'llama.cpp reads GGUF files of the architectures it knows; a newer node-llama-cpp may know more (npm install node-llama-cpp@latest)'
       : 'the file may be damaged or need a newer llama.cpp: re-download it, or rebuild it (edgebench models build <preset> --format gguf)';
-    throw new EdgebenchError('MODEL_INVALID', `llama.cpp ${llama.llamaCppRelease.release} could not load ${source.file} (architecture '${facts.architecture}'): ${reason}`, hint, { cause: e });
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `llama.cpp ${llama.llamaCppRelease.release} could not load ${source.file} (architecture '${facts.architecture}'): ${reason}`,
+      hint,
+      { cause: e },
+    );
   }
   const sequences = Math.min(MAX_PARALLEL_SEQUENCES, Math.max(settings.parallelSequences, opts.parallel ?? 1));
   let context: LlamaContext;
@@ -94,12 +119,20 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     });
   } catch (e) {
     await model.dispose();
-    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${contextSize}-token context: ${llamaReason(e)}`, 'lower runnerSettings.llama-cpp.contextSize or gpuLayers', { cause: e });
+    throw new EdgebenchError(
+      'OUT_OF_MEMORY',
+      `llama.cpp could not create a ${contextSize}-token context: ${llamaReason(e)}`,
+      'lower runnerSettings.llama-cpp.contextSize or gpuLayers',
+      { cause: e },
+    );
   }
   // llama.cpp logs how `auto` resolved while creating the context; the log callback reaches JS a tick later
   await new Promise<void>((r) => setTimeout(r, 0));
   const fa = context.flashAttention === 'auto' ? takeFlashAttentionResolution() : context.flashAttention;
-  const atLlamaBenchDefaults = settings.flashAttention === LLAMA_BENCH_DEFAULTS.flashAttention && settings.batchSize === LLAMA_BENCH_DEFAULTS.nUbatch && settings.contextSize === 'auto';
+  const atLlamaBenchDefaults =
+    settings.flashAttention === LLAMA_BENCH_DEFAULTS.flashAttention &&
+    settings.batchSize === LLAMA_BENCH_DEFAULTS.nUbatch &&
+    settings.contextSize === 'auto';
   const pool = sequencePool(context, sequences);
   const sequence = pool.first;
   const threads = context.currentThreads;
@@ -126,7 +159,10 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         gpuLayers: model.gpuLayers,
         threads,
         // node-llama-cpp attaches no ggml threadpool: a fixed per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
-        ggmlThreadpool: threads > 1 ? `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode` : 'none needed (1 thread)',
+        ggmlThreadpool:
+          threads > 1
+            ? `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`
+            : 'none needed (1 thread)',
         useMmap: settings.useMmap,
         sampling: 'greedy (temperature 0), EOS ignored',
         weightType: facts.weightType,
@@ -134,10 +170,17 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         llamaCppBuild: `${llama.llamaCppRelease.repo}@${llama.llamaCppRelease.release}`,
         llamaCppCommit: commit,
         buildType: llama.buildType,
-        cpuFeatures: llama.systemInfo.replace(/^CPU\s*:\s*/, '').replace(/\s*=\s*1/g, '').replace(/\s*\|\s*/g, ' ').trim(),
+        cpuFeatures: llama.systemInfo
+          .replace(/^CPU\s*:\s*/, '')
+          .replace(/\s*=\s*1/g, '')
+          .replace(/\s*\|\s*/g, ' ')
+          .trim(),
       },
       fallback: false, // `auto` may pick the CPU (recorded in backend); a named GPU never falls back, it is refused in probe()
-      versions: { 'node-llama-cpp': nodeLlamaCppVersion(), 'llama.cpp': `${llama.llamaCppRelease.release}${commit ? ` (${commit.slice(0, 10)})` : ''}` },
+      versions: {
+        'node-llama-cpp': nodeLlamaCppVersion(),
+        'llama.cpp': `${llama.llamaCppRelease.release}${commit ? ` (${commit.slice(0, 10)})` : ''}`,
+      },
     },
     ...(parallelOf(sequences) && { parallel: parallelOf(sequences) }),
     async prepare(contextIds: number[]): Promise<PreparedSequence> {
@@ -174,11 +217,21 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
 function checkFits(depth: number, prompt: number, gen: number, contextSize: number): void {
   const need = depth + prompt + gen;
   if (need > contextSize) {
-    throw new EdgebenchError('CONFIG_INVALID', `this request needs ${need} tokens of KV cache (depth ${depth} + prompt ${prompt} + generated ${gen}) but the llama-cpp context holds ${contextSize}`, `set runnerSettings: { llama-cpp: { contextSize: ${2 ** Math.ceil(Math.log2(need))} } } in the suite`);
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `this request needs ${need} tokens of KV cache (depth ${depth} + prompt ${prompt} + generated ${gen}) but the llama-cpp context holds ${contextSize}`,
+      `set runnerSettings: { llama-cpp: { contextSize: ${2 ** Math.ceil(Math.log2(need))} } } in the suite`,
+    );
   }
 }
 
-async function generate(sequence: LlamaContextSequence, contextSize: number, inputIds: number[], n: number, onToken: (id: number) => void): Promise<void> {
+async function generate(
+  sequence: LlamaContextSequence,
+  contextSize: number,
+  inputIds: number[],
+  n: number,
+  onToken: (id: number) => void,
+): Promise<void> {
   checkFits(sequence.nextTokenIndex, inputIds.length, n, contextSize);
   if (n <= 0) return;
   let emitted = 0;

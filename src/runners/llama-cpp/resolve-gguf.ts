@@ -14,19 +14,32 @@ import { findPreset } from '../../models/presets.ts';
 import { resolveTokenizer } from '../../models/tokenizers/resolve.ts';
 import type { ResolveContext, ResolvedModel } from '../types.ts';
 
-export async function resolveGgufModel(spec: string, dtype: string, ctx: Pick<ResolveContext, 'log' | 'onBuildProgress'>): Promise<ResolvedModel> {
+export async function resolveGgufModel(
+  spec: string,
+  dtype: string,
+  ctx: Pick<ResolveContext, 'log' | 'onBuildProgress'>,
+): Promise<ResolvedModel> {
   let file = spec;
   const preset = existsSync(spec) ? undefined : findPreset(spec);
   if (preset) {
     const gdtype = toGgufDtype(dtype);
-    if (!gdtype) throw new EdgebenchError('USAGE', `dtype '${dtype}' has no GGUF equivalent`, `use one of ${GGUF_DTYPES.join(', ')} (or q4, q8, fp16, fp32)`);
+    if (!gdtype)
+      throw new EdgebenchError(
+        'USAGE',
+        `dtype '${dtype}' has no GGUF equivalent`,
+        `use one of ${GGUF_DTYPES.join(', ')} (or q4, q8, fp16, fp32)`,
+      );
     file = presetGgufPath(preset.id, gdtype);
     if (!existsSync(file)) {
       ctx.log(`building ${preset.id} (GGUF ${gdtype}) into ${file} — once; later runs reuse it`);
       await buildGguf({ preset, dtype: gdtype, outFile: file, onProgress: (p) => ctx.onBuildProgress?.({ stage: 'weights', ...p }) });
     }
   } else if (!existsSync(spec)) {
-    throw new EdgebenchError('MODEL_NOT_FOUND', `no preset or file '${spec}'`, 'llama-cpp takes a .gguf path or a preset id (edgebench models list)');
+    throw new EdgebenchError(
+      'MODEL_NOT_FOUND',
+      `no preset or file '${spec}'`,
+      'llama-cpp takes a .gguf path or a preset id (edgebench models list)',
+    );
   } else if (statSync(spec).isDirectory()) {
     throw new EdgebenchError('MODEL_INVALID', `${spec} is a folder; llama-cpp needs a .gguf file`, 'pass the .gguf file itself');
   }
@@ -35,7 +48,13 @@ export async function resolveGgufModel(spec: string, dtype: string, ctx: Pick<Re
   // dir: the preset's tokenizer folder (tokenizer.json), so text-prompt suites tokenize like the ONNX runs
   const tokDir = preset ? dirname(resolveTokenizer(preset).tokenizerJson) : null;
   return {
-    source: { id: preset?.id ?? spec, dir: tokDir, file, dtype: preset ? (toGgufDtype(dtype) ?? dtype) : facts.weightType.toLowerCase(), arch: facts.arch },
+    source: {
+      id: preset?.id ?? spec,
+      dir: tokDir,
+      file,
+      dtype: preset ? (toGgufDtype(dtype) ?? dtype) : facts.weightType.toLowerCase(),
+      arch: facts.arch,
+    },
     vocabSize: facts.vocabSize,
     info: {
       id: preset?.id ?? spec,

@@ -21,19 +21,31 @@ export async function llamaCppScorer(model: LlamaModel, vocab: number, threads: 
       failedCreationRemedy: false,
     });
   } catch (e) {
-    throw new EdgebenchError('OUT_OF_MEMORY', `llama.cpp could not create a ${maxTokens}-token context for the quality pass: ${(e as Error).message}`, 'use fewer --quality-tokens', { cause: e });
+    throw new EdgebenchError(
+      'OUT_OF_MEMORY',
+      `llama.cpp could not create a ${maxTokens}-token context for the quality pass: ${(e as Error).message}`,
+      'use fewer --quality-tokens',
+      { cause: e },
+    );
   }
   const sequence = context.getSequence();
   const neutral = { temperature: 1, topK: 0, topP: 1, minP: 0 };
   return {
     async feed(ids, onRow) {
       if (sequence.nextTokenIndex + ids.length > context.contextSize) {
-        throw new EdgebenchError('USAGE', `the quality stream (${sequence.nextTokenIndex + ids.length} tokens) exceeds the ${context.contextSize}-token context`, 'use fewer --quality-tokens');
+        throw new EdgebenchError(
+          'USAGE',
+          `the quality stream (${sequence.nextTokenIndex + ids.length} tokens) exceeds the ${context.contextSize}-token context`,
+          'use fewer --quality-tokens',
+        );
       }
-      const out = await sequence.controlledEvaluate(ids.map((t) => [t as Token, { generateNext: { probabilities: true, options: neutral } }]));
+      const out = await sequence.controlledEvaluate(
+        ids.map((t) => [t as Token, { generateNext: { probabilities: true, options: neutral } }]),
+      );
       for (const item of out) {
         const probs = item?.next.probabilities;
-        if (!probs) throw new EdgebenchError('INTERNAL', 'llama.cpp returned no probabilities for a scored token', 'report this with the model file');
+        if (!probs)
+          throw new EdgebenchError('INTERNAL', 'llama.cpp returned no probabilities for a scored token', 'report this with the model file');
         const row = new Float32Array(vocab).fill(LOG_FLOOR);
         for (const [id, p] of probs) if (id < vocab && p > 0) row[id] = Math.log(p);
         onRow({ kind: 'logits', logits: row });

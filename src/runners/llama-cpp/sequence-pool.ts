@@ -36,5 +36,7 @@ export function sequencePool(context: LlamaContext, size: number): SequencePool 
 
 /** How a loaded llama-cpp model serves parallel requests (LoadedModel.parallel); one sequence = one at a time. */
 export function parallelOf(size: number): { max: number; how: string } | undefined {
-  return size > 1 ? { max: size, how: `${size} sequences of one llama.cpp context, evaluated together in shared batches (node-llama-cpp)` } : undefined;
+  return size > 1
+    ? { max: size, how: `${size} sequences of one llama.cpp context, evaluated together in shared batches (node-llama-cpp)` }
+    : undefined;
 }

@@ -16,7 +16,16 @@ export const FALLBACK_CONTEXT = 4096;
 
 export const LlamaCppSettings = z.strictObject({
   /** KV cache length in tokens; 'auto' = what the load group's largest request needs; a request needing more is refused with a hint */
-  contextSize: z.union([z.number().int().min(16).max(1 << 20), z.literal('auto')]).default('auto'),
+  contextSize: z
+    .union([
+      z
+        .number()
+        .int()
+        .min(16)
+        .max(1 << 20),
+      z.literal('auto'),
+    ])
+    .default('auto'),
   /**
    * tokens per llama_decode call. node-llama-cpp ties n_ubatch to n_batch, so 512 reproduces
    * llama-bench's `-b 2048 -ub 512`: both compute a prompt in 512-token micro-batches

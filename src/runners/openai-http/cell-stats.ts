@@ -50,8 +50,20 @@ export const TOKEN_TIMES_RULE =
 
 export function emptyStats(fixedLengthSent: boolean, cacheMode: PromptCacheStats['mode'] = 'bust'): HttpCellStats {
   return {
-    requests: 0, attempts: 0, retries: 0, retryWaitMs: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0,
-    chunks: 0, tokensPerChunk: {}, tokensAtStreamEnd: 0, usageMissing: 0, promptTokens: [], queueMs: [], ignoredSseLines: 0,
+    requests: 0,
+    attempts: 0,
+    retries: 0,
+    retryWaitMs: 0,
+    rateLimited: 0,
+    serverErrors: 0,
+    networkErrors: 0,
+    chunks: 0,
+    tokensPerChunk: {},
+    tokensAtStreamEnd: 0,
+    usageMissing: 0,
+    promptTokens: [],
+    queueMs: [],
+    ignoredSseLines: 0,
     fixedLength: { sent: fixedLengthSent, maxTokensHonoured: null, reachedMaxTokens: null, minTokensHonoured: null },
     promptCache: { mode: cacheMode, cachedTokens: [], promptTokens: [] },
     tokenTimes: TOKEN_TIMES_RULE,

@@ -6,4 +6,5 @@ export const openAiHttpInfo = {
   boundary: 'http-client',
   description: 'any OpenAI-compatible HTTP endpoint, streamed (network and queueing included)',
   settings: OpenAiHttpSettings,
+  roles: ['endpoint'],
 } as const satisfies RunnerInfo;

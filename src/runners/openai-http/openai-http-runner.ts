@@ -6,6 +6,7 @@
  * (TOKEN_COUNT_MISMATCH), never silently accepted. Retries (429 / 5xx / network before the answer)
  * wait outside the timed window: the harness restarts the request's clock.
  */
+import { z } from 'zod';
 import type { Availability, GenerateControl, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
 import { readPackageVersion } from '../../version.ts';
@@ -33,27 +34,45 @@ function causeText(e: unknown): string {
 }
 
 /** GET /v1/models: reachability, auth, and the served model names (null when the list is unreadable). */
-async function listModels(s: OpenAiHttpSettings, key: ApiKey | null): Promise<{ status: number; ids: string[] | null; server: string | null }> {
+async function listModels(
+  s: OpenAiHttpSettings,
+  key: ApiKey | null,
+): Promise<{ status: number; ids: string[] | null; server: string | null; synthetic: Map<string, boolean> }> {
   const res = await fetch(apiUrl(s.endpoint, 'models'), { headers: authHeaders(key), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   let ids: string[] | null = null;
+  const synthetic = new Map<string, boolean>();
   try {
-    const j = (await res.json()) as { data?: { id?: unknown }[] };
-    if (Array.isArray(j.data)) ids = j.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    const j = ModelList.safeParse(await res.json());
+    if (j.success) {
+      const entries = j.data.data.map((m) => ModelEntry.safeParse(m)).flatMap((m) => (m.success ? [m.data] : []));
+      ids = entries.map((m) => m.id);
+      for (const m of entries) if (m.edgebench) synthetic.set(m.id, m.edgebench.synthetic);
+    }
   } catch {
     // no JSON list: fine, some servers have no /v1/models
   }
-  return { status: res.status, ids, server: res.headers.get('server') };
+  return { status: res.status, ids, server: res.headers.get('server'), synthetic };
 }
+
+/** GET /v1/models as far as it is read: ids, and edgebench serve's declaration of what it serves. */
+const ModelList = z.object({ data: z.array(z.unknown()) });
+const ModelEntry = z.object({ id: z.string(), edgebench: z.object({ synthetic: z.boolean() }).optional() });
 
 function mismatch(produced: number, asked: number, finish: string | null, s: OpenAiHttpSettings): EdgebenchError {
   if (produced > asked) {
-    return new EdgebenchError('TOKEN_COUNT_MISMATCH', `the server returned ${produced} completion tokens for max_tokens ${asked}: it ignores max_tokens`, 'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable');
+    return new EdgebenchError(
+      'TOKEN_COUNT_MISMATCH',
+      `the server returned ${produced} completion tokens for max_tokens ${asked}: it ignores max_tokens`,
+      'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable',
+    );
   }
   const why = s.fixedLength ? ': it ignored min_tokens / ignore_eos' : ' (fixedLength is off)';
   return new EdgebenchError(
     'TOKEN_COUNT_MISMATCH',
     `the server stopped after ${produced} of ${asked} tokens (finish_reason ${finish ?? 'none'})${why}`,
-    s.fixedLength ? 'this server cannot fix the output length: use a shorter tg shape, or a --prompt that asks for a long answer' : 'set runnerSettings.openai-http.fixedLength: true if the server supports min_tokens / ignore_eos',
+    s.fixedLength
+      ? 'this server cannot fix the output length: use a shorter tg shape, or a --prompt that asks for a long answer'
+      : 'set runnerSettings.openai-http.fixedLength: true if the server supports min_tokens / ignore_eos',
   );
 }
 
@@ -79,11 +98,19 @@ export const openAiHttpRunner: RunnerFactory = {
     try {
       const r = await listModels(s, key);
       if (r.status === 401 || r.status === 403) {
-        return { ok: false, reason: `${shown} answered HTTP ${r.status} (${key ? `the key in ${key.envName} was refused` : 'no API key is set'})`, hint: AUTH_HINT };
+        return {
+          ok: false,
+          reason: `${shown} answered HTTP ${r.status} (${key ? `the key in ${key.envName} was refused` : 'no API key is set'})`,
+          hint: AUTH_HINT,
+        };
       }
       return { ok: true, detail: `${shown} reachable (GET /v1/models: HTTP ${r.status})` };
     } catch (e) {
-      return { ok: false, reason: `cannot reach ${shown}: ${redact(causeText(e), key)}`, hint: 'start the server (e.g. `edgebench serve --openai --model tiny-llama`) or fix --endpoint' };
+      return {
+        ok: false,
+        reason: `cannot reach ${shown}: ${redact(causeText(e), key)}`,
+        hint: 'start the server (e.g. `edgebench serve --openai --model tiny-llama`) or fix --endpoint',
+      };
     }
   },
 
@@ -109,11 +136,19 @@ export const openAiHttpRunner: RunnerFactory = {
         dtype: model.dtype,
         threads: null,
         settings: {
-          endpoint: shownEndpoint(s.endpoint), api: s.api, apiModel, fixedLength: s.fixedLength, timeoutS: s.timeoutS,
-          maxRetries: s.maxRetries, retryBaseMs: s.retryBaseMs, maxRetryWaitS: s.maxRetryWaitS,
+          endpoint: shownEndpoint(s.endpoint),
+          api: s.api,
+          apiModel,
+          fixedLength: s.fixedLength,
+          timeoutS: s.timeoutS,
+          maxRetries: s.maxRetries,
+          retryBaseMs: s.retryBaseMs,
+          maxRetryWaitS: s.maxRetryWaitS,
           apiKeyFrom: key?.envName ?? null, // the variable's name, never its value
           prompt: opts.promptText !== undefined ? 'suite-text' : 'synthetic-words',
-          promptCache: s.promptCache, promptSalt: salt, depthSentAs: 'text',
+          promptCache: s.promptCache,
+          promptSalt: salt,
+          depthSentAs: 'text',
           modelListed: listed?.ids ? listed.ids.includes(apiModel) : null,
           server: listed?.server ?? null,
         },
@@ -121,6 +156,8 @@ export const openAiHttpRunner: RunnerFactory = {
         versions: { edgebench: readPackageVersion(), node: process.versions.node },
       },
       remote: { modelsUrl: apiUrl(s.endpoint, 'models'), shown: shownEndpoint(s.endpoint), headers: () => authHeaders(key) },
+      // a server that declares its weights (edgebench serve) is believed; others stay as resolved
+      ...(listed?.synthetic.has(apiModel) && { weights: listed.synthetic.get(apiModel) ? 'synthetic' : 'real' }),
       parallel: { max: null, how: 'parallel HTTP requests; the server decides how it batches or queues them' },
       async scorer(maxTokens) {
         return httpScorer(s, key, apiModel, maxTokens);
@@ -137,8 +174,21 @@ export const openAiHttpRunner: RunnerFactory = {
       async [Symbol.asyncDispose]() {},
     };
 
-    async function generate(contextIds: number[], inputIds: number[], n: number, onToken: (id: number) => void, control?: GenerateControl): Promise<void> {
-      const text = requestText({ api: s.api, mode: s.promptCache, suiteText: opts.promptText, ids: inputIds, contextIds, unique: uniqueWords(salt, counter++) });
+    async function generate(
+      contextIds: number[],
+      inputIds: number[],
+      n: number,
+      onToken: (id: number) => void,
+      control?: GenerateControl,
+    ): Promise<void> {
+      const text = requestText({
+        api: s.api,
+        mode: s.promptCache,
+        suiteText: opts.promptText,
+        ids: inputIds,
+        contextIds,
+        unique: uniqueWords(salt, counter++),
+      });
       const body = requestBody({ settings: s, model: apiModel, text, maxTokens: n });
       stats.requests++;
       let emitted = 0;
@@ -150,7 +200,12 @@ export const openAiHttpRunner: RunnerFactory = {
         stats.attempts++;
         try {
           const out = await streamAttempt({
-            url, body, key, api: s.api, timeoutMs: s.timeoutS * 1000, maxTokens: n,
+            url,
+            body,
+            key,
+            api: s.api,
+            timeoutMs: s.timeoutS * 1000,
+            maxTokens: n,
             onChunk(k) {
               stats.chunks++;
               stats.tokensPerChunk[k] = (stats.tokensPerChunk[k] ?? 0) + 1;
@@ -184,7 +239,13 @@ export const openAiHttpRunner: RunnerFactory = {
           else if (e.kind === 'server-error') stats.serverErrors++;
           else stats.networkErrors++;
           if (retry >= s.maxRetries) {
-            throw new EdgebenchError('NETWORK', `${e.message} (gave up after ${retry + 1} attempts)`, e.kind === 'rate-limited' ? 'the endpoint is rate-limiting: lower the request rate (cooldown, fewer repetitions) or raise maxRetries' : 'check that the server is up and healthy; raise runnerSettings.openai-http.maxRetries for flaky networks');
+            throw new EdgebenchError(
+              'NETWORK',
+              `${e.message} (gave up after ${retry + 1} attempts)`,
+              e.kind === 'rate-limited'
+                ? 'the endpoint is rate-limiting: lower the request rate (cooldown, fewer repetitions) or raise maxRetries'
+                : 'check that the server is up and healthy; raise runnerSettings.openai-http.maxRetries for flaky networks',
+            );
           }
           const wait = retryDelayMs(retry, e, s);
           stats.retries++;

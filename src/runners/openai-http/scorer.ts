@@ -15,7 +15,9 @@ export const MAX_POSITIONS = 64;
 const TOP_K = 5;
 
 const Answer = z.looseObject({
-  choices: z.array(z.looseObject({ logprobs: z.looseObject({ top_logprobs: z.array(z.record(z.string(), z.number()).nullable()) }).nullable() })).min(1),
+  choices: z
+    .array(z.looseObject({ logprobs: z.looseObject({ top_logprobs: z.array(z.record(z.string(), z.number()).nullable()) }).nullable() }))
+    .min(1),
 });
 
 export function httpScorer(s: OpenAiHttpSettings, key: ApiKey | null, apiModel: string, total: number): TokenScorer {
@@ -23,7 +25,15 @@ export function httpScorer(s: OpenAiHttpSettings, key: ApiKey | null, apiModel: 
   const history: number[] = [];
   const url = apiUrl(s.endpoint, 'completions');
   async function topAt(prefix: number[]): Promise<{ id: number; logprob: number }[]> {
-    const body = { model: apiModel, prompt: prefix, max_tokens: 1, temperature: 0, logprobs: TOP_K, return_tokens_as_token_ids: true, stream: false };
+    const body = {
+      model: apiModel,
+      prompt: prefix,
+      max_tokens: 1,
+      temperature: 0,
+      logprobs: TOP_K,
+      return_tokens_as_token_ids: true,
+      stream: false,
+    };
     let res: Response;
     try {
       res = await fetch(url, {
@@ -33,23 +43,45 @@ export function httpScorer(s: OpenAiHttpSettings, key: ApiKey | null, apiModel: 
         signal: AbortSignal.timeout(s.timeoutS * 1000),
       });
     } catch (e) {
-      throw new EdgebenchError('NETWORK', `quality request to ${url} failed: ${redact((e as Error).message, key)}`, 'check that the server is up');
+      throw new EdgebenchError(
+        'NETWORK',
+        `quality request to ${url} failed: ${redact((e as Error).message, key)}`,
+        'check that the server is up',
+      );
     }
     const text = await res.text();
     if (!res.ok) {
-      throw new EdgebenchError('QUALITY_UNSUPPORTED', `the endpoint refused a token-id completions request with logprobs (HTTP ${res.status}: ${redact(text.slice(0, 200), key)})`, 'quality over HTTP needs /v1/completions with token-id prompts and logprobs (vLLM, edgebench serve --openai)');
+      throw new EdgebenchError(
+        'QUALITY_UNSUPPORTED',
+        `the endpoint refused a token-id completions request with logprobs (HTTP ${res.status}: ${redact(text.slice(0, 200), key)})`,
+        'quality over HTTP needs /v1/completions with token-id prompts and logprobs (vLLM, edgebench serve --openai)',
+      );
     }
     let parsed: z.infer<typeof Answer>;
     try {
       parsed = Answer.parse(JSON.parse(text));
     } catch {
-      throw new EdgebenchError('QUALITY_UNSUPPORTED', 'the endpoint answered without choices[0].logprobs.top_logprobs', 'quality over HTTP needs logprobs on /v1/completions');
+      throw new EdgebenchError(
+        'QUALITY_UNSUPPORTED',
+        'the endpoint answered without choices[0].logprobs.top_logprobs',
+        'quality over HTTP needs logprobs on /v1/completions',
+      );
     }
     const top = parsed.choices[0]!.logprobs?.top_logprobs[0];
-    if (!top) throw new EdgebenchError('QUALITY_UNSUPPORTED', 'the endpoint returned no top_logprobs', 'quality over HTTP needs logprobs on /v1/completions');
+    if (!top)
+      throw new EdgebenchError(
+        'QUALITY_UNSUPPORTED',
+        'the endpoint returned no top_logprobs',
+        'quality over HTTP needs logprobs on /v1/completions',
+      );
     return Object.entries(top).map(([tok, logprob]) => {
       const m = /^token_id:(\d+)$/.exec(tok);
-      if (!m) throw new EdgebenchError('QUALITY_UNSUPPORTED', `the endpoint returns token text ('${tok.slice(0, 20)}'), not ids, in its logprobs`, 'use a server with return_tokens_as_token_ids (vLLM, edgebench serve --openai)');
+      if (!m)
+        throw new EdgebenchError(
+          'QUALITY_UNSUPPORTED',
+          `the endpoint returns token text ('${tok.slice(0, 20)}'), not ids, in its logprobs`,
+          'use a server with return_tokens_as_token_ids (vLLM, edgebench serve --openai)',
+        );
       return { id: Number(m[1]), logprob };
     });
   }

@@ -26,14 +26,21 @@ export const OpenAiHttpSettings = z.strictObject({
   /** bust: every prompt unique (no server prompt cache can serve it); warm: the @d context is a shared prefix on purpose */
   promptCache: z.enum(['bust', 'warm']).default('bust'),
   /** read the key from this variable first (provider presets: GROQ_API_KEY, …), then EDGEBENCH_API_KEY / OPENAI_API_KEY */
-  apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .optional(),
 });
 export type OpenAiHttpSettings = z.infer<typeof OpenAiHttpSettings> & { endpoint: string };
 
 export function parseSettings(raw: Record<string, unknown>): OpenAiHttpSettings {
   const s = parseRunnerSettings('openai-http', OpenAiHttpSettings, raw);
   if (s.endpoint === undefined) {
-    throw new EdgebenchError('CONFIG_INVALID', 'openai-http needs an endpoint', 'pass --endpoint http://127.0.0.1:8080 (or runnerSettings: { openai-http: { endpoint: … } } in the suite)');
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      'openai-http needs an endpoint',
+      'pass --endpoint http://127.0.0.1:8080 (or runnerSettings: { openai-http: { endpoint: … } } in the suite)',
+    );
   }
   baseUrl(s.endpoint); // validates the URL
   return { ...s, endpoint: s.endpoint };
@@ -45,10 +52,18 @@ export function baseUrl(endpoint: string): URL {
   try {
     u = new URL(endpoint);
   } catch {
-    throw new EdgebenchError('CONFIG_INVALID', `endpoint '${shownEndpoint(endpoint)}' is not a URL`, 'e.g. --endpoint http://127.0.0.1:8080 or https://api.example.com/v1');
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `endpoint '${shownEndpoint(endpoint)}' is not a URL`,
+      'e.g. --endpoint http://127.0.0.1:8080 or https://api.example.com/v1',
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new EdgebenchError('CONFIG_INVALID', `endpoint '${shownEndpoint(endpoint)}' is not http(s)`, 'e.g. --endpoint http://127.0.0.1:8080');
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `endpoint '${shownEndpoint(endpoint)}' is not http(s)`,
+      'e.g. --endpoint http://127.0.0.1:8080',
+    );
   }
   const path = u.pathname.replace(/\/+$/, '');
   u.pathname = /\/v\d+$/.test(path) ? path : `${path}/v1`;

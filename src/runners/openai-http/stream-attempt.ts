@@ -66,11 +66,23 @@ async function statusError(res: Response, url: string, key: ApiKey | null): Prom
   const msg = body ? `${what}: ${body}` : what;
   const retryable = isStatusRetryable(res.status);
   if (retryable) return new RetryableFailure(retryable, msg, parseRetryAfterMs(res.headers));
-  if (res.status === 401 || res.status === 403) return new EdgebenchError('NETWORK', msg, 'set EDGEBENCH_API_KEY (or OPENAI_API_KEY) to a key this server accepts');
-  if (res.status === 404) return new EdgebenchError('NETWORK', msg, 'check --endpoint (the API base, e.g. http://host:8080/v1), --api (chat or completions) and --api-model (GET /v1/models lists the names)');
+  if (res.status === 401 || res.status === 403)
+    return new EdgebenchError('NETWORK', msg, 'set EDGEBENCH_API_KEY (or OPENAI_API_KEY) to a key this server accepts');
+  if (res.status === 404)
+    return new EdgebenchError(
+      'NETWORK',
+      msg,
+      'check --endpoint (the API base, e.g. http://host:8080/v1), --api (chat or completions) and --api-model (GET /v1/models lists the names)',
+    );
   if (res.status === 400 || res.status === 422) {
     const lengthFields = /min_tokens|ignore_eos|unrecognized|extra (fields|inputs)|unknown (field|param)/i.test(body);
-    return new EdgebenchError('CONFIG_INVALID', msg, lengthFields ? 'this server rejects the fixed-length fields: set runnerSettings.openai-http.fixedLength: false (output length is then checked against usage)' : 'check the request settings (--api-model, --api) against what the server accepts');
+    return new EdgebenchError(
+      'CONFIG_INVALID',
+      msg,
+      lengthFields
+        ? 'this server rejects the fixed-length fields: set runnerSettings.openai-http.fixedLength: false (output length is then checked against usage)'
+        : 'check the request settings (--api-model, --api) against what the server accepts',
+    );
   }
   return new EdgebenchError('NETWORK', msg, 'check the server log');
 }
@@ -82,13 +94,22 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
     timedOut = true;
     controller.abort();
   }, a.timeoutMs);
-  const timeoutError = () => new EdgebenchError('TIMEOUT', `no complete answer from ${shownEndpoint(a.url)} within ${a.timeoutMs / 1000} s`, 'raise runnerSettings.openai-http.timeoutS, or ask for fewer tokens');
+  const timeoutError = () =>
+    new EdgebenchError(
+      'TIMEOUT',
+      `no complete answer from ${shownEndpoint(a.url)} within ${a.timeoutMs / 1000} s`,
+      'raise runnerSettings.openai-http.timeoutS, or ask for fewer tokens',
+    );
   try {
     let res: Response;
     try {
       res = await fetch(a.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(a.key ? { authorization: `Bearer ${a.key.value}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(a.key ? { authorization: `Bearer ${a.key.value}` } : {}),
+        },
         body: JSON.stringify(a.body),
         signal: controller.signal,
       });
@@ -100,12 +121,21 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
     const type = res.headers.get('content-type') ?? '';
     if (!type.includes('text/event-stream') || !res.body) {
       await res.body?.cancel().catch(() => {});
-      throw new EdgebenchError('SERVER_PROTOCOL', `${shownEndpoint(a.url)} answered '${type || 'no content-type'}' instead of an event stream`, 'the server ignored stream: true; edgebench needs a streaming OpenAI-compatible endpoint to time tokens');
+      throw new EdgebenchError(
+        'SERVER_PROTOCOL',
+        `${shownEndpoint(a.url)} answered '${type || 'no content-type'}' instead of an event stream`,
+        'the server ignored stream: true; edgebench needs a streaming OpenAI-compatible endpoint to time tokens',
+      );
     }
     const queueHeader = Number(res.headers.get('x-edgebench-queue-ms'));
     const out: AttemptOutcome = {
-      tokensPerChunk: [], usage: null, cachedTokens: null, finishReason: null, sawDone: false,
-      queueMs: res.headers.has('x-edgebench-queue-ms') && Number.isFinite(queueHeader) ? queueHeader : null, ignoredLines: 0,
+      tokensPerChunk: [],
+      usage: null,
+      cachedTokens: null,
+      finishReason: null,
+      sawDone: false,
+      queueMs: res.headers.has('x-edgebench-queue-ms') && Number.isFinite(queueHeader) ? queueHeader : null,
+      ignoredLines: 0,
     };
     let tokens = 0;
     try {
@@ -121,7 +151,11 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
           tokens += k;
           a.onChunk(k);
           if (out.tokensPerChunk.length > a.maxTokens + OVERRUN_SLACK) {
-            throw new EdgebenchError('TOKEN_COUNT_MISMATCH', `the server kept streaming past max_tokens ${a.maxTokens} (${out.tokensPerChunk.length} token chunks so far): it ignores max_tokens`, 'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable');
+            throw new EdgebenchError(
+              'TOKEN_COUNT_MISMATCH',
+              `the server kept streaming past max_tokens ${a.maxTokens} (${out.tokensPerChunk.length} token chunks so far): it ignores max_tokens`,
+              'use a server that honours max_tokens (vLLM, llama.cpp, edgebench serve); results with other lengths are not comparable',
+            );
           }
         }
         const f = chunk.choices.find((c) => c.finish_reason)?.finish_reason;
@@ -137,10 +171,18 @@ export async function streamAttempt(a: AttemptInput): Promise<AttemptOutcome> {
     } catch (e) {
       if (timedOut) throw timeoutError();
       if (e instanceof EdgebenchError) throw e;
-      throw new EdgebenchError('NETWORK', `stream cut after ${tokens} of ${a.maxTokens} tokens: ${redact(causeText(e), a.key)}`, 'the server closed the connection mid-answer; check its log (crash, out of memory, proxy or load-balancer timeout)');
+      throw new EdgebenchError(
+        'NETWORK',
+        `stream cut after ${tokens} of ${a.maxTokens} tokens: ${redact(causeText(e), a.key)}`,
+        'the server closed the connection mid-answer; check its log (crash, out of memory, proxy or load-balancer timeout)',
+      );
     }
     if (!out.sawDone && out.finishReason === null && out.usage === null) {
-      throw new EdgebenchError('NETWORK', `stream cut after ${tokens} of ${a.maxTokens} tokens: the connection closed without a finish_reason, usage or [DONE]`, 'the server closed the connection mid-answer; check its log (crash, out of memory, proxy or load-balancer timeout)');
+      throw new EdgebenchError(
+        'NETWORK',
+        `stream cut after ${tokens} of ${a.maxTokens} tokens: the connection closed without a finish_reason, usage or [DONE]`,
+        'the server closed the connection mid-answer; check its log (crash, out of memory, proxy or load-balancer timeout)',
+      );
     }
     return out;
   } finally {

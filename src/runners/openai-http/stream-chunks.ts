@@ -25,14 +25,16 @@ const Count = z.number().int().nonnegative();
 
 export const StreamChunk = z.looseObject({
   choices: z.array(Choice),
-  usage: z.looseObject({
-    prompt_tokens: Count,
-    completion_tokens: Count,
-    // OpenAI, vLLM, llama-server (recent): prompt tokens served from the server's prompt cache
-    prompt_tokens_details: z.looseObject({ cached_tokens: Count.nullish() }).nullish(),
-    // DeepSeek's spelling of the same count
-    prompt_cache_hit_tokens: Count.nullish(),
-  }).nullish(),
+  usage: z
+    .looseObject({
+      prompt_tokens: Count,
+      completion_tokens: Count,
+      // OpenAI, vLLM, llama-server (recent): prompt tokens served from the server's prompt cache
+      prompt_tokens_details: z.looseObject({ cached_tokens: Count.nullish() }).nullish(),
+      // DeepSeek's spelling of the same count
+      prompt_cache_hit_tokens: Count.nullish(),
+    })
+    .nullish(),
   // llama-server's own timings: cache_n = prompt tokens reused from the slot's cache
   timings: z.looseObject({ cache_n: Count.nullish() }).nullish(),
 });
@@ -70,18 +72,30 @@ export function parseChunkData(data: string): StreamChunk | null {
   try {
     json = JSON.parse(data);
   } catch {
-    throw new EdgebenchError('SERVER_PROTOCOL', `malformed SSE data from the server (not JSON): '${excerpt(data)}'`, 'the endpoint must speak the OpenAI streaming format (data: {json} events, then data: [DONE]); check --endpoint and --api (chat or completions)');
+    throw new EdgebenchError(
+      'SERVER_PROTOCOL',
+      `malformed SSE data from the server (not JSON): '${excerpt(data)}'`,
+      'the endpoint must speak the OpenAI streaming format (data: {json} events, then data: [DONE]); check --endpoint and --api (chat or completions)',
+    );
   }
   const err = ErrorChunk.safeParse(json);
   if (err.success) {
     const e = err.data.error;
     const msg = typeof e === 'string' ? e : (e.message ?? JSON.stringify(e));
-    throw new EdgebenchError('NETWORK', `the server reported an error mid-stream: ${excerpt(msg)}`, 'check the server log; the request was aborted by the server');
+    throw new EdgebenchError(
+      'NETWORK',
+      `the server reported an error mid-stream: ${excerpt(msg)}`,
+      'check the server log; the request was aborted by the server',
+    );
   }
   const r = StreamChunk.safeParse(json);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new EdgebenchError('SERVER_PROTOCOL', `unexpected stream chunk from the server (${i.path.map(String).join('.') || '(root)'}: ${i.message}): '${excerpt(data)}'`, 'the endpoint must speak the OpenAI streaming format; check --endpoint and --api (chat or completions)');
+    throw new EdgebenchError(
+      'SERVER_PROTOCOL',
+      `unexpected stream chunk from the server (${i.path.map(String).join('.') || '(root)'}: ${i.message}): '${excerpt(data)}'`,
+      'the endpoint must speak the OpenAI streaming format; check --endpoint and --api (chat or completions)',
+    );
   }
   return r.data;
 }
@@ -94,7 +108,10 @@ function drainDeadline(until: number): Promise<'late'> {
 }
 
 /** Feed a response body through the SSE parser, calling onData for every event's data, in order. */
-export async function readSseData(body: ReadableStream<Uint8Array>, onData: (data: string) => 'stop' | void): Promise<{ ignoredLines: number }> {
+export async function readSseData(
+  body: ReadableStream<Uint8Array>,
+  onData: (data: string) => 'stop' | void,
+): Promise<{ ignoredLines: number }> {
   let ignoredLines = 0;
   let stopped = false;
   const parser = createParser({

@@ -12,4 +12,5 @@ export const ortNodeInfo = {
   boundary: 'runtime-api',
   description: 'onnxruntime-node (native) with edgebench’s own greedy KV-cache decode loop',
   settings: OrtNodeSettings,
+  roles: ['default'],
 } as const satisfies RunnerInfo;

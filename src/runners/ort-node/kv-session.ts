@@ -6,7 +6,11 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { EdgebenchError } from '../../errors.ts';
 
-type TensorCtor = new (type: 'int64' | 'float32' | 'float16', data: BigInt64Array | Float32Array | Uint16Array, dims: readonly number[]) => OrtTensor;
+type TensorCtor = new (
+  type: 'int64' | 'float32' | 'float16',
+  data: BigInt64Array | Float32Array | Uint16Array,
+  dims: readonly number[],
+) => OrtTensor;
 
 export interface KvLayout {
   numLayers: number;
@@ -21,12 +25,20 @@ export function kvLayoutFromSession(session: InferenceSession, numKvHeads: numbe
   const names = session.inputNames;
   for (const required of ['input_ids', 'attention_mask']) {
     if (!names.includes(required)) {
-      throw new EdgebenchError('MODEL_INVALID', `graph has no '${required}' input (inputs: ${names.join(', ')})`, 'edgebench runs decoder-only graphs in the transformers.js / optimum layout');
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `graph has no '${required}' input (inputs: ${names.join(', ')})`,
+        'edgebench runs decoder-only graphs in the transformers.js / optimum layout',
+      );
     }
   }
   const layers = names.filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (layers === 0) {
-    throw new EdgebenchError('MODEL_INVALID', 'graph has no past_key_values.*.key inputs (exported without KV cache?)', 'export with past key values ("text-generation-with-past") so decoding does not recompute the prompt');
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      'graph has no past_key_values.*.key inputs (exported without KV cache?)',
+      'export with past key values ("text-generation-with-past") so decoding does not recompute the prompt',
+    );
   }
   let kvType: KvLayout['kvType'] = 'float32';
   const meta = (session as unknown as { inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[] }).inputMetadata;
@@ -46,7 +58,10 @@ export function argmaxLastRow(logits: OrtTensor): number {
     let bestV = -Infinity;
     for (let i = 0; i < vocab; i++) {
       const v = data[start + i]!;
-      if (v > bestV) { bestV = v; best = i; }
+      if (v > bestV) {
+        bestV = v;
+        best = i;
+      }
     }
     return best;
   }
@@ -54,7 +69,10 @@ export function argmaxLastRow(logits: OrtTensor): number {
   let bestV = -Infinity;
   for (let i = 0; i < vocab; i++) {
     const v = halfToFloat(data[start + i]!);
-    if (v > bestV) { bestV = v; best = i; }
+    if (v > bestV) {
+      bestV = v;
+      best = i;
+    }
   }
   return best;
 }
@@ -146,11 +164,21 @@ export class KvSequence {
     }
     const out = this.preallocateVocab !== null ? await this.session.run(feeds, this.fetches(n, total)) : await this.session.run(feeds);
     const logits = out.logits;
-    if (!logits) throw new EdgebenchError('MODEL_INVALID', "graph returned no 'logits' output", 'edgebench expects the transformers.js decoder layout');
+    if (!logits)
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        "graph returned no 'logits' output",
+        'edgebench expects the transformers.js decoder layout',
+      );
     for (let i = 0; i < this.layout.numLayers; i++) {
       for (const kv of ['key', 'value']) {
         const t = out[`present.${i}.${kv}`];
-        if (!t) throw new EdgebenchError('MODEL_INVALID', `graph returned no 'present.${i}.${kv}' output`, 'edgebench expects the transformers.js decoder layout');
+        if (!t)
+          throw new EdgebenchError(
+            'MODEL_INVALID',
+            `graph returned no 'present.${i}.${kv}' output`,
+            'edgebench expects the transformers.js decoder layout',
+          );
         this.past[`past_key_values.${i}.${kv}`] = t;
       }
     }
@@ -166,14 +194,24 @@ export class KvSequence {
     const size = numKvHeads * total * headDim;
     for (let i = 0; i < numLayers; i++) {
       for (const kv of ['key', 'value']) {
-        f[`present.${i}.${kv}`] = new this.Tensor(kvType, kvType === 'float16' ? new Uint16Array(size) : new Float32Array(size), [1, numKvHeads, total, headDim]);
+        f[`present.${i}.${kv}`] = new this.Tensor(kvType, kvType === 'float16' ? new Uint16Array(size) : new Float32Array(size), [
+          1,
+          numKvHeads,
+          total,
+          headDim,
+        ]);
       }
     }
     return f;
   }
 
   /** Greedy decode: prefill `inputIds`, then `maxNewTokens − 1` single-token steps. */
-  async generate(inputIds: readonly number[], maxNewTokens: number, onToken: (id: number) => void, onLogits?: (row: Float32Array) => void): Promise<void> {
+  async generate(
+    inputIds: readonly number[],
+    maxNewTokens: number,
+    onToken: (id: number) => void,
+    onLogits?: (row: Float32Array) => void,
+  ): Promise<void> {
     let ids: readonly number[] = inputIds;
     for (let i = 0; i < maxNewTokens; i++) {
       const tok = await this.step(ids, onLogits);
@@ -182,4 +220,3 @@ export class KvSequence {
     }
   }
 }
-

@@ -24,7 +24,12 @@ async function loadOrt(): Promise<Ort> {
     ortModule = (await import('onnxruntime-node')) as Ort;
     return ortModule;
   } catch (e) {
-    throw new EdgebenchError('BACKEND_NOT_INSTALLED', `onnxruntime-node could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'run `npm ci` in the edgebench folder', { cause: e });
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      `onnxruntime-node could not be loaded: ${(e as Error).message.split('\n')[0]}`,
+      'run `npm ci` in the edgebench folder',
+      { cause: e },
+    );
   }
 }
 
@@ -62,7 +67,11 @@ export const ortNodeRunner: RunnerFactory = {
       const backends = ort.listSupportedBackends?.() ?? [];
       const entry = backends.find((b) => b.name === opts.ep);
       if (opts.ep !== 'cpu' && !entry) {
-        return { ok: false, reason: `onnxruntime-node ${ortVersion()} on ${process.platform}-${process.arch} has no '${opts.ep}' execution provider`, hint: epHint(opts.ep) };
+        return {
+          ok: false,
+          reason: `onnxruntime-node ${ortVersion()} on ${process.platform}-${process.arch} has no '${opts.ep}' execution provider`,
+          hint: epHint(opts.ep),
+        };
       }
       if (opts.ep === 'webgpu') {
         const adapter = await probeWebGpuAdapter();
@@ -74,8 +83,18 @@ export const ortNodeRunner: RunnerFactory = {
     }
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
-    if (!model.file) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${model.id}' has no ONNX file`, 'build it with `edgebench models build` or pass a folder with onnx/*.onnx');
-    if (!model.arch) throw new EdgebenchError('MODEL_INVALID', `model '${model.id}' has no readable config.json`, 'the folder needs config.json with num_key_value_heads and head_dim');
+    if (!model.file)
+      throw new EdgebenchError(
+        'MODEL_NOT_FOUND',
+        `model '${model.id}' has no ONNX file`,
+        'build it with `edgebench models build` or pass a folder with onnx/*.onnx',
+      );
+    if (!model.arch)
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `model '${model.id}' has no readable config.json`,
+        'the folder needs config.json with num_key_value_heads and head_dim',
+      );
     const ort = await loadOrt();
     const so = sessionOptions(opts);
     const epCheck = await startEpCheck(opts.ep);
@@ -84,13 +103,24 @@ export const ortNodeRunner: RunnerFactory = {
       session = await ort.InferenceSession.create(model.file, { ...so, ...epCheck?.sessionOptions });
     } catch (e) {
       const msg = (e as Error).message.split('\n')[0] ?? '';
-      if (opts.ep !== 'cpu') throw new EdgebenchError('DEVICE_UNAVAILABLE', `execution provider '${opts.ep}' failed: ${msg}`, epHint(opts.ep), { cause: e });
-      throw new EdgebenchError('MODEL_INVALID', `onnxruntime could not load ${model.file}: ${msg}`, 'rebuild the model (`edgebench models build … --force`) or re-download it', { cause: e });
+      if (opts.ep !== 'cpu')
+        throw new EdgebenchError('DEVICE_UNAVAILABLE', `execution provider '${opts.ep}' failed: ${msg}`, epHint(opts.ep), { cause: e });
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `onnxruntime could not load ${model.file}: ${msg}`,
+        'rebuild the model (`edgebench models build … --force`) or re-download it',
+        { cause: e },
+      );
     }
     const Tensor = ort.Tensor as unknown as TensorCtor;
     const layout = kvLayoutFromSession(session, model.arch.numKvHeads, model.arch.headDim);
     // non-CPU EPs: one profiled 1-token step records the adapter and where the nodes really ran
-    const check = epCheck ? await epCheck.finish(() => session.endProfiling(), async () => void (await new KvSequence(session, layout, Tensor).step([0]))) : null;
+    const check = epCheck
+      ? await epCheck.finish(
+          () => session.endProfiling(),
+          async () => void (await new KvSequence(session, layout, Tensor).step([0])),
+        )
+      : null;
     return wrapSession(session, Tensor, model.arch, model.dtype, opts, {
       executionProvider: check?.fallback ? 'cpu' : opts.ep,
       fallback: check?.fallback ?? false,
@@ -114,14 +144,22 @@ export function wrapSession(
   extra: { executionProvider: string; fallback: boolean; settings: Record<string, string | number | boolean | null> },
 ): LoadedModel {
   const layout = kvLayoutFromSession(session, arch.numKvHeads, arch.headDim);
-  const preallocate = parseRunnerSettings(ortNodeInfo.id, ortNodeInfo.settings, opts.settings).preallocateOutputs && layout.kvType === 'float32';
+  const preallocate =
+    parseRunnerSettings(ortNodeInfo.id, ortNodeInfo.settings, opts.settings).preallocateOutputs && layout.kvType === 'float32';
   return {
     resolved: {
       runner: 'ort-node',
       executionProvider: extra.executionProvider,
       dtype,
       threads: opts.threads,
-      settings: { intraOpNumThreads: opts.threads, interOpNumThreads: 1, executionMode: 'sequential', kvType: layout.kvType, preallocateOutputs: preallocate, ...extra.settings },
+      settings: {
+        intraOpNumThreads: opts.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        kvType: layout.kvType,
+        preallocateOutputs: preallocate,
+        ...extra.settings,
+      },
       fallback: extra.fallback,
       versions: { 'onnxruntime-node': ortVersion() },
     },

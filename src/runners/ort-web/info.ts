@@ -12,4 +12,5 @@ export const ortWebInfo = {
   boundary: 'runtime-api',
   description: 'onnxruntime-web (wasm, SIMD, threads) in Node with edgebench’s greedy KV-cache loop, one worker per model',
   settings: OrtWebSettings,
+  roles: ['browser'],
 } as const satisfies RunnerInfo;

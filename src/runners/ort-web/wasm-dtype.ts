@@ -63,13 +63,23 @@ export async function measureWasmDtypes(
   candidates: WasmCandidate[],
   load: Omit<LoadRequest, 'rid' | 'type' | 'file' | 'externalData' | 'ack'>,
   steps = 3,
-): Promise<{ timings: DtypeTiming[]; best: { host: WasmHost; candidate: WasmCandidate; info: Awaited<ReturnType<typeof WasmHost.start>>['info'] } | null }> {
+): Promise<{
+  timings: DtypeTiming[];
+  best: { host: WasmHost; candidate: WasmCandidate; info: Awaited<ReturnType<typeof WasmHost.start>>['info'] } | null;
+}> {
   const timings: DtypeTiming[] = [];
-  let best: { host: WasmHost; candidate: WasmCandidate; info: Awaited<ReturnType<typeof WasmHost.start>>['info']; ms: number } | null = null;
+  let best: { host: WasmHost; candidate: WasmCandidate; info: Awaited<ReturnType<typeof WasmHost.start>>['info']; ms: number } | null =
+    null;
   for (const c of candidates) {
     if (wasmNeededBytes(c.bytes, c.dtype) > WASM32_MAX_BYTES) {
       const upcast = wasmUpcastFactor(c.dtype) > 1 ? ' once upcast to fp32' : '';
-      timings.push({ dtype: c.dtype, dir: c.dir, file: c.file, stepMs: null, note: `refused: ${(c.bytes / 1e9).toFixed(2)} GB of weights${upcast} do not fit wasm32's 4 GiB` });
+      timings.push({
+        dtype: c.dtype,
+        dir: c.dir,
+        file: c.file,
+        stepMs: null,
+        note: `refused: ${(c.bytes / 1e9).toFixed(2)} GB of weights${upcast} do not fit wasm32's 4 GiB`,
+      });
       continue;
     }
     let started: Awaited<ReturnType<typeof WasmHost.start>> | null = null;

@@ -18,12 +18,24 @@ export class WasmHost {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (e) => this.fail(new EdgebenchError('INTERNAL', `onnxruntime-web worker crashed: ${e.message.split('\n')[0]}`, 'a wasm abort usually means out of (wasm) memory; try a smaller dtype or model')));
-    worker.on('exit', (code) => this.fail(new EdgebenchError('INTERNAL', `onnxruntime-web worker exited (code ${code})`, 'rerun; if it repeats, report it')));
+    worker.on('error', (e) =>
+      this.fail(
+        new EdgebenchError(
+          'INTERNAL',
+          `onnxruntime-web worker crashed: ${e.message.split('\n')[0]}`,
+          'a wasm abort usually means out of (wasm) memory; try a smaller dtype or model',
+        ),
+      ),
+    );
+    worker.on('exit', (code) =>
+      this.fail(new EdgebenchError('INTERNAL', `onnxruntime-web worker exited (code ${code})`, 'rerun; if it repeats, report it')),
+    );
   }
 
   static async start(load: Omit<LoadRequest, 'rid' | 'type' | 'ack'>): Promise<{ host: WasmHost; info: LoadedInfo }> {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { entry: new URL('./wasm-worker.ts', import.meta.url).href } });
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+      workerData: { entry: new URL('./wasm-worker.ts', import.meta.url).href },
+    });
     const host = new WasmHost(worker);
     try {
       const m = await host.request({ type: 'load', ...load, ack: host.ack.buffer as SharedArrayBuffer });

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-web';
 import type { InferenceSession as NodeSession } from 'onnxruntime-node';
 import { KvSequence, kvLayoutFromSession, type KvLayout } from '../ort-node/kv-session.ts';
 import type { FromWorker, LoadRequest, ToWorker } from './protocol.ts';
+import { bareDecode } from './bare-decode.ts';
 
 const port = parentPort;
 if (!port) throw new Error('wasm-worker.ts must run in a worker thread');
@@ -42,7 +43,17 @@ async function load(m: LoadRequest): Promise<void> {
   });
   layout = kvLayoutFromSession(session as unknown as NodeSession, m.numKvHeads, m.headDim);
   const numThreads = typeof ort.env.wasm.numThreads === 'number' ? ort.env.wasm.numThreads : 1;
-  send({ type: 'loaded', rid: m.rid, info: { numThreads, simd: Boolean(ort.env.wasm.simd), version: ort.env.versions.web ?? 'unknown', kvType: layout.kvType, loadMs: performance.now() - t0 } });
+  send({
+    type: 'loaded',
+    rid: m.rid,
+    info: {
+      numThreads,
+      simd: Boolean(ort.env.wasm.simd),
+      version: ort.env.versions.web ?? 'unknown',
+      kvType: layout.kvType,
+      loadMs: performance.now() - t0,
+    },
+  });
 }
 
 async function probeStep(rid: number, steps: number): Promise<void> {
@@ -82,13 +93,20 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'probe-step':
       return probeStep(m.rid, m.steps);
+    case 'bare-decode': {
+      if (!session || !layout) throw new Error('no model loaded in this worker');
+      return send({ type: 'bare-times', rid: m.rid, ...(await bareDecode(session, layout, m.inputIds, m.steps)) });
+    }
     case 'score': {
       const seq = sequences.get(m.seq);
       if (!seq) throw new Error(`unknown sequence ${m.seq}`);
       const rows: Float32Array[] = [];
       await seq.feedRows(m.ids, (r) => rows.push(r));
       // the rows move to the main thread without a copy
-      return port!.postMessage({ type: 'scores', rid: m.rid, rows } satisfies FromWorker, rows.map((r) => r.buffer as ArrayBuffer));
+      return port!.postMessage(
+        { type: 'scores', rid: m.rid, rows } satisfies FromWorker,
+        rows.map((r) => r.buffer as ArrayBuffer),
+      );
     }
   }
 }

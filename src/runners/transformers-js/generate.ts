@@ -46,15 +46,28 @@ export class TokenCallbackStreamer extends BaseStreamer {
   override end(): void {}
 }
 
-const ids = (xs: readonly number[]) => new Tensor('int64', BigInt64Array.from(xs, (x) => BigInt(x)), [1, xs.length]);
+const ids = (xs: readonly number[]) =>
+  new Tensor(
+    'int64',
+    BigInt64Array.from(xs, (x) => BigInt(x)),
+    [1, xs.length],
+  );
 const ones = (n: number) => new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
 
 /** Untimed: run the context through the model and keep its KV cache (length = context). */
 export async function prefillCache(model: PreTrainedModel, contextIds: readonly number[]): Promise<DynamicCache> {
-  const out = (await model.generate({ ...greedyConfig(1), input_ids: ids(contextIds), return_dict_in_generate: true } as GenerateArgs)) as unknown as { past_key_values?: DynamicCache };
+  const out = (await model.generate({
+    ...greedyConfig(1),
+    input_ids: ids(contextIds),
+    return_dict_in_generate: true,
+  } as GenerateArgs)) as unknown as { past_key_values?: DynamicCache };
   const cache = out.past_key_values;
   if (!cache || cache.get_seq_length() !== contextIds.length) {
-    throw new EdgebenchError('INTERNAL', `transformers.js returned a KV cache of length ${cache?.get_seq_length() ?? 'none'} for a ${contextIds.length}-token context`, 'run this shape without @d on transformers-js, and report it');
+    throw new EdgebenchError(
+      'INTERNAL',
+      `transformers.js returned a KV cache of length ${cache?.get_seq_length() ?? 'none'} for a ${contextIds.length}-token context`,
+      'run this shape without @d on transformers-js, and report it',
+    );
   }
   return cache;
 }
@@ -71,13 +84,23 @@ export async function generateTokens(
   const streamer = new TokenCallbackStreamer(onToken);
   // with a cache, transformers.js takes the full sequence and feeds only what the cache lacks
   const all = cache ? [...contextIds, ...inputIds] : inputIds;
-  const args = { ...greedyConfig(maxNewTokens), input_ids: ids(all), attention_mask: ones(all.length), streamer, ...(cache ? { past_key_values: cache } : {}) };
+  const args = {
+    ...greedyConfig(maxNewTokens),
+    input_ids: ids(all),
+    attention_mask: ones(all.length),
+    streamer,
+    ...(cache ? { past_key_values: cache } : {}),
+  };
   try {
     await model.generate(args as unknown as GenerateArgs);
   } finally {
     if (cache) await cache.dispose();
   }
   if (streamer.count !== maxNewTokens) {
-    throw new EdgebenchError('TOKEN_COUNT_MISMATCH', `transformers.js generated ${streamer.count} tokens, asked for ${maxNewTokens}`, 'the model may have hit max_position_embeddings; use a shorter shape');
+    throw new EdgebenchError(
+      'TOKEN_COUNT_MISMATCH',
+      `transformers.js generated ${streamer.count} tokens, asked for ${maxNewTokens}`,
+      'the model may have hit max_position_embeddings; use a shorter shape',
+    );
   }
 }

@@ -23,10 +23,19 @@ export function tjsLocation(dir: string, file: string): TjsLocation {
   const m = FILE_RE.exec(basename(file));
   const rel = relative(dir, dirname(file));
   if (!m || rel.startsWith('..')) {
-    throw new EdgebenchError('MODEL_INVALID', `transformers.js cannot address ${file} inside ${dir}`, 'the ONNX file must sit in the model folder (usually onnx/) and be named like model_q4.onnx');
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `transformers.js cannot address ${file} inside ${dir}`,
+      'the ONNX file must sit in the model folder (usually onnx/) and be named like model_q4.onnx',
+    );
   }
   const dtype = SUFFIX_DTYPE[m[2] ?? ''];
-  if (!dtype) throw new EdgebenchError('MODEL_INVALID', `unknown dtype suffix in ${basename(file)}`, 'name files model.onnx, model_fp16.onnx, model_quantized.onnx or model_q4.onnx');
+  if (!dtype)
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `unknown dtype suffix in ${basename(file)}`,
+      'name files model.onnx, model_fp16.onnx, model_quantized.onnx or model_q4.onnx',
+    );
   return {
     localModelPath: dirname(dir) + sep,
     name: basename(dir),

@@ -25,7 +25,11 @@ export function packageDir(name: string, from: string = import.meta.url): string
   try {
     let dir = dirname(createRequire(from).resolve(name));
     for (let i = 0; i < 8; i++) {
-      if (existsSync(join(dir, 'package.json')) && (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name) return dir;
+      if (
+        existsSync(join(dir, 'package.json')) &&
+        (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name
+      )
+        return dir;
       dir = dirname(dir);
     }
   } catch {

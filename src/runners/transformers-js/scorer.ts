@@ -19,13 +19,23 @@ export function transformersJsScorer(model: PreTrainedModel): TokenScorer {
       history.push(...ids);
       const n = history.length;
       const out = await (model as unknown as Forward)({
-        input_ids: new Tensor('int64', BigInt64Array.from(history, (x) => BigInt(x)), [1, n]),
+        input_ids: new Tensor(
+          'int64',
+          BigInt64Array.from(history, (x) => BigInt(x)),
+          [1, n],
+        ),
         attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
       });
       const logits = out.logits;
-      if (!logits) throw new EdgebenchError('QUALITY_UNSUPPORTED', 'transformers.js returned no logits for a forward call', 'use ort-node for this model');
+      if (!logits)
+        throw new EdgebenchError(
+          'QUALITY_UNSUPPORTED',
+          'transformers.js returned no logits for a forward call',
+          'use ort-node for this model',
+        );
       const data = logits.data;
-      if (!(data instanceof Float32Array)) throw new EdgebenchError('QUALITY_UNSUPPORTED', 'transformers.js returned non-float32 logits', 'use ort-node for this model');
+      if (!(data instanceof Float32Array))
+        throw new EdgebenchError('QUALITY_UNSUPPORTED', 'transformers.js returned non-float32 logits', 'use ort-node for this model');
       const vocab = logits.dims[logits.dims.length - 1] ?? 0;
       for (let r = n - ids.length; r < n; r++) onRow({ kind: 'logits', logits: data.slice(r * vocab, (r + 1) * vocab) });
     },

@@ -23,13 +23,18 @@ export interface WebGpuAdapterInfo {
 export type WebGpuAdapterProbe = { ok: true; adapter: WebGpuAdapterInfo; ms: number } | { ok: false; reason: string; hint: string };
 
 const ChildAnswer = z.union([
-  z.strictObject({ adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string() }) }),
+  z.strictObject({
+    adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string() }),
+  }),
   z.strictObject({ adapter: z.null() }),
   z.strictObject({ error: z.string() }),
 ]);
 
 /** Where Debian/Ubuntu's chromium package puts SwiftShader's Vulkan ICD (the CPU-only test path). */
-export const SWIFTSHADER_ICD_CANDIDATES = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib/chromium-browser/vk_swiftshader_icd.json'];
+export const SWIFTSHADER_ICD_CANDIDATES = [
+  '/usr/lib/chromium/vk_swiftshader_icd.json',
+  '/usr/lib/chromium-browser/vk_swiftshader_icd.json',
+];
 
 export function swiftshaderIcdPath(): string | null {
   return SWIFTSHADER_ICD_CANDIDATES.find((p) => existsSync(p)) ?? null;
@@ -85,15 +90,27 @@ export function probeWebGpuAdapter(opts: { timeoutMs?: number } = {}): Promise<W
 
 function requestAdapter(timeoutMs: number): Promise<WebGpuAdapterProbe> {
   const url = webgpuPackageUrl();
-  if (!url) return Promise.resolve({ ok: false, reason: "the 'webgpu' package (Dawn for Node) is not installed, so the adapter cannot be checked", hint: 'run `npm ci` in the edgebench folder' });
+  if (!url)
+    return Promise.resolve({
+      ok: false,
+      reason: "the 'webgpu' package (Dawn for Node) is not installed, so the adapter cannot be checked",
+      hint: 'run `npm ci` in the edgebench folder',
+    });
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(url)], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(url)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      resolve({ ok: false, reason: `no answer from the WebGPU driver within ${timeoutMs / 1000} s (adapter request hung)`, hint: webgpuHint() });
+      resolve({
+        ok: false,
+        reason: `no answer from the WebGPU driver within ${timeoutMs / 1000} s (adapter request hung)`,
+        hint: webgpuHint(),
+      });
     }, timeoutMs);
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -135,7 +152,10 @@ function safeJson(s: string): unknown {
 
 /** The most telling line of Dawn/Vulkan's stderr chatter (e.g. "vkCreateInstance: Found no drivers!"). */
 function lastDriverLine(stderr: string): string | null {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/XDG_RUNTIME_DIR/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at ') && !/XDG_RUNTIME_DIR/.test(l));
   const telling = lines.filter((l) => /no drivers|no supported|not supported|required|failed/i.test(l));
   return (telling[telling.length - 1] ?? lines[lines.length - 1] ?? null)?.replace(/^Warning:\s*/, '') ?? null;
 }

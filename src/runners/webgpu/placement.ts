@@ -102,5 +102,9 @@ export function profileTarget(): { prefix: string; read(): EpPlacement | null } 
 
 export function fallbackWarning(ep: string, p: EpPlacement): string {
   const share = requestedShare(p, ep);
-  return `asked for '${ep}' but ${share === null ? 'no' : `only ${(share * 100).toFixed(0)} % of`} kernel time ran on it (nodes: ${Object.entries(p.nodes).map(([k, v]) => `${k} ${v}`).join(', ')}): onnxruntime fell back to the CPU`;
+  return `asked for '${ep}' but ${share === null ? 'no' : `only ${(share * 100).toFixed(0)} % of`} kernel time ran on it (nodes: ${Object.entries(
+    p.nodes,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}): onnxruntime fell back to the CPU`;
 }

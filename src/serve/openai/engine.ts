@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EdgebenchError } from '../../errors.ts';
 import type { GraphStyle } from '../../models/arch.ts';
-import { loadRunner } from '../../runners/registry.ts';
+import { loadRunner, runnerIdFor } from '../../runners/registry.ts';
 import type { LoadedModel } from '../../runners/types.ts';
 import { loadServeTokenizer, type ServeTokenizer } from './tokenizer.ts';
 import { tokenLogprob, type TokenLogprob } from './logprobs.ts';
@@ -75,7 +75,8 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
   const file = join(dir, 'generation_config.json');
   if (existsSync(file)) {
     const g = GenerationConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (g.success && g.data.eos_token_id !== undefined && g.data.eos_token_id !== null) for (const id of [g.data.eos_token_id].flat()) ids.add(id);
+    if (g.success && g.data.eos_token_id !== undefined && g.data.eos_token_id !== null)
+      for (const id of [g.data.eos_token_id].flat()) ids.add(id);
   }
   return ids;
 }
@@ -83,12 +84,17 @@ function eosIds(dir: string, fromConfig: number | number[] | null): Set<number> 
 class StopGeneration extends Error {}
 
 export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEngine> {
-  const runnerId = o.runner ?? 'ort-node';
+  const runnerId = o.runner ?? runnerIdFor('default');
   const parallel = o.parallel ?? 1;
   const runner = await loadRunner(runnerId);
   const resolved = await runner.resolveModel(o.model, o.dtype, { style: o.style, log: o.log });
   const { source } = resolved;
-  if (!source.dir || !source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${o.model}' has no folder with a tokenizer to serve`, 'pass a preset id or a model folder (tokenizer.json beside the weights)');
+  if (!source.dir || !source.arch)
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `model '${o.model}' has no folder with a tokenizer to serve`,
+      'pass a preset id or a model folder (tokenizer.json beside the weights)',
+    );
   const loadOpts = { ep: 'cpu', threads: o.threads, settings: {}, ...(parallel > 1 && { parallel }) };
   const availability = await runner.probe(loadOpts);
   if (!availability.ok) throw new EdgebenchError('BACKEND_NOT_INSTALLED', availability.reason, availability.hint);
@@ -96,7 +102,11 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
   const loaded: LoadedModel = await runner.load(source, loadOpts);
   if (parallel > 1 && (loaded.parallel?.max ?? 1) < parallel) {
     await loaded[Symbol.asyncDispose]();
-    throw new EdgebenchError('USAGE', `--parallel ${parallel}: the ${runnerId} runner serves one request at a time`, 'use --runner llama-cpp (several sequences of one context, batched), or leave --parallel at 1 (requests queue)');
+    throw new EdgebenchError(
+      'USAGE',
+      `--parallel ${parallel}: the ${runnerId} runner serves one request at a time`,
+      'use --runner llama-cpp (several sequences of one context, batched), or leave --parallel at 1 (requests queue)',
+    );
   }
   const eos = eosIds(source.dir, source.arch.eosTokenId);
   const settingsCtx = Number(loaded.resolved.settings.contextSize);
@@ -109,7 +119,10 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
     dir: source.dir,
     dtype: source.dtype,
     synthetic: resolved.info.synthetic,
-    contextLength: Number.isFinite(settingsCtx) && settingsCtx > 0 ? Math.min(settingsCtx, source.arch.maxPositionEmbeddings) : source.arch.maxPositionEmbeddings,
+    contextLength:
+      Number.isFinite(settingsCtx) && settingsCtx > 0
+        ? Math.min(settingsCtx, source.arch.maxPositionEmbeddings)
+        : source.arch.maxPositionEmbeddings,
     vocabSize: source.arch.vocabSize,
     threads: o.threads,
     tokenizer,
@@ -145,20 +158,25 @@ export async function createServeEngine(o: ServeEngineOptions): Promise<ServeEng
         ...(req.topLogprobs !== null && { onLogits: (r: Float32Array) => void (row = r) }),
       };
       try {
-        await seq.generate(req.promptIds, req.maxTokens, (id) => {
-          count++;
-          const stopAtEos = eos.has(id) && !req.ignoreEos && count >= req.minTokens;
-          const lp = row !== null && req.topLogprobs !== null ? tokenLogprob(row, id, req.topLogprobs) : null;
-          req.onToken(id, count === req.maxTokens || stopAtEos, lp);
-          if (stopAtEos) {
-            finishReason = 'stop';
-            throw new StopGeneration();
-          }
-          if (req.cancelled()) {
-            finishReason = 'cancelled';
-            throw new StopGeneration();
-          }
-        }, control);
+        await seq.generate(
+          req.promptIds,
+          req.maxTokens,
+          (id) => {
+            count++;
+            const stopAtEos = eos.has(id) && !req.ignoreEos && count >= req.minTokens;
+            const lp = row !== null && req.topLogprobs !== null ? tokenLogprob(row, id, req.topLogprobs) : null;
+            req.onToken(id, count === req.maxTokens || stopAtEos, lp);
+            if (stopAtEos) {
+              finishReason = 'stop';
+              throw new StopGeneration();
+            }
+            if (req.cancelled()) {
+              finishReason = 'cancelled';
+              throw new StopGeneration();
+            }
+          },
+          control,
+        );
       } catch (e) {
         if (!(e instanceof StopGeneration)) throw e;
       }

@@ -61,34 +61,73 @@ function plan(kind: ApiKind, raw: unknown, engine: ServeEngine): Plan {
   const minTokens = body.min_tokens ?? 0;
   if (minTokens > maxTokens) throw new HttpError(400, `min_tokens (${minTokens}) is larger than max_tokens (${maxTokens})`);
   if (promptIds.length + maxTokens > engine.contextLength) {
-    throw new HttpError(400, `prompt (${promptIds.length} tokens) + max_tokens (${maxTokens}) exceeds the model's context of ${engine.contextLength} tokens`);
+    throw new HttpError(
+      400,
+      `prompt (${promptIds.length} tokens) + max_tokens (${maxTokens}) exceeds the model's context of ${engine.contextLength} tokens`,
+    );
   }
   const stream = body.stream === true;
   let topLogprobs: number | null = null;
   if (kind === 'chat') {
     const c = body as ChatRequest;
-    if (c.top_logprobs !== undefined && c.top_logprobs !== null && c.logprobs !== true) throw new HttpError(400, 'top_logprobs needs logprobs: true', 'invalid_request_error', null, 'top_logprobs');
+    if (c.top_logprobs !== undefined && c.top_logprobs !== null && c.logprobs !== true)
+      throw new HttpError(400, 'top_logprobs needs logprobs: true', 'invalid_request_error', null, 'top_logprobs');
     if (c.logprobs === true) topLogprobs = c.top_logprobs ?? 0;
   } else {
     const c = body as CompletionRequest;
     if (c.logprobs !== undefined && c.logprobs !== null) topLogprobs = c.logprobs;
   }
-  if (topLogprobs !== null && !engine.logprobs) throw new HttpError(400, `logprobs are not available with the ${engine.runner} runner (it does not expose its logits)`, 'invalid_request_error', null, 'logprobs');
-  return { promptIds, maxTokens, minTokens, ignoreEos: body.ignore_eos === true, stream, includeUsage: stream && body.stream_options?.include_usage === true, topLogprobs, tokenIds: body.return_tokens_as_token_ids === true };
+  if (topLogprobs !== null && !engine.logprobs)
+    throw new HttpError(
+      400,
+      `logprobs are not available with the ${engine.runner} runner (it does not expose its logits)`,
+      'invalid_request_error',
+      null,
+      'logprobs',
+    );
+  return {
+    promptIds,
+    maxTokens,
+    minTokens,
+    ignoreEos: body.ignore_eos === true,
+    stream,
+    includeUsage: stream && body.stream_options?.include_usage === true,
+    topLogprobs,
+    tokenIds: body.return_tokens_as_token_ids === true,
+  };
 }
 
 function checkModel(model: string, engine: ServeEngine): void {
-  if (model !== engine.id) throw new HttpError(404, `The model '${model}' does not exist or is not served here (serving '${engine.id}')`, 'invalid_request_error', 'model_not_found', 'model');
+  if (model !== engine.id)
+    throw new HttpError(
+      404,
+      `The model '${model}' does not exist or is not served here (serving '${engine.id}')`,
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    );
 }
 
 /** logprobs of a chunk or answer in the API's shape for `kind` (null when not asked for). */
-function logprobsField(kind: ApiKind, lps: TokenLogprob[] | null, engine: ServeEngine, offset: number, tokenIds: boolean): Record<string, unknown> | null {
+function logprobsField(
+  kind: ApiKind,
+  lps: TokenLogprob[] | null,
+  engine: ServeEngine,
+  offset: number,
+  tokenIds: boolean,
+): Record<string, unknown> | null {
   if (lps === null) return null;
   const text = (id: number) => (tokenIds ? `token_id:${id}` : engine.tokenizer.tokenText(id));
   return kind === 'chat' ? { content: lps.map((lp) => chatLogprobEntry(lp, text)), refusal: null } : completionLogprobs(lps, text, offset);
 }
 
-function choice(kind: ApiKind, text: string | null, finish: string | null, role = false, logprobs: Record<string, unknown> | null = null): Record<string, unknown> {
+function choice(
+  kind: ApiKind,
+  text: string | null,
+  finish: string | null,
+  role = false,
+  logprobs: Record<string, unknown> | null = null,
+): Record<string, unknown> {
   if (kind === 'completions') return { index: 0, text: text ?? '', logprobs, finish_reason: finish };
   const delta: Record<string, unknown> = {};
   if (role) delta.role = 'assistant';
@@ -111,7 +150,12 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
   return engine.exclusive(async (queueMs) => {
     const t0 = performance.now();
     const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomBytes(12).toString('hex')}`;
-    const head = { id, object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: Math.floor(Date.now() / 1000), model: engine.id };
+    const head = {
+      id,
+      object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+      created: Math.floor(Date.now() / 1000),
+      model: engine.id,
+    };
     const headers = { 'x-edgebench-queue-ms': queueMs.toFixed(1), 'x-edgebench-sampling': 'greedy' };
     const detok = engine.tokenizer.detokenizer();
     if (p.stream && !clientGone) {
@@ -123,13 +167,21 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
     let textOffset = 0;
     try {
       result = await engine.generate({
-        promptIds: p.promptIds, maxTokens: p.maxTokens, minTokens: p.minTokens, ignoreEos: p.ignoreEos, topLogprobs: p.topLogprobs,
+        promptIds: p.promptIds,
+        maxTokens: p.maxTokens,
+        minTokens: p.minTokens,
+        ignoreEos: p.ignoreEos,
+        topLogprobs: p.topLogprobs,
         cancelled: () => clientGone,
         onToken(tokenId, last, lp) {
           const delta = detok.push(tokenId, last);
           if (lp) allLps.push(lp);
           // one chunk per token, even when it adds no text yet (half a character): clients count tokens by chunks
-          if (p.stream && !clientGone) writeSse(res, { ...head, choices: [choice(kind, delta, null, false, logprobsField(kind, lp ? [lp] : null, engine, textOffset, p.tokenIds))] });
+          if (p.stream && !clientGone)
+            writeSse(res, {
+              ...head,
+              choices: [choice(kind, delta, null, false, logprobsField(kind, lp ? [lp] : null, engine, textOffset, p.tokenIds))],
+            });
           textOffset += delta.length;
         },
       });
@@ -143,7 +195,11 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
       throw e;
     }
     const finish = result.finishReason === 'stop' ? 'stop' : 'length';
-    const usage = { prompt_tokens: p.promptIds.length, completion_tokens: result.completionTokens, total_tokens: p.promptIds.length + result.completionTokens };
+    const usage = {
+      prompt_tokens: p.promptIds.length,
+      completion_tokens: result.completionTokens,
+      total_tokens: p.promptIds.length + result.completionTokens,
+    };
     if (p.stream) {
       if (!clientGone) {
         writeSse(res, { ...head, choices: [choice(kind, kind === 'chat' ? null : '', finish)] });
@@ -154,11 +210,32 @@ export async function handleGenerate(kind: ApiKind, raw: unknown, res: ServerRes
       }
     } else {
       const logprobs = logprobsField(kind, p.topLogprobs === null ? null : allLps, engine, 0, p.tokenIds);
-      const answer = kind === 'chat'
-        ? { id, object: 'chat.completion', created: head.created, model: engine.id, choices: [{ index: 0, message: { role: 'assistant', content: detok.text, refusal: null }, logprobs, finish_reason: finish }], usage }
-        : { id, object: 'text_completion', created: head.created, model: engine.id, choices: [{ index: 0, text: detok.text, logprobs, finish_reason: finish }], usage };
+      const answer =
+        kind === 'chat'
+          ? {
+              id,
+              object: 'chat.completion',
+              created: head.created,
+              model: engine.id,
+              choices: [{ index: 0, message: { role: 'assistant', content: detok.text, refusal: null }, logprobs, finish_reason: finish }],
+              usage,
+            }
+          : {
+              id,
+              object: 'text_completion',
+              created: head.created,
+              model: engine.id,
+              choices: [{ index: 0, text: detok.text, logprobs, finish_reason: finish }],
+              usage,
+            };
       sendJson(res, 200, answer, headers);
     }
-    return { promptTokens: p.promptIds.length, completionTokens: result.completionTokens, queueMs, totalMs: performance.now() - t0, finishReason: result.finishReason };
+    return {
+      promptTokens: p.promptIds.length,
+      completionTokens: result.completionTokens,
+      queueMs,
+      totalMs: performance.now() - t0,
+      finishReason: result.finishReason,
+    };
   });
 }

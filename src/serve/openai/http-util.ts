@@ -8,7 +8,11 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly type: 'invalid_request_error' | 'not_found_error' | 'server_error' = status >= 500 ? 'server_error' : status === 404 ? 'not_found_error' : 'invalid_request_error',
+    readonly type: 'invalid_request_error' | 'not_found_error' | 'server_error' = status >= 500
+      ? 'server_error'
+      : status === 404
+        ? 'not_found_error'
+        : 'invalid_request_error',
     readonly code: string | null = null,
     readonly param: string | null = null,
   ) {

@@ -38,7 +38,9 @@ const bytes = (s: string) => [...Buffer.from(s, 'utf8')];
 export function chatLogprobEntry(lp: TokenLogprob, text: TokenText): Record<string, unknown> {
   const t = text(lp.id);
   return {
-    token: t, logprob: lp.logprob, bytes: bytes(t),
+    token: t,
+    logprob: lp.logprob,
+    bytes: bytes(t),
     top_logprobs: lp.top.map((x) => ({ token: text(x.id), logprob: x.logprob, bytes: bytes(text(x.id)) })),
   };
 }

@@ -16,7 +16,13 @@ const common = {
   ignore_eos: z.boolean().nullish(),
   stream: z.boolean().nullish(),
   // include_obfuscation: the official client may send it; obfuscation pads chunks against side channels on shared networks, pointless here
-  stream_options: z.strictObject({ include_usage: z.boolean().nullish(), include_obfuscation: z.boolean().nullish(), continuous_usage_stats: z.boolean().nullish() }).nullish(),
+  stream_options: z
+    .strictObject({
+      include_usage: z.boolean().nullish(),
+      include_obfuscation: z.boolean().nullish(),
+      continuous_usage_stats: z.boolean().nullish(),
+    })
+    .nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   seed: z.number().int().nullish(),
@@ -47,10 +53,9 @@ export type ChatRequest = z.infer<typeof ChatRequest>;
 export const CompletionRequest = z.looseObject({
   ...common,
   logprobs: z.number().int().min(0).max(MAX_TOP_LOGPROBS.completions).nullish(),
-  prompt: z.union(
-    [z.string(), z.array(z.string()).length(1), z.array(z.number().int().nonnegative()).min(1)],
-    { error: 'prompt must be a string, a one-element array of strings, or an array of token ids' },
-  ),
+  prompt: z.union([z.string(), z.array(z.string()).length(1), z.array(z.number().int().nonnegative()).min(1)], {
+    error: 'prompt must be a string, a one-element array of strings, or an array of token ids',
+  }),
 });
 export type CompletionRequest = z.infer<typeof CompletionRequest>;
 

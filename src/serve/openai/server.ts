@@ -31,9 +31,21 @@ const ROUTES: Record<string, ApiKind> = { '/v1/chat/completions': 'chat', '/v1/c
 
 function modelEntry(engine: ServeEngine): Record<string, unknown> {
   return {
-    id: engine.id, object: 'model', created: 0, owned_by: 'edgebench',
+    id: engine.id,
+    object: 'model',
+    created: 0,
+    owned_by: 'edgebench',
     // extension: what is actually served
-    edgebench: { dir: engine.dir, dtype: engine.dtype, synthetic: engine.synthetic, threads: engine.threads, contextLength: engine.contextLength, sampling: 'greedy', runner: engine.runner, parallel: engine.parallel },
+    edgebench: {
+      dir: engine.dir,
+      dtype: engine.dtype,
+      synthetic: engine.synthetic,
+      threads: engine.threads,
+      contextLength: engine.contextLength,
+      sampling: 'greedy',
+      runner: engine.runner,
+      parallel: engine.parallel,
+    },
   };
 }
 
@@ -50,7 +62,9 @@ async function route(req: IncomingMessage, res: ServerResponse, o: OpenAiServerO
     const body = await readJsonBody(req);
     const queuedBefore = o.engine.queued;
     const r = await handleGenerate(kind, body, res, o.engine);
-    o.log(`POST ${path}: ${r.promptTokens} prompt + ${r.completionTokens} completion tokens (${r.finishReason}), waited ${r.queueMs.toFixed(0)} ms in the queue (${queuedBefore} waiting on arrival), ${r.totalMs.toFixed(0)} ms`);
+    o.log(
+      `POST ${path}: ${r.promptTokens} prompt + ${r.completionTokens} completion tokens (${r.finishReason}), waited ${r.queueMs.toFixed(0)} ms in the queue (${queuedBefore} waiting on arrival), ${r.totalMs.toFixed(0)} ms`,
+    );
     return;
   }
   if (req.method !== 'GET') throw new HttpError(req.method === 'POST' ? 404 : 405, `no route ${req.method} ${path}`);
@@ -84,8 +98,15 @@ export async function startOpenAiServer(o: OpenAiServerOptions): Promise<OpenAiS
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      const msg = e.code === 'EADDRINUSE' ? `port ${o.port} on ${o.host} is already in use` : `cannot listen on ${o.host}:${o.port}: ${e.message}`;
-      reject(new EdgebenchError('USAGE', msg, e.code === 'EADDRINUSE' ? 'pick another --port (or --port 0 for any free one)' : 'check --host and --port'));
+      const msg =
+        e.code === 'EADDRINUSE' ? `port ${o.port} on ${o.host} is already in use` : `cannot listen on ${o.host}:${o.port}: ${e.message}`;
+      reject(
+        new EdgebenchError(
+          'USAGE',
+          msg,
+          e.code === 'EADDRINUSE' ? 'pick another --port (or --port 0 for any free one)' : 'check --host and --port',
+        ),
+      );
     });
     server.listen(o.port, o.host, () => resolve());
   });

@@ -50,14 +50,20 @@ export async function loadServeTokenizer(dir: string): Promise<ServeTokenizer> {
   try {
     tok = await tf.AutoTokenizer.from_pretrained(basename(dir));
   } catch (e) {
-    throw new EdgebenchError('MODEL_INVALID', `cannot load the tokenizer of ${dir}: ${(e as Error).message.split('\n')[0]}`, 'the model folder needs tokenizer.json and tokenizer_config.json');
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `cannot load the tokenizer of ${dir}: ${(e as Error).message.split('\n')[0]}`,
+      'the model folder needs tokenizer.json and tokenizer_config.json',
+    );
   }
   const hasChatTemplate = Boolean(tok.chat_template);
   return {
     hasChatTemplate,
     encodeChat(messages) {
       if (!hasChatTemplate) return toIds(tok.encode(plainTranscript(messages)));
-      return toIds(tok.apply_chat_template(messages, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false }));
+      return toIds(
+        tok.apply_chat_template(messages, { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false }),
+      );
     },
     encodePrompt(text) {
       return toIds(tok.encode(text));

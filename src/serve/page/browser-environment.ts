@@ -52,7 +52,11 @@ export function gpuLabel(env: BrowserEnvironment): string | null {
 
 export function softwareAdapter(env: BrowserEnvironment): boolean {
   const g = env.webgpu;
-  return g !== null && (g.isFallbackAdapter === true || isSoftwareAdapter({ vendor: g.vendor, architecture: g.architecture, device: g.device, description: g.description }));
+  return (
+    g !== null &&
+    (g.isFallbackAdapter === true ||
+      isSoftwareAdapter({ vendor: g.vendor, architecture: g.architecture, device: g.device, description: g.description }))
+  );
 }
 
 /** Browsers without a battery report one that is charging and full: that says AC, not a battery level. */
@@ -95,13 +99,18 @@ export function toEnvironment(env: BrowserEnvironment, software: Record<string, 
     },
     memory: { totalBytes: env.deviceMemoryGB !== null ? env.deviceMemoryGB * 1024 ** 3 : 0, availableBytes: 0 },
     power: powerOf(env),
-    gpus: gpu ? [{ vendor: gpu.vendor || 'unknown', model: gpu.architecture || gpu.description || gpu.device || 'WebGPU adapter', vramBytes: null }] : [],
+    gpus: gpu
+      ? [{ vendor: gpu.vendor || 'unknown', model: gpu.architecture || gpu.description || gpu.device || 'WebGPU adapter', vramBytes: null }]
+      : [],
     software: { browser: browserName(env), ...software },
     git: null,
     fingerprint: createHash('sha256').update(JSON.stringify(fingerprintOf)).digest('hex').slice(0, 16),
     kind: 'browser',
     userAgent: env.userAgent,
-    device: { ...classifyBrowser({ userAgent: env.userAgent, mobile: env.uaData?.mobile ?? null, maxTouchPoints: null, battery: env.battery }), priceUsd: null },
+    device: {
+      ...classifyBrowser({ userAgent: env.userAgent, mobile: env.uaData?.mobile ?? null, maxTouchPoints: null, battery: env.battery }),
+      priceUsd: null,
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import { HttpError } from './http-json.ts';
 import type { CellRow } from './shared/protocol.ts';
 import type { CellUpload, PageEp } from './uploads.ts';
 
-const bad = (message: string) => new HttpError(422, 'CELL_REJECTED', message, 'the page sent a cell that does not match its plan: reload the page');
+const bad = (message: string) =>
+  new HttpError(422, 'CELL_REJECTED', message, 'the page sent a cell that does not match its plan: reload the page');
 
 export function checkCellAgainstPlan(plan: readonly CellKey[], ep: PageEp, up: CellUpload): CellKey {
   const key = plan[up.index];
@@ -33,9 +34,11 @@ export function checkCellAgainstPlan(plan: readonly CellKey[], ep: PageEp, up: C
     seen.add(r.index);
     if (r.promptTokens !== wantPrompt) throw bad(`${where}: ${r.promptTokens} prompt tokens, shape ${key.shape.name} has ${wantPrompt}`);
     if (r.depth !== key.shape.depth) throw bad(`${where}: depth ${r.depth}, shape ${key.shape.name} has ${key.shape.depth}`);
-    if (r.tokenTimesMs.length !== wantGen) throw bad(`${where}: ${r.tokenTimesMs.length} token times, shape ${key.shape.name} generates ${wantGen}`);
+    if (r.tokenTimesMs.length !== wantGen)
+      throw bad(`${where}: ${r.tokenTimesMs.length} token times, shape ${key.shape.name} generates ${wantGen}`);
     for (let i = 1; i < r.tokenTimesMs.length; i++) {
-      if (r.tokenTimesMs[i]! < r.tokenTimesMs[i - 1]!) throw bad(`${where}: token ${i + 1} is timed before token ${i} (${r.tokenTimesMs[i]} < ${r.tokenTimesMs[i - 1]} ms)`);
+      if (r.tokenTimesMs[i]! < r.tokenTimesMs[i - 1]!)
+        throw bad(`${where}: token ${i + 1} is timed before token ${i} (${r.tokenTimesMs[i]} < ${r.tokenTimesMs[i - 1]} ms)`);
     }
   }
   if (Date.parse(up.endedAt) < Date.parse(up.startedAt)) throw bad(`cell ${up.index}: endedAt is before startedAt`);

@@ -19,7 +19,9 @@ const NODE_CLOCK = fileURLToPath(new URL('../../clock.ts', import.meta.url));
 const browserClock: Plugin = {
   name: 'edgebench-browser-clock',
   setup(b) {
-    b.onResolve({ filter: /clock\.ts$/ }, (args) => (resolve(args.resolveDir, args.path) === NODE_CLOCK ? { path: BROWSER_CLOCK } : undefined));
+    b.onResolve({ filter: /clock\.ts$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === NODE_CLOCK ? { path: BROWSER_CLOCK } : undefined,
+    );
   },
 };
 
@@ -47,7 +49,11 @@ export function clientBundle(): Promise<string> {
     })
     .catch((e: unknown) => {
       cached = null;
-      throw new EdgebenchError('INTERNAL', `cannot build the page script: ${(e as Error).message.split('\n')[0]}`, 'this is a bug in edgebench; please report it');
+      throw new EdgebenchError(
+        'INTERNAL',
+        `cannot build the page script: ${(e as Error).message.split('\n')[0]}`,
+        'this is a bug in edgebench; please report it',
+      );
     });
   return cached;
 }

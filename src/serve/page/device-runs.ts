@@ -23,6 +23,7 @@ import { HttpError } from './http-json.ts';
 import { checkCellAgainstPlan, toCellRow } from './cell-checks.ts';
 import type { CellRow, RegisterResponse } from './shared/protocol.ts';
 import type { CellUpload, ProgressUpload, RegisterRequest } from './uploads.ts';
+import { runnerIdFor } from '../../runners/registry.ts';
 
 export const MAX_DEVICES = 100;
 
@@ -61,7 +62,12 @@ export interface DeviceRunsOptions {
   onRunEnded?: (dir: string) => Promise<void>;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
 
 export class DeviceRuns {
   private readonly devices = new Map<string, Device>();
@@ -80,12 +86,20 @@ export class DeviceRuns {
   }
 
   list(): readonly { id: string; dir: string; label: string; status: RunStatus; posted: number; planned: number }[] {
-    return [...this.devices.values()].map((d) => ({ id: d.id, dir: d.dir, label: d.label, status: d.status, posted: d.posted.size, planned: d.plan.length }));
+    return [...this.devices.values()].map((d) => ({
+      id: d.id,
+      dir: d.dir,
+      label: d.label,
+      status: d.status,
+      posted: d.posted.size,
+      planned: d.plan.length,
+    }));
   }
 
   private get(id: string): Device {
     const d = /^[a-f0-9]{16}$/.test(id) ? this.devices.get(id) : undefined;
-    if (!d) throw new HttpError(404, 'UNKNOWN_DEVICE', `no device '${id.slice(0, 40)}' in this session`, 'reload the page and press Start again');
+    if (!d)
+      throw new HttpError(404, 'UNKNOWN_DEVICE', `no device '${id.slice(0, 40)}' in this session`, 'reload the page and press Start again');
     return d;
   }
 
@@ -97,13 +111,19 @@ export class DeviceRuns {
   }
 
   async register(req: RegisterRequest): Promise<RegisterResponse> {
-    if (this.joined >= MAX_DEVICES) throw new HttpError(429, 'TOO_MANY_DEVICES', `this session already has ${MAX_DEVICES} devices`, 'restart edgebench serve for a new session');
+    if (this.joined >= MAX_DEVICES)
+      throw new HttpError(
+        429,
+        'TOO_MANY_DEVICES',
+        `this session already has ${MAX_DEVICES} devices`,
+        'restart edgebench serve for a new session',
+      );
     // numbered before the first await: devices registering at the same moment get different folders
     const n = ++this.joined;
     const env = req.environment;
     const folder = `device-${String(n).padStart(2, '0')}-${slug(`${browserName(env)}-${platformName(env)}-${req.ep}`)}`;
     const dir = join(this.o.root, folder);
-    const suite: SuiteFile = { ...this.o.suite, runners: ['ort-web'], eps: [req.ep], threads: [req.threads ?? 'auto'] };
+    const suite: SuiteFile = { ...this.o.suite, runners: [runnerIdFor('browser')], eps: [req.ep], threads: [req.threads ?? 'auto'] };
     const plan = expandMatrix(suite);
     const manifest: RunManifest = {
       schemaVersion: SCHEMA_VERSION,
@@ -119,13 +139,30 @@ export class DeviceRuns {
     };
     await createRunFolder(dir, manifest);
     const d: Device = {
-      id: randomBytes(8).toString('hex'), folder, dir, label: `${folder.replace(/^device-/, '#')}`, req, plan, posted: new Set(), stored: new Map(),
-      status: 'running', statusReason: null, registeredAt: manifest.createdAt, lastSeen: this.now(), lastPhase: '', ended: false, queue: Promise.resolve(),
+      id: randomBytes(8).toString('hex'),
+      folder,
+      dir,
+      label: `${folder.replace(/^device-/, '#')}`,
+      req,
+      plan,
+      posted: new Set(),
+      stored: new Map(),
+      status: 'running',
+      statusReason: null,
+      registeredAt: manifest.createdAt,
+      lastSeen: this.now(),
+      lastPhase: '',
+      ended: false,
+      queue: Promise.resolve(),
     };
     this.devices.set(d.id, d);
     await this.writeDeviceJson(d);
-    const gpu = env.webgpu ? `, WebGPU ${[env.webgpu.vendor, env.webgpu.architecture].filter(Boolean).join(' ')}${softwareAdapter(env) ? ' (software)' : ''}` : '';
-    this.o.log(`[${d.label}] joined: ${browserName(env)} on ${platformName(env)}, ${req.ep}${req.epChoice === 'forced' ? ' (forced)' : ''}${gpu}, crossOriginIsolated=${env.crossOriginIsolated} → ${dir}`);
+    const gpu = env.webgpu
+      ? `, WebGPU ${[env.webgpu.vendor, env.webgpu.architecture].filter(Boolean).join(' ')}${softwareAdapter(env) ? ' (software)' : ''}`
+      : '';
+    this.o.log(
+      `[${d.label}] joined: ${browserName(env)} on ${platformName(env)}, ${req.ep}${req.epChoice === 'forced' ? ' (forced)' : ''}${gpu}, crossOriginIsolated=${env.crossOriginIsolated} → ${dir}`,
+    );
     return { deviceId: d.id, runDir: dir, cells: plan.map((k, index) => ({ index, shape: k.shape })) };
   }
 
@@ -176,9 +213,10 @@ export class DeviceRuns {
       await this.writeDeviceJson(d);
       const row = toCellRow(analyzeCell(cell, { seed: this.o.suite.seed, resamples: 1000 }));
       d.stored.set(up.index, { digest, row });
-      const what = row.status === 'ok'
-        ? `ttft ${row.ttftMs?.toFixed(1)} ms, decode ${row.decodeTokensPerS?.toFixed(1) ?? 'n/a'} tok/s (n=${row.measured})`
-        : `${row.status}: ${row.error}`;
+      const what =
+        row.status === 'ok'
+          ? `ttft ${row.ttftMs?.toFixed(1)} ms, decode ${row.decodeTokensPerS?.toFixed(1) ?? 'n/a'} tok/s (n=${row.measured})`
+          : `${row.status}: ${row.error}`;
       this.o.log(`[${d.label}] cell ${up.index + 1}/${d.plan.length} ${key.shape.name}: ${what}`);
       return row;
     });
@@ -196,11 +234,15 @@ export class DeviceRuns {
       boundary: 'runtime-api',
       resolved: r
         ? {
-            runner: 'ort-web',
+            runner: runnerIdFor('browser'),
             executionProvider: r.executionProvider,
             dtype: this.o.model.source.dtype,
             threads: r.threads,
-            settings: { ...r.settings, host: 'browser', softwareAdapter: r.executionProvider === 'webgpu' ? softwareAdapter(d.req.environment) : null },
+            settings: {
+              ...r.settings,
+              host: 'browser',
+              softwareAdapter: r.executionProvider === 'webgpu' ? softwareAdapter(d.req.environment) : null,
+            },
             fallback: r.fallback || r.executionProvider !== d.req.ep,
             versions: r.versions,
           }
@@ -224,7 +266,9 @@ export class DeviceRuns {
     if (phase !== d.lastPhase) {
       d.lastPhase = phase;
       const cell = p.index !== null ? d.plan[p.index] : undefined;
-      this.o.log(`[${d.label}] ${cell ? `cell ${p.index! + 1}/${d.plan.length} ${cell.shape.name} ` : ''}${p.phase}${p.expected ? ` ${p.done}/${p.expected}` : ''}`);
+      this.o.log(
+        `[${d.label}] ${cell ? `cell ${p.index! + 1}/${d.plan.length} ${cell.shape.name} ` : ''}${p.phase}${p.expected ? ` ${p.done}/${p.expected}` : ''}`,
+      );
     }
   }
 
@@ -240,7 +284,9 @@ export class DeviceRuns {
       await analyzeRun(d.dir);
       this.o.log(`[${d.label}] ${status}: ${d.posted.size}/${d.plan.length} cells → edgebench report ${d.dir}`);
       // a store that fails never fails the device: its run folder is complete and can be published later
-      await this.o.onRunEnded?.(d.dir).catch((e: unknown) => this.o.log(`[${d.label}] not published: ${(e as Error).message}; later: edgebench publish ${d.dir}`));
+      await this.o
+        .onRunEnded?.(d.dir)
+        .catch((e: unknown) => this.o.log(`[${d.label}] not published: ${(e as Error).message}; later: edgebench publish ${d.dir}`));
       return { status, missing };
     });
   }
@@ -261,7 +307,12 @@ export class DeviceRuns {
     const now = this.now();
     for (const d of this.devices.values()) {
       if (d.status === 'running' && now - d.lastSeen > this.o.timeoutMs) {
-        await this.serial(d, () => this.interrupt(d, `no word from the page for ${Math.round((now - d.lastSeen) / 1000)} s (tab closed, device asleep or network lost)`)).catch((e: unknown) => {
+        await this.serial(d, () =>
+          this.interrupt(
+            d,
+            `no word from the page for ${Math.round((now - d.lastSeen) / 1000)} s (tab closed, device asleep or network lost)`,
+          ),
+        ).catch((e: unknown) => {
           this.o.log(`[${d.label}] could not mark the run interrupted: ${(e as Error).message}`);
         });
       }
@@ -276,4 +327,3 @@ export class DeviceRuns {
     }
   }
 }
-

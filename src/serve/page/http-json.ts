@@ -33,7 +33,11 @@ export function setCommonHeaders(res: ServerResponse): void {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -51,7 +55,12 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   // sendBeacon posts text/plain unless given a Blob with a type; both are accepted as JSON text
   if (type !== 'application/json' && type !== 'text/plain') {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `expected Content-Type application/json, got '${type || 'none'}'`, 'send the body as JSON');
+    throw new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `expected Content-Type application/json, got '${type || 'none'}'`,
+      'send the body as JSON',
+    );
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
@@ -79,5 +88,10 @@ export function validateBody<T>(schema: z.ZodType<T>, raw: unknown, what: string
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`);
   const more = r.error.issues.length > 5 ? ` (+${r.error.issues.length - 5} more)` : '';
-  throw new HttpError(400, 'INVALID_BODY', `${what}: ${issues.join('; ')}${more}`, 'the page and the server disagree about the protocol: reload the page');
+  throw new HttpError(
+    400,
+    'INVALID_BODY',
+    `${what}: ${issues.join('; ')}${more}`,
+    'the page and the server disagree about the protocol: reload the page',
+  );
 }

@@ -61,7 +61,12 @@ const DEVICE_ROUTE = /^api\/devices\/([a-f0-9]{16})\/(cells|progress|finish|leav
 export async function startPageServer(o: PageServerOptions): Promise<PageServer> {
   const token = o.token ?? newSessionToken();
   const { source, info } = o.model;
-  if (!source.arch) throw new EdgebenchError('MODEL_INVALID', `model '${source.id}' has no readable config.json`, 'the folder needs config.json with num_key_value_heads and head_dim');
+  if (!source.arch)
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `model '${source.id}' has no readable config.json`,
+      'the folder needs config.json with num_key_value_heads and head_dim',
+    );
   const model = modelFiles(source);
   const files = new Map<string, ServedFile>([...runtimeFiles(), ...model.files]);
   const script = await clientBundle();
@@ -71,9 +76,17 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
     edgebenchVersion: readPackageVersion(),
     ortWebVersion: ortVersion,
     model: {
-      id: info.id, dtype: source.dtype, bytes: info.bytes ?? model.onnx.bytes, params: info.params, synthetic: info.synthetic,
-      onnx: model.onnx, externalData: model.externalData,
-      numLayers: source.arch.numLayers, numKvHeads: source.arch.numKvHeads, headDim: source.arch.headDim, vocabSize: source.arch.vocabSize,
+      id: info.id,
+      dtype: source.dtype,
+      bytes: info.bytes ?? model.onnx.bytes,
+      params: info.params,
+      synthetic: info.synthetic,
+      onnx: model.onnx,
+      externalData: model.externalData,
+      numLayers: source.arch.numLayers,
+      numKvHeads: source.arch.numKvHeads,
+      headDim: source.arch.headDim,
+      vocabSize: source.arch.vocabSize,
     },
     shapes: o.suite.shapes.map(parseShape),
     repetitions: o.suite.repetitions,
@@ -82,28 +95,54 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
     runtime: { wasm: `ort/${ORT_BUILDS.wasm}`, webgpu: `ort/${ORT_BUILDS.webgpu}` },
     deviceTimeoutS: timeoutS,
   };
-  const devices = new DeviceRuns({ root: o.runDir, suite: o.suite, model: o.model, ortWebVersion: ortVersion, argv: o.argv ?? process.argv.slice(2), timeoutMs: timeoutS * 1000, log: o.log, ...(o.onRunEnded && { onRunEnded: o.onRunEnded }) });
+  const devices = new DeviceRuns({
+    root: o.runDir,
+    suite: o.suite,
+    model: o.model,
+    ortWebVersion: ortVersion,
+    argv: o.argv ?? process.argv.slice(2),
+    timeoutMs: timeoutS * 1000,
+    log: o.log,
+    ...(o.onRunEnded && { onRunEnded: o.onRunEnded }),
+  });
   let downloads = 0;
 
   const sendFile = (req: IncomingMessage, res: ServerResponse, f: ServedFile) => {
     res.writeHead(200, { 'Content-Type': f.contentType, 'Content-Length': f.bytes, 'Cache-Control': 'private, max-age=3600' });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(f.path).on('error', () => res.destroy()).pipe(res);
+    createReadStream(f.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const get = (req: IncomingMessage, res: ServerResponse, name: string) => {
     if (name === '' || name === 'index.html') {
       const html = pageHtml();
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP });
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(html),
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': PAGE_CSP,
+      });
       return res.end(req.method === 'HEAD' ? undefined : html);
     }
     if (name === 'app.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': Buffer.byteLength(script), 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Content-Length': Buffer.byteLength(script),
+        'Cache-Control': 'no-store',
+      });
       return res.end(req.method === 'HEAD' ? undefined : script);
     }
     if (name === 'api/config') return sendJson(res, 200, config);
     const f = files.get(name);
-    if (!f) throw new HttpError(404, 'NOT_FOUND', 'no such file in this session', 'only the page, onnxruntime-web and the served model are available');
+    if (!f)
+      throw new HttpError(
+        404,
+        'NOT_FOUND',
+        'no such file in this session',
+        'only the page, onnxruntime-web and the served model are available',
+      );
     if (name.startsWith('model/') && req.method === 'GET') downloads++;
     return sendFile(req, res, f);
   };
@@ -138,7 +177,12 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
     const path = (req.url ?? '').split('?')[0] ?? '';
     const m = /^\/s\/([A-Za-z0-9_-]+)(\/.*)?$/.exec(path);
     if (!m || !tokenMatches(m[1]!, token)) {
-      throw new HttpError(403, 'FORBIDDEN', 'missing or wrong session token', 'open the exact URL edgebench serve printed (it carries the token)');
+      throw new HttpError(
+        403,
+        'FORBIDDEN',
+        'missing or wrong session token',
+        'open the exact URL edgebench serve printed (it carries the token)',
+      );
     }
     if (m[2] === undefined) {
       const query = (req.url ?? '').slice(path.length);
@@ -154,9 +198,17 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
 
   const listener: RequestListener = (req, res) => {
     handle(req, res).catch((e: unknown) => {
-      const err = e instanceof HttpError ? e
-        : isEdgebenchError(e) ? new HttpError(500, e.code, e.message, e.hint)
-        : new HttpError(500, 'INTERNAL', (e as Error).message.split('\n')[0] ?? 'internal error', 'this is a bug in edgebench; please report it');
+      const err =
+        e instanceof HttpError
+          ? e
+          : isEdgebenchError(e)
+            ? new HttpError(500, e.code, e.message, e.hint)
+            : new HttpError(
+                500,
+                'INTERNAL',
+                (e as Error).message.split('\n')[0] ?? 'internal error',
+                'this is a bug in edgebench; please report it',
+              );
       if (err.status >= 500) o.log(`error: ${req.method} ${(req.url ?? '').replace(token, '<token>')}: ${err.message}`);
       // an unread (e.g. oversized) body: answer, then close the connection instead of reading it
       if (!req.complete) res.setHeader('Connection', 'close');
@@ -168,7 +220,15 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       void devices.close();
-      reject(new EdgebenchError('USAGE', `cannot listen on ${o.host}:${o.port}: ${e.code ?? e.message}`, e.code === 'EADDRINUSE' ? 'another program uses that port: pick another with --port (0 = any free port)' : 'check --host and --port'));
+      reject(
+        new EdgebenchError(
+          'USAGE',
+          `cannot listen on ${o.host}:${o.port}: ${e.code ?? e.message}`,
+          e.code === 'EADDRINUSE'
+            ? 'another program uses that port: pick another with --port (0 = any free port)'
+            : 'check --host and --port',
+        ),
+      );
     };
     server.once('error', onError);
     server.listen(o.port, o.host, () => {

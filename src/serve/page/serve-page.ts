@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../../version.ts';
 import type { StorePublisher } from '../../store/serve-publisher.ts';
 import { startPageServer } from './page-server.ts';
 import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
+import { runnerIdFor } from '../../runners/registry.ts';
 
 export interface PageServeFlags {
   model?: string;
@@ -38,17 +39,20 @@ export interface PageServeFlags {
   db?: string;
 }
 
-
-
 function wholeNumber(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a whole number ${min}..${max}`, `e.g. --${flag} ${Math.max(min, 1)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new EdgebenchError('USAGE', `--${flag} ${v}: expected a whole number ${min}..${max}`, `e.g. --${flag} ${Math.max(min, 1)}`);
   return n;
 }
 
 function prepareOut(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new EdgebenchError('RESULTS_EXISTS', `${dir} already holds files`, 'choose a new folder with --out (each serve session writes one folder per device inside it)');
+    throw new EdgebenchError(
+      'RESULTS_EXISTS',
+      `${dir} already holds files`,
+      'choose a new folder with --out (each serve session writes one folder per device inside it)',
+    );
   }
   try {
     mkdirSync(dir, { recursive: true });
@@ -59,12 +63,21 @@ function prepareOut(dir: string): void {
 
 function readTls(flags: PageServeFlags): { cert: Buffer; key: Buffer } | undefined {
   if (flags.tlsCert === undefined && flags.tlsKey === undefined) return undefined;
-  if (flags.tlsCert === undefined || flags.tlsKey === undefined) throw new EdgebenchError('USAGE', 'HTTPS needs both --tls-cert and --tls-key', 'e.g. mkcert 192.168.1.5, then --tls-cert 192.168.1.5.pem --tls-key 192.168.1.5-key.pem');
+  if (flags.tlsCert === undefined || flags.tlsKey === undefined)
+    throw new EdgebenchError(
+      'USAGE',
+      'HTTPS needs both --tls-cert and --tls-key',
+      'e.g. mkcert 192.168.1.5, then --tls-cert 192.168.1.5.pem --tls-key 192.168.1.5-key.pem',
+    );
   const read = (flag: string, file: string) => {
     try {
       return readFileSync(file);
     } catch (e) {
-      throw new EdgebenchError('USAGE', `--${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass PEM files, e.g. made by mkcert');
+      throw new EdgebenchError(
+        'USAGE',
+        `--${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'pass PEM files, e.g. made by mkcert',
+      );
     }
   };
   return { cert: read('tls-cert', flags.tlsCert), key: read('tls-key', flags.tlsKey) };
@@ -83,11 +96,15 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   };
   if (flags.model === undefined && flags.suite === undefined) {
     // a bare `serve` must not start building the quick suite's 1B model
-    throw new EdgebenchError('USAGE', 'serve needs a mode: --model <preset|folder> for the phone and browser benchmark page, or --openai', 'e.g. edgebench serve --model qwen2.5-0.5b --host 0.0.0.0, or edgebench serve --openai --model tiny-llama');
+    throw new EdgebenchError(
+      'USAGE',
+      'serve needs a mode: --model <preset|folder> for the phone and browser benchmark page, or --openai',
+      'e.g. edgebench serve --model qwen2.5-0.5b --host 0.0.0.0, or edgebench serve --openai --model tiny-llama',
+    );
   }
   const suite = suiteFromFlags({
     suite: flags.suite ?? 'quick',
-    runner: 'ort-web',
+    runner: runnerIdFor('browser'),
     ep: 'wasm',
     ...(flags.model !== undefined && { model: flags.model }),
     ...(flags.shape !== undefined && { shape: flags.shape }),
@@ -99,9 +116,20 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     ...(flags.warmup !== undefined && { warmup: flags.warmup }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
   });
-  if (suite.models.length !== 1) throw new EdgebenchError('USAGE', `serve runs one model, the suite lists ${suite.models.length}`, 'pick one with --model <preset|folder>');
-  if (suite.threads.length !== 1) throw new EdgebenchError('USAGE', 'serve takes one --threads value', 'e.g. --threads 4 (devices can override it with threads= in the URL)');
-  if (suite.prompt.kind !== 'tokens') throw new EdgebenchError('USAGE', 'serve runs seeded token prompts only (no tokenizer in the page)', 'remove prompt: from the suite');
+  if (suite.models.length !== 1)
+    throw new EdgebenchError(
+      'USAGE',
+      `serve runs one model, the suite lists ${suite.models.length}`,
+      'pick one with --model <preset|folder>',
+    );
+  if (suite.threads.length !== 1)
+    throw new EdgebenchError(
+      'USAGE',
+      'serve takes one --threads value',
+      'e.g. --threads 4 (devices can override it with threads= in the URL)',
+    );
+  if (suite.prompt.kind !== 'tokens')
+    throw new EdgebenchError('USAGE', 'serve runs seeded token prompts only (no tokenizer in the page)', 'remove prompt: from the suite');
   const port = wholeNumber('port', flags.port, 0, 65535);
   const deviceTimeoutS = flags.deviceTimeout !== undefined ? wholeNumber('device-timeout', flags.deviceTimeout, 1, 86400) : 120;
   const tls = readTls(flags);
@@ -109,7 +137,17 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${runStamp()}`);
   prepareOut(runDir);
   const store = flags.db !== undefined ? await openStorePublisher(flags.db, log) : null;
-  const server = await startPageServer({ model, suite, runDir, host: flags.host, port, deviceTimeoutS, log, ...(tls && { tls }), ...(store && { onRunEnded: store.publish }) }).catch(async (e: unknown) => {
+  const server = await startPageServer({
+    model,
+    suite,
+    runDir,
+    host: flags.host,
+    port,
+    deviceTimeoutS,
+    log,
+    ...(tls && { tls }),
+    ...(store && { onRunEnded: store.publish }),
+  }).catch(async (e: unknown) => {
     await store?.close();
     throw e;
   });
@@ -123,7 +161,10 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     log('  listening on loopback only: a phone needs --host 0.0.0.0, or (Android over USB) `adb reverse tcp:<port> tcp:<port>`');
   } else {
     log(`  listening on ${server.host}: anyone on this network with the URL (it carries a secret token) can run the page`);
-    if (!tls) log('  plain HTTP on a LAN address is not a secure context in browsers: no WebGPU, no wasm threads. Use --tls-cert/--tls-key (e.g. mkcert) or adb reverse + localhost');
+    if (!tls)
+      log(
+        '  plain HTTP on a LAN address is not a secure context in browsers: no WebGPU, no wasm threads. Use --tls-cert/--tls-key (e.g. mkcert) or adb reverse + localhost',
+      );
   }
 
   if (store) log(`  each device's run is published to the ${store.where} when it finishes`);

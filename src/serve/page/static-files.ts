@@ -71,7 +71,12 @@ export function runtimeFiles(): Map<string, ServedFile> {
 
 /** `model/<url-encoded name>` → file for the chosen .onnx and its external data; plus what the page needs to load them. */
 export function modelFiles(source: ModelSource): { files: Map<string, ServedFile>; onnx: PageModelFile; externalData: PageModelFile[] } {
-  if (!source.file || !source.dir) throw new EdgebenchError('MODEL_NOT_FOUND', `model '${source.id}' has no ONNX file to serve`, 'build it with `edgebench models build` or pass a folder with onnx/*.onnx');
+  if (!source.file || !source.dir)
+    throw new EdgebenchError(
+      'MODEL_NOT_FOUND',
+      `model '${source.id}' has no ONNX file to serve`,
+      'build it with `edgebench models build` or pass a folder with onnx/*.onnx',
+    );
   const entry = listTransformersJsOnnx(source.dir).find((e) => e.file === source.file);
   const files = new Map<string, ServedFile>();
   const onnxName = basename(source.file);

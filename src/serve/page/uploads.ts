@@ -45,7 +45,9 @@ export const BrowserEnvironment = z.strictObject({
   webgpuUnavailableReason: Text(500).nullable(),
   battery: z.strictObject({ charging: z.boolean(), level: z.number().min(0).max(1) }).nullable(),
   clock: z.strictObject({ source: z.literal('performance.now'), resolutionMs: z.number().nonnegative().max(1000) }),
-  screen: z.strictObject({ width: z.number().nonnegative(), height: z.number().nonnegative(), devicePixelRatio: z.number().nonnegative() }).nullable(),
+  screen: z
+    .strictObject({ width: z.number().nonnegative(), height: z.number().nonnegative(), devicePixelRatio: z.number().nonnegative() })
+    .nullable(),
 });
 export type BrowserEnvironment = z.infer<typeof BrowserEnvironment>;
 
@@ -79,7 +81,10 @@ export const CellUpload = z.strictObject({
   requests: z.array(RequestTrace).max(100_000),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
-  extra: z.record(Text(100), Primitive).refine((r) => Object.keys(r).length <= 100, 'at most 100 extra fields').optional(),
+  extra: z
+    .record(Text(100), Primitive)
+    .refine((r) => Object.keys(r).length <= 100, 'at most 100 extra fields')
+    .optional(),
 });
 export type CellUpload = z.infer<typeof CellUpload>;
 

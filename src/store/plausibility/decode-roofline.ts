@@ -19,10 +19,12 @@ export const decodeRoofline: PlausibilityRule = {
     const bw = cell.memoryBandwidthBytesPerS;
     if (onCpu(cell) && bw !== null) {
       const bound = (bw * MEASURED_BANDWIDTH_MARGIN) / bpt;
-      if (tps > bound) return `decode ${fmt(tps)} tok/s exceeds the memory-bandwidth roofline: ${fmt(bw / 1e9)} GB/s measured ×${MEASURED_BANDWIDTH_MARGIN} ÷ ${fmt(bpt / 1e6)} MB/token = ${fmt(bound)} tok/s`;
+      if (tps > bound)
+        return `decode ${fmt(tps)} tok/s exceeds the memory-bandwidth roofline: ${fmt(bw / 1e9)} GB/s measured ×${MEASURED_BANDWIDTH_MARGIN} ÷ ${fmt(bpt / 1e6)} MB/token = ${fmt(bound)} tok/s`;
     }
     const ceiling = MAX_DEVICE_BANDWIDTH_BYTES_PER_S / bpt;
-    if (tps > ceiling) return `decode ${fmt(tps)} tok/s needs more than ${MAX_DEVICE_BANDWIDTH_BYTES_PER_S / 1e12} TB/s for ${fmt(bpt / 1e6)} MB/token (ceiling ${fmt(ceiling)} tok/s)`;
+    if (tps > ceiling)
+      return `decode ${fmt(tps)} tok/s needs more than ${MAX_DEVICE_BANDWIDTH_BYTES_PER_S / 1e12} TB/s for ${fmt(bpt / 1e6)} MB/token (ceiling ${fmt(ceiling)} tok/s)`;
     return null;
   },
 };

@@ -23,9 +23,11 @@ export const prefillCompute: PlausibilityRule = {
       const ghz = env.cpu.speedMaxGHz ?? env.cpu.speedGHz ?? FALLBACK_GHZ;
       const cores = Math.max(1, env.cpu.logicalCores);
       const bound = cores * ghz * 1e9 * CPU_OPS_PER_CYCLE_PER_CORE;
-      if (ops > bound) return `prefill ${fmt(tps)} tok/s × 2 × ${fmt(params / 1e9)} B params = ${fmt(ops / 1e12)} TOPS exceeds the CPU ceiling of ${fmt(bound / 1e12)} TOPS (${cores} cores × ${ghz} GHz × ${CPU_OPS_PER_CYCLE_PER_CORE} ops/cycle)`;
+      if (ops > bound)
+        return `prefill ${fmt(tps)} tok/s × 2 × ${fmt(params / 1e9)} B params = ${fmt(ops / 1e12)} TOPS exceeds the CPU ceiling of ${fmt(bound / 1e12)} TOPS (${cores} cores × ${ghz} GHz × ${CPU_OPS_PER_CYCLE_PER_CORE} ops/cycle)`;
     }
-    if (ops > MAX_DEVICE_OPS_PER_S) return `prefill ${fmt(tps)} tok/s × 2 × ${fmt(params / 1e9)} B params = ${fmt(ops / 1e15)} POPS exceeds ${MAX_DEVICE_OPS_PER_S / 1e15} POPS, more than any single device`;
+    if (ops > MAX_DEVICE_OPS_PER_S)
+      return `prefill ${fmt(tps)} tok/s × 2 × ${fmt(params / 1e9)} B params = ${fmt(ops / 1e15)} POPS exceeds ${MAX_DEVICE_OPS_PER_S / 1e15} POPS, more than any single device`;
     return null;
   },
 };

@@ -13,11 +13,13 @@ export const times: PlausibilityRule = {
     for (const r of cell.requests) {
       const t = r.tokenTimesMs;
       for (let i = 1; i < t.length; i++) {
-        if (t[i]! < t[i - 1]!) return `request ${r.index}: token ${i + 1} at ${fmt(t[i]!)} ms comes before token ${i} at ${fmt(t[i - 1]!)} ms`;
+        if (t[i]! < t[i - 1]!)
+          return `request ${r.index}: token ${i + 1} at ${fmt(t[i]!)} ms comes before token ${i} at ${fmt(t[i - 1]!)} ms`;
       }
       const last = t[t.length - 1];
       if (last !== undefined && last > ABSURD_MS) return `request ${r.index}: ${fmt(last / 3.6e6)} h to generate (more than a day)`;
-      if (r.phase === 'measured' && t.length >= 3 && t[t.length - 1] === t[0]) return `request ${r.index}: ${t.length - 1} tokens decoded in 0 ms`;
+      if (r.phase === 'measured' && t.length >= 3 && t[t.length - 1] === t[0])
+        return `request ${r.index}: ${t.length - 1} tokens decoded in 0 ms`;
     }
     return null;
   },

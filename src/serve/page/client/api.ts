@@ -5,7 +5,8 @@ import type { CellUpload, ProgressUpload, RegisterRequest } from '../uploads.ts'
 const base = () => new URL('./', location.href);
 
 async function call<T>(path: string, body?: unknown, attempts = 1): Promise<T> {
-  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  const init: RequestInit =
+    body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
   for (let i = 1; ; i++) {
     let res: Response;
     try {

@@ -19,10 +19,26 @@ export function errorInfo(e: unknown): ErrorInfo {
 }
 
 /** Post every planned cell with the same status and reason (unsupported device, model refused, load failed). */
-export async function postAllAs(deviceId: string, reg: RegisterResponse, status: 'unsupported' | 'errored', error: ErrorInfo, extra: CellUpload['extra'] = {}): Promise<void> {
+export async function postAllAs(
+  deviceId: string,
+  reg: RegisterResponse,
+  status: 'unsupported' | 'errored',
+  error: ErrorInfo,
+  extra: CellUpload['extra'] = {},
+): Promise<void> {
   const now = new Date().toISOString();
   for (const c of reg.cells) {
-    const row = await api.cell(deviceId, { index: c.index, status, error, resolved: null, loadMs: null, requests: [], startedAt: now, endedAt: now, extra });
+    const row = await api.cell(deviceId, {
+      index: c.index,
+      status,
+      error,
+      resolved: null,
+      loadMs: null,
+      requests: [],
+      startedAt: now,
+      endedAt: now,
+      extra,
+    });
     ui.addRow(row);
   }
 }
@@ -49,12 +65,21 @@ export async function runCells(ctx: BenchContext): Promise<boolean> {
     let requests: CellUpload['requests'] = [];
     const report = (p: MeasureProgress) => {
       const frac = p.expected > 0 ? p.done / p.expected : 0;
-      ui.status(`cell ${pos + 1}/${total} ${c.shape.name}: ${p.phase} ${p.done}/${p.expected}`, (pos + (p.phase === 'measured' ? frac : 0)) / total);
+      ui.status(
+        `cell ${pos + 1}/${total} ${c.shape.name}: ${p.phase} ${p.done}/${p.expected}`,
+        (pos + (p.phase === 'measured' ? frac : 0)) / total,
+      );
       ctx.onProgress({ index: c.index, phase: p.phase, done: p.done, expected: p.expected });
     };
     report({ phase: 'cold', done: 0, expected: cfg.repetitions.minCount });
     try {
-      requests = await measureCell(rt.model, { shape: c.shape, vocabSize: cfg.model.vocabSize, seed: cfg.seed }, cfg.repetitions, report, ctx.stopped);
+      requests = await measureCell(
+        rt.model,
+        { shape: c.shape, vocabSize: cfg.model.vocabSize, seed: cfg.seed },
+        cfg.repetitions,
+        report,
+        ctx.stopped,
+      );
       if (ctx.stopped()) return false;
     } catch (e) {
       status = 'errored';

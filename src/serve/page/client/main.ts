@@ -40,7 +40,9 @@ async function run(cfg: PageConfig): Promise<void> {
   ui.status('probing this device…', 0);
   const env = await probeBrowser();
   if (!env.secureContext) {
-    ui.message('This page came over plain HTTP from a network address, which browsers do not treat as a secure context: WebGPU and wasm threads are switched off, so only single-threaded wasm can run. For full speed open it through localhost (Android over USB: adb reverse tcp:PORT tcp:PORT, then http://localhost:PORT/…) or serve it over HTTPS (edgebench serve --tls-cert/--tls-key).');
+    ui.message(
+      'This page came over plain HTTP from a network address, which browsers do not treat as a secure context: WebGPU and wasm threads are switched off, so only single-threaded wasm can run. For full speed open it through localhost (Android over USB: adb reverse tcp:PORT tcp:PORT, then http://localhost:PORT/…) or serve it over HTTPS (edgebench serve --tls-cert/--tls-key).',
+    );
   }
   const choice = ui.epChoice();
   const ep: PageEp = choice === 'auto' ? (env.webgpu ? 'webgpu' : 'wasm') : choice;
@@ -61,13 +63,23 @@ async function run(cfg: PageConfig): Promise<void> {
   if (ep === 'webgpu' && !env.webgpu) {
     const reason = `WebGPU was asked for, but ${env.webgpuUnavailableReason ?? 'no adapter is available'}`;
     ui.message(`${reason}. Choose "wasm (CPU)" (or open the page with ep=wasm) to benchmark this device on the CPU.`, 'error');
-    await postAllAs(id, reg, 'unsupported', { code: 'DEVICE_UNAVAILABLE', message: reason, hint: 'use the wasm backend (ep=wasm), or a browser with WebGPU enabled' });
+    await postAllAs(id, reg, 'unsupported', {
+      code: 'DEVICE_UNAVAILABLE',
+      message: reason,
+      hint: 'use the wasm backend (ep=wasm), or a browser with WebGPU enabled',
+    });
     return finish('unsupported');
   }
   const fit = checkBrowserFit({ modelBytes: cfg.model.bytes, deviceMemoryGB: env.deviceMemoryGB, force: ui.force() });
   if (!fit.ok) {
     ui.message(`Not downloading ${cfg.model.id} (${mb(cfg.model.bytes)}): ${fit.reason}. ${fit.hint}.`, 'error');
-    await postAllAs(id, reg, 'unsupported', { code: 'OUT_OF_MEMORY', message: fit.reason, hint: fit.hint }, { memoryRule: fit.rule, neededBytes: fit.neededBytes });
+    await postAllAs(
+      id,
+      reg,
+      'unsupported',
+      { code: 'OUT_OF_MEMORY', message: fit.reason, hint: fit.hint },
+      { memoryRule: fit.rule, neededBytes: fit.neededBytes },
+    );
     return finish('refused');
   }
   if (fit.note) ui.message(fit.note);

@@ -30,14 +30,20 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 export async function probeGpu(): Promise<{ gpu: BrowserGpu | null; reason: string | null }> {
   const gpu = nav().gpu;
-  if (!gpu) return { gpu: null, reason: 'this browser has no WebGPU (navigator.gpu is missing; it may be disabled, or need HTTPS/localhost)' };
+  if (!gpu)
+    return { gpu: null, reason: 'this browser has no WebGPU (navigator.gpu is missing; it may be disabled, or need HTTPS/localhost)' };
   let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
     return { gpu: null, reason: `navigator.gpu.requestAdapter() failed: ${(e as Error).message}` };
   }
-  if (!adapter) return { gpu: null, reason: 'WebGPU is present but no GPU adapter is available (navigator.gpu.requestAdapter() returned null: GPU blocklisted or disabled)' };
+  if (!adapter)
+    return {
+      gpu: null,
+      reason:
+        'WebGPU is present but no GPU adapter is available (navigator.gpu.requestAdapter() returned null: GPU blocklisted or disabled)',
+    };
   const limits: Record<string, number> = {};
   for (const k in adapter.limits) {
     const v = (adapter.limits as Record<string, unknown>)[k];

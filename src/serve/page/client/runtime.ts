@@ -30,30 +30,47 @@ export function defaultThreads(): number {
 
 async function download(f: PageModelFile, onBytes: (n: number) => void): Promise<Uint8Array> {
   const res = await fetch(new URL(f.url, new URL('./', location.href)));
-  if (!res.ok || !res.body) throw new EdgebenchError('MODEL_NOT_FOUND', `download of ${f.name} failed: HTTP ${res.status}`, 'is edgebench serve still running?');
+  if (!res.ok || !res.body)
+    throw new EdgebenchError('MODEL_NOT_FOUND', `download of ${f.name} failed: HTTP ${res.status}`, 'is edgebench serve still running?');
   const out = new Uint8Array(f.bytes);
   let at = 0;
   const reader = res.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (at + value.length > out.length) throw new EdgebenchError('MODEL_INVALID', `${f.name} is larger than the ${f.bytes} bytes announced`, 'restart edgebench serve (the model changed on disk)');
+    if (at + value.length > out.length)
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `${f.name} is larger than the ${f.bytes} bytes announced`,
+        'restart edgebench serve (the model changed on disk)',
+      );
     out.set(value, at);
     at += value.length;
     onBytes(value.length);
   }
-  if (at !== out.length) throw new EdgebenchError('MODEL_INVALID', `${f.name}: got ${at} of ${f.bytes} bytes`, 'the download was cut short; reload the page');
+  if (at !== out.length)
+    throw new EdgebenchError('MODEL_INVALID', `${f.name}: got ${at} of ${f.bytes} bytes`, 'the download was cut short; reload the page');
   return out;
 }
 
 function toError(e: unknown, ep: PageEp): EdgebenchError {
   if (e instanceof EdgebenchError) return e;
   const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-  if (/memory|allocation|RangeError/i.test(msg)) return new EdgebenchError('OUT_OF_MEMORY', `onnxruntime-web ran out of memory: ${msg}`, 'serve a smaller model or dtype');
-  return new EdgebenchError('MODEL_INVALID', `onnxruntime-web (${ep}) could not load the model: ${msg}`, 'check the model with `edgebench models info`; try the other backend (ep=wasm / ep=webgpu)');
+  if (/memory|allocation|RangeError/i.test(msg))
+    return new EdgebenchError('OUT_OF_MEMORY', `onnxruntime-web ran out of memory: ${msg}`, 'serve a smaller model or dtype');
+  return new EdgebenchError(
+    'MODEL_INVALID',
+    `onnxruntime-web (${ep}) could not load the model: ${msg}`,
+    'check the model with `edgebench models info`; try the other backend (ep=wasm / ep=webgpu)',
+  );
 }
 
-export async function loadRuntime(cfg: PageConfig, ep: PageEp, threads: number | null, onPhase: (p: LoadPhase) => void): Promise<BrowserRuntime> {
+export async function loadRuntime(
+  cfg: PageConfig,
+  ep: PageEp,
+  threads: number | null,
+  onPhase: (p: LoadPhase) => void,
+): Promise<BrowserRuntime> {
   const ortUrl = new URL(cfg.runtime[ep], new URL('./', location.href)).href;
   const ort = (await import(/* @vite-ignore */ ortUrl)) as typeof Ort;
   ort.env.wasm.numThreads = threads ?? defaultThreads();
@@ -109,7 +126,8 @@ export async function loadRuntime(cfg: PageConfig, ep: PageEp, threads: number |
     webgpuDeviceCreated: webgpuDevice,
   };
   if (ep === 'wasm' && /^q4/.test(cfg.model.dtype)) {
-    settings.wasmQ4Warning = "onnxruntime-web's wasm MatMulNBits dequantizes the whole 4-bit weight matrix on every call: expect several times slower decode than fp16/fp32 on wasm (serve --dtype q8 or fp32 for wasm, or use WebGPU)";
+    settings.wasmQ4Warning =
+      "onnxruntime-web's wasm MatMulNBits dequantizes the whole 4-bit weight matrix on every call: expect several times slower decode than fp16/fp32 on wasm (serve --dtype q8 or fp32 for wasm, or use WebGPU)";
   }
   const resolved: ResolvedRunner = {
     runner: 'ort-web',

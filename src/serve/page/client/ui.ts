@@ -25,7 +25,8 @@ export const ui = {
   showConfig(cfg: PageConfig, params: URLSearchParams): void {
     const m = cfg.model;
     const shapes = cfg.shapes.map((s) => s.name).join(', ');
-    el('model').textContent = `${m.id} · ${m.dtype} · ${mb(m.bytes)}${m.synthetic ? ' (synthetic weights)' : ''} · shapes ${shapes} · ≥${cfg.repetitions.minCount} runs and ≥${cfg.repetitions.minTimeS} s per shape`;
+    el('model').textContent =
+      `${m.id} · ${m.dtype} · ${mb(m.bytes)}${m.synthetic ? ' (synthetic weights)' : ''} · shapes ${shapes} · ≥${cfg.repetitions.minCount} runs and ≥${cfg.repetitions.minTimeS} s per shape`;
     const ep = params.get('ep');
     if (ep === 'webgpu' || ep === 'wasm' || ep === 'auto') el<HTMLSelectElement>('ep').value = ep;
     const threads = params.get('threads') ?? (cfg.threads !== null ? String(cfg.threads) : '');
@@ -73,7 +74,16 @@ export const ui = {
   addRow(r: CellRow): void {
     const tr = document.createElement('tr');
     tr.dataset.status = r.status;
-    const cells = [r.shape, r.ep, String(r.measured), fmt(r.ttftMs), fmt(r.tpotMs, 2), fmt(r.decodeTokensPerS), fmt(r.prefillTokensPerS), fmt(r.e2eMs)];
+    const cells = [
+      r.shape,
+      r.ep,
+      String(r.measured),
+      fmt(r.ttftMs),
+      fmt(r.tpotMs, 2),
+      fmt(r.decodeTokensPerS),
+      fmt(r.prefillTokensPerS),
+      fmt(r.e2eMs),
+    ];
     for (const c of cells) {
       const td = document.createElement('td');
       td.textContent = c;

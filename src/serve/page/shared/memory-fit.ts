@@ -54,7 +54,12 @@ export function checkBrowserFit(i: FitInput): FitVerdict {
         hint: 'serve a smaller model or dtype, or tick "try anyway" (add force=1 to the URL) if the device has more memory than it reports',
       };
     }
-    if (neededBytes > budget) return { ok: true, neededBytes, note: `forced: the model needs about ${gb(neededBytes)}, more than the ${gb(budget)} this device can count on` };
+    if (neededBytes > budget)
+      return {
+        ok: true,
+        neededBytes,
+        note: `forced: the model needs about ${gb(neededBytes)}, more than the ${gb(budget)} this device can count on`,
+      };
   }
   return { ok: true, neededBytes, note: null };
 }
