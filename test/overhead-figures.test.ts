@@ -1,11 +1,17 @@
 /** bench:overhead's maths (src/measure/overhead.ts) on hand-computed values, and the A B / B A order. */
 import { describe, expect, it } from 'vitest';
-import { interleavedPairs, overheadFigures, tpotMs } from '../src/measure/overhead.ts';
+import { interleavedPairs, medianGapMs, overheadFigures, tpotMs } from '../src/measure/overhead.ts';
 
 describe('harness overhead figures', () => {
   it('TPOT leaves the first token out: (last − first) / (n − 1)', () => {
     expect(tpotMs([100, 110, 130, 160])).toBe(20); // (160 − 100) / 3
     expect(() => tpotMs([5])).toThrow(/at least 2/);
+  });
+
+  it('median gap ignores one stall that the mean TPOT takes in', () => {
+    // gaps 10, 10, 50 (a stall), 10 → median 10; mean TPOT (140 − 60) / 4 = 20
+    expect(medianGapMs([60, 70, 80, 130, 140])).toBe(10);
+    expect(tpotMs([60, 70, 80, 130, 140])).toBe(20);
   });
 
   it('takes the median of paired differences in µs and its share of the reference TPOT', () => {

@@ -46,13 +46,27 @@ export function overheadFigures(
   };
 }
 
-/** Runs `reps` pairs, alternating which path goes first; returns the TPOTs of each path in pair order. */
-export async function interleavedPairs(
+/**
+ * Median gap between consecutive tokens of one request (ms): what a token costs when no other
+ * process took the CPU in between. On a busy machine preemption stalls land in the mean (tpotMs)
+ * at random, so this is the robust cross-check; it is blind to a harness cost paid only on some
+ * tokens (a GC pause), which the mean sees.
+ */
+export function medianGapMs(tokenTimesMs: readonly number[]): number {
+  if (tokenTimesMs.length < 2) throw new RangeError(`medianGapMs: need at least 2 token times, got ${tokenTimesMs.length}`);
+  return summarize(
+    tokenTimesMs.slice(1).map((t, i) => t - tokenTimesMs[i]!),
+    { seed: 1, resamples: 1 },
+  ).median;
+}
+
+/** Runs `reps` pairs, alternating which path goes first; returns each path's results in pair order. */
+export async function interleavedPairs<T>(
   reps: number,
-  bare: () => Promise<number>,
-  harness: () => Promise<number>,
-): Promise<{ bare: number[]; harness: number[] }> {
-  const out = { bare: [] as number[], harness: [] as number[] };
+  bare: () => Promise<T>,
+  harness: () => Promise<T>,
+): Promise<{ bare: T[]; harness: T[] }> {
+  const out = { bare: [] as T[], harness: [] as T[] };
   for (let r = 0; r < reps; r++) {
     if (r % 2 === 0) {
       out.bare.push(await bare());
