@@ -11,6 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { counterDelta, listRaplZones, probeRapl, raplHeadline } from '../src/probes/energy/rapl.ts';
 import { buildPowercapTree } from './helpers/powercap-tree.ts';
 
+/** Reads argv[1] and prints it, or prints ERR:<errno code> and exits 3 (no repo code, no loaders). */
+const READ_AS_CHILD =
+  "try { process.stdout.write(require('fs').readFileSync(process.argv[1], 'utf8')) } catch (e) { process.stdout.write('ERR:' + e.code); process.exit(3) }";
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('RAPL powercap source', () => {
@@ -83,22 +87,25 @@ describe('RAPL powercap source', () => {
     const root = buildPowercapTree('powercap-server');
     chmodSync(root, 0o755);
     for (const z of ['intel-rapl:0', 'intel-rapl:0:0', 'intel-rapl:1', 'intel-rapl:1:0']) chmodSync(join(root, z, 'energy_uj'), 0o400);
-    let out: { ok: boolean; reason?: string; hint?: string };
-    if (process.getuid?.() === 0) {
-      // root reads anything: probe as an unprivileged user, the way a normal login would
-      const script = `import { probeRapl } from ${JSON.stringify(join(import.meta.dirname, '..', 'src', 'probes', 'energy', 'rapl.ts'))};
-const p = probeRapl(${JSON.stringify(root)}); console.log(JSON.stringify(p.ok ? { ok: true } : p));`;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    // root reads anything: then each file is opened by a child running as nobody (uid 65534), the way a
+    // normal login would. The child imports nothing from the repo and runs in the world-readable temp
+    // dir, so a clone in a 0700 folder (mktemp -d) does not matter; its real errno becomes the error.
+    const asNobody = (f: string): string => {
+      const r = spawnSync(process.execPath, ['-e', READ_AS_CHILD, f], {
         uid: 65534,
         gid: 65534,
         encoding: 'utf8',
-        cwd: join(import.meta.dirname, '..'),
-        env: { ...process.env, HOME: tmpdir() },
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH ?? '' },
       });
-      expect(r.status, r.stderr).toBe(0);
-      out = JSON.parse(r.stdout.trim().split('\n').pop()!) as typeof out;
-    } else out = probeRapl(root);
+      if (r.status === 0) return r.stdout.trim();
+      const code = /^ERR:(\w+)/.exec(r.stdout)?.[1];
+      if (!code) throw new Error(`reader child failed (status ${r.status}): ${r.stderr}`);
+      throw Object.assign(new Error(`${code}: reading ${f} as uid 65534`), { code });
+    };
+    const out = process.getuid?.() === 0 ? probeRapl(root, asNobody) : probeRapl(root);
     expect(out.ok).toBe(false);
+    if (out.ok) return;
     expect(out.reason).toMatch(/permission denied reading .*energy_uj \(root-only since Linux 5\.10, CVE-2020-8694\)/);
     expect(out.hint).toMatch(/chmod o\+r/);
     expect(out.hint).toMatch(/udev rule/);

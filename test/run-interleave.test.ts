@@ -13,6 +13,10 @@ import { measureInterleaved, roundOrder } from '../src/measure/interleave.ts';
 import { fakeRunner } from '../src/runners/fake/fake-runner.ts';
 import { openRun } from '../src/results/open-run.ts';
 import type { RepetitionPolicy } from '../src/config/policy.ts';
+import { parseSuiteText } from '../src/config/suite.ts';
+import { runSuite } from '../src/measure/run-suite.ts';
+import { EdgebenchError } from '../src/errors.ts';
+import type { CellResult } from '../src/results/schema.ts';
 
 const policy = (p: Partial<RepetitionPolicy>): RepetitionPolicy => ({
   warmup: 1,
@@ -104,5 +108,59 @@ describe('edgebench run --interleave', () => {
     );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--interleave and --energy cannot be combined/);
+  });
+
+  it('interleaves thread counts too: every thread count of a model is loaded at once and measured round-robin', async () => {
+    const suite = parseSuiteText(
+      `name: t\nmodels: [fake-model]\nrunners: [fake]\nthreads: [1, 2]\nshapes: [tg3, pp4]\n` +
+        `repetitions: { warmup: 0, minCount: 2, minTimeS: 0, maxCount: 2, maxTimeS: 5 }\n` +
+        `runnerSettings:\n  fake: { decodeMs: 1, prefillMsPerToken: 0.01, loadMs: 0 }\n`,
+      't.yaml',
+    );
+    const cells: CellResult[] = [];
+    let loads = 0;
+    const deps = { environment: {} as never, measureBandwidth: async () => null, checkMemory: () => void loads++ };
+    const run = {
+      suite,
+      done: new Set<string>(),
+      appendCell: async (c: CellResult) => void cells.push(c),
+      onEvent: () => {},
+      shouldStop: () => false,
+    };
+    await runSuite({ ...run, interleave: true }, deps);
+    expect(loads).toBe(2);
+    expect(cells.map((c) => [c.key.threads, c.key.shape.name, c.status])).toEqual([
+      [1, 'tg3', 'ok'],
+      [1, 'pp4', 'ok'],
+      [2, 'tg3', 'ok'],
+      [2, 'pp4', 'ok'],
+    ]);
+    // one group of four cells, two rounds: 0 1 2 3, then starting one further: 1 2 3 0
+    for (const c of cells) expect(c.interleave).toEqual({ cells: [0, 1, 2, 3], order: [0, 1, 2, 3, 1, 2, 3, 0] });
+    expect(cells.map((c) => c.resolved!.threads)).toEqual([1, 1, 2, 2]);
+
+    // the memory bound: the second load does not fit beside the first → its cells are errors with the fix, the first still runs
+    cells.length = 0;
+    let n = 0;
+    const tight = {
+      ...deps,
+      checkMemory: () => {
+        if (n++ === 1)
+          throw new EdgebenchError(
+            'OUT_OF_MEMORY',
+            'fake-model needs about 9.6 GB but only 4.0 GB of memory is free',
+            'close other programs',
+          );
+      },
+    };
+    await runSuite({ ...run, interleave: true }, tight);
+    expect(cells.map((c) => c.status)).toEqual(['errored', 'errored', 'ok', 'ok']);
+    expect(cells[0]!.error!.hint).toMatch(/drop --interleave \(thread counts then load one after another\)/);
+    expect(cells[2]!.interleave).toEqual({ cells: [0, 1], order: [0, 1, 1, 0] });
+
+    // without --interleave thread counts stay separate loads, one after another
+    cells.length = 0;
+    await runSuite(run, deps);
+    expect(cells.every((c) => c.interleave === undefined)).toBe(true);
   });
 });

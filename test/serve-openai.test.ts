@@ -125,6 +125,10 @@ describe('edgebench serve --openai', () => {
     expect(cell!.status, cell!.error?.message).toBe('ok');
     expect(cell!.key.runner).toBe('openai-http');
     expect(cell!.boundary).toBe('http-client');
+    // the server declared synthetic weights in /v1/models; the client believes it instead of assuming real
+    expect(cell!.model).toMatchObject({ weights: 'synthetic', synthetic: true });
+    // an endpoint's tokens are computed elsewhere: no energy is put on this machine's account
+    expect(cell!.energy).toBeUndefined();
     expect(cell!.resolved!.settings).toMatchObject({ modelListed: true, apiKeyFrom: 'EDGEBENCH_API_KEY', prompt: 'synthetic-words' });
     // the prompt the server tokenized: instruction + 16 synthetic words through the chat template
     const seed = (await readManifest(out)).seed;

@@ -7,6 +7,7 @@ import type { ResolvedModel } from '../src/runners/types.ts';
 import { startPageServer, type PageServer } from '../src/serve/page/page-server.ts';
 import type { BrowserEnvironment } from '../src/serve/page/uploads.ts';
 import { buildTiny } from './helpers/runner-tokens.ts';
+import type { DeviceClassName } from '../src/edge-cloud/device-class.ts';
 
 export async function tinyModel(root: string): Promise<ResolvedModel> {
   const dir = await buildTiny(root, 'tiny-fp32');
@@ -29,7 +30,7 @@ export async function startServer(
   model: ResolvedModel,
   root: string,
   name: string,
-  o: { suite?: SuiteFile; deviceTimeoutS?: number; logs?: string[] } = {},
+  o: { suite?: SuiteFile; deviceTimeoutS?: number; logs?: string[]; deviceClass?: DeviceClassName } = {},
 ): Promise<PageServer> {
   return startPageServer({
     model,
@@ -38,6 +39,7 @@ export async function startServer(
     host: '127.0.0.1',
     port: 0,
     ...(o.deviceTimeoutS !== undefined && { deviceTimeoutS: o.deviceTimeoutS }),
+    ...(o.deviceClass && { deviceClass: o.deviceClass }),
     argv: ['serve', '--test'],
     log: (m) => o.logs?.push(m),
   });

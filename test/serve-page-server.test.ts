@@ -167,6 +167,69 @@ describe('serve page: token and served files', () => {
   });
 });
 
+describe('serve page: device class', () => {
+  const desktop = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36' };
+  const desktopBrowser = () => fakeBrowser({ ...desktop, uaData: null, battery: null });
+
+  it('serve --device-class sets what a desktop browser cannot tell; a phone keeps its class; ?device-class= wins', async () => {
+    const s = await startServer(model, root, 'serve-class', { deviceClass: 'laptop' });
+    try {
+      const reg = async (environment: unknown, extra: object = {}) => {
+        const r = await raw(
+          s.port,
+          'POST',
+          `/s/${s.token}/api/devices`,
+          JSON.stringify({ environment, ep: 'wasm', epChoice: 'forced', threads: 1, ...extra }),
+        );
+        expect(r.status, r.body).toBe(201);
+        return (await readManifest((JSON.parse(r.body) as RegisterResponse).runDir)).environment.device;
+      };
+      expect(await reg(desktopBrowser())).toMatchObject({
+        class: 'laptop',
+        source: 'user',
+        evidence: ['serve --device-class laptop', expect.stringContaining('detected: unknown')],
+      });
+      expect(await reg(fakeBrowser())).toMatchObject({ class: 'phone', source: 'detected' });
+      expect(await reg(desktopBrowser(), { deviceClass: 'desktop' })).toMatchObject({
+        class: 'desktop',
+        source: 'user',
+        evidence: ['page ?device-class= desktop', expect.any(String)],
+      });
+      const bad = await raw(
+        s.port,
+        'POST',
+        `/s/${s.token}/api/devices`,
+        JSON.stringify({ environment: desktopBrowser(), ep: 'wasm', epChoice: 'forced', threads: 1, deviceClass: 'toaster' }),
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body).toContain('deviceClass');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('without it, a desktop browser stays unknown and the evidence says how to set it', async () => {
+    const r = await post('api/devices', { environment: desktopBrowser(), ep: 'wasm', epChoice: 'forced', threads: 1 });
+    const device = (await readManifest((JSON.parse(r.body) as RegisterResponse).runDir)).environment.device;
+    expect(device.class).toBe('unknown');
+    expect(device.evidence.join(' ')).toContain('?device-class=laptop');
+  });
+
+  it('refuses a class serve does not know, before serving', async () => {
+    await expect(
+      servePage({
+        model: model.source.dir!,
+        dtype: 'q4',
+        style: 'optimum',
+        host: '127.0.0.1',
+        port: '0',
+        deviceClass: 'toaster',
+        quiet: true,
+      }),
+    ).rejects.toThrow(/toaster/);
+  });
+});
+
 describe('serve page: uploads', () => {
   it('writes a device run folder that analyze accepts, cell by cell', async () => {
     const reg = await register();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgebenchError } from '../src/errors.ts';
 import type { StoreDb } from '../src/store/db.ts';
+import { queryLeaderboard } from '../src/store/leaderboard.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { STORE_SCHEMA_VERSION } from '../src/store/migrations/index.ts';
 import { openStore, type StoreTarget } from '../src/store/open-store.ts';
@@ -126,6 +127,23 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       await withStore(target, async (db) => expect((await counts(db)).cells).toBe(2));
     });
 
+    it('several runs in one command share a transaction: a folder given twice is published once; a conflicting run refuses its whole batch', async () => {
+      const { target } = await backend.fresh();
+      const a = await run({ runId: 'batch-a', fingerprint: 'dev-x' });
+      const b = await run({ runId: 'batch-b', fingerprint: 'dev-y' });
+      expect((await publish(target, [a, b, a])).map((r) => r.outcome)).toEqual(['published', 'published', 'already-published']);
+      const c = await run({ runId: 'batch-c', fingerprint: 'dev-z' });
+      const changed = await writeStoreRun(join(tmp, `batch-b-changed-${++runN}`), { runId: 'batch-b', cells: [{ shape: 'tg8' }] });
+      await expect(publish(target, [c, changed])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      await withStore(target, async (db) => {
+        expect(await counts(db)).toMatchObject({ runs: 2, devices: 2, cells: 4 });
+        expect((await db.query<{ run_id: string }>('SELECT run_id FROM runs ORDER BY run_id')).map((r) => r.run_id)).toEqual([
+          'batch-a',
+          'batch-b',
+        ]);
+      });
+    });
+
     it('concurrent publishers in several processes: every distinct run once, the shared run once', async () => {
       const { arg, target } = await backend.fresh();
       const shared = await run({ runId: 'shared' });
@@ -173,7 +191,69 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       const err = await openStore(target).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EdgebenchError);
       expect((err as EdgebenchError).code).toBe('STORE_VERSION');
-      expect((err as EdgebenchError).message).toMatch(/schema v99 \(written by edgebench 9\.9\.9\).*knows up to v2/);
+      expect((err as EdgebenchError).message).toMatch(/schema v99 \(written by edgebench 9\.9\.9\).*knows up to v3/);
+    });
+
+    it('a store of the previous schema with runs in it: the upgrade fills the leaderboard table, keeps samples, and publishing goes on', async () => {
+      const { target } = await backend.fresh();
+      const db = await openStore(target, { migrate: false });
+      try {
+        await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 });
+        // three runs of one device as v2 stored them: the newest cell is implausible
+        await db.query(
+          "INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('dev-v2', 'Old laptop', 'laptop', 'detected', 'node')",
+        );
+        await db.query("INSERT INTO environments (hash, device_id, data) SELECT 'env-v2', id, '{}'::jsonb FROM devices");
+        for (const [i, median, verdict] of [
+          [1, 10, 'ok'],
+          [2, 12, 'ok'],
+          [3, 99, 'IMPLAUSIBLE'],
+        ] as const) {
+          await db.query(
+            `INSERT INTO runs (run_id, content_hash, device_id, environment_id, created_at, status, results_schema_version, edgebench_version, published_by, seed, suite, source)
+             SELECT $1, 'sha256:v2', d.id, e.id, $2, 'complete', 1, '0.1.0', '0.1.0', 42, '{}'::jsonb, 'cli' FROM devices d, environments e`,
+            [`v2-run-${i}`, `2026-11-0${i}T08:00:00.000Z`],
+          );
+          await db.query(
+            `INSERT INTO cells (run_pk, idx, model, dtype, runner, ep, threads, shape, prompt_tokens, gen_tokens, depth, status, boundary, synthetic, started_at, ended_at, plausibility, implausible_reasons, warnings)
+             SELECT id, 0, 'llama-3.2-1b', 'q4', 'ort-node', 'cpu', 2, 'tg64', 1, 64, 0, 'ok', 'harness', true, created_at, created_at, $2, '[]'::jsonb, '[]'::jsonb FROM runs WHERE run_id = $1`,
+            [`v2-run-${i}`, verdict],
+          );
+          await db.query(
+            `INSERT INTO metric_summaries (cell_id, metric, unit, boundary, n, median, mean, min, max, ci_lo, ci_hi, ci_resamples, ci_seed, samples)
+             SELECT c.id, 'decodeTokensPerS', 'tok/s', 'harness', 3, $2, $2, $2, $2, $2, $2, 1000, 1, $3::jsonb FROM cells c JOIN runs r ON r.id = c.run_pk WHERE r.run_id = $1`,
+            [`v2-run-${i}`, median, JSON.stringify([median - 0.5, median, median + 0.5])],
+          );
+        }
+        expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION - 1, to: STORE_SCHEMA_VERSION });
+        const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
+        expect(lb.groups.map((g) => g.rows.map((r) => [r.runId, r.median, r.device]))).toEqual([[['v2-run-2', 12, 'Old laptop']]]);
+        expect(lb.hiddenImplausible).toBe(1);
+        const all = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5, includeImplausible: true });
+        expect(all.groups[0]!.rows.map((r) => r.runId)).toEqual(['v2-run-3']);
+        expect(
+          await db.query(
+            "SELECT m.samples FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk WHERE r.run_id = 'v2-run-1'",
+          ),
+        ).toEqual([{ samples: [9.5, 10, 10.5] }]);
+      } finally {
+        await db.close();
+      }
+      // a run published after the upgrade, on the same device and setup, newer: it leads
+      const [r] = await publish(target, [
+        await run({
+          runId: 'after-upgrade',
+          fingerprint: 'dev-v2',
+          createdAt: '2026-11-20T08:00:00.000Z',
+          cells: [{ shape: 'tg64', runner: 'ort-node', ep: 'cpu' }],
+        }),
+      ]);
+      expect(r!.outcome).toBe('published');
+      await withStore(target, async (db) => {
+        const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
+        expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).toContain('after-upgrade');
+        expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).not.toContain('v2-run-2');
+      });
     });
 
     it('bad input: an old-schema run is upgraded and stored; a corrupt run is refused before anything is written', async () => {

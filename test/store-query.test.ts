@@ -14,7 +14,9 @@ import { parseMatch, parseSince } from '../src/cli/history.ts';
 import type { StoreDb } from '../src/store/db.ts';
 import { queryHistory } from '../src/store/history.ts';
 import { formatHistoryMarkdown } from '../src/store/history-text.ts';
-import { queryLeaderboard } from '../src/store/leaderboard.ts';
+import { queryLeaderboard, rankRows } from '../src/store/leaderboard.ts';
+import { METRIC_DIRECTION } from '../src/compare/direction.ts';
+import { MetricName } from '../src/results/schema.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
 import { writeStoreRun, type StoreRunSpec } from './fixtures/store/runs.ts';
@@ -57,7 +59,34 @@ beforeAll(async () => {
   const { target } = await backend.fresh();
   db = await openStore(target);
   await publishPrepared(db, await prepareRuns([...dirs.values()], { source: 'cli', references: false }));
+  // an older run of dev-b published last: it must not displace dev-b's newest run
+  await add({
+    runId: 'dev-b-late-old',
+    fingerprint: 'dev-b',
+    cpuBrand: 'Core B',
+    commit: 'cold',
+    createdAt: '2026-11-19T08:00:00.000Z',
+    seed: 99,
+    cells: [{ shape: 'tg64', tpotMs: 40, requests: 12 }],
+  });
+  await publishPrepared(db, await prepareRuns([dirs.get('dev-b-late-old')!], { source: 'cli', references: false }));
 });
+
+type ScanRow = Parameters<typeof rankRows>[0][number];
+
+/** The leaderboard query before migration 0003: DISTINCT ON over every cell (the reference the maintained table must equal). */
+async function scanLeaderboard(metric: MetricName, includeImplausible: boolean) {
+  const rows = await db.query<ScanRow>(
+    `SELECT DISTINCT ON (c.dtype, c.shape, c.runner, c.synthetic, d.fingerprint, c.ep, c.threads)
+       c.model, c.dtype, c.shape, c.runner, c.synthetic, c.ep, c.threads, d.label AS device, d.device_class, d.fingerprint,
+       r.run_id, r.created_at, r.git_commit, m.median, m.ci_lo, m.ci_hi, m.n, m.unit, c.plausibility
+     FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id
+     WHERE m.metric = $1 AND c.model = 'llama-3.2-1b' AND c.status = 'ok' ${includeImplausible ? '' : "AND c.plausibility = 'ok'"}
+     ORDER BY c.dtype, c.shape, c.runner, c.synthetic, d.fingerprint, c.ep, c.threads, r.created_at DESC, r.id DESC`,
+    [metric],
+  );
+  return rankRows(rows, METRIC_DIRECTION[metric], 20);
+}
 
 afterAll(async () => {
   await db?.close();
@@ -96,6 +125,24 @@ describe('leaderboard', () => {
     await expect(queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'ttftMs', deviceClass: 'phone', limit: 5 })).rejects.toMatchObject({
       hint: 'llama-3.2-1b has device classes: laptop; dtypes: q4; shapes: tg64; runners: ort-node',
     });
+  });
+});
+
+describe('leaderboard table (migration 0003)', () => {
+  it('gives exactly what a DISTINCT ON scan over every cell gives, for each metric, with and without implausible rows', async () => {
+    let compared = 0;
+    for (const metric of MetricName.options) {
+      for (const includeImplausible of [false, true]) {
+        const scan = await scanLeaderboard(metric, includeImplausible);
+        const q = queryLeaderboard(db, { model: 'llama-3.2-1b', metric, limit: 20, includeImplausible });
+        if (scan.length === 0) await expect(q).rejects.toMatchObject({ code: 'STORE_NO_MATCH' });
+        else expect((await q).groups).toEqual(scan);
+        compared += scan.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    const tg = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'tpotMs', limit: 20 });
+    expect(tg.groups[1]!.rows.map((r) => r.runId)).not.toContain('dev-b-late-old');
   });
 });
 

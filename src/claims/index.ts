@@ -1,5 +1,5 @@
 /** Evaluate every claim (C1..C10) against local cells and the reference figures. */
-import type { LocalCell } from '../references/local.ts';
+import { onDevice, type LocalCell } from '../references/local.ts';
 import type { Figure } from '../references/schema.ts';
 import { defaultClaimsConfig, type ClaimsConfig } from './config.ts';
 import { c1 } from './rules/c1-laptop-40ms.ts';
@@ -20,7 +20,9 @@ export function evaluateClaims(
   figures: readonly Figure[],
   config: ClaimsConfig = defaultClaimsConfig(),
 ): ClaimResult[] {
-  return CLAIM_RULES.map((r) => r.evaluate({ cells, figures, config }));
+  // an endpoint's cells say nothing about this device: the claims are decided by on-device cells only
+  const local = onDevice(cells);
+  return CLAIM_RULES.map((r) => r.evaluate({ cells: local, figures, config }));
 }
 
 export type { ClaimResult, ClaimRule, Verdict, ClaimId, LocalEvidence, ReferenceEvidence, Check } from './types.ts';

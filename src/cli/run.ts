@@ -113,7 +113,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--interleave',
-      'measure the shapes of each loaded model round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)',
+      'measure the cells of each model (its shapes and thread counts; thread counts stay loaded at once) round-robin, request by request, so slow drift spreads over all of them (order recorded per cell)',
     )
     .option('--warmup <n>', 'warmup requests per cell (discarded)')
     .option('--seed <n>', 'seed for token workloads and bootstrap CIs')

@@ -132,6 +132,10 @@ export function registerServe(program: Command): void {
       "page mode: publish each device's run into the results store when it finishes (postgres://… or a folder; see `edgebench publish`)",
     )
     .option('--tls-key <file>', 'page mode: the PEM private key for --tls-cert')
+    .option(
+      '--device-class <class>',
+      'page mode: class of the devices whose browser cannot tell (desktop browsers: laptop, desktop…); phones keep theirs, and a device can give its own with ?device-class= in the page URL',
+    )
     .addHelpText(
       'after',
       `

@@ -9,7 +9,9 @@ import { formatNumber } from '../references/value.ts';
 import type { DeviceInfo } from '../results/schema.ts';
 import { assumptionsText } from './assumptions.ts';
 import type { Spread } from './cloud-side.ts';
+import type { LocalCell } from '../references/local.ts';
 import type { EdgeCloudRow, LocalPick } from './compare.ts';
+import type { MeasuredCloud } from './measured-cloud.ts';
 
 const n3 = (x: number) => formatNumber(x);
 
@@ -111,6 +113,29 @@ export function claimsLine(claims: readonly ClaimResult[], device: DeviceInfo, r
   return `claims decided by this device: none — ${why}; its figures are context${cmd ? `. To decide them: ${cmd}` : ''}`;
 }
 
+/** One line per endpoint this device measured: its TTFT and decode with CIs, and this device against it. */
+export function measuredLine(row: EdgeCloudRow, m: MeasuredCloud): string {
+  const where = `${m.endpoint ?? 'endpoint'} (${m.model})`;
+  const t = m.ttft
+    ? `TTFT ${durationText(m.ttft.metric.median)} [${rangeText(m.ttft.metric.ci95.lo, m.ttft.metric.ci95.hi)}] at ${m.ttft.cell.shape.promptTokens} tokens`
+    : 'TTFT not measured';
+  const d = m.decode
+    ? `decode ${n3(m.decode.metric.median)} tok/s [${n3(m.decode.metric.ci95.lo)}–${n3(m.decode.metric.ci95.hi)}]`
+    : 'decode not measured';
+  const rtt = m.rttMs !== null ? `, network round trip ${n3(m.rttMs)} ms` : '';
+  const vs: string[] = [];
+  if (m.ttft && row.ttft.local) vs.push(`TTFT ${ratioWord(row.ttft.local.metric.median / m.ttft.metric.median, 'slower', 'faster')}`);
+  if (m.decode && row.decode.local) vs.push(`decode ${n3(row.decode.local.metric.median / m.decode.metric.median)}×`);
+  return `${where}: ${t}, ${d}${rtt}${vs.length ? ` → this device: ${vs.join(', ')}` : ''}`;
+}
+
+/** What the answer says when a run measured endpoints only: nothing ran on this device to compare. */
+export function endpointsOnlyLine(cells: readonly LocalCell[]): string {
+  const where = [...new Set(cells.map((c) => `${c.remote?.endpoint ?? 'an endpoint'} (${c.model})`))].join(', ');
+  const model = cells[0]?.model ?? '<model>';
+  return `This run measured only ${where}: nothing ran on this device, so there is no edge side to compare. On this device: edgebench run --model ${model}  (then: edgebench report <that run> <this run>)`;
+}
+
 function pad(s: string, w: number): string {
   return s.length >= w ? `${s}  ` : s.padEnd(w);
 }
@@ -121,6 +146,7 @@ export function formatAnswer(
   rows: readonly EdgeCloudRow[],
   claims: readonly ClaimResult[],
   runId: string,
+  endpointCells: readonly LocalCell[] = [],
 ): string {
   const out = [deviceLine(device, label, rows)];
   for (const row of rows) {
@@ -133,11 +159,13 @@ export function formatAnswer(
     );
     out.push(`${pad(prompt, w[0] as number)}${pad(t.local, w[1] as number)}${pad(t.cloud, w[2] as number)}${t.ratio}`);
     out.push(`${pad('decode', w[0] as number)}${pad(d.local, w[1] as number)}${pad(d.cloud, w[2] as number)}${d.ratio}`);
+    for (const m of row.measured) out.push(`${pad('cloud, measured', w[0] as number)}${measuredLine(row, m)}`);
     out.push(`${pad('energy / cost', w[0] as number)}${costText(row)}`);
     out.push(`${pad('break-even', w[0] as number)}${breakEvenText(row)}`);
     out.push(`${pad('', w[0] as number)}assumptions: ${assumptionsText(row.cost.assumptions)}`);
   }
-  if (rows.length === 0) out.push('No cell of a model size class that has cloud figures finished.');
+  if (rows.length === 0)
+    out.push(endpointCells.length ? endpointsOnlyLine(endpointCells) : 'No cell of a model size class that has cloud figures finished.');
   out.push(claimsLine(claims, device, runId));
   return out.join('\n');
 }

@@ -5,11 +5,12 @@
  * listed. Pure: cells + figures + assumptions in, rows out (the report, the terminal and C6 read them).
  */
 import type { ClaimsConfig } from '../claims/config.ts';
-import { paramsB, sizeClass, type LocalCell, type LocalMetric, type SizeClass } from '../references/local.ts';
+import { onDevice, paramsB, sizeClass, type LocalCell, type LocalMetric, type SizeClass } from '../references/local.ts';
 import type { Figure } from '../references/schema.ts';
 import { resolveAssumptions, type ResolvedAssumptions } from './assumptions.ts';
 import { cloudDecode, cloudPrices, cloudTtft, type CloudPrices, type ContextFigure, type Spread } from './cloud-side.ts';
 import { breakEven, edgeCost, type BreakEven, type EdgeCost } from './cost.ts';
+import { measuredClouds, type MeasuredCloud } from './measured-cloud.ts';
 
 /** The prompt length the claims are about ("a short prompt"). */
 export const TARGET_PROMPT = 128;
@@ -29,6 +30,8 @@ export interface EdgeCloudRow {
   weights: LocalCell['weights'];
   ttft: { local: LocalPick | null; cloud: Spread | null; context: ContextFigure[]; mismatches: string[] };
   decode: { local: LocalPick | null; cloud: Spread | null; context: ContextFigure[]; mismatches: string[] };
+  /** endpoints of the same size class the given runs measured (`run --endpoint`, `--cloud`) */
+  measured: MeasuredCloud[];
   energy: { joulesPerToken: LocalMetric; source: 'measured' | 'estimated' } | null;
   cost: {
     assumptions: ResolvedAssumptions;
@@ -87,9 +90,19 @@ function decodeMismatches(cloud: Spread | null): string[] {
   ];
 }
 
+/** The round trip this device measured to an endpoint replaces the published range (a user's value wins). */
+function withMeasuredNetwork(a: ResolvedAssumptions, measured: readonly MeasuredCloud[], config: ClaimsConfig): ResolvedAssumptions {
+  const m = measured.find((x) => x.rttMs !== null);
+  if (!m || m.rttMs === null || config.C6.networkRttMs !== undefined) return a;
+  return {
+    ...a,
+    network: { lo: m.rttMs, hi: m.rttMs, source: `measured by this run: median TCP connect to ${m.endpoint ?? m.model}`, figures: [] },
+  };
+}
+
 export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Figure[], config: ClaimsConfig): EdgeCloudRow[] {
   const groups = new Map<string, LocalCell[]>();
-  for (const c of cells) {
+  for (const c of onDevice(cells)) {
     if (c.status !== 'ok') continue;
     const size = sizeClass(paramsB(c));
     if (size === null) continue;
@@ -105,7 +118,8 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
     const t = cloudTtft(figures, size);
     const d = cloudDecode(figures, size);
     const prices = cloudPrices(figures, size);
-    const a = resolveAssumptions(config.C6, figures, first.devicePriceUsd);
+    const measured = measuredClouds(cells, size, { ttft: pickTtft, decode: pickDecode });
+    const a = withMeasuredNetwork(resolveAssumptions(config.C6, figures, first.devicePriceUsd), measured, config);
     const eCell = decodeLocal?.cell.metrics.joulesPerTokenDecode ? decodeLocal.cell : group.find((c) => c.metrics.joulesPerTokenDecode);
     const energy = eCell?.metrics.joulesPerTokenDecode
       ? { joulesPerToken: eCell.metrics.joulesPerTokenDecode, source: eCell.energySource ?? 'measured' }
@@ -129,6 +143,7 @@ export function buildEdgeCloud(cells: readonly LocalCell[], figures: readonly Fi
       weights: first.weights,
       ttft: { local: ttftLocal, cloud: t.spread, context: t.context, mismatches: ttftMismatches(ttftLocal, t.spread) },
       decode: { local: decodeLocal, cloud: d.spread, context: d.context, mismatches: decodeMismatches(d.spread) },
+      measured,
       energy,
       cost: {
         assumptions: a,

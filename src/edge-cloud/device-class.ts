@@ -147,7 +147,7 @@ export function classifyBrowser(b: BrowserDeviceFacts): DeviceClassResult {
   return detected(
     'unknown',
     'browser on a desktop OS (laptop or desktop: a browser cannot tell)',
-    'set it with --device-class when serving',
+    'set it with serve --device-class, or open the page with ?device-class=laptop',
   );
 }
 
@@ -164,11 +164,11 @@ export function parseDeviceClass(v: string): DeviceClassName {
   return r.data;
 }
 
-export function withUserClass(detected: DeviceClassResult, user: DeviceClassName | undefined): DeviceClassResult {
+export function withUserClass(detected: DeviceClassResult, user: DeviceClassName | undefined, by = '--device-class'): DeviceClassResult {
   if (!user) return detected;
   return {
     class: user,
     source: 'user',
-    evidence: [`--device-class ${user}`, `detected: ${detected.class} (${detected.evidence.join('; ')})`],
+    evidence: [`${by} ${user}`, `detected: ${detected.class} (${detected.evidence.join('; ')})`],
   };
 }

@@ -1,8 +1,8 @@
 /**
- * `run --interleave`: the cells of one loaded model (its shapes) measured round-robin request by
- * request (src/measure/interleave.ts) instead of one after another, so slow drift spreads over all
- * of them. Each cell keeps its own stopping rule, and records the group and the order. Thread
- * counts are separate loads (separate sessions) and are not interleaved with each other.
+ * `run --interleave`: the cells of one model (its shapes, and its thread counts — each a separate
+ * load, all held at once) measured round-robin request by request (src/measure/interleave.ts)
+ * instead of one after another, so slow drift spreads over all of them. Each cell keeps its own
+ * stopping rule, and records the group and the order.
  */
 import { errorInfo } from '../errors.ts';
 import type { CellResult } from '../results/schema.ts';
@@ -12,11 +12,16 @@ import { startMachineLoad } from '../probes/machine-load.ts';
 import { measureInterleaved } from './interleave.ts';
 import { startPeakRss } from './peak-rss.ts';
 
-export interface InterleaveGroupInput {
-  cells: CellResult[];
+export interface InterleaveCell {
+  cell: CellResult;
+  /** the load this cell runs on (one per thread count) */
   loaded: LoadedModel;
   vocabSize: number;
   promptIds?: number[];
+}
+
+export interface InterleaveGroupInput {
+  arms: InterleaveCell[];
   suite: SuiteFile;
   shouldStop(): boolean;
   onRequest(cell: CellResult, done: number): void;
@@ -26,16 +31,17 @@ export interface InterleaveGroupInput {
 export async function measureGroupInterleaved(g: InterleaveGroupInput): Promise<boolean> {
   const rss = startPeakRss();
   const machine = startMachineLoad();
-  const arms = g.cells.map((c) => ({
-    model: g.loaded,
-    workload: { shape: c.key.shape, vocabSize: g.vocabSize, seed: g.suite.seed, ...(g.promptIds ? { promptIds: g.promptIds } : {}) },
+  const cells = g.arms.map((a) => a.cell);
+  const arms = g.arms.map((a) => ({
+    model: a.loaded,
+    workload: { shape: a.cell.key.shape, vocabSize: a.vocabSize, seed: g.suite.seed, ...(a.promptIds ? { promptIds: a.promptIds } : {}) },
     policy: g.suite.repetitions,
   }));
   let result: Awaited<ReturnType<typeof measureInterleaved>>;
   try {
-    result = await measureInterleaved(arms, g.shouldStop, (i, n) => g.onRequest(g.cells[i]!, n));
+    result = await measureInterleaved(arms, g.shouldStop, (i, n) => g.onRequest(cells[i]!, n));
   } catch (e) {
-    for (const c of g.cells) {
+    for (const c of cells) {
       c.status = 'errored';
       c.error = errorInfo(e);
     }
@@ -45,8 +51,8 @@ export async function measureGroupInterleaved(g: InterleaveGroupInput): Promise<
   const load = machine.stop();
   const peak = rss.stop();
   if (!result && g.shouldStop()) return false;
-  const indices = g.cells.map((c) => c.index);
-  g.cells.forEach((c, i) => {
+  const indices = cells.map((c) => c.index);
+  cells.forEach((c, i) => {
     c.machine = load;
     c.peakRssBytes = peak;
     c.extra = { peakRssMethod: rss.method, peakRssScope: 'process (cells interleaved)' };

@@ -1,6 +1,7 @@
 /**
  * The `run` stage: expand the matrix, then for each load group (model × runner × EP × threads)
- * probe the runner, resolve and load the model once, and measure each shape. Every finished cell
+ * probe the runner, resolve and load the model once, and measure each shape (with --interleave,
+ * all thread counts of a model are loaded together and their cells measured round-robin). Every finished cell
  * is appended atomically; a failed cell becomes an `errored` (or `unsupported`) row and the run
  * goes on. Resume skips cells already on disk.
  */
@@ -114,6 +115,25 @@ async function openGroup(
   }
 }
 
+type OpenedLoad = Awaited<ReturnType<typeof openGroup>> & { cells: { key: CellKey; index: number }[]; runner: RunnerFactory };
+
+const INTERLEAVE_MEMORY_HINT =
+  '--interleave keeps every thread count of a model loaded at once: drop --interleave (thread counts then load one after another) or run fewer --threads values';
+
+/**
+ * The load groups, in order, as units of work: one group each, or with --interleave the groups of
+ * one model, dtype, runner and EP that differ only in thread count, together.
+ */
+function families<T extends { key: CellKey }>(groups: Map<string, T[]>, byModel: boolean): T[][][] {
+  const out = new Map<string, T[][]>();
+  for (const [id, cells] of groups) {
+    const k = cells[0]!.key;
+    const f = byModel ? [k.model, k.dtype, k.runner, k.ep].join('|') : id;
+    out.set(f, [...(out.get(f) ?? []), cells]);
+  }
+  return [...out.values()];
+}
+
 export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ written: number; interrupted: boolean }> {
   const all = opts.cells ?? expandMatrix(opts.suite);
   const todo = all.map((key, index) => ({ key, index })).filter((c) => !opts.done.has(cellId(c.key)));
@@ -136,56 +156,75 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
   };
 
   if (deps.energy && todo.length > 0) await deps.energy.measureBaseline(log);
-  for (const cells of groups.values()) {
+  for (const family of families(groups, opts.interleave === true)) {
     if (opts.shouldStop()) return { written, interrupted: true };
-    const first = cells[0]!.key;
-    const runner = await loadRunner(first.runner);
-    const loadOpts = {
-      ep: first.ep,
-      threads: first.threads,
-      settings: opts.suite.runnerSettings[first.runner] ?? {},
-      ...(opts.suite.prompt.kind === 'text'
-        ? { promptText: opts.suite.prompt.text }
-        : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
-      ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
-    };
-    const availability = await runner.probe(loadOpts);
-    const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
-      for (const c of cells) {
-        const cell = baseCell(c.index, c.key, runner.boundary);
-        cell.status = status;
-        cell.error = error;
-        await finish(cell);
+    // one load per thread count; with --interleave all of a model's thread counts are loaded at once
+    // (each load checks free memory after the ones before it: the memory bound) and measured together
+    const loads: OpenedLoad[] = [];
+    for (const cells of family) {
+      const first = cells[0]!.key;
+      const runner = await loadRunner(first.runner);
+      const loadOpts = {
+        ep: first.ep,
+        threads: first.threads,
+        settings: opts.suite.runnerSettings[first.runner] ?? {},
+        ...(opts.suite.prompt.kind === 'text'
+          ? { promptText: opts.suite.prompt.text }
+          : { kvTokens: kvTokensOf(cells.map((c) => c.key.shape)) }),
+        ...(opts.load && { parallel: maxParallel(opts.load.plan) }),
+      };
+      const availability = await runner.probe(loadOpts);
+      const failAll = async (status: 'unsupported' | 'errored', error: NonNullable<CellResult['error']>) => {
+        for (const c of cells) {
+          const cell = baseCell(c.index, c.key, runner.boundary);
+          cell.status = status;
+          cell.error = error;
+          await finish(cell);
+        }
+      };
+      if (!availability.ok) {
+        await failAll('unsupported', { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint });
+        continue;
       }
-    };
-    if (!availability.ok) {
-      await failAll('unsupported', { code: 'DEVICE_UNAVAILABLE', message: availability.reason, hint: availability.hint });
-      continue;
+      try {
+        loads.push({ cells, runner, ...(await openGroup(first, runner, loadOpts, opts, deps, log)) });
+      } catch (e) {
+        const info = errorInfo(e);
+        // the loads already held are what used the memory: say how to need less at once
+        if (loads.length > 0 && info.code === 'OUT_OF_MEMORY') info.hint = INTERLEAVE_MEMORY_HINT;
+        await failAll('errored', info);
+        continue;
+      }
+      const bwKey = String(first.threads);
+      if (!bandwidth.has(bwKey)) bandwidth.set(bwKey, await deps.measureBandwidth(first.threads));
     }
-    let opened: Awaited<ReturnType<typeof openGroup>>;
-    try {
-      opened = await openGroup(first, runner, loadOpts, opts, deps, log);
-    } catch (e) {
-      await failAll('errored', errorInfo(e));
-      continue;
-    }
-    const { model, loaded, loadMs, rssAfterLoad, promptIds } = opened;
-    const bwKey = String(first.threads);
-    if (!bandwidth.has(bwKey)) bandwidth.set(bwKey, await deps.measureBandwidth(first.threads));
-    const openCell = (c: (typeof cells)[number]) => {
-      const cell = baseCell(c.index, c.key, runner.boundary);
-      cell.resolved = loaded.resolved;
-      cell.model = model.info;
-      cell.loadMs = loadMs;
-      cell.rssAfterLoadBytes = rssAfterLoad;
-      cell.memoryBandwidthBytesPerS = bandwidth.get(bwKey) ?? null;
+    if (loads.length === 0) continue;
+    const openCell = (c: { index: number; key: CellKey }, l: OpenedLoad) => {
+      const cell = baseCell(c.index, c.key, l.runner.boundary);
+      cell.resolved = l.loaded.resolved;
+      // an endpoint says what it serves only once loaded (edgebench serve declares synthetic weights)
+      cell.model = l.loaded.weights
+        ? { ...l.model.info, weights: l.loaded.weights, synthetic: l.loaded.weights === 'synthetic' }
+        : l.model.info;
+      cell.loadMs = l.loadMs;
+      cell.rssAfterLoadBytes = l.rssAfterLoad;
+      cell.memoryBandwidthBytesPerS = bandwidth.get(String(c.key.threads)) ?? null;
       return cell;
     };
+    const { cells, runner, model, loaded, promptIds } = loads[0]!;
+    const first = cells[0]!.key;
     try {
-      if (opts.interleave && cells.length > 1) {
+      if (opts.interleave && loads.reduce((n, l) => n + l.cells.length, 0) > 1) {
         opts.onEvent({ type: 'cell-start', position, total: all.length, key: first });
         if (opts.waitForQuietS) await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop);
-        const group = cells.map(openCell);
+        const arms = loads.flatMap((l) =>
+          l.cells.map((c) => ({
+            cell: openCell(c, l),
+            loaded: l.loaded,
+            vocabSize: l.model.vocabSize,
+            ...(l.promptIds ? { promptIds: l.promptIds } : {}),
+          })),
+        );
         const onRequest = (cell: CellResult, done: number) =>
           opts.onEvent({
             type: 'progress',
@@ -194,27 +233,20 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
             key: cell.key,
             progress: { phase: 'measured', done, expected: Math.max(done, opts.suite.repetitions.minCount) },
           });
-        const ok = await measureGroupInterleaved({
-          cells: group,
-          loaded,
-          vocabSize: model.vocabSize,
-          ...(promptIds ? { promptIds } : {}),
-          suite: opts.suite,
-          shouldStop: opts.shouldStop,
-          onRequest,
-        });
+        const ok = await measureGroupInterleaved({ arms, suite: opts.suite, shouldStop: opts.shouldStop, onRequest });
         if (!ok) return { written, interrupted: true }; // unfinished cells are not written
-        for (const cell of group) await finish(cell);
+        for (const a of arms) await finish(a.cell);
         continue;
       }
       for (const c of cells) {
         if (opts.shouldStop()) return { written, interrupted: true };
         opts.onEvent({ type: 'cell-start', position, total: all.length, key: c.key });
-        const cell = openCell(c);
+        const cell = openCell(c, loads[0]!);
         const quiet = opts.waitForQuietS ? await waitForQuiet(opts.waitForQuietS, log, opts.shouldStop) : null;
         const network = await startCellNetwork(loaded); // remote runners: round trips before the cell, connections during it
         const rss = startPeakRss();
-        const energy = deps.energy ? await deps.energy.startCell() : null;
+        // an endpoint's tokens are computed elsewhere: this machine's energy is not theirs
+        const energy = deps.energy && !network ? await deps.energy.startCell() : null;
         const machine = startMachineLoad();
         const workload = { shape: c.key.shape, vocabSize: model.vocabSize, seed: opts.suite.seed, ...(promptIds ? { promptIds } : {}) };
         try {
@@ -262,7 +294,7 @@ export async function runSuite(opts: RunSuiteOptions, deps: RunDeps): Promise<{ 
         }
       }
     } finally {
-      await loaded[Symbol.asyncDispose]();
+      for (const l of loads) await l.loaded[Symbol.asyncDispose]();
     }
   }
   return { written, interrupted: false };

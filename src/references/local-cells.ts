@@ -1,8 +1,8 @@
 /** A run's summary as the local cells that matching and claims read (./local.ts). */
 import { CELL_METRICS } from '../analyze/metrics/index.ts';
 import { energySourceOf } from '../analyze/energy.ts';
-import type { CellSummary, MetricName, RunSummary } from '../results/schema.ts';
-import type { LocalCell, LocalMetric, LocalMetricName } from './local.ts';
+import type { CellResult, CellSummary, MetricName, RunSummary } from '../results/schema.ts';
+import type { LocalCell, LocalMetric, LocalMetricName, RemoteSide } from './local.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 
 /** Every metric of a cell summary as median + CI: the trace metrics' summaries, then the cell metrics. */
@@ -18,12 +18,26 @@ export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, Lo
   return metrics;
 }
 
+/** An endpoint cell's side: where it went and the round trip measured before it (raw cell's extra.network). */
+function remoteSide(c: CellSummary, raw: CellResult | undefined): RemoteSide | null {
+  if (c.boundary !== 'http-client') return null;
+  const endpoint = c.resolved?.settings['endpoint'];
+  const network = raw?.extra?.['network'];
+  const rtt = network && typeof network === 'object' ? (network as Record<string, unknown>)['rttMs'] : null;
+  return {
+    endpoint: typeof endpoint === 'string' ? endpoint : null,
+    rttMs: typeof rtt === 'number' && Number.isFinite(rtt) && rtt >= 0 ? rtt : null,
+  };
+}
+
 export function toLocalCells(run: {
   runId: string;
   device: string;
   deviceClass: DeviceClassName;
   devicePriceUsd?: number | null;
   summary: RunSummary;
+  /** the raw cells, when at hand: endpoint cells' measured round trip */
+  cells?: readonly CellResult[];
 }): LocalCell[] {
   return run.summary.cells.map((c: CellSummary) => ({
     id: `${run.runId}#${c.index}`,
@@ -43,5 +57,9 @@ export function toLocalCells(run: {
     status: c.status,
     metrics: localMetrics(c),
     energySource: energySourceOf(c),
+    remote: remoteSide(
+      c,
+      run.cells?.find((r) => r.index === c.index),
+    ),
   }));
 }

@@ -39,6 +39,23 @@ export interface LocalCell {
   metrics: Partial<Record<LocalMetricName, LocalMetric>>;
   /** 'measured' | 'estimated' when energy metrics exist */
   energySource: 'measured' | 'estimated' | null;
+  /**
+   * Set when an endpoint generated the tokens (boundary http-client): this device only called it,
+   * so the cell is evidence about that endpoint, never about this device.
+   */
+  remote?: RemoteSide | null;
+}
+
+export interface RemoteSide {
+  /** the endpoint as recorded (credentials never are) */
+  endpoint: string | null;
+  /** median TCP connect to it, measured before the cell (src/cloud/network-split.ts) */
+  rttMs: number | null;
+}
+
+/** Cells measured on this device (not endpoints it called). */
+export function onDevice<T extends Pick<LocalCell, 'remote'>>(cells: readonly T[]): T[] {
+  return cells.filter((c) => !c.remote);
 }
 
 /** Model size in billions of parameters (exact count, else parsed from the id). */

@@ -18,6 +18,13 @@ export function edgeCloudData(rows: readonly EdgeCloudRow[]): unknown[] {
       weights: r.weights,
       ttft: { local: pick(r.ttft.local), cloud: spread(r.ttft.cloud), mismatches: r.ttft.mismatches },
       decode: { local: pick(r.decode.local), cloud: spread(r.decode.cloud), mismatches: r.decode.mismatches },
+      measured: r.measured.map((m) => ({
+        endpoint: m.endpoint,
+        model: m.model,
+        ttft: pick(m.ttft),
+        decode: pick(m.decode),
+        rttMs: m.rttMs,
+      })),
       energy: r.energy,
       cost: {
         assumptions: { ...assumptions, network: network ? { lo: network.lo, hi: network.hi, source: network.source } : null },

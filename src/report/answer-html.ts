@@ -4,7 +4,7 @@
  * other section follows collapsed (html.ts).
  */
 import { assumptionsText } from '../edge-cloud/assumptions.ts';
-import { breakEvenText, claimsLine, costText, decodeCells, ttftCells } from '../edge-cloud/answer-text.ts';
+import { breakEvenText, claimsLine, costText, decodeCells, measuredLine, ttftCells } from '../edge-cloud/answer-text.ts';
 import { qualityAnswerLine } from './quality-section.ts';
 import type { Chart } from './charts.ts';
 import { badge, c, t, table, withCode, type Cell } from './html-parts.ts';
@@ -58,6 +58,7 @@ export function answerHtml(d: ReportData, charts: readonly Chart[]): string {
         c(`<b>${t(tt.ratio)}</b>`, true),
       ]);
       cells.push([c(t(what)), w, c('decode'), c(t(dc.local), true), c(t(dc.cloud)), c(`<b>${t(dc.ratio)}</b>`, true)]);
+      for (const m of r.measured) cells.push([c(t(what)), w, c('cloud, measured'), c(t(measuredLine(r, m))), c(''), c('')]);
       cells.push([c(t(what)), w, c('energy / cost per Mtok'), c(t(costText(r)), false), c(''), c('')]);
       cells.push([c(t(what)), w, c('break-even'), c(t(breakEvenText(r))), c(''), c('')]);
     }

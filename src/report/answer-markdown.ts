@@ -4,7 +4,7 @@
  * decided each. The details follow, collapsed (markdown.ts).
  */
 import { assumptionsText } from '../edge-cloud/assumptions.ts';
-import { breakEvenText, claimsLine, costText, decodeCells, ttftCells, weightsText } from '../edge-cloud/answer-text.ts';
+import { breakEvenText, claimsLine, costText, decodeCells, measuredLine, ttftCells, weightsText } from '../edge-cloud/answer-text.ts';
 import { escapeMd, escapeMdKeepCode } from '../format/escape.ts';
 import { mdTable } from '../format/tables.ts';
 import type { ReportData } from './model.ts';
@@ -36,6 +36,8 @@ export function answerMarkdown(d: ReportData): string {
       const w = r.weights ?? 'n/a';
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, prompt, escapeMd(t.local), escapeMd(t.cloud), escapeMd(t.ratio)]);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'decode', escapeMd(dc.local), escapeMd(dc.cloud), escapeMd(dc.ratio)]);
+      for (const m of r.measured)
+        table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'cloud, measured', escapeMd(measuredLine(r, m)), '', '']);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'energy / cost per Mtok', escapeMd(costText(r)), '', '']);
       table.push([r.size, escapeMd(`${r.model} ${r.dtype}`), w, 'break-even', escapeMd(breakEvenText(r)), '', '']);
     }

@@ -21,11 +21,33 @@ export function networkMs(r: EdgeCloudRow): number | null {
   return n.lo === n.hi ? n.lo : median(n.figures.map((f) => Number(f.value)).filter(Number.isFinite));
 }
 
-export function ttftBars(rows: readonly EdgeCloudRow[]): { group: string; who: string; part: string; ms: number }[] {
+type TtftBar = { group: string; who: string; part: string; ms: number };
+type DecodeBar = { group: string; who: string; side: string; tps: number };
+
+/** 'api.example.com' from a recorded endpoint (the bar's label stays short). */
+const host = (endpoint: string | null) => {
+  try {
+    return endpoint ? new URL(endpoint).host : 'endpoint';
+  } catch {
+    return endpoint ?? 'endpoint';
+  }
+};
+
+/** A cloud TTFT split into the network round trip and the rest (the round trip never exceeds the whole). */
+function cloudTtftBars(group: string, who: string, ttftMs: number, networkRttMs: number | null): TtftBar[] {
+  const net = Math.min(networkRttMs ?? 0, ttftMs);
+  return [
+    { group, who, part: 'network round trip', ms: net },
+    { group, who, part: 'server: queueing, prefill, first token', ms: ttftMs - net },
+  ];
+}
+
+export function ttftBars(rows: readonly EdgeCloudRow[]): TtftBar[] {
   const multi = new Set(rows.map((r) => r.runId)).size > 1;
-  const out: { group: string; who: string; part: string; ms: number }[] = [];
+  const out: TtftBar[] = [];
   for (const r of rows) {
-    if (!r.ttft.local || !r.ttft.cloud) continue;
+    const measured = r.measured.filter((m) => m.ttft);
+    if (!r.ttft.local || (!r.ttft.cloud && measured.length === 0)) continue;
     const g = label(r, multi);
     out.push({
       group: g,
@@ -33,56 +55,32 @@ export function ttftBars(rows: readonly EdgeCloudRow[]): { group: string; who: s
       part: `on device (${r.weights === 'synthetic' ? 'synthetic weights' : 'weights: ' + (r.weights ?? 'unknown')})`,
       ms: r.ttft.local.metric.median,
     });
-    const net = Math.min(networkMs(r) ?? 0, r.ttft.cloud.median);
-    out.push({ group: g, who: 'cloud (published median)', part: 'network round trip', ms: net });
-    out.push({ group: g, who: 'cloud (published median)', part: 'server: queueing, prefill, first token', ms: r.ttft.cloud.median - net });
+    if (r.ttft.cloud) out.push(...cloudTtftBars(g, 'cloud (published median)', r.ttft.cloud.median, networkMs(r)));
+    for (const m of measured) out.push(...cloudTtftBars(g, `cloud (measured: ${host(m.endpoint)})`, m.ttft!.metric.median, m.rttMs));
   }
   return out;
 }
 
-function ttftSpec(values: ReturnType<typeof ttftBars>): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    data: { values },
-    width: 300,
-    height: { step: 18 },
-    mark: { type: 'bar' },
-    encoding: {
-      row: {
-        field: 'group',
-        type: 'nominal',
-        title: null,
-        header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' },
-      },
-      y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
-      x: { field: 'ms', type: 'quantitative', title: 'TTFT (ms), 128-token prompt here; cloud as published', stack: 'zero' },
-      color: {
-        field: 'part',
-        type: 'nominal',
-        title: null,
-        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 },
-        scale: { range: ['#4c78a8', '#f58518', '#9ecae9', '#e45756'] },
-      },
-    },
-    config: { font: 'sans-serif', view: { stroke: null } },
-  };
-}
-
-export function decodeBars(rows: readonly EdgeCloudRow[]): { group: string; who: string; tps: number }[] {
+export function decodeBars(rows: readonly EdgeCloudRow[]): DecodeBar[] {
   const multi = new Set(rows.map((r) => r.runId)).size > 1;
-  const out: { group: string; who: string; tps: number }[] = [];
+  const out: DecodeBar[] = [];
   for (const r of rows) {
-    if (!r.decode.local || !r.decode.cloud) continue;
-    out.push({ group: label(r, multi), who: 'this device', tps: r.decode.local.metric.median });
-    out.push({ group: label(r, multi), who: 'cloud per user (published median)', tps: r.decode.cloud.median });
+    const measured = r.measured.filter((m) => m.decode);
+    if (!r.decode.local || (!r.decode.cloud && measured.length === 0)) continue;
+    const group = label(r, multi);
+    out.push({ group, who: 'this device', side: 'this device', tps: r.decode.local.metric.median });
+    if (r.decode.cloud) out.push({ group, who: 'cloud per user (published median)', side: 'cloud, published', tps: r.decode.cloud.median });
+    for (const m of measured)
+      out.push({ group, who: `cloud (measured: ${host(m.endpoint)})`, side: 'cloud, measured', tps: m.decode!.metric.median });
   }
   return out;
 }
 
-function decodeSpec(values: ReturnType<typeof decodeBars>): TopLevelSpec {
+/** Horizontal bars, one row of the facet per size class (both bar charts of the answer). */
+function rowBars(values: readonly object[], x: { field: string; title: string; stack?: 'zero' }, color: object): TopLevelSpec {
   return {
     $schema: SCHEMA,
-    data: { values },
+    data: { values: [...values] },
     width: 300,
     height: { step: 18 },
     mark: { type: 'bar' },
@@ -94,18 +92,34 @@ function decodeSpec(values: ReturnType<typeof decodeBars>): TopLevelSpec {
         header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top' },
       },
       y: { field: 'who', type: 'nominal', title: null, axis: { labelLimit: 0 } },
-      x: { field: 'tps', type: 'quantitative', title: 'decode tokens/s (one stream)' },
-      color: {
-        field: 'who',
-        type: 'nominal',
-        title: null,
-        legend: null,
-        scale: { domain: ['this device', 'cloud per user (published median)'], range: ['#f58518', '#4c78a8'] },
-      },
+      x: { ...x, type: 'quantitative' },
+      color: { type: 'nominal', title: null, ...color },
     },
     config: { font: 'sans-serif', view: { stroke: null } },
-  };
+  } as TopLevelSpec;
 }
+
+const ttftSpec = (values: readonly TtftBar[]) =>
+  rowBars(
+    values,
+    { field: 'ms', title: 'TTFT (ms), 128-token prompt here; cloud as published or measured', stack: 'zero' },
+    {
+      field: 'part',
+      legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 },
+      scale: { range: ['#4c78a8', '#f58518', '#9ecae9', '#e45756'] },
+    },
+  );
+
+const decodeSpec = (values: readonly DecodeBar[]) =>
+  rowBars(
+    values,
+    { field: 'tps', title: 'decode tokens/s (one stream)' },
+    {
+      field: 'side',
+      legend: null,
+      scale: { domain: ['this device', 'cloud, published', 'cloud, measured'], range: ['#f58518', '#4c78a8', '#54a24b'] },
+    },
+  );
 
 /** Cost per day of output tokens at volumes from 10k/day to past the break-even (log spaced). */
 export function costLines(r: EdgeCloudRow): { series: string; tokensPerDay: number; usdPerDay: number }[] {
@@ -170,13 +184,14 @@ export async function edgeCloudCharts(rows: readonly EdgeCloudRow[]): Promise<Ch
       id: 'chart-ec-ttft',
       title: 'TTFT: this device vs the cloud, per size class',
       caption:
-        'Cloud bars are the median published client-side TTFT of the size class, split into the network round trip (yours with --network-rtt-ms, else the median of the published round trips) and the rest. Conditions differ: see the mismatches under the answer.',
+        "Cloud bars: the median published client-side TTFT of the size class, and each endpoint you measured (run --endpoint), split into the network round trip (yours with --network-rtt-ms, else the one measured before the endpoint's cells, else the median of the published round trips) and the rest. Conditions differ: see the mismatches under the answer.",
       svg: t.length ? await renderSvg(ttftSpec(t)) : null,
     },
     {
       id: 'chart-ec-decode',
       title: 'Decode speed: this device vs hosted APIs (per user), per size class',
-      caption: 'Hosted APIs: median per-user output speed of the size class (provider batching unknown).',
+      caption:
+        'Hosted APIs: median published per-user output speed of the size class (provider batching unknown), and each endpoint you measured.',
       svg: d.length ? await renderSvg(decodeSpec(d)) : null,
     },
     {

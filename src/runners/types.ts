@@ -81,6 +81,8 @@ export interface LoadedModel extends AsyncDisposable {
   readonly showsLogits?: boolean;
   /** Remote runners: where the harness measures the network split before a cell (headers carry the key: never stored). */
   readonly remote?: { modelsUrl: string; shown: string; headers(): Record<string, string> };
+  /** Optional: what the loaded model turned out to be when only loading can tell (an endpoint that declares synthetic weights) */
+  readonly weights?: 'synthetic' | 'real';
   /** Optional: runner facts about the cell just measured (retries, waits, chunking…), stored in cell.extra.runner; resets them. */
   takeCellExtra?(): Record<string, unknown>;
   /** Optional, untimed: a fresh sequence that reports next-token scores for up to `maxTokens` fed tokens (the quality pass, src/quality). */

@@ -3,6 +3,7 @@
  * unchanged on both drivers — PGlite (PostgreSQL compiled to WASM, in-process, file-backed) and
  * a PostgreSQL server through `pg`. Everything above this file speaks only these interfaces.
  */
+import { dataJson } from './json-text.ts';
 
 /** A value bound to a placeholder. JSON goes in as text and is cast with `::jsonb` in the SQL. */
 export type SqlParam = string | number | boolean | null;
@@ -22,7 +23,7 @@ export interface StoreDb extends Sql {
   close(): Promise<void>;
 }
 
-/** Inserting many rows with one parameter: `jsonb_to_recordset($n::jsonb)` reads them back as a table. */
+/** Inserting many rows with one parameter: `json_to_recordset($n::json)` reads them back as a table. */
 export function jsonParam(value: unknown): string {
-  return JSON.stringify(value);
+  return dataJson(value);
 }

@@ -1,8 +1,9 @@
 /** Content hash of a publish payload: sha256 over JSON with sorted keys (key order never matters). */
 import { createHash } from 'node:crypto';
+import { numberArrayJson } from './json-text.ts';
 
 export function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (Array.isArray(v)) return numberArrayJson(v) ?? `[${v.map(stableStringify).join(',')}]`;
   if (v && typeof v === 'object') {
     const entries = Object.entries(v)
       .filter(([, x]) => x !== undefined)

@@ -161,24 +161,42 @@ export function rankRows(rows: readonly Row[], direction: Direction, limit: numb
     );
 }
 
+/** Filters on the latest-cell table (migration 0003): the same keys as `filters`, read from `l`. */
+function latestFilters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
+  const params: SqlParam[] = [q.metric, q.model, q.includeImplausible ? 'any' : 'plausible'];
+  const where = ['l.metric = $1', 'l.model = $2', 'l.scope = $3'];
+  const add = (sql: string, v: string | undefined) => {
+    if (v === undefined) return;
+    params.push(v);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  add('d.device_class = ?', q.deviceClass);
+  add('l.dtype = ?', q.dtype);
+  add('l.shape = ?', q.shape);
+  add('l.runner = ?', q.runner);
+  return { where: where.join(' AND '), params };
+}
+
 export async function queryLeaderboard(sql: Sql, q: LeaderboardQuery): Promise<Leaderboard> {
-  const { where, params } = filters(q);
-  // latest run per device and runner setup within each comparable group
+  const latest = latestFilters(q);
+  // the latest run per device and runner setup within each comparable group, maintained at publish (publish-latest.ts)
   const rows = await sql.query<Row>(
-    `SELECT DISTINCT ON (c.dtype, c.shape, c.runner, c.synthetic, d.fingerprint, c.ep, c.threads)
-       c.model, c.dtype, c.shape, c.runner, c.synthetic, c.ep, c.threads, d.label AS device, d.device_class, d.fingerprint,
+    `SELECT l.model, l.dtype, l.shape, l.runner, l.synthetic, l.ep, l.threads, d.label AS device, d.device_class, d.fingerprint,
        r.run_id, r.created_at, r.git_commit, m.median, m.ci_lo, m.ci_hi, m.n, m.unit, c.plausibility
-     FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id
-     WHERE ${where} ${q.includeImplausible ? '' : "AND c.plausibility = 'ok'"}
-     ORDER BY c.dtype, c.shape, c.runner, c.synthetic, d.fingerprint, c.ep, c.threads, r.created_at DESC, r.id DESC`,
-    params,
+     FROM leaderboard_latest l JOIN metric_summaries m ON m.cell_id = l.cell_id AND m.metric = l.metric JOIN cells c ON c.id = l.cell_id
+       JOIN runs r ON r.id = l.run_pk JOIN devices d ON d.id = l.device_id
+     WHERE ${latest.where}
+     ORDER BY l.dtype, l.shape, l.runner, l.synthetic, d.fingerprint, l.ep, l.threads`,
+    latest.params,
   );
+  const { where, params } = filters(q);
   let hiddenImplausible = 0;
   if (!q.includeImplausible) {
+    // driven by the partial index cells_implausible: implausible cells are few
     hiddenImplausible =
       (
         await sql.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM metric_summaries m JOIN cells c ON c.id = m.cell_id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id WHERE ${where} AND c.plausibility <> 'ok'`,
+          `SELECT count(*)::int AS n FROM cells c JOIN metric_summaries m ON m.cell_id = c.id JOIN runs r ON r.id = c.run_pk JOIN devices d ON d.id = r.device_id WHERE ${where} AND c.plausibility <> 'ok'`,
           params,
         )
       )[0]?.n ?? 0;

@@ -1,7 +1,7 @@
 /**
  * `publish` for one or more results folders: each run is loaded and validated (upgraded from an
  * older results schema if need be) BEFORE the store is opened, so a corrupt run writes nothing
- * and a wrong --db costs no parsing; then one transaction per run.
+ * and a wrong --db costs no parsing; then one transaction per batch of runs (publish.ts).
  */
 import { loadReferences, type ReferenceSet } from '../references/load.ts';
 import type { DeviceClass as FigureDeviceClass } from '../references/schema.ts';
@@ -11,7 +11,7 @@ type DeviceClass = FigureDeviceClass | DeviceClassName;
 import type { StoreDb } from './db.ts';
 import { loadRunForStore } from './load-run.ts';
 import { buildPayload, payloadHash, type PublishPayload, type PublishSource } from './payload.ts';
-import { publishPayload, type PublishOptions, type PublishResult } from './publish.ts';
+import { publishBatch, type PublishOptions, type PublishResult } from './publish.ts';
 
 export interface PreparedRun {
   dir: string;
@@ -42,8 +42,20 @@ export async function prepareRuns(dirs: readonly string[], opts: PrepareOptions)
   return out;
 }
 
-export async function publishPrepared(db: StoreDb, runs: readonly PreparedRun[], opts: PublishOptions = {}): Promise<PublishResult[]> {
+/**
+ * Runs per transaction: large enough that per-statement costs vanish (each table gets one
+ * statement per batch), small enough that a batch's JSON parameters stay a few MB (≈250 KB a run
+ * with its traces) and a killed publish loses little work.
+ */
+export const PUBLISH_BATCH_RUNS = 25;
+
+export async function publishPrepared(
+  db: StoreDb,
+  runs: readonly PreparedRun[],
+  opts: PublishOptions & { batchRuns?: number } = {},
+): Promise<PublishResult[]> {
+  const size = opts.batchRuns ?? PUBLISH_BATCH_RUNS;
   const results: PublishResult[] = [];
-  for (const r of runs) results.push(await publishPayload(db, r.payload, opts));
+  for (let i = 0; i < runs.length; i += size) results.push(...(await publishBatch(db, runs.slice(i, i + size), opts)));
   return results;
 }

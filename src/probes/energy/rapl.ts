@@ -65,7 +65,11 @@ export function raplHeadline(domains: readonly string[]): string[] {
   return domains.filter((d) => d.startsWith('package-') || d.startsWith('dram-'));
 }
 
-export function probeRapl(root = powercapRoot()): Probe {
+/**
+ * `readEnergy` reads one energy_uj file (trimmed); tests pass a reader that opens it as an
+ * unprivileged user, so the permission-denied path meets a real EACCES even when they run as root.
+ */
+export function probeRapl(root = powercapRoot(), readEnergy: (file: string) => string = readTrim): Probe {
   if (process.platform !== 'linux' && root === '/sys/class/powercap')
     return {
       ok: false,
@@ -91,7 +95,7 @@ export function probeRapl(root = powercapRoot()): Probe {
     };
   for (const z of zones) {
     try {
-      Number(readTrim(z.energyFile));
+      Number(readEnergy(z.energyFile));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM')

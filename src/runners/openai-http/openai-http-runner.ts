@@ -6,6 +6,7 @@
  * (TOKEN_COUNT_MISMATCH), never silently accepted. Retries (429 / 5xx / network before the answer)
  * wait outside the timed window: the harness restarts the request's clock.
  */
+import { z } from 'zod';
 import type { Availability, GenerateControl, LoadedModel, LoadOptions, ModelSource, PreparedSequence, RunnerFactory } from '../types.ts';
 import { EdgebenchError, isEdgebenchError } from '../../errors.ts';
 import { readPackageVersion } from '../../version.ts';
@@ -36,17 +37,26 @@ function causeText(e: unknown): string {
 async function listModels(
   s: OpenAiHttpSettings,
   key: ApiKey | null,
-): Promise<{ status: number; ids: string[] | null; server: string | null }> {
+): Promise<{ status: number; ids: string[] | null; server: string | null; synthetic: Map<string, boolean> }> {
   const res = await fetch(apiUrl(s.endpoint, 'models'), { headers: authHeaders(key), signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   let ids: string[] | null = null;
+  const synthetic = new Map<string, boolean>();
   try {
-    const j = (await res.json()) as { data?: { id?: unknown }[] };
-    if (Array.isArray(j.data)) ids = j.data.map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    const j = ModelList.safeParse(await res.json());
+    if (j.success) {
+      const entries = j.data.data.map((m) => ModelEntry.safeParse(m)).flatMap((m) => (m.success ? [m.data] : []));
+      ids = entries.map((m) => m.id);
+      for (const m of entries) if (m.edgebench) synthetic.set(m.id, m.edgebench.synthetic);
+    }
   } catch {
     // no JSON list: fine, some servers have no /v1/models
   }
-  return { status: res.status, ids, server: res.headers.get('server') };
+  return { status: res.status, ids, server: res.headers.get('server'), synthetic };
 }
+
+/** GET /v1/models as far as it is read: ids, and edgebench serve's declaration of what it serves. */
+const ModelList = z.object({ data: z.array(z.unknown()) });
+const ModelEntry = z.object({ id: z.string(), edgebench: z.object({ synthetic: z.boolean() }).optional() });
 
 function mismatch(produced: number, asked: number, finish: string | null, s: OpenAiHttpSettings): EdgebenchError {
   if (produced > asked) {
@@ -146,6 +156,8 @@ export const openAiHttpRunner: RunnerFactory = {
         versions: { edgebench: readPackageVersion(), node: process.versions.node },
       },
       remote: { modelsUrl: apiUrl(s.endpoint, 'models'), shown: shownEndpoint(s.endpoint), headers: () => authHeaders(key) },
+      // a server that declares its weights (edgebench serve) is believed; others stay as resolved
+      ...(listed?.synthetic.has(apiModel) && { weights: listed.synthetic.get(apiModel) ? 'synthetic' : 'real' }),
       parallel: { max: null, how: 'parallel HTTP requests; the server decides how it batches or queues them' },
       async scorer(maxTokens) {
         return httpScorer(s, key, apiModel, maxTokens);

@@ -17,6 +17,7 @@ import { checkWasmMemory } from './wasm-limits.ts';
 import { WasmHost } from './wasm-host.ts';
 import { WASM_Q4_NOTE, describeTimings, externalDataFor, measureWasmDtypes, wasmCandidates } from './wasm-dtype.ts';
 import type { LoadedInfo } from './protocol.ts';
+import type { ResolvedRunner } from '../../results/schema.ts';
 import { packageVersion } from '../transformers-js/package-version.ts';
 import { resolveOnnxModel, tokenizeOnnx } from '../../models/resolve-onnx.ts';
 import { parseRunnerSettings } from '../settings.ts';
@@ -24,6 +25,36 @@ import { ortWebInfo } from './info.ts';
 
 function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && typeof WebAssembly === 'object';
+}
+
+/** The harness's view of a started worker (exported so bench:overhead drives the same worker through both paths). */
+export function hostModel(host: WasmHost, resolved: ResolvedRunner): LoadedModel {
+  return {
+    resolved,
+    async prepare(contextIds: number[]): Promise<PreparedSequence> {
+      const m = await host.request({ type: 'prepare', contextIds });
+      if (m.type !== 'prepared') throw new Error(`unexpected answer ${m.type}`);
+      return {
+        async generate(inputIds, maxNewTokens, onToken) {
+          await host.request({ type: 'generate', seq: m.seq, inputIds, maxNewTokens }, onToken);
+        },
+      };
+    },
+    async scorer() {
+      const m = await host.request({ type: 'prepare', contextIds: [] });
+      if (m.type !== 'prepared') throw new Error(`unexpected answer ${m.type}`);
+      return {
+        async feed(ids, onRow) {
+          const r = await host.request({ type: 'score', seq: m.seq, ids: [...ids] });
+          if (r.type !== 'scores') throw new Error(`unexpected answer ${r.type}`);
+          for (const logits of r.rows) onRow({ kind: 'logits', logits });
+        },
+      };
+    },
+    async [Symbol.asyncDispose]() {
+      await host.terminate();
+    },
+  };
 }
 
 export const ortWebRunner: RunnerFactory = {
@@ -113,39 +144,14 @@ export const ortWebRunner: RunnerFactory = {
     settings.simd = info.simd;
     settings.numThreads = info.numThreads;
     settings.kvType = info.kvType;
-    return {
-      resolved: {
-        runner: 'ort-web',
-        executionProvider: 'wasm',
-        dtype,
-        threads: info.numThreads,
-        settings,
-        fallback: false,
-        versions: { 'onnxruntime-web': packageVersion('onnxruntime-web') ?? info.version },
-      },
-      async prepare(contextIds: number[]): Promise<PreparedSequence> {
-        const m = await host.request({ type: 'prepare', contextIds });
-        if (m.type !== 'prepared') throw new Error(`unexpected answer ${m.type}`);
-        return {
-          async generate(inputIds, maxNewTokens, onToken) {
-            await host.request({ type: 'generate', seq: m.seq, inputIds, maxNewTokens }, onToken);
-          },
-        };
-      },
-      async scorer() {
-        const m = await host.request({ type: 'prepare', contextIds: [] });
-        if (m.type !== 'prepared') throw new Error(`unexpected answer ${m.type}`);
-        return {
-          async feed(ids, onRow) {
-            const r = await host.request({ type: 'score', seq: m.seq, ids: [...ids] });
-            if (r.type !== 'scores') throw new Error(`unexpected answer ${r.type}`);
-            for (const logits of r.rows) onRow({ kind: 'logits', logits });
-          },
-        };
-      },
-      async [Symbol.asyncDispose]() {
-        await host.terminate();
-      },
-    };
+    return hostModel(host, {
+      runner: 'ort-web',
+      executionProvider: 'wasm',
+      dtype,
+      threads: info.numThreads,
+      settings,
+      fallback: false,
+      versions: { 'onnxruntime-web': packageVersion('onnxruntime-web') ?? info.version },
+    });
   },
 };

@@ -26,7 +26,9 @@ export type ToWorker =
   /** time `steps` single-token decode steps after a short prefill (median ms) */
   | { type: 'probe-step'; rid: number; steps: number }
   /** quality pass (untimed): feed `ids` to a prepared sequence, answer with the next-token logits after each */
-  | { type: 'score'; rid: number; seq: number; ids: number[] };
+  | { type: 'score'; rid: number; seq: number; ids: number[] }
+  /** bench:overhead: decode `steps` tokens with a hand-written loop in the worker (bare-decode.ts), no token messages */
+  | { type: 'bare-decode'; rid: number; inputIds: number[]; steps: number };
 
 export interface LoadedInfo {
   numThreads: number;
@@ -43,4 +45,6 @@ export type FromWorker =
   | { type: 'done'; rid: number }
   | { type: 'probed'; rid: number; stepMs: number[] }
   | { type: 'scores'; rid: number; rows: Float32Array[] }
+  /** the bare loop's greedy tokens and their times (ms since it started, worker clock) */
+  | { type: 'bare-times'; rid: number; ids: number[]; timesMs: number[] }
   | { type: 'error'; rid: number; message: string };

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-web';
 import type { InferenceSession as NodeSession } from 'onnxruntime-node';
 import { KvSequence, kvLayoutFromSession, type KvLayout } from '../ort-node/kv-session.ts';
 import type { FromWorker, LoadRequest, ToWorker } from './protocol.ts';
+import { bareDecode } from './bare-decode.ts';
 
 const port = parentPort;
 if (!port) throw new Error('wasm-worker.ts must run in a worker thread');
@@ -92,6 +93,10 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'probe-step':
       return probeStep(m.rid, m.steps);
+    case 'bare-decode': {
+      if (!session || !layout) throw new Error('no model loaded in this worker');
+      return send({ type: 'bare-times', rid: m.rid, ...(await bareDecode(session, layout, m.inputIds, m.steps)) });
+    }
     case 'score': {
       const seq = sequences.get(m.seq);
       if (!seq) throw new Error(`unknown sequence ${m.seq}`);

@@ -55,6 +55,96 @@ function modelSession(model: PreTrainedModel): { endProfiling(): void; config?: 
   return s && typeof s === 'object' ? (s as { endProfiling(): void; config?: { device?: string; dtype?: string } }) : null;
 }
 
+/** A model as transformers.js loads it, with what wrapping it for the harness needs. */
+export interface TjsLoaded {
+  m: PreTrainedModel;
+  loc: ReturnType<typeof tjsLocation>;
+  epCheck: Awaited<ReturnType<typeof startEpCheck>>;
+  opts: LoadOptions;
+}
+
+/** Untimed: from_pretrained with edgebench's session options (bench:overhead drives the returned model bare too). */
+export async function loadPreTrained(model: ModelSource, opts: LoadOptions): Promise<TjsLoaded> {
+  parseRunnerSettings(transformersJsInfo.id, transformersJsInfo.settings, opts.settings);
+  if (!model.dir || !model.file)
+    throw new EdgebenchError(
+      'MODEL_NOT_FOUND',
+      `model '${model.id}' has no local folder`,
+      'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`',
+    );
+  const t = await loadLib();
+  const loc = tjsLocation(model.dir, model.file);
+  t.env.allowRemoteModels = false;
+  t.env.allowLocalModels = true;
+  t.env.localModelPath = loc.localModelPath;
+  const epCheck = await startEpCheck(opts.ep);
+  const sessionOptions = {
+    ...(opts.threads !== null ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    ...epCheck?.sessionOptions,
+  };
+  let m: PreTrainedModel;
+  try {
+    m = await t.AutoModelForCausalLM.from_pretrained(loc.name, {
+      dtype: loc.dtype,
+      device: opts.ep as 'cpu' | 'webgpu',
+      subfolder: loc.subfolder,
+      model_file_name: loc.modelFileName,
+      local_files_only: true,
+      session_options: sessionOptions,
+    });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? '';
+    if (opts.ep !== 'cpu')
+      throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
+    throw new EdgebenchError(
+      'MODEL_INVALID',
+      `transformers.js could not load ${model.file}: ${msg}`,
+      'check the folder with `edgebench models info <dir>`',
+      { cause: e },
+    );
+  }
+  return { m, loc, epCheck, opts };
+}
+
+/** The harness's view of a loaded transformers.js model: generate() through the library, tokens through a streamer. */
+export async function wrapPreTrained({ m, loc, epCheck, opts }: TjsLoaded): Promise<LoadedModel> {
+  const session = modelSession(m);
+  const device = session?.config?.device ?? opts.ep;
+  const check =
+    epCheck && session
+      ? await epCheck.finish(
+          () => session.endProfiling(),
+          () => generateTokens(m, [], null, [0], 1, () => {}),
+        )
+      : null;
+  return {
+    resolved: {
+      runner: 'transformers-js',
+      executionProvider: check?.fallback ? 'cpu' : device,
+      dtype: loc.dtype,
+      threads: opts.threads,
+      settings: {
+        api: 'AutoModelForCausalLM.from_pretrained + generate (greedy, streamer)',
+        device,
+        modelFileName: loc.modelFileName,
+        intraOpNumThreads: opts.threads,
+        eos: 'ignored (eos_token_id: null)',
+        ...check?.settings,
+      },
+      fallback: device !== opts.ep || (check?.fallback ?? false),
+      versions: transformersVersions(),
+    },
+    async prepare(contextIds: number[]): Promise<PreparedSequence> {
+      const cache = contextIds.length > 0 ? await prefillCache(m, contextIds) : null;
+      return { generate: (ids, n, onToken) => generateTokens(m, contextIds, cache, ids, n, onToken) };
+    },
+    scorer: async () => transformersJsScorer(m),
+    async [Symbol.asyncDispose]() {
+      await m.dispose();
+    },
+  };
+}
+
 export const transformersJsRunner: RunnerFactory = {
   ...transformersJsInfo,
   resolveModel: resolveOnnxModel,
@@ -79,78 +169,6 @@ export const transformersJsRunner: RunnerFactory = {
     return { ok: true };
   },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
-    parseRunnerSettings(transformersJsInfo.id, transformersJsInfo.settings, opts.settings);
-    if (!model.dir || !model.file)
-      throw new EdgebenchError(
-        'MODEL_NOT_FOUND',
-        `model '${model.id}' has no local folder`,
-        'transformers-js runs model folders (config.json + onnx/*.onnx); build one with `edgebench models build`',
-      );
-    const t = await loadLib();
-    const loc = tjsLocation(model.dir, model.file);
-    t.env.allowRemoteModels = false;
-    t.env.allowLocalModels = true;
-    t.env.localModelPath = loc.localModelPath;
-    const epCheck = await startEpCheck(opts.ep);
-    const sessionOptions = {
-      ...(opts.threads !== null ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
-      ...epCheck?.sessionOptions,
-    };
-    let m: PreTrainedModel;
-    try {
-      m = await t.AutoModelForCausalLM.from_pretrained(loc.name, {
-        dtype: loc.dtype,
-        device: opts.ep as 'cpu' | 'webgpu',
-        subfolder: loc.subfolder,
-        model_file_name: loc.modelFileName,
-        local_files_only: true,
-        session_options: sessionOptions,
-      });
-    } catch (e) {
-      const msg = (e as Error).message.split('\n')[0] ?? '';
-      if (opts.ep !== 'cpu')
-        throw new EdgebenchError('DEVICE_UNAVAILABLE', `transformers.js could not use '${opts.ep}': ${msg}`, webgpuHint(), { cause: e });
-      throw new EdgebenchError(
-        'MODEL_INVALID',
-        `transformers.js could not load ${model.file}: ${msg}`,
-        'check the folder with `edgebench models info <dir>`',
-        { cause: e },
-      );
-    }
-    const session = modelSession(m);
-    const device = session?.config?.device ?? opts.ep;
-    const check =
-      epCheck && session
-        ? await epCheck.finish(
-            () => session.endProfiling(),
-            () => generateTokens(m, [], null, [0], 1, () => {}),
-          )
-        : null;
-    return {
-      resolved: {
-        runner: 'transformers-js',
-        executionProvider: check?.fallback ? 'cpu' : device,
-        dtype: loc.dtype,
-        threads: opts.threads,
-        settings: {
-          api: 'AutoModelForCausalLM.from_pretrained + generate (greedy, streamer)',
-          device,
-          modelFileName: loc.modelFileName,
-          intraOpNumThreads: opts.threads,
-          eos: 'ignored (eos_token_id: null)',
-          ...check?.settings,
-        },
-        fallback: device !== opts.ep || (check?.fallback ?? false),
-        versions: transformersVersions(),
-      },
-      async prepare(contextIds: number[]): Promise<PreparedSequence> {
-        const cache = contextIds.length > 0 ? await prefillCache(m, contextIds) : null;
-        return { generate: (ids, n, onToken) => generateTokens(m, contextIds, cache, ids, n, onToken) };
-      },
-      scorer: async () => transformersJsScorer(m),
-      async [Symbol.asyncDispose]() {
-        await m.dispose();
-      },
-    };
+    return wrapPreTrained(await loadPreTrained(model, opts));
   },
 };

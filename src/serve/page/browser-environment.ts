@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '../../results/schema.ts';
 import { isSoftwareAdapter } from '../../runners/webgpu/adapter.ts';
 import type { BrowserEnvironment } from './uploads.ts';
-import { classifyBrowser } from '../../edge-cloud/device-class.ts';
+import { classifyBrowser, withUserClass, type DeviceClassName } from '../../edge-cloud/device-class.ts';
 
 const UA_BROWSERS: [RegExp, string][] = [
   [/Edg(?:A|iOS)?\/(\d+)/, 'Edge'],
@@ -67,7 +67,21 @@ function powerOf(env: BrowserEnvironment): Environment['power'] {
   return { source: b.charging ? 'ac' : 'battery', batteryPercent: Math.round(b.level * 100) };
 }
 
-export function toEnvironment(env: BrowserEnvironment, software: Record<string, string>): Environment {
+/**
+ * The device's environment as a run records it. `userClass`: the class given for this device (the
+ * page's ?device-class=, else serve --device-class for devices whose browser cannot tell).
+ */
+export function toEnvironment(
+  env: BrowserEnvironment,
+  software: Record<string, string>,
+  userClass?: { class: DeviceClassName; by: string },
+): Environment {
+  const detected = classifyBrowser({
+    userAgent: env.userAgent,
+    mobile: env.uaData?.mobile ?? null,
+    maxTouchPoints: null,
+    battery: env.battery,
+  });
   const gpu = env.webgpu;
   const fingerprintOf = {
     ua: env.userAgent,
@@ -107,10 +121,7 @@ export function toEnvironment(env: BrowserEnvironment, software: Record<string, 
     fingerprint: createHash('sha256').update(JSON.stringify(fingerprintOf)).digest('hex').slice(0, 16),
     kind: 'browser',
     userAgent: env.userAgent,
-    device: {
-      ...classifyBrowser({ userAgent: env.userAgent, mobile: env.uaData?.mobile ?? null, maxTouchPoints: null, battery: env.battery }),
-      priceUsd: null,
-    },
+    device: { ...withUserClass(detected, userClass?.class, userClass?.by), priceUsd: null },
   };
 }
 

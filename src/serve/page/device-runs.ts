@@ -24,6 +24,7 @@ import { checkCellAgainstPlan, toCellRow } from './cell-checks.ts';
 import type { CellRow, RegisterResponse } from './shared/protocol.ts';
 import type { CellUpload, ProgressUpload, RegisterRequest } from './uploads.ts';
 import { runnerIdFor } from '../../runners/registry.ts';
+import { classifyBrowser, type DeviceClassName } from '../../edge-cloud/device-class.ts';
 
 export const MAX_DEVICES = 100;
 
@@ -58,6 +59,8 @@ export interface DeviceRunsOptions {
   timeoutMs: number;
   log(msg: string): void;
   now?: () => number;
+  /** serve --device-class: the class of devices whose browser cannot tell (a device's own ?device-class= wins) */
+  deviceClass?: DeviceClassName;
   /** after a device finished and its run was analysed (serve --db publishes it into the results store) */
   onRunEnded?: (dir: string) => Promise<void>;
 }
@@ -110,6 +113,19 @@ export class DeviceRuns {
     return next;
   }
 
+  /** The device's own class (?device-class=), else serve --device-class where the browser cannot tell. */
+  private userClass(req: RegisterRequest): { class: DeviceClassName; by: string } | undefined {
+    if (req.deviceClass) return { class: req.deviceClass, by: 'page ?device-class=' };
+    if (!this.o.deviceClass) return undefined;
+    const detected = classifyBrowser({
+      userAgent: req.environment.userAgent,
+      mobile: req.environment.uaData?.mobile ?? null,
+      maxTouchPoints: null,
+      battery: req.environment.battery,
+    });
+    return detected.class === 'unknown' ? { class: this.o.deviceClass, by: 'serve --device-class' } : undefined;
+  }
+
   async register(req: RegisterRequest): Promise<RegisterResponse> {
     if (this.joined >= MAX_DEVICES)
       throw new HttpError(
@@ -133,7 +149,7 @@ export class DeviceRuns {
       suite,
       seed: suite.seed,
       argv: this.o.argv,
-      environment: toEnvironment(env, { 'onnxruntime-web': this.o.ortWebVersion, edgebench: readPackageVersion() }),
+      environment: toEnvironment(env, { 'onnxruntime-web': this.o.ortWebVersion, edgebench: readPackageVersion() }, this.userClass(req)),
       status: 'running',
       clock: { source: 'performance.now', resolutionMs: env.clock.resolutionMs },
     };

@@ -22,6 +22,7 @@ import { newSessionToken, tokenMatches } from './session-token.ts';
 import type { PageConfig } from './shared/protocol.ts';
 import { modelFiles, ORT_BUILDS, ortWebVersion, runtimeFiles, type ServedFile } from './static-files.ts';
 import { CellUpload, FinishUpload, LeaveUpload, ProgressUpload, RegisterRequest } from './uploads.ts';
+import type { DeviceClassName } from '../../edge-cloud/device-class.ts';
 
 export const CELL_BODY_LIMIT = 16 * 1024 ** 2;
 export const SMALL_BODY_LIMIT = 256 * 1024;
@@ -42,6 +43,8 @@ export interface PageServerOptions {
   log(msg: string): void;
   /** called when a device finished (serve --db: publish its run into the results store) */
   onRunEnded?: (dir: string) => Promise<void>;
+  /** serve --device-class: the class of devices whose browser cannot tell */
+  deviceClass?: DeviceClassName;
 }
 
 export interface PageServer {
@@ -104,6 +107,7 @@ export async function startPageServer(o: PageServerOptions): Promise<PageServer>
     timeoutMs: timeoutS * 1000,
     log: o.log,
     ...(o.onRunEnded && { onRunEnded: o.onRunEnded }),
+    ...(o.deviceClass && { deviceClass: o.deviceClass }),
   });
   let downloads = 0;
 

@@ -16,6 +16,7 @@ import type { StorePublisher } from '../../store/serve-publisher.ts';
 import { startPageServer } from './page-server.ts';
 import { isLoopback, reachableUrls, terminalQr } from './terminal-qr.ts';
 import { runnerIdFor } from '../../runners/registry.ts';
+import { parseDeviceClass } from '../../edge-cloud/device-class.ts';
 
 export interface PageServeFlags {
   model?: string;
@@ -37,6 +38,8 @@ export interface PageServeFlags {
   tlsKey?: string;
   /** publish each finished device run into this results store */
   db?: string;
+  /** the class of devices whose browser cannot tell (desktop browsers) */
+  deviceClass?: string;
 }
 
 function wholeNumber(flag: string, v: string, min: number, max: number): number {
@@ -133,6 +136,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
   const port = wholeNumber('port', flags.port, 0, 65535);
   const deviceTimeoutS = flags.deviceTimeout !== undefined ? wholeNumber('device-timeout', flags.deviceTimeout, 1, 86400) : 120;
   const tls = readTls(flags);
+  const deviceClass = flags.deviceClass !== undefined ? parseDeviceClass(flags.deviceClass) : undefined;
   const model = await ortWebRunner.resolveModel(suite.models[0]!, suite.dtype, { style: suite.style, log });
   const runDir = flags.out ?? join(PROJECT_ROOT, 'results', `serve-${runStamp()}`);
   prepareOut(runDir);
@@ -147,6 +151,7 @@ export async function servePage(flags: PageServeFlags): Promise<number> {
     log,
     ...(tls && { tls }),
     ...(store && { onRunEnded: store.publish }),
+    ...(deviceClass && { deviceClass }),
   }).catch(async (e: unknown) => {
     await store?.close();
     throw e;

@@ -4,6 +4,7 @@
  * the checks that need the device's plan (token counts per shape) live in device-runs.ts.
  */
 import { z } from 'zod';
+import { DeviceClassName } from '../../edge-cloud/device-class.ts';
 import { ErrorInfo, RequestTrace } from '../../results/schema.ts';
 
 const Text = (max: number) => z.string().max(max);
@@ -61,6 +62,8 @@ export const RegisterRequest = z.strictObject({
   epChoice: z.enum(['auto', 'forced']),
   /** wasm threads asked for (null = onnxruntime-web's default) */
   threads: z.number().int().positive().max(256).nullable(),
+  /** the class the person at the device gave (?device-class= in the page URL): a browser cannot tell a laptop from a desktop */
+  deviceClass: DeviceClassName.exclude(['unknown']).optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 

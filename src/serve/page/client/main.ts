@@ -6,7 +6,7 @@
  */
 import { checkBrowserFit } from '../shared/memory-fit.ts';
 import type { PageConfig } from '../shared/protocol.ts';
-import type { PageEp, ProgressUpload } from '../uploads.ts';
+import type { PageEp, ProgressUpload, RegisterRequest } from '../uploads.ts';
 import { api } from './api.ts';
 import { errorInfo, postAllAs, runCells } from './bench.ts';
 import { probeBrowser } from './probe.ts';
@@ -48,7 +48,15 @@ async function run(cfg: PageConfig): Promise<void> {
   const ep: PageEp = choice === 'auto' ? (env.webgpu ? 'webgpu' : 'wasm') : choice;
   const threads = ui.threads();
   ui.showEnv(env, { ep, epChoice: choice, wasmThreads: threads ?? `default (${defaultThreads()})` });
-  const reg = await api.register({ environment: env, ep, epChoice: choice === 'auto' ? 'auto' : 'forced', threads });
+  const deviceClass = params.get('device-class');
+  const reg = await api.register({
+    environment: env,
+    ep,
+    epChoice: choice === 'auto' ? 'auto' : 'forced',
+    threads,
+    // checked by the server (one of the device classes); a wrong one is refused with the list
+    ...(deviceClass && { deviceClass: deviceClass as NonNullable<RegisterRequest['deviceClass']> }),
+  });
   deviceId = reg.deviceId;
   finished = false;
   startHeartbeat(cfg);
