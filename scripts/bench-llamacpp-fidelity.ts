@@ -156,6 +156,10 @@ for (const [k, s] of ebSettingsSeen) {
     `edgebench ${k}: ${['binary', 'binarySetting', 'ggmlThreadpool', 'defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`,
   );
 }
+// libgomp's idle policy (both sides inherit it): its default spins ~300k iterations when its threads ≤ cores, which a busy machine punishes
+out.push(
+  `OpenMP environment (both sides): ${['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND'].map((k) => `${k}=${process.env[k] ?? '(unset)'}`).join(' ')}`,
+);
 out.push(`${rounds} interleaved rounds × ${reps} repetitions per side (after one warm-up each)`, '');
 out.push(...fidelityTable(rows), '', ...DEFINITIONS);
 out.push(
