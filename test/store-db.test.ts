@@ -127,6 +127,23 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       await withStore(target, async (db) => expect((await counts(db)).cells).toBe(2));
     });
 
+    it('several runs in one command share a transaction: a folder given twice is published once; a conflicting run refuses its whole batch', async () => {
+      const { target } = await backend.fresh();
+      const a = await run({ runId: 'batch-a', fingerprint: 'dev-x' });
+      const b = await run({ runId: 'batch-b', fingerprint: 'dev-y' });
+      expect((await publish(target, [a, b, a])).map((r) => r.outcome)).toEqual(['published', 'published', 'already-published']);
+      const c = await run({ runId: 'batch-c', fingerprint: 'dev-z' });
+      const changed = await writeStoreRun(join(tmp, `batch-b-changed-${++runN}`), { runId: 'batch-b', cells: [{ shape: 'tg8' }] });
+      await expect(publish(target, [c, changed])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      await withStore(target, async (db) => {
+        expect(await counts(db)).toMatchObject({ runs: 2, devices: 2, cells: 4 });
+        expect((await db.query<{ run_id: string }>('SELECT run_id FROM runs ORDER BY run_id')).map((r) => r.run_id)).toEqual([
+          'batch-a',
+          'batch-b',
+        ]);
+      });
+    });
+
     it('concurrent publishers in several processes: every distinct run once, the shared run once', async () => {
       const { arg, target } = await backend.fresh();
       const shared = await run({ runId: 'shared' });
@@ -236,6 +253,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
         const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
         expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).toContain('after-upgrade');
         expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).not.toContain('v2-run-2');
+        // with implausible rows: the newer of the setup's latest plausible (after-upgrade) and latest implausible (v2-run-3) cell
+        const all = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5, includeImplausible: true });
+        expect(all.groups.flatMap((g) => g.rows.map((x) => x.runId))).toEqual(['after-upgrade']);
       });
     });
 

@@ -7,6 +7,8 @@
  *    llama.cpp libraries node-llama-cpp loaded (@node-llama-cpp/<platform>/bins): the very kernels
  *    and CPU variant the runner uses, so a difference is the driving path, never the build
  *    (~15 s of CPU; Linux).
+ *  - `local-libs`: the same, linked to the local OpenMP build of node-llama-cpp's binding
+ *    (`npm run build:llamacpp-local`) — for the runner's `binary: local`/`auto` with that build.
  *  - `source`: a plain cmake Release build of the whole tree (GGML_NATIVE, as a llama.cpp user
  *    builds it), ~15+ minutes on 2 cores, progress printed.
  * A build is complete only when its stamp file exists (written last), so a killed build restarts.
@@ -15,10 +17,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { llamaCppCommit } from '../../src/runners/llama-cpp/backend.ts';
+import { LOCAL_BUILD_COMMAND, localBuildDir } from '../../src/runners/llama-cpp/local-build.ts';
 
-export type LlamaBenchBuildMode = 'prebuilt-libs' | 'source';
+export const LLAMA_BENCH_BUILD_MODES = ['prebuilt-libs', 'local-libs', 'source'] as const;
+export type LlamaBenchBuildMode = (typeof LLAMA_BENCH_BUILD_MODES)[number];
 
 export interface LlamaBenchBuild {
   bin: string;
@@ -86,15 +90,26 @@ function prebuiltBins(): string {
   return join(dir, 'bins', name);
 }
 
-async function buildAgainstPrebuilt(root: string, src: string, log: (m: string) => void): Promise<{ bin: string; note: string }> {
-  const out = join(root, 'prebuilt-libs');
+async function buildAgainstLibs(
+  root: string,
+  src: string,
+  mode: 'prebuilt-libs' | 'local-libs',
+  log: (m: string) => void,
+): Promise<{ bin: string; note: string }> {
+  const local = mode === 'local-libs' ? localBuildDir() : null;
+  if (mode === 'local-libs' && !local)
+    throw new Error(`--build local-libs: there is no local llama.cpp build; make it with \`${LOCAL_BUILD_COMMAND}\``);
+  const bins = local ?? prebuiltBins();
+  // the local build's folder name changes with its options: one llama-bench per folder
+  const out = join(root, local ? `local-libs-${basename(dirname(local))}` : 'prebuilt-libs');
   const bin = join(out, 'llama-bench');
   const stamp = join(out, '.edgebench-complete');
-  const bins = prebuiltBins();
-  const note = `llama-bench.cpp of the bundle, linked to node-llama-cpp's prebuilt libraries (${bins})`;
+  const note = local
+    ? `llama-bench.cpp of the bundle, linked to the local OpenMP build's libraries (${local})`
+    : `llama-bench.cpp of the bundle, linked to node-llama-cpp's prebuilt libraries (${bins})`;
   if (existsSync(stamp)) return { bin, note };
   if (process.platform !== 'linux')
-    throw new Error(`--build prebuilt-libs links to .so files (Linux only); use --build source on ${process.platform}`);
+    throw new Error(`--build ${mode} links to .so files (Linux only); use --build source on ${process.platform}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const libs = readdirSync(bins).filter((f) => f.endsWith('.so') || f.endsWith('.node'));
@@ -105,7 +120,7 @@ async function buildAgainstPrebuilt(root: string, src: string, log: (m: string) 
     return `-l:${f}`;
   };
   log(
-    `compiling llama-bench against node-llama-cpp's prebuilt llama.cpp libraries into ${out} (about 15 s of CPU; minutes on a busy machine)`,
+    `compiling llama-bench against ${local ? 'the local build' : "node-llama-cpp's prebuilt"} llama.cpp libraries into ${out} (about 15 s of CPU; minutes on a busy machine)`,
   );
   const stop = ticker('compiling llama-bench', log);
   try {
@@ -150,7 +165,7 @@ async function buildFromSource(root: string, src: string, log: (m: string) => vo
   const build = join(root, 'build');
   const bin = join(build, 'bin', 'llama-bench');
   const stamp = join(build, '.edgebench-complete');
-  const note = 'llama-bench built from the bundle with cmake (Release, GGML_NATIVE, no curl/openssl)';
+  const note = 'llama-bench built from the bundle with cmake (Release; cmake defaults GGML_NATIVE and OpenMP; no curl/openssl)';
   if (existsSync(stamp)) return { bin, note };
   const jobs = String(Math.max(1, availableParallelism()));
   log(`configuring llama.cpp in ${build} (cmake)`);
@@ -195,6 +210,6 @@ export async function ensureLlamaBench(mode: LlamaBenchBuildMode, log: (m: strin
   const root = join(process.env.EDGEBENCH_CACHE ?? join(homedir(), '.cache', 'edgebench'), `llama-bench-${commit.slice(0, 12)}`);
   mkdirSync(root, { recursive: true });
   const src = await ensureSource(root, commit, log);
-  const { bin, note } = mode === 'source' ? await buildFromSource(root, src, log) : await buildAgainstPrebuilt(root, src, log);
+  const { bin, note } = mode === 'source' ? await buildFromSource(root, src, log) : await buildAgainstLibs(root, src, mode, log);
   return { bin, mode, commit, note };
 }

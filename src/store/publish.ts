@@ -56,7 +56,11 @@ async function idsByKey(
 ): Promise<Map<string, number>> {
   const select = `SELECT id, ${key} AS k FROM ${table} WHERE ${key} IN (SELECT json_array_elements_text($1::json))`;
   const ids = new Map((await tx.query<{ id: number; k: string }>(select, [textArray([...rows.keys()])])).map((r) => [r.k, r.id]));
-  const missing = [...rows.entries()].filter(([k]) => !ids.has(k)).map(([, r]) => r);
+  // in key order: two publishers inserting overlapping keys then wait on each other in the same order (no deadlock)
+  const missing = [...rows.entries()]
+    .filter(([k]) => !ids.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => r);
   if (missing.length) {
     const names = columns
       .split(',')
@@ -141,7 +145,7 @@ async function writeRuns(tx: Sql, todo: readonly HashedPayload[], stage: (s: Pub
   }));
   const inserted = await tx.query<{ id: number; run_id: string }>(
     `INSERT INTO runs (${names(RUN_COLUMNS)}) SELECT ${names(RUN_COLUMNS)} FROM json_to_recordset($1::json) AS x(${RUN_COLUMNS}) ON CONFLICT (run_id) DO NOTHING RETURNING id, run_id`,
-    [jsonParam(runRows)],
+    [jsonParam([...runRows].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0)))], // key order, as above
   );
   const runPk = new Map(inserted.map((x) => [x.run_id, x.id]));
   await stage('run');

@@ -1,8 +1,8 @@
 /**
- * node-llama-cpp's `Llama` (the loaded llama.cpp binaries), one per GPU choice, never built from
- * source or downloaded at run time: `build: 'never'` + `skipDownload` use only the prebuilt
- * binaries that npm installed as @node-llama-cpp/<platform>[-cuda|-vulkan] packages, and fail
- * instead. llama.cpp's own log lines are kept (not printed) so that load errors can quote them
+ * node-llama-cpp's `Llama` (the loaded llama.cpp binaries), one per GPU choice and binary, never
+ * built from source or downloaded at run time: `build: 'never'` + `skipDownload` use only the
+ * prebuilt binaries that npm installed as @node-llama-cpp/<platform>[-cuda|-vulkan] packages, or
+ * on the CPU the local build the user made (local-build.ts), and fail instead. llama.cpp's own log lines are kept (not printed) so that load errors can quote them
  * and the resolved flash-attention setting can be recorded.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import type * as NodeLlamaCppModule from 'node-llama-cpp';
 import type { Llama, LlamaGpuType } from 'node-llama-cpp';
 import { EdgebenchError } from '../../errors.ts';
+import { LOCAL_BUILD_HINT, loadLocalBuild } from './local-build.ts';
+import type { LlamaCppBinary } from './settings.ts';
 
 type NodeLlamaCpp = typeof NodeLlamaCppModule;
 let nlc: NodeLlamaCpp | null = null;
@@ -106,6 +108,8 @@ function logger(level: string, message: string): void {
 
 const instances = new Map<string, Promise<Llama>>();
 
+const llamaLogger = (level: unknown, message: string): void => logger(String(level), message);
+
 async function create(gpu: false | LlamaGpuType | 'auto'): Promise<Llama> {
   const { getLlama, LlamaLogLevel } = await loadNodeLlamaCpp();
   return getLlama({
@@ -115,19 +119,66 @@ async function create(gpu: false | LlamaGpuType | 'auto'): Promise<Llama> {
     usePrebuiltBinaries: true,
     progressLogs: false,
     logLevel: LlamaLogLevel.info, // info: the line saying how flash attention `auto` resolved
-    logger: (level, message) => logger(String(level), message),
+    logger: llamaLogger,
     maxThreads: 0, // no cap: the context's thread count is what the suite asked for
   });
 }
 
-function instance(key: string, gpu: false | LlamaGpuType | 'auto'): Promise<Llama> {
+/** The CPU binary for a `binary` setting: the local build (required, or preferred by `auto`) or the prebuilt one. */
+async function loadCpu(binary: LlamaCppBinary): Promise<CpuBinary> {
+  if (binary === 'prebuilt') return { kind: 'prebuilt', llama: await create(false) };
+  const { LlamaLogLevel } = await loadNodeLlamaCpp();
+  const local = await loadLocalBuild(LlamaLogLevel.info, llamaLogger);
+  if (local) return { kind: 'local', llama: local };
+  if (binary === 'local')
+    throw new EdgebenchError(
+      'BACKEND_NOT_INSTALLED',
+      'runnerSettings.llama-cpp.binary is local but there is no local llama.cpp build',
+      LOCAL_BUILD_HINT,
+    );
+  return { kind: 'prebuilt', llama: await create(false) };
+}
+
+function instance(key: string, make: () => Promise<Llama>): Promise<Llama> {
   let p = instances.get(key);
   if (!p) {
-    p = create(gpu);
+    p = make();
     p.catch(() => instances.delete(key));
     instances.set(key, p);
   }
   return p;
+}
+
+interface CpuBinary {
+  kind: 'prebuilt' | 'local';
+  llama: Llama;
+}
+
+/**
+ * The one CPU binary of this process. The prebuilt and the local build share library names
+ * (libggml-base.so, libllama-common.so): loaded second, one would bind to the other's libraries
+ * (and lose its log callback), so a process keeps the first it loads; `auto` takes that one.
+ */
+let cpuSlot: Promise<CpuBinary> | null = null;
+
+async function cpuInstance(binary: LlamaCppBinary): Promise<Llama> {
+  if (!cpuSlot) {
+    const p = loadCpu(binary);
+    cpuSlot = p;
+    p.catch(() => {
+      if (cpuSlot === p) cpuSlot = null;
+    });
+  }
+  const { kind, llama } = await cpuSlot;
+  if (binary !== 'auto' && binary !== kind) {
+    const loaded = kind === 'local' ? 'the local llama.cpp build' : "node-llama-cpp's prebuilt llama.cpp binaries";
+    throw new EdgebenchError(
+      'CONFIG_INVALID',
+      `this process already runs ${loaded}; binary: ${binary} cannot be loaded beside it (both use the same library names)`,
+      'use one runnerSettings.llama-cpp.binary per run, or run the other setting in a separate edgebench process',
+    );
+  }
+  return llama;
 }
 
 export type BackendResult = { ok: true; llama: Llama; backend: string } | { ok: false; reason: string; hint: string };
@@ -139,14 +190,32 @@ const GPU_HINT: Record<string, string> = {
 };
 
 /** The llama.cpp binaries for an `--ep`; `auto` falls back to CPU (said in the result), a named GPU never does. */
-export async function backendFor(ep: LlamaCppEp): Promise<BackendResult> {
+export async function backendFor(ep: LlamaCppEp, binary: LlamaCppBinary = 'auto'): Promise<BackendResult> {
   try {
-    if (ep === 'cpu') return { ok: true, llama: await instance('cpu', false), backend: 'cpu' };
+    if (ep === 'cpu') return { ok: true, llama: await cpuInstance(binary), backend: 'cpu' };
     if (ep === 'auto') {
-      const llama = await instance('auto', 'auto');
-      if (llama.gpu !== false && llama.supportsGpuOffloading) return { ok: true, llama, backend: llama.gpu };
-      return { ok: true, llama: await instance('cpu', false), backend: 'cpu' };
+      // load node-llama-cpp's GPU-capable prebuilt binaries only where a GPU type is usable, so that on a CPU-only machine only the CPU binary is loaded
+      const { getLlamaGpuTypes } = await loadNodeLlamaCpp();
+      if ((await getLlamaGpuTypes('supported')).some((g) => g !== false)) {
+        const llama = await instance('auto', () => create('auto'));
+        if (llama.gpu !== false && llama.supportsGpuOffloading) {
+          if (binary === 'local')
+            return {
+              ok: false,
+              reason: `the local llama.cpp build is CPU-only, and --ep auto found ${llama.gpu}`,
+              hint: 'use --ep cpu with binary: local, or binary: prebuilt / auto for the GPU',
+            };
+          return { ok: true, llama, backend: llama.gpu };
+        }
+      }
+      return { ok: true, llama: await cpuInstance(binary), backend: 'cpu' };
     }
+    if (binary === 'local')
+      return {
+        ok: false,
+        reason: `the local llama.cpp build is CPU-only; --ep ${ep} needs node-llama-cpp's prebuilt ${ep} binaries`,
+        hint: 'use binary: prebuilt or auto with a GPU, or --ep cpu',
+      };
     const { getLlamaGpuTypes } = await loadNodeLlamaCpp();
     const supported = await getLlamaGpuTypes('supported');
     if (!supported.includes(ep)) {
@@ -157,16 +226,17 @@ export async function backendFor(ep: LlamaCppEp): Promise<BackendResult> {
         : `node-llama-cpp ${nodeLlamaCppVersion()} has no ${ep} build for ${process.platform}-${process.arch} (usable here: ${usable})`;
       return { ok: false, reason, hint: GPU_HINT[ep] ?? '' };
     }
-    const llama = await instance(ep, ep);
+    const llama = await instance(ep, () => create(ep));
     if (!llama.supportsGpuOffloading)
       return { ok: false, reason: `llama.cpp's ${ep} backend found no ${ep} device on this machine`, hint: GPU_HINT[ep] ?? '' };
     return { ok: true, llama, backend: ep };
   } catch (e) {
+    if (e instanceof EdgebenchError) return { ok: false, reason: e.message, hint: e.hint ?? '' };
     const msg = (e as Error).message.split('\n')[0] ?? String(e);
     return {
       ok: false,
       reason: `llama.cpp (${ep}) could not start: ${msg}`,
-      hint: 'edgebench uses only the prebuilt binaries npm installed (never builds llama.cpp); run `npm ci`, or see README "llama.cpp"',
+      hint: 'edgebench never builds llama.cpp at run time: it uses the prebuilt binaries npm installed (run `npm ci`) or the local build (npm run build:llamacpp-local); see README "llama.cpp"',
     };
   }
 }

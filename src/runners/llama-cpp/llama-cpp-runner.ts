@@ -19,7 +19,8 @@ import {
   takeRecentLogs,
   type LlamaCppEp,
 } from './backend.ts';
-import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings } from './settings.ts';
+import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings, type LlamaCppSettings } from './settings.ts';
+import { describeBinary, ggmlThreadsNote } from './local-build.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
@@ -61,7 +62,13 @@ export const llamaCppRunner: RunnerFactory = {
     } catch (e) {
       return { ok: false, reason: (e as Error).message, hint: 'run `npm ci`' };
     }
-    const b = await backendFor(opts.ep);
+    let binary: LlamaCppSettings['binary'];
+    try {
+      binary = parseLlamaCppSettings(opts.settings).binary;
+    } catch (e) {
+      return { ok: false, reason: (e as Error).message, hint: e instanceof EdgebenchError ? (e.hint ?? '') : '' };
+    }
+    const b = await backendFor(opts.ep, binary);
     return b.ok ? { ok: true, detail: `llama.cpp ${b.backend}` } : { ok: false, reason: b.reason, hint: b.hint };
   },
   load: (source, opts) => loadLlamaCpp(source, opts),
@@ -84,7 +91,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
     );
   }
   const facts = await readGguf(source.file);
-  const b = await backendFor(opts.ep);
+  const b = await backendFor(opts.ep, settings.binary);
   if (!b.ok) throw new EdgebenchError('DEVICE_UNAVAILABLE', b.reason, b.hint);
   const { llama, backend } = b;
   const onGpu = backend !== 'cpu';
@@ -137,6 +144,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
   const sequence = pool.first;
   const threads = context.currentThreads;
   const commit = llamaCppCommit();
+  const { binary, openmp } = describeBinary(llama);
   return {
     sequence,
     resolved: {
@@ -158,11 +166,11 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         flashAttentionSetting: settings.flashAttention,
         gpuLayers: model.gpuLayers,
         threads,
-        // node-llama-cpp attaches no ggml threadpool: a fixed per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
-        ggmlThreadpool:
-          threads > 1
-            ? `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`
-            : 'none needed (1 thread)',
+        // which binary, and what ggml does with its threads: without OpenMP node-llama-cpp's missing threadpool is a per-token cost llama-bench does not pay (README "llama.cpp as llama-bench measures it")
+        binary,
+        binarySetting: settings.binary,
+        openmp,
+        ggmlThreadpool: ggmlThreadsNote(openmp, threads),
         useMmap: settings.useMmap,
         sampling: 'greedy (temperature 0), EOS ignored',
         weightType: facts.weightType,

@@ -14,6 +14,10 @@ export const LLAMA_BENCH_DEFAULTS = { flashAttention: 'auto', nBatch: 2048, nUba
 /** The context used when the harness does not say how many tokens a request needs (serve, scripts). */
 export const FALLBACK_CONTEXT = 4096;
 
+/** Which llama.cpp binary runs on the CPU: the local OpenMP build if there is one (auto), only it (local), or node-llama-cpp's prebuilt one. */
+export const LLAMA_CPP_BINARIES = ['auto', 'prebuilt', 'local'] as const;
+export type LlamaCppBinary = (typeof LLAMA_CPP_BINARIES)[number];
+
 export const LlamaCppSettings = z.strictObject({
   /** KV cache length in tokens; 'auto' = what the load group's largest request needs; a request needing more is refused with a hint */
   contextSize: z
@@ -36,6 +40,13 @@ export const LlamaCppSettings = z.strictObject({
   /** layers offloaded to the GPU: 'max' (default on a GPU backend), 'auto' (what fits) or a number; always 0 on CPU */
   gpuLayers: z.union([z.number().int().min(0).max(100000), z.literal('max'), z.literal('auto')]).default('max'),
   useMmap: z.boolean().default(true),
+  /**
+   * the CPU binary: 'auto' (default) = the local build (`npm run build:llamacpp-local`: GGML_NATIVE +
+   * OpenMP, whose persistent thread team spares every llama_decode node-llama-cpp's thread start-up)
+   * when it exists, else the prebuilt one; 'local' = only the local build; 'prebuilt' = only
+   * node-llama-cpp's prebuilt binaries. GPUs always use the prebuilt ones. Recorded as resolved.
+   */
+  binary: z.enum(LLAMA_CPP_BINARIES).default('auto'),
   /** sequences of the one context, for parallel requests batched together (the load ladder asks for as many as its top level) */
   parallelSequences: z.number().int().min(1).max(MAX_PARALLEL_SEQUENCES).default(1),
 });

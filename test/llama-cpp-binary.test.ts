@@ -1,0 +1,101 @@
+/**
+ * The llama-cpp runner's `binary` setting (prebuilt | local | auto): validated before any work, and
+ * the binary that really ran is recorded in resolved.settings (which build, OpenMP or not, what ggml
+ * does with its threads). Real llama.cpp, node-llama-cpp's prebuilt CPU binaries (one CPU binary
+ * per process: the local build is tested in llama-cpp-binary-local.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EdgebenchError } from '../src/errors.ts';
+import { buildGguf } from '../src/models/gguf/build-gguf.ts';
+import { getPreset } from '../src/models/presets.ts';
+import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
+import { ggmlThreadsNote } from '../src/runners/llama-cpp/local-build.ts';
+import { parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
+import type { LoadOptions } from '../src/runners/types.ts';
+
+describe('binary setting', () => {
+  it('defaults to auto and takes prebuilt | local', () => {
+    expect(parseLlamaCppSettings({}).binary).toBe('auto');
+    expect(parseLlamaCppSettings({ binary: 'prebuilt' }).binary).toBe('prebuilt');
+    expect(parseLlamaCppSettings({ binary: 'local' }).binary).toBe('local');
+  });
+
+  it('refuses any other value with CONFIG_INVALID naming the key', () => {
+    for (const bad of ['openmp', 'PREBUILT', 1, true]) {
+      let err: unknown;
+      try {
+        parseLlamaCppSettings({ binary: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(EdgebenchError);
+      expect((err as EdgebenchError).code).toBe('CONFIG_INVALID');
+      expect((err as EdgebenchError).message).toMatch(/binary/);
+    }
+  });
+
+  it('says what ggml does with its threads for each kind of binary', () => {
+    expect(ggmlThreadsNote(false, 1)).toBe('none needed (1 thread)');
+    expect(ggmlThreadsNote(true, 1)).toBe('none needed (1 thread)');
+    expect(ggmlThreadsNote(false, 2)).toBe('none attached: ggml starts and joins 1 worker thread(s) in every llama_decode');
+    expect(ggmlThreadsNote(true, 4)).toMatch(/^OpenMP: libgomp's persistent team of 4 threads/);
+  });
+});
+
+describe('the binary that ran is recorded (real llama.cpp)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eb-llamacpp-binary-'));
+    await buildGguf({ preset: getPreset('tiny-llama'), dtype: 'q4_0', outFile: join(dir, 'tiny-llama.gguf') });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const load = (opts: LoadOptions) => {
+    const file = join(dir, 'tiny-llama.gguf');
+    return llamaCppRunner.load({ id: file, dir: null, file, dtype: 'q4_0', arch: null }, opts);
+  };
+  const generates = async (m: Awaited<ReturnType<typeof load>>) => {
+    const seq = await m.prepare([]);
+    const out: number[] = [];
+    await seq.generate([1, 2, 3], 4, (t) => out.push(t));
+    expect(out).toHaveLength(4);
+  };
+
+  it("prebuilt: node-llama-cpp's CI build, no OpenMP, threads started per decode at 2 threads", async () => {
+    const m = await load({ ep: 'cpu', threads: 2, settings: { binary: 'prebuilt' } });
+    try {
+      const s = m.resolved.settings;
+      expect(s.binarySetting).toBe('prebuilt');
+      expect(s.buildType).toBe('prebuilt');
+      expect(s.binary).toBe('prebuilt (node-llama-cpp CI build, no OpenMP)');
+      expect(s.openmp).toBe(false);
+      expect(s.ggmlThreadpool).toBe('none attached: ggml starts and joins 1 worker thread(s) in every llama_decode');
+      await generates(m);
+    } finally {
+      await m[Symbol.asyncDispose]();
+    }
+  });
+
+  it('keeps one CPU binary per process: after the prebuilt one, binary local is refused', async () => {
+    await expect(load({ ep: 'cpu', threads: 1, settings: { binary: 'local' } })).rejects.toMatchObject({
+      code: 'DEVICE_UNAVAILABLE',
+      message: expect.stringMatching(/already runs node-llama-cpp's prebuilt/),
+    });
+    const auto = await load({ ep: 'cpu', threads: 1, settings: {} }); // auto takes the binary already loaded
+    try {
+      expect(auto.resolved.settings.buildType).toBe('prebuilt');
+    } finally {
+      await auto[Symbol.asyncDispose]();
+    }
+  });
+
+  it('refuses binary local with a GPU device before loading anything', async () => {
+    await expect(load({ ep: 'cuda', threads: 1, settings: { binary: 'local' } })).rejects.toMatchObject({
+      code: 'DEVICE_UNAVAILABLE',
+      message: expect.stringMatching(/CPU-only/),
+    });
+  });
+});
