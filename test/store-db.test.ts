@@ -253,6 +253,9 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
         const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
         expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).toContain('after-upgrade');
         expect(lb.groups.flatMap((g) => g.rows.map((x) => x.runId))).not.toContain('v2-run-2');
+        // with implausible rows: the newer of the setup's latest plausible (after-upgrade) and latest implausible (v2-run-3) cell
+        const all = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5, includeImplausible: true });
+        expect(all.groups.flatMap((g) => g.rows.map((x) => x.runId))).toEqual(['after-upgrade']);
       });
     });
 

@@ -163,8 +163,8 @@ export function rankRows(rows: readonly Row[], direction: Direction, limit: numb
 
 /** Filters on the latest-cell table (migration 0003): the same keys as `filters`, read from `l`. */
 function latestFilters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
-  const params: SqlParam[] = [q.metric, q.model, q.includeImplausible ? 'any' : 'plausible'];
-  const where = ['l.metric = $1', 'l.model = $2', 'l.scope = $3'];
+  const params: SqlParam[] = [q.metric, q.model];
+  const where = ['l.metric = $1', 'l.model = $2', ...(q.includeImplausible ? [] : ['l.plausible'])];
   const add = (sql: string, v: string | undefined) => {
     if (v === undefined) return;
     params.push(v);
@@ -179,14 +179,15 @@ function latestFilters(q: LeaderboardQuery): { where: string; params: SqlParam[]
 
 export async function queryLeaderboard(sql: Sql, q: LeaderboardQuery): Promise<Leaderboard> {
   const latest = latestFilters(q);
-  // the latest run per device and runner setup within each comparable group, maintained at publish (publish-latest.ts)
+  // the latest run per device and runner setup within each comparable group, maintained at publish (publish-latest.ts);
+  // with implausible rows, the newer of a setup's latest plausible and latest implausible cell
   const rows = await sql.query<Row>(
-    `SELECT l.model, l.dtype, l.shape, l.runner, l.synthetic, l.ep, l.threads, d.label AS device, d.device_class, d.fingerprint,
+    `SELECT DISTINCT ON (l.dtype, l.shape, l.runner, l.synthetic, d.fingerprint, l.ep, l.threads) l.model, l.dtype, l.shape, l.runner, l.synthetic, l.ep, l.threads, d.label AS device, d.device_class, d.fingerprint,
        r.run_id, r.created_at, r.git_commit, m.median, m.ci_lo, m.ci_hi, m.n, m.unit, c.plausibility
      FROM leaderboard_latest l JOIN metric_summaries m ON m.cell_id = l.cell_id AND m.metric = l.metric JOIN cells c ON c.id = l.cell_id
        JOIN runs r ON r.id = l.run_pk JOIN devices d ON d.id = l.device_id
      WHERE ${latest.where}
-     ORDER BY l.dtype, l.shape, l.runner, l.synthetic, d.fingerprint, l.ep, l.threads`,
+     ORDER BY l.dtype, l.shape, l.runner, l.synthetic, d.fingerprint, l.ep, l.threads, l.created_at DESC, l.run_pk DESC, l.cell_id DESC`,
     latest.params,
   );
   const { where, params } = filters(q);
