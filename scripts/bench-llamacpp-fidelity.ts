@@ -14,7 +14,7 @@
  *        [--shapes pp512,tg128] [--rounds 4] [--reps 2] [--fa auto|on|off]
  *        [--binary auto|prebuilt|local] [--build same|prebuilt-libs|local-libs|source]
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseShape } from '../src/config/shapes.ts';
 import { kvTokensOf, measureCell } from '../src/measure/measure-cell.ts';
@@ -77,6 +77,7 @@ function edgebenchRate(s: Shape, r: RequestTrace): number {
 const lbFlags = ['-fa', fa, '-b', '2048', '-ub', '512'];
 const ebSettings: Record<string, string | boolean> = { binary, ...(fa === 'auto' ? {} : { flashAttention: fa === 'on' }) };
 
+const loadBefore = loadavg()[0]!;
 log(`load average before: ${load()} (1 / 5 / 15 min)`);
 const rows: FidelityRow[] = [];
 const ebSettingsSeen = new Map<string, Record<string, unknown>>();
@@ -156,8 +157,19 @@ for (const [k, s] of ebSettingsSeen) {
     `edgebench ${k}: ${['binary', 'binarySetting', 'ggmlThreadpool', 'defaults', 'contextSize', 'batchSize', 'ubatchSize', 'flashAttention', 'flashAttentionSetting', 'threads'].map((f) => `${f} ${String(s[f])}`).join(', ')}`,
   );
 }
+// libgomp's idle policy (both sides inherit it): its default spins ~300k iterations when its threads ≤ cores, which a busy machine punishes
+out.push(
+  `OpenMP environment (both sides): ${['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND'].map((k) => `${k}=${process.env[k] ?? '(unset)'}`).join(' ')}`,
+);
 out.push(`${rounds} interleaved rounds × ${reps} repetitions per side (after one warm-up each)`, '');
 out.push(...fidelityTable(rows), '', ...DEFINITIONS);
+const busiest = Math.max(loadBefore, loadavg()[0]!);
+if (busiest > availableParallelism()) {
+  out.push(
+    '',
+    `**Machine busy** (load average up to ${busiest.toFixed(1)} on ${availableParallelism()} cores): these ratios are not fidelity figures — both sides' threads busy-wait (ggml's barriers, libgomp's idle spin) and lose to other jobs unevenly. Rerun on a quiet machine.`,
+  );
+}
 out.push(
   '',
   `load average after: ${load()} (1 / 5 / 15 min) on ${process.platform}-${process.arch}; machine shared with other jobs unless it was idle`,

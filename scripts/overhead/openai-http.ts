@@ -23,7 +23,11 @@ export async function openAiHttpSubject(spec: string, o: SubjectOptions): Promis
     ['bin/edgebench.js', 'serve', '--openai', '--model', spec, '--dtype', 'q4', '--port', '0', '--threads', String(o.threads), '--quiet'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  // the server never outlives the script, even when it fails or is interrupted
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await once(child, 'exit');
