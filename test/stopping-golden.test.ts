@@ -111,6 +111,15 @@ describe('adaptive stopping decision (hand-computed CIs)', () => {
     expect(t).toMatchObject({ at: 3, reason: 'max-time' }); // 3 × ~0.1 s ≥ 0.3 s
   });
 
+  it('a cap between two looks takes one more look: n = 5 misses 1.5 % (1.961 %), the cap at 7 meets it (0.980 %) → reached, not CI_NOT_REACHED', () => {
+    const r = run(policy({ targetCiPct: 1.5, checkEvery: 5, maxCount: 7 }));
+    expect(r).toMatchObject({ at: 7, reason: 'ci-reached' });
+    const rec = r.rule.record(1);
+    expect(rec.looks.map((l) => l.n)).toEqual([5, 7]);
+    expect(rec).toMatchObject({ reached: true, reason: 'ci-reached' });
+    expect(rec.halfWidthPct).toBeCloseTo((1 / 102) * 100, 10);
+  });
+
   it('fixed rule (no targetCiPct) stops as soon as both minimums are met, and records the final CI for information', () => {
     const r = run(policy({ minCount: 5 }));
     expect(r).toMatchObject({ at: 5, reason: 'min-reached' });
@@ -121,7 +130,7 @@ describe('adaptive stopping decision (hand-computed CIs)', () => {
 
   it('the rule is stated in words', () => {
     expect(describeRule(policy({ targetCiPct: 3 }), 'decodeTokensPerS')).toMatch(
-      /half-width ≤ 3 % of the median, looked at every 5 requests/,
+      /half-width ≤ 3 % of the median, looked at every 5 requests and once more where a cap falls/,
     );
     expect(describeRule(policy({}), 'ttftMs')).toMatch(/^fixed: stop once ≥ 5 requests and ≥ 0 s of timed windows/);
   });

@@ -60,7 +60,7 @@ export function describeRule(p: RepetitionPolicy, metric: HeadlineMetric): strin
   const caps = `capped at ${p.maxCount} requests or ${p.maxTimeS} s of timed windows`;
   if (p.targetCiPct === undefined) return `fixed: stop once ${mins}; ${caps}`;
   const k = p.checkEvery ?? DEFAULT_CHECK_EVERY;
-  return `adaptive: after ${mins}, stop when the 95 % bootstrap CI of the median ${metric} has half-width ≤ ${p.targetCiPct} % of the median, looked at every ${k} requests; ${caps} (then CI_NOT_REACHED)`;
+  return `adaptive: after ${mins}, stop when the 95 % bootstrap CI of the median ${metric} has half-width ≤ ${p.targetCiPct} % of the median, looked at every ${k} requests and once more where a cap falls; ${caps} (then CI_NOT_REACHED when that last look misses the target)`;
 }
 
 export type Decision = { stop: false } | { stop: true; reason: StopReason };
@@ -117,9 +117,16 @@ export class StoppingRule {
     } else if (metMin) {
       return this.end('min-reached');
     }
-    if (this.measured >= p.maxCount) return this.end('max-count');
-    if (this.timedS >= p.maxTimeS) return this.end('max-time');
-    return { stop: false };
+    const capped: StopReason | null = this.measured >= p.maxCount ? 'max-count' : this.timedS >= p.maxTimeS ? 'max-time' : null;
+    if (capped === null) return { stop: false };
+    // one more look where the cap falls (a point the data did not choose): a cell is CI_NOT_REACHED
+    // only when the interval it ends with misses the target, never with a width that meets it
+    if (metMin && p.targetCiPct !== undefined && this.samples.length >= 2 && this.looks.at(-1)?.n !== this.samples.length) {
+      const l = look(this.samples, this.timedS, this.opts);
+      this.looks.push(l);
+      if (l.halfWidthPct !== null && l.halfWidthPct <= p.targetCiPct) return this.end('ci-reached');
+    }
+    return this.end(capped);
   }
 
   private end(reason: StopReason): Decision {
