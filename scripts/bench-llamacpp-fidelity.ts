@@ -159,7 +159,7 @@ for (const [k, s] of ebSettingsSeen) {
 }
 // libgomp's idle policy (both sides inherit it): its default spins ~300k iterations when its threads ≤ cores, which a busy machine punishes
 out.push(
-  `OpenMP environment (both sides): ${['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND'].map((k) => `${k}=${process.env[k] ?? '(unset)'}`).join(' ')}`,
+  `OpenMP environment (both sides): ${['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_PROC_BIND'].map((k) => `${k}=${process.env[k] ?? '(unset)'}`).join(' ')}; edgebench's libuv pool: UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE'] ?? '(unset: 4)'}`,
 );
 out.push(`${rounds} interleaved rounds × ${reps} repetitions per side (after one warm-up each)`, '');
 out.push(...fidelityTable(rows), '', ...DEFINITIONS);

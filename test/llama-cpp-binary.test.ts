@@ -12,7 +12,7 @@ import { EdgebenchError } from '../src/errors.ts';
 import { buildGguf } from '../src/models/gguf/build-gguf.ts';
 import { getPreset } from '../src/models/presets.ts';
 import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
-import { ggmlThreadsNote } from '../src/runners/llama-cpp/local-build.ts';
+import { ggmlThreadsNote, libuvPoolSize } from '../src/runners/llama-cpp/local-build.ts';
 import { parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
 import type { LoadOptions } from '../src/runners/types.ts';
 
@@ -41,7 +41,12 @@ describe('binary setting', () => {
     expect(ggmlThreadsNote(false, 1)).toBe('none needed (1 thread)');
     expect(ggmlThreadsNote(true, 1)).toBe('none needed (1 thread)');
     expect(ggmlThreadsNote(false, 2)).toBe('none attached: ggml starts and joins 1 worker thread(s) in every llama_decode');
-    expect(ggmlThreadsNote(true, 4)).toMatch(/^OpenMP: libgomp's persistent team of 4 threads/);
+    expect(ggmlThreadsNote(true, 4, 1)).toMatch(/^OpenMP: libgomp's persistent team of 4 threads/);
+    // several libuv pool threads: several OpenMP teams, the idle ones spinning — said, with the fix
+    expect(ggmlThreadsNote(true, 2, 4)).toMatch(/libuv has 4 pool threads.*UV_THREADPOOL_SIZE=1/);
+    expect(libuvPoolSize({})).toBe(4);
+    expect(libuvPoolSize({ UV_THREADPOOL_SIZE: '1' })).toBe(1);
+    expect(libuvPoolSize({ UV_THREADPOOL_SIZE: 'x' })).toBe(4);
   });
 });
 

@@ -88,10 +88,23 @@ export function describeBinary(llama: Llama): { binary: string; openmp: boolean 
 }
 
 /** What ggml does with its worker threads for this binary at `threads` threads (resolved.settings.ggmlThreadpool). */
-export function ggmlThreadsNote(openmp: boolean, threads: number): string {
+/**
+ * libuv's pool size as this process started with it (it cannot change once the pool exists).
+ * node-llama-cpp runs each llama_decode on any free pool thread, and OpenMP keeps one thread team
+ * per calling thread: with 4 pool threads, up to 4 teams, and the idle ones spin (GOMP_SPINCOUNT)
+ * on the cores the active one needs. One pool thread = one team, always hot.
+ */
+export function libuvPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['UV_THREADPOOL_SIZE']);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 1024) : 4;
+}
+
+export function ggmlThreadsNote(openmp: boolean, threads: number, poolSize = libuvPoolSize()): string {
   if (threads <= 1) return 'none needed (1 thread)';
+  if (openmp && poolSize > 1)
+    return `OpenMP, but libuv has ${poolSize} pool threads: each llama_decode may run on another one, each with its own team of ${threads}, and idle teams spin on the cores the active one needs — start edgebench with UV_THREADPOOL_SIZE=1 (README "llama.cpp as llama-bench measures it")`;
   if (openmp)
-    return `OpenMP: libgomp's persistent team of ${threads} threads, reused by every llama_decode (no threadpool attached; none started per decode)`;
+    return `OpenMP: libgomp's persistent team of ${threads} threads on the one libuv pool thread (UV_THREADPOOL_SIZE=1), reused by every llama_decode (no threadpool attached; none started per decode)`;
   return `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`;
 }
 
