@@ -17,7 +17,8 @@ import { cell, LLAMA_1B, metric } from './fixtures/report/builders.ts';
 
 const figures = loadReferences().figures;
 const tok = (m: number) => metric(m, m * 0.98, m * 1.02, 'tokens/s');
-const remote = { endpoint: 'https://api.example.com/v1', rttMs: 40 };
+// the server counted 170 prompt tokens for the 128 words sent (instruction and chat template)
+const remote = { endpoint: 'https://api.example.com/v1', rttMs: 40, promptTokens: 170 };
 const pp = { name: 'pp128', promptTokens: 128, genTokens: 1, depth: 0 };
 const tg = { name: 'tg128', promptTokens: 1, genTokens: 128, depth: 0 };
 
@@ -59,7 +60,8 @@ describe('edge vs cloud with a measured endpoint', () => {
     const line = text.split('\n').find((l) => l.startsWith('cloud, measured'));
     expect(line).toContain('https://api.example.com/v1 (llama-3.2-1b)');
     expect(line).toContain('network round trip 40 ms');
-    expect(line).toContain('this device: TTFT 6.25× slower, decode 0.167×');
+    expect(line).toContain('at 128 prompt tokens (170 as the server counted them, template included)');
+    expect(line).toContain('this device: TTFT 6.25× slower (prompts 170 vs 128 tokens), decode 0.167×');
   });
 
   it('a run of endpoints only says nothing ran on this device, instead of presenting them as it', () => {

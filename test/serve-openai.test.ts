@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openReportRuns } from '../src/report/report-run.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildModelFolder } from '../src/models/build/build-folder.ts';
 import { getPreset } from '../src/models/presets.ts';
@@ -162,6 +163,11 @@ describe('edgebench serve --openai', () => {
     };
     expect(summary.cells[0]!.metrics.ttftMs.boundary).toBe('http-client');
     for (const f of filesUnder(out)) expect(readFileSync(f, 'utf8'), f).not.toContain(KEY);
+    // the report and the answer see it as the measured cloud: endpoint, measured round trip, the server's prompt count
+    const [opened] = await openReportRuns([out]);
+    const measuredPrompt = cell!.requests.filter((r) => r.phase === 'measured').map((r) => r.promptTokens);
+    expect(opened!.localCells[0]!.remote).toMatchObject({ endpoint: expect.stringContaining('127.0.0.1'), rttMs: expect.any(Number) });
+    expect(measuredPrompt).toContain(opened!.localCells[0]!.remote!.promptTokens);
   });
 
   it('answers with the ort-node runner’s greedy tokens (completions with token ids, non-streaming)', async () => {

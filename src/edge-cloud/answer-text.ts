@@ -116,15 +116,24 @@ export function claimsLine(claims: readonly ClaimResult[], device: DeviceInfo, r
 /** One line per endpoint this device measured: its TTFT and decode with CIs, and this device against it. */
 export function measuredLine(row: EdgeCloudRow, m: MeasuredCloud): string {
   const where = `${m.endpoint ?? 'endpoint'} (${m.model})`;
+  const asked = m.ttft?.cell.shape.promptTokens ?? 0;
+  const counted =
+    m.promptTokens !== null && m.promptTokens !== asked ? ` (${m.promptTokens} as the server counted them, template included)` : '';
   const t = m.ttft
-    ? `TTFT ${durationText(m.ttft.metric.median)} [${rangeText(m.ttft.metric.ci95.lo, m.ttft.metric.ci95.hi)}] at ${m.ttft.cell.shape.promptTokens} tokens`
+    ? `TTFT ${durationText(m.ttft.metric.median)} [${rangeText(m.ttft.metric.ci95.lo, m.ttft.metric.ci95.hi)}] at ${asked} prompt tokens${counted}`
     : 'TTFT not measured';
   const d = m.decode
     ? `decode ${n3(m.decode.metric.median)} tok/s [${n3(m.decode.metric.ci95.lo)}–${n3(m.decode.metric.ci95.hi)}]`
     : 'decode not measured';
   const rtt = m.rttMs !== null ? `, network round trip ${n3(m.rttMs)} ms` : '';
   const vs: string[] = [];
-  if (m.ttft && row.ttft.local) vs.push(`TTFT ${ratioWord(row.ttft.local.metric.median / m.ttft.metric.median, 'slower', 'faster')}`);
+  if (m.ttft && row.ttft.local) {
+    const here = row.ttft.local.cell.shape.promptTokens;
+    const there = m.promptTokens ?? asked;
+    // a TTFT ratio over prompts that differ by more than 10 % says so beside it
+    const unequal = Math.abs(there - here) > 0.1 * here ? ` (prompts ${there} vs ${here} tokens)` : '';
+    vs.push(`TTFT ${ratioWord(row.ttft.local.metric.median / m.ttft.metric.median, 'slower', 'faster')}${unequal}`);
+  }
   if (m.decode && row.decode.local) vs.push(`decode ${n3(row.decode.local.metric.median / m.decode.metric.median)}×`);
   return `${where}: ${t}, ${d}${rtt}${vs.length ? ` → this device: ${vs.join(', ')}` : ''}`;
 }

@@ -15,6 +15,8 @@ export interface MeasuredCloud {
   decode: LocalPick | null;
   /** median of the cells' measured TCP connect times */
   rttMs: number | null;
+  /** the prompt length the server counted for the TTFT cell (its chat template included), when recorded */
+  promptTokens: number | null;
 }
 
 function median(xs: readonly number[]): number | null {
@@ -38,10 +40,12 @@ export function measuredClouds(
   }
   return [...groups.values()].map((g) => {
     const first = g[0] as LocalCell;
+    const ttft = pick.ttft(g);
     return {
       endpoint: first.remote?.endpoint ?? null,
       model: first.model,
-      ttft: pick.ttft(g),
+      promptTokens: ttft?.cell.remote?.promptTokens ?? null,
+      ttft,
       decode: pick.decode(g),
       rttMs: median(g.map((c) => c.remote?.rttMs).filter((x): x is number => typeof x === 'number')),
     };

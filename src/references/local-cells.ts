@@ -24,9 +24,11 @@ function remoteSide(c: CellSummary, raw: CellResult | undefined): RemoteSide | n
   const endpoint = c.resolved?.settings['endpoint'];
   const network = raw?.extra?.['network'];
   const rtt = network && typeof network === 'object' ? (network as Record<string, unknown>)['rttMs'] : null;
+  const counted = (raw?.requests ?? []).filter((r) => r.phase === 'measured').map((r) => r.promptTokens);
   return {
     endpoint: typeof endpoint === 'string' ? endpoint : null,
     rttMs: typeof rtt === 'number' && Number.isFinite(rtt) && rtt >= 0 ? rtt : null,
+    promptTokens: counted.length ? ([...counted].sort((a, b) => a - b)[Math.floor(counted.length / 2)] ?? null) : null,
   };
 }
 

@@ -51,6 +51,8 @@ export interface RemoteSide {
   endpoint: string | null;
   /** median TCP connect to it, measured before the cell (src/cloud/network-split.ts) */
   rttMs: number | null;
+  /** median prompt length the server counted (usage.prompt_tokens: instruction and chat template included) */
+  promptTokens: number | null;
 }
 
 /** Cells measured on this device (not endpoints it called). */
