@@ -164,10 +164,11 @@ out.push(
 out.push(`${rounds} interleaved rounds × ${reps} repetitions per side (after one warm-up each)`, '');
 out.push(...fidelityTable(rows), '', ...DEFINITIONS);
 const busiest = Math.max(loadBefore, loadavg()[0]!);
-if (busiest > availableParallelism()) {
+// the load average counts the benchmark's own threads (2 threads ≈ 2.0): busy means runnable threads beyond the cores
+if (busiest > availableParallelism() + 0.5) {
   out.push(
     '',
-    `**Machine busy** (load average up to ${busiest.toFixed(1)} on ${availableParallelism()} cores): these ratios are not fidelity figures — both sides' threads busy-wait (ggml's barriers, libgomp's idle spin) and lose to other jobs unevenly. Rerun on a quiet machine.`,
+    `**Machine busy** (load average up to ${busiest.toFixed(1)} on ${availableParallelism()} cores, the benchmark's own threads included): these ratios are not fidelity figures — both sides' threads busy-wait (ggml's barriers, libgomp's idle spin) and lose to other jobs unevenly. Rerun on a quiet machine.`,
   );
 }
 out.push(
