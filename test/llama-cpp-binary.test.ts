@@ -12,7 +12,8 @@ import { EdgebenchError } from '../src/errors.ts';
 import { buildGguf } from '../src/models/gguf/build-gguf.ts';
 import { getPreset } from '../src/models/presets.ts';
 import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
-import { ggmlThreadsNote, libuvPoolSize } from '../src/runners/llama-cpp/local-build.ts';
+import { ggmlThreadsNote, libuvPoolSize, threadsSetup } from '../src/runners/llama-cpp/local-build.ts';
+import { runnerSetupWarnings } from '../src/analyze/runner-warnings.ts';
 import { parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
 import type { LoadOptions } from '../src/runners/types.ts';
 
@@ -48,6 +49,29 @@ describe('binary setting', () => {
     expect(libuvPoolSize({ UV_THREADPOOL_SIZE: '1' })).toBe(1);
     expect(libuvPoolSize({ UV_THREADPOOL_SIZE: 'x' })).toBe(4);
   });
+
+  it('says what makes decode slower than llama.cpp can be, with the fix (RUNNER_SETUP in the run)', () => {
+    expect(threadsSetup(false, 1, 4)).toBeNull();
+    expect(threadsSetup(true, 2, 1)).toBeNull();
+    expect(threadsSetup(false, 2, 1)).toMatchObject({
+      setupWarning: expect.stringMatching(/prebuilt binaries start and join 1 thread\(s\) in every llama_decode/),
+      setupFix: expect.stringMatching(/npm run build:llamacpp-local.*UV_THREADPOOL_SIZE=1.*--threads 1/),
+    });
+    expect(threadsSetup(true, 2, 4)).toMatchObject({
+      setupWarning: expect.stringMatching(/4 libuv pool threads/),
+      setupFix: expect.stringMatching(/UV_THREADPOOL_SIZE=1/),
+    });
+    const cell = (settings: Record<string, string>, status: 'ok' | 'errored' = 'ok') => ({
+      index: 3,
+      status,
+      key: { runner: 'llama-cpp', shape: { name: 'tg128' } },
+      resolved: { settings },
+    });
+    const w = runnerSetupWarnings(cell({ setupWarning: 'slow because X', setupFix: 'do Y' }) as never);
+    expect(w).toEqual([{ code: 'RUNNER_SETUP', severity: 'warn', message: '#3 tg128 (llama-cpp): slow because X', fix: 'do Y' }]);
+    expect(runnerSetupWarnings(cell({ setupWarning: 'slow' }, 'errored') as never)).toEqual([]);
+    expect(runnerSetupWarnings(cell({}) as never)).toEqual([]);
+  });
 });
 
 describe('the binary that ran is recorded (real llama.cpp)', () => {
@@ -78,6 +102,7 @@ describe('the binary that ran is recorded (real llama.cpp)', () => {
       expect(s.binary).toBe('prebuilt (node-llama-cpp CI build, no OpenMP)');
       expect(s.openmp).toBe(false);
       expect(s.ggmlThreadpool).toBe('none attached: ggml starts and joins 1 worker thread(s) in every llama_decode');
+      expect(s.setupWarning).toMatch(/prebuilt binaries start and join 1 thread/);
       await generates(m);
     } finally {
       await m[Symbol.asyncDispose]();

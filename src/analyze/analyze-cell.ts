@@ -8,6 +8,7 @@ import { cellWarnings } from './warnings.ts';
 import { analyzeCellEnergy, energyWarnings } from './energy.ts';
 import { screenCell, screeningWarning } from './trace-check.ts';
 import { machineWarnings } from './machine-warnings.ts';
+import { runnerSetupWarnings } from './runner-warnings.ts';
 import { stoppingWarnings } from './stopping-warnings.ts';
 
 export interface AnalyzeOptions {
@@ -80,6 +81,7 @@ export function analyzeCell(stored: CellResult, opts: AnalyzeOptions): CellSumma
       ...cellWarnings(cell, measured, metrics),
       ...stoppingWarnings(cell),
       ...machineWarnings(cell),
+      ...runnerSetupWarnings(cell),
       ...energyWarnings(energy),
     ],
     ...(energy && { energy }),

@@ -20,7 +20,7 @@ import {
   type LlamaCppEp,
 } from './backend.ts';
 import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings, type LlamaCppSettings } from './settings.ts';
-import { describeBinary, ggmlThreadsNote } from './local-build.ts';
+import { describeBinary, ggmlThreadsNote, threadsSetup } from './local-build.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
@@ -171,6 +171,7 @@ export async function loadLlamaCpp(source: ModelSource, opts: LoadOptions): Prom
         binarySetting: settings.binary,
         openmp,
         ggmlThreadpool: ggmlThreadsNote(openmp, threads),
+        ...threadsSetup(openmp, threads),
         useMmap: settings.useMmap,
         sampling: 'greedy (temperature 0), EOS ignored',
         weightType: facts.weightType,

@@ -108,6 +108,30 @@ export function ggmlThreadsNote(openmp: boolean, threads: number, poolSize = lib
   return `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`;
 }
 
+/**
+ * What makes decode slower than llama-bench in this process, and the fix (RUNNER_SETUP in the run's
+ * warnings); null when nothing does. Measured on a 2-core VM (README "llama.cpp as llama-bench
+ * measures it"): tg128 at 0.62–0.77× of llama-bench in both cases, 0.93–0.97× with both fixes.
+ */
+export function threadsSetup(
+  openmp: boolean,
+  threads: number,
+  poolSize = libuvPoolSize(),
+): { setupWarning: string; setupFix: string } | null {
+  if (threads <= 1) return null;
+  if (!openmp)
+    return {
+      setupWarning: `node-llama-cpp's prebuilt binaries start and join ${threads - 1} thread(s) in every llama_decode: decode is slower than llama.cpp can be`,
+      setupFix: `build llama.cpp once with \`${LOCAL_BUILD_COMMAND}\` and start edgebench with UV_THREADPOOL_SIZE=1, or measure with --threads 1`,
+    };
+  if (poolSize > 1)
+    return {
+      setupWarning: `the OpenMP build with ${poolSize} libuv pool threads: decodes hop between pool threads, each with its own OpenMP team, and the idle teams spin on the cores the active one needs`,
+      setupFix: 'start edgebench with UV_THREADPOOL_SIZE=1 in its environment (e.g. UV_THREADPOOL_SIZE=1 edgebench run …)',
+    };
+  return null;
+}
+
 /** The tools a build needs that are missing from PATH (cmake, a C/C++ compiler, git, make or ninja). */
 export function missingBuildTools(): string[] {
   const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
