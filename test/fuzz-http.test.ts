@@ -8,10 +8,8 @@ import fc from 'fast-check';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildTinyLlamaFolder } from './helpers/tiny-llama-folder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModelFolder } from '../src/models/build/build-folder.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
 import { genLength } from '../src/measure/measure-cell.ts';
 import { readCells } from '../src/results/io.ts';
 import { createServeEngine } from '../src/serve/openai/engine.ts';
@@ -29,16 +27,7 @@ let apiPort: number;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'eb-fuzz-http-'));
   page = await startServer(await tinyModel(root), root, 'serve-fuzz');
-  const preset = getPreset('tiny-llama');
-  const dir = join(root, 'tiny-llama-q4');
-  await buildModelFolder({
-    arch: preset.arch,
-    dtype: 'q4',
-    style: 'optimum',
-    outDir: dir,
-    tokenizerFiles: resolveTokenizer(preset, { dir: join(root, 'tok') }),
-    hfConfigExtra: { edgebench_preset: preset.id },
-  });
+  const dir = await buildTinyLlamaFolder(root);
   const engine = await createServeEngine({ model: dir, dtype: 'q4', style: 'optimum', threads: 1, log: () => {} });
   api = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log: () => {} });
   apiPort = api.port;

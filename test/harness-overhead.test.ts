@@ -6,10 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildTinyLlamaFolder } from './helpers/tiny-llama-folder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModelFolder } from '../src/models/build/build-folder.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
 import { WasmHost } from '../src/runners/ort-web/wasm-host.ts';
 import { hostModel } from '../src/runners/ort-web/ort-web-runner.ts';
 import { createServeEngine } from '../src/serve/openai/engine.ts';
@@ -63,17 +61,7 @@ describe('bench:overhead bare paths', () => {
   });
 
   it('openai-http: the minimal SSE client times every streamed token of serve --openai', async () => {
-    const dir = join(root, 'tiny-llama-q4');
-    const preset = getPreset('tiny-llama');
-    const tok = resolveTokenizer(preset, { dir: join(root, 'tok') });
-    await buildModelFolder({
-      arch: preset.arch,
-      dtype: 'q4',
-      style: 'optimum',
-      outDir: dir,
-      tokenizerFiles: tok,
-      hfConfigExtra: { edgebench_preset: preset.id },
-    });
+    const dir = await buildTinyLlamaFolder(root);
     const engine = await createServeEngine({ model: dir, dtype: 'q4', style: 'optimum', threads: 1, log: () => {} });
     const server = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log: () => {} });
     try {

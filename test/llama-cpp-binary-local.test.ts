@@ -4,34 +4,13 @@
  * and `auto` records the prebuilt binaries. Real llama.cpp, in a process of its own (one CPU binary
  * per process).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGguf } from '../src/models/gguf/build-gguf.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
+import { tinyGguf } from './helpers/tiny-gguf.ts';
+import { describe, expect, it } from 'vitest';
 import { localBuildDir, libuvPoolSize } from '../src/runners/llama-cpp/local-build.ts';
 import type { LoadOptions } from '../src/runners/types.ts';
 
 describe('the local build (real llama.cpp)', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eb-llamacpp-local-'));
-    await buildGguf({ preset: getPreset('tiny-llama'), dtype: 'q4_0', outFile: join(dir, 'tiny-llama.gguf') });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const load = (opts: LoadOptions) => {
-    const file = join(dir, 'tiny-llama.gguf');
-    return llamaCppRunner.load({ id: file, dir: null, file, dtype: 'q4_0', arch: null }, opts);
-  };
-  const generates = async (m: Awaited<ReturnType<typeof load>>) => {
-    const seq = await m.prepare([]);
-    const out: number[] = [];
-    await seq.generate([1, 2, 3], 4, (t) => out.push(t));
-    expect(out).toHaveLength(4);
-  };
+  const { load, generates } = tinyGguf('eb-llamacpp-local-');
 
   it('local: the local OpenMP build when there is one, else refused with the command that makes it', async () => {
     const opts: LoadOptions = { ep: 'cpu', threads: 2, settings: { binary: 'local' } };

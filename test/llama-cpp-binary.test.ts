@@ -4,18 +4,12 @@
  * does with its threads). Real llama.cpp, node-llama-cpp's prebuilt CPU binaries (one CPU binary
  * per process: the local build is tested in llama-cpp-binary-local.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyGguf } from './helpers/tiny-gguf.ts';
+import { describe, expect, it } from 'vitest';
 import { EdgebenchError } from '../src/errors.ts';
-import { buildGguf } from '../src/models/gguf/build-gguf.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
 import { ggmlThreadsNote, libuvPoolSize, threadsSetup } from '../src/runners/llama-cpp/local-build.ts';
 import { runnerSetupWarnings } from '../src/analyze/runner-warnings.ts';
 import { parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
-import type { LoadOptions } from '../src/runners/types.ts';
 
 describe('binary setting', () => {
   it('defaults to auto and takes prebuilt | local', () => {
@@ -75,23 +69,7 @@ describe('binary setting', () => {
 });
 
 describe('the binary that ran is recorded (real llama.cpp)', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eb-llamacpp-binary-'));
-    await buildGguf({ preset: getPreset('tiny-llama'), dtype: 'q4_0', outFile: join(dir, 'tiny-llama.gguf') });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const load = (opts: LoadOptions) => {
-    const file = join(dir, 'tiny-llama.gguf');
-    return llamaCppRunner.load({ id: file, dir: null, file, dtype: 'q4_0', arch: null }, opts);
-  };
-  const generates = async (m: Awaited<ReturnType<typeof load>>) => {
-    const seq = await m.prepare([]);
-    const out: number[] = [];
-    await seq.generate([1, 2, 3], 4, (t) => out.push(t));
-    expect(out).toHaveLength(4);
-  };
+  const { load, generates } = tinyGguf('eb-llamacpp-binary-');
 
   it("prebuilt: node-llama-cpp's CI build, no OpenMP, threads started per decode at 2 threads", async () => {
     const m = await load({ ep: 'cpu', threads: 2, settings: { binary: 'prebuilt' } });

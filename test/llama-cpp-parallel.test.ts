@@ -4,13 +4,8 @@
  * ladder runs on it through the harness; a runner without batching (ort-node, the ONNX runners)
  * says plainly it serves one request at a time, and the harness queues its parallel requests.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGguf } from '../src/models/gguf/build-gguf.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
+import { describe, expect, it } from 'vitest';
+import { tinyGguf } from './helpers/tiny-gguf.ts';
 import { driveLevel } from '../src/load/drive-level.ts';
 import { runLadder, ONE_AT_A_TIME } from '../src/load/run-ladder.ts';
 import { summarizeLadder } from '../src/load/goodput.ts';
@@ -18,20 +13,8 @@ import { LoadPlan } from '../src/load/plan.ts';
 import { parseShape } from '../src/config/shapes.ts';
 import type { LoadedModel } from '../src/runners/types.ts';
 
-let dir: string;
-let file: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eb-llamacpp-par-'));
-  file = join(dir, 'tiny-llama.gguf');
-  await buildGguf({ preset: getPreset('tiny-llama'), dtype: 'q4_0', outFile: file });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const load = (parallel?: number) =>
-  llamaCppRunner.load(
-    { id: file, dir: null, file, dtype: 'q4_0', arch: null },
-    { ep: 'cpu', threads: 1, settings: { contextSize: 256 }, ...(parallel && { parallel }) },
-  );
+const gguf = tinyGguf('eb-llamacpp-par-');
+const load = (parallel?: number) => gguf.load({ ep: 'cpu', threads: 1, settings: { contextSize: 256 }, ...(parallel && { parallel }) });
 
 async function decode(m: LoadedModel, prompt: number[], n: number): Promise<number[]> {
   const seq = await m.prepare([]);

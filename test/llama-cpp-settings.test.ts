@@ -3,17 +3,11 @@
  * a context sized to the request), and what llama.cpp resolved is recorded: checked on hand-computed
  * values and on real llama.cpp (node-llama-cpp's prebuilt CPU binaries) with a tiny synthetic GGUF.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyGguf } from './helpers/tiny-gguf.ts';
+import { describe, expect, it } from 'vitest';
 import { parseShape } from '../src/config/shapes.ts';
 import { kvTokensOf } from '../src/measure/measure-cell.ts';
-import { buildGguf } from '../src/models/gguf/build-gguf.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { llamaCppRunner } from '../src/runners/llama-cpp/llama-cpp-runner.ts';
 import { contextSizeFor, FALLBACK_CONTEXT, parseLlamaCppSettings } from '../src/runners/llama-cpp/settings.ts';
-import type { LoadOptions } from '../src/runners/types.ts';
 
 describe('llama-bench defaults', () => {
   it('an empty settings object gives flash attention auto, n_ubatch 512 and an auto context', () => {
@@ -47,17 +41,7 @@ describe('llama-bench defaults', () => {
 });
 
 describe('llama-bench defaults on real llama.cpp', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'eb-llamacpp-settings-'));
-    await buildGguf({ preset: getPreset('tiny-llama'), dtype: 'q4_0', outFile: join(dir, 'tiny-llama.gguf') });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const load = (opts: LoadOptions) => {
-    const file = join(dir, 'tiny-llama.gguf');
-    return llamaCppRunner.load({ id: file, dir: null, file, dtype: 'q4_0', arch: null }, opts);
-  };
+  const { load } = tinyGguf('eb-llamacpp-settings-');
 
   it('records flash attention as llama.cpp resolved it and the context as created (padded to 256)', async () => {
     const m = await load({ ep: 'cpu', threads: 1, settings: {}, kvTokens: 260 });

@@ -7,10 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { NotFoundError, BadRequestError } from 'openai';
+import { buildTinyLlamaFolder } from './helpers/tiny-llama-folder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModelFolder } from '../src/models/build/build-folder.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
 import { createServeEngine, type ServeEngine } from '../src/serve/openai/engine.ts';
 import { startOpenAiServer, type OpenAiServer } from '../src/serve/openai/server.ts';
 
@@ -21,17 +19,7 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'eb-serve-client-'));
-  const dir = join(root, 'tiny-llama-q4');
-  const preset = getPreset('tiny-llama');
-  const tok = resolveTokenizer(preset, { dir: join(root, 'tok') });
-  await buildModelFolder({
-    arch: preset.arch,
-    dtype: 'q4',
-    style: 'optimum',
-    outDir: dir,
-    tokenizerFiles: tok,
-    hfConfigExtra: { edgebench_preset: preset.id },
-  });
+  const dir = await buildTinyLlamaFolder(root);
   engine = await createServeEngine({ model: dir, dtype: 'q4', style: 'optimum', threads: 1, log: () => {} });
   server = await startOpenAiServer({ engine, host: '127.0.0.1', port: 0, log: (m) => logs.push(m) });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0, timeout: 60_000 });

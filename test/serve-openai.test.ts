@@ -10,10 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReportRuns } from '../src/report/report-run.ts';
+import { buildTinyLlamaFolder } from './helpers/tiny-llama-folder.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildModelFolder } from '../src/models/build/build-folder.ts';
-import { getPreset } from '../src/models/presets.ts';
-import { resolveTokenizer } from '../src/models/tokenizers/resolve.ts';
 import { resolveOnnxModel } from '../src/models/resolve-onnx.ts';
 import { seededTokenIds } from '../src/measure/workload.ts';
 import { ortNodeRunner } from '../src/runners/ort-node/ort-node-runner.ts';
@@ -47,17 +45,7 @@ async function runnerGreedy(n: number): Promise<number[]> {
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'eb-serve-'));
-  dir = join(root, 'tiny-llama-q4');
-  const preset = getPreset('tiny-llama');
-  const tok = resolveTokenizer(preset, { dir: join(root, 'tok') });
-  await buildModelFolder({
-    arch: preset.arch,
-    dtype: 'q4',
-    style: 'optimum',
-    outDir: dir,
-    tokenizerFiles: tok,
-    hfConfigExtra: { edgebench_preset: preset.id },
-  });
+  dir = await buildTinyLlamaFolder(root);
   greedy = await runnerGreedy(12);
   // make the greedy sequence's first token an EOS id, so EOS handling is testable on random weights
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [2, greedy[0]!] }));

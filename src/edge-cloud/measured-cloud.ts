@@ -5,6 +5,7 @@
  * replaces the published range as the network part (unless --network-rtt-ms was given).
  */
 import { onDevice, paramsB, sizeClass, type LocalCell, type SizeClass } from '../references/local.ts';
+import { median } from './cloud-side.ts';
 import type { LocalPick } from './compare.ts';
 
 export interface MeasuredCloud {
@@ -17,13 +18,6 @@ export interface MeasuredCloud {
   rttMs: number | null;
   /** the prompt length the server counted for the TTFT cell (its chat template included), when recorded */
   promptTokens: number | null;
-}
-
-function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 /** Finished endpoint cells, grouped by (endpoint, model): one measured cloud per group of the size class. */
@@ -41,13 +35,14 @@ export function measuredClouds(
   return [...groups.values()].map((g) => {
     const first = g[0] as LocalCell;
     const ttft = pick.ttft(g);
+    const rtts = g.map((c) => c.remote?.rttMs).filter((x): x is number => typeof x === 'number');
     return {
       endpoint: first.remote?.endpoint ?? null,
       model: first.model,
       promptTokens: ttft?.cell.remote?.promptTokens ?? null,
       ttft,
       decode: pick.decode(g),
-      rttMs: median(g.map((c) => c.remote?.rttMs).filter((x): x is number => typeof x === 'number')),
+      rttMs: rtts.length ? median(rtts) : null,
     };
   });
 }

@@ -79,24 +79,18 @@ export function edgeVsCloud(series: readonly LadderSeries[]): FairRow[] {
     for (const c of series.filter((s) => s.side === 'cloud' && s.shape === e.shape)) {
       const edgeAt = (n: number) => e.points.find((p) => p.concurrency === n);
       for (const cp of c.points.filter((p) => p.concurrency !== null)) {
-        const ep = edgeAt(cp.concurrency!);
-        if (ep)
-          rows.push({
-            basis: 'same concurrency',
-            concurrency: cp.concurrency!,
-            shape: e.shape,
-            edge: { series: e.label, point: ep },
-            cloud: { series: c.label, point: cp },
-          });
-        const one = edgeAt(1);
-        if (one && cp.concurrency! > 1)
-          rows.push({
-            basis: 'cloud at its load vs edge at one user',
-            concurrency: cp.concurrency!,
-            shape: e.shape,
-            edge: { series: e.label, point: one },
-            cloud: { series: c.label, point: cp },
-          });
+        const pair = (basis: (typeof rows)[number]['basis'], ep: typeof cp | undefined) => {
+          if (ep)
+            rows.push({
+              basis,
+              concurrency: cp.concurrency!,
+              shape: e.shape,
+              edge: { series: e.label, point: ep },
+              cloud: { series: c.label, point: cp },
+            });
+        };
+        pair('same concurrency', edgeAt(cp.concurrency!));
+        if (cp.concurrency! > 1) pair('cloud at its load vs edge at one user', edgeAt(1));
       }
     }
   }

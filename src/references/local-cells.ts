@@ -4,6 +4,7 @@ import { energySourceOf } from '../analyze/energy.ts';
 import type { CellResult, CellSummary, MetricName, RunSummary } from '../results/schema.ts';
 import type { LocalCell, LocalMetric, LocalMetricName, RemoteSide } from './local.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
+import { median } from '../edge-cloud/cloud-side.ts';
 
 /** Every metric of a cell summary as median + CI: the trace metrics' summaries, then the cell metrics. */
 export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, LocalMetric>> {
@@ -28,7 +29,7 @@ function remoteSide(c: CellSummary, raw: CellResult | undefined): RemoteSide | n
   return {
     endpoint: typeof endpoint === 'string' ? endpoint : null,
     rttMs: typeof rtt === 'number' && Number.isFinite(rtt) && rtt >= 0 ? rtt : null,
-    promptTokens: counted.length ? ([...counted].sort((a, b) => a - b)[Math.floor(counted.length / 2)] ?? null) : null,
+    promptTokens: counted.length ? Math.round(median(counted)) : null,
   };
 }
 

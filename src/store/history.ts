@@ -12,6 +12,7 @@ import type { NoiseBand } from '../compare/noise-band.ts';
 import { EdgebenchError } from '../errors.ts';
 import type { MetricName } from '../results/schema.ts';
 import { holmAdjust } from '../stats/index.ts';
+import type { StoredCellRow } from './cell-row.ts';
 import type { Sql, SqlParam } from './db.ts';
 
 import { MATCH_KEYS, type MatchKey } from './history-match.ts';
@@ -75,27 +76,9 @@ const COLUMN: Record<MatchKey, string> = {
   class: 'd.device_class',
 };
 
-interface Row {
-  model: string;
-  dtype: string;
-  shape: string;
-  runner: string;
-  synthetic: boolean;
-  ep: string;
-  threads: number | null;
-  device: string;
-  fingerprint: string;
+interface Row extends StoredCellRow {
   run_pk: number;
-  run_id: string;
-  created_at: Date | string;
-  git_commit: string | null;
-  median: number;
-  ci_lo: number;
-  ci_hi: number;
-  n: number;
-  unit: string;
   samples: number[];
-  plausibility: string;
   ci_seed: number;
 }
 

@@ -7,6 +7,7 @@
 import { METRIC_DIRECTION, type Direction } from '../compare/direction.ts';
 import { EdgebenchError } from '../errors.ts';
 import type { MetricName } from '../results/schema.ts';
+import type { StoredCellRow } from './cell-row.ts';
 import type { Sql, SqlParam } from './db.ts';
 
 export interface LeaderboardQuery {
@@ -58,40 +59,27 @@ export interface Leaderboard {
   hiddenImplausible: number;
 }
 
-interface Row {
-  model: string;
-  dtype: string;
-  shape: string;
-  runner: string;
-  synthetic: boolean;
-  ep: string;
-  threads: number | null;
-  device: string;
+interface Row extends StoredCellRow {
   device_class: string;
-  fingerprint: string;
-  run_id: string;
-  created_at: Date | string;
-  git_commit: string | null;
-  median: number;
-  ci_lo: number;
-  ci_hi: number;
-  n: number;
-  unit: string;
-  plausibility: string;
 }
 
-function filters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
+/**
+ * WHERE for one comparable group: `t` is the table holding model/dtype/shape/runner — cells `c`, or
+ * the latest-cell table `l` (migration 0003) — and `m` the one holding the metric; `base` adds the
+ * table's own conditions.
+ */
+function filters(q: LeaderboardQuery, t: 'c' | 'l', m: 'm' | 'l', base: readonly string[]): { where: string; params: SqlParam[] } {
   const params: SqlParam[] = [q.metric, q.model];
-  const where = ['m.metric = $1', 'c.model = $2', "c.status = 'ok'"];
+  const where = [`${m}.metric = $1`, `${t}.model = $2`, ...base];
   const add = (sql: string, v: string | undefined) => {
     if (v === undefined) return;
     params.push(v);
     where.push(sql.replace('?', `$${params.length}`));
   };
   add('d.device_class = ?', q.deviceClass);
-  add('c.dtype = ?', q.dtype);
-  add('c.shape = ?', q.shape);
-  add('c.runner = ?', q.runner);
+  add(`${t}.dtype = ?`, q.dtype);
+  add(`${t}.shape = ?`, q.shape);
+  add(`${t}.runner = ?`, q.runner);
   return { where: where.join(' AND '), params };
 }
 
@@ -161,24 +149,8 @@ export function rankRows(rows: readonly Row[], direction: Direction, limit: numb
     );
 }
 
-/** Filters on the latest-cell table (migration 0003): the same keys as `filters`, read from `l`. */
-function latestFilters(q: LeaderboardQuery): { where: string; params: SqlParam[] } {
-  const params: SqlParam[] = [q.metric, q.model];
-  const where = ['l.metric = $1', 'l.model = $2', ...(q.includeImplausible ? [] : ['l.plausible'])];
-  const add = (sql: string, v: string | undefined) => {
-    if (v === undefined) return;
-    params.push(v);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  add('d.device_class = ?', q.deviceClass);
-  add('l.dtype = ?', q.dtype);
-  add('l.shape = ?', q.shape);
-  add('l.runner = ?', q.runner);
-  return { where: where.join(' AND '), params };
-}
-
 export async function queryLeaderboard(sql: Sql, q: LeaderboardQuery): Promise<Leaderboard> {
-  const latest = latestFilters(q);
+  const latest = filters(q, 'l', 'l', q.includeImplausible ? [] : ['l.plausible']);
   // the latest run per device and runner setup within each comparable group, maintained at publish (publish-latest.ts);
   // with implausible rows, the newer of a setup's latest plausible and latest implausible cell
   const rows = await sql.query<Row>(
@@ -190,7 +162,7 @@ export async function queryLeaderboard(sql: Sql, q: LeaderboardQuery): Promise<L
      ORDER BY l.dtype, l.shape, l.runner, l.synthetic, d.fingerprint, l.ep, l.threads, l.created_at DESC, l.run_pk DESC, l.cell_id DESC`,
     latest.params,
   );
-  const { where, params } = filters(q);
+  const { where, params } = filters(q, 'c', 'm', ["c.status = 'ok'"]);
   let hiddenImplausible = 0;
   if (!q.includeImplausible) {
     // driven by the partial index cells_implausible: implausible cells are few

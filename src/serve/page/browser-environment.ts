@@ -67,21 +67,28 @@ function powerOf(env: BrowserEnvironment): Environment['power'] {
   return { source: b.charging ? 'ac' : 'battery', batteryPercent: Math.round(b.level * 100) };
 }
 
+/** The classes a user gave: the device's own (the page's ?device-class=), and serve --device-class. */
+export interface GivenClass {
+  page?: DeviceClassName;
+  serve?: DeviceClassName;
+}
+
 /**
- * The device's environment as a run records it. `userClass`: the class given for this device (the
- * page's ?device-class=, else serve --device-class for devices whose browser cannot tell).
+ * The device's environment as a run records it. Its class: the page's ?device-class= when given,
+ * else serve --device-class where the browser cannot tell (detected unknown), else as detected.
  */
-export function toEnvironment(
-  env: BrowserEnvironment,
-  software: Record<string, string>,
-  userClass?: { class: DeviceClassName; by: string },
-): Environment {
+export function toEnvironment(env: BrowserEnvironment, software: Record<string, string>, given: GivenClass = {}): Environment {
   const detected = classifyBrowser({
     userAgent: env.userAgent,
     mobile: env.uaData?.mobile ?? null,
     maxTouchPoints: null,
     battery: env.battery,
   });
+  const user = given.page
+    ? { class: given.page, by: 'page ?device-class=' }
+    : given.serve && detected.class === 'unknown'
+      ? { class: given.serve, by: 'serve --device-class' }
+      : undefined;
   const gpu = env.webgpu;
   const fingerprintOf = {
     ua: env.userAgent,
@@ -121,7 +128,7 @@ export function toEnvironment(
     fingerprint: createHash('sha256').update(JSON.stringify(fingerprintOf)).digest('hex').slice(0, 16),
     kind: 'browser',
     userAgent: env.userAgent,
-    device: { ...withUserClass(detected, userClass?.class, userClass?.by), priceUsd: null },
+    device: { ...withUserClass(detected, user?.class, user?.by), priceUsd: null },
   };
 }
 

@@ -24,7 +24,7 @@ import { checkCellAgainstPlan, toCellRow } from './cell-checks.ts';
 import type { CellRow, RegisterResponse } from './shared/protocol.ts';
 import type { CellUpload, ProgressUpload, RegisterRequest } from './uploads.ts';
 import { runnerIdFor } from '../../runners/registry.ts';
-import { classifyBrowser, type DeviceClassName } from '../../edge-cloud/device-class.ts';
+import type { DeviceClassName } from '../../edge-cloud/device-class.ts';
 
 export const MAX_DEVICES = 100;
 
@@ -113,19 +113,6 @@ export class DeviceRuns {
     return next;
   }
 
-  /** The device's own class (?device-class=), else serve --device-class where the browser cannot tell. */
-  private userClass(req: RegisterRequest): { class: DeviceClassName; by: string } | undefined {
-    if (req.deviceClass) return { class: req.deviceClass, by: 'page ?device-class=' };
-    if (!this.o.deviceClass) return undefined;
-    const detected = classifyBrowser({
-      userAgent: req.environment.userAgent,
-      mobile: req.environment.uaData?.mobile ?? null,
-      maxTouchPoints: null,
-      battery: req.environment.battery,
-    });
-    return detected.class === 'unknown' ? { class: this.o.deviceClass, by: 'serve --device-class' } : undefined;
-  }
-
   async register(req: RegisterRequest): Promise<RegisterResponse> {
     if (this.joined >= MAX_DEVICES)
       throw new HttpError(
@@ -149,7 +136,14 @@ export class DeviceRuns {
       suite,
       seed: suite.seed,
       argv: this.o.argv,
-      environment: toEnvironment(env, { 'onnxruntime-web': this.o.ortWebVersion, edgebench: readPackageVersion() }, this.userClass(req)),
+      environment: toEnvironment(
+        env,
+        { 'onnxruntime-web': this.o.ortWebVersion, edgebench: readPackageVersion() },
+        {
+          ...(req.deviceClass && { page: req.deviceClass }),
+          ...(this.o.deviceClass && { serve: this.o.deviceClass }),
+        },
+      ),
       status: 'running',
       clock: { source: 'performance.now', resolutionMs: env.clock.resolutionMs },
     };
