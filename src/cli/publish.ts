@@ -65,41 +65,46 @@ async function publishCommand(dirs: string[], flags: PublishFlags): Promise<numb
   if (!(SOURCES as readonly string[]).includes(source))
     throw new EdgebenchError('USAGE', `--source ${source}: unknown`, `use one of ${SOURCES.join(', ')}`);
   const { resolveStoreTarget, describeTarget, openStore } = await import('../store/open-store.ts');
-  const { prepareRuns, publishPrepared } = await import('../store/publish-runs.ts');
+  const { payloadOf, resolveReferences } = await import('../store/publish-runs.ts');
+  const { publishRuns } = await import('../store/publish-stream.ts');
   const { expandDeviceRunDirs } = await import('../serve/page/device-run-dirs.ts');
   const target = resolveStoreTarget(flags.db);
-  const prepared = await prepareRuns(expandDeviceRunDirs(dirs), {
+  const runDirs = expandDeviceRunDirs(dirs);
+  const prepareOpts = {
     source: source as 'cli' | 'ci' | 'serve',
     ...(deviceClass && { deviceClass }),
     ...(!flags.references && { references: false as const }),
-  });
+  };
   if (flags.dryRun) {
+    const refs = resolveReferences(prepareOpts);
+    const shown = [];
+    for (const d of runDirs) {
+      const { payload, contentHash } = await payloadOf(d, prepareOpts, refs);
+      shown.push({ contentHash, payload });
+    }
     process.stderr.write(`dry run: nothing written; would publish to the ${describeTarget(target)}:\n`);
-    const shown = prepared.map((p) => ({ contentHash: p.contentHash, payload: p.payload }));
     process.stdout.write(`${JSON.stringify(shown.length === 1 ? shown[0] : shown, null, 2)}\n`);
     return 0;
   }
-  const db = await openStore(target);
-  try {
-    const results = await publishPrepared(db, prepared);
-    if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-    for (const [i, r] of results.entries()) {
-      const p = prepared[i]!;
-      if (!flags.json) {
-        console.log(
-          r.outcome === 'published'
-            ? `published ${r.runId}: ${r.cells} cells (${r.implausible} implausible) to the ${describeTarget(target)} [${r.contentHash.slice(0, 19)}…]`
-            : `${r.runId} is already in the ${describeTarget(target)} with the same content [${r.contentHash.slice(0, 19)}…]: nothing to do`,
-        );
+  const { results } = await publishRuns(runDirs, () => openStore(target), {
+    ...prepareOpts,
+    onBatch: (runs, written) => {
+      for (const [i, r] of written.entries()) {
+        if (!flags.json) {
+          console.log(
+            r.outcome === 'published'
+              ? `published ${r.runId}: ${r.cells} cells (${r.implausible} implausible) to the ${describeTarget(target)} [${r.contentHash.slice(0, 19)}…]`
+              : `${r.runId} is already in the ${describeTarget(target)} with the same content [${r.contentHash.slice(0, 19)}…]: nothing to do`,
+          );
+        }
+        for (const c of runs[i]!.implausible) {
+          process.stderr.write(
+            `warning: ${r.runId} cell ${c.index} (${c.model} ${c.dtype} ${c.shape}) is IMPLAUSIBLE, kept out of leaderboards: ${c.reasons.map((x) => x.reason).join('; ')}\n  fix: check the memory-bandwidth measurement and the model's size; rerun the cell (edgebench run --resume)\n`,
+          );
+        }
       }
-      for (const c of p.payload.cells.filter((x) => x.plausibility.verdict === 'IMPLAUSIBLE')) {
-        process.stderr.write(
-          `warning: ${r.runId} cell ${c.index} (${c.model} ${c.dtype} ${c.shape.name}) is IMPLAUSIBLE, kept out of leaderboards: ${c.plausibility.reasons.map((x) => x.reason).join('; ')}\n  fix: check the memory-bandwidth measurement and the model's size; rerun the cell (edgebench run --resume)\n`,
-        );
-      }
-    }
-    return 0;
-  } finally {
-    await db.close();
-  }
+    },
+  });
+  if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return 0;
 }
