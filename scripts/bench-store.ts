@@ -5,19 +5,20 @@
  * cells in the store. Targets: publish ≥ 50 runs/s, leaderboard ≤ 200 ms. Prints figures with the
  * machine load and this process's CPU time (on a shared machine wall time mostly measures the
  * other tenants). The publish figure is what `edgebench publish results/*` does with 1,000
- * folders: every run read, validated, trimmed, screened and hashed first, then one connection,
- * a batch of runs per transaction (PUBLISH_BATCH_RUNS).
- * Usage: tsx scripts/bench-store.ts [--runs N] [--cells N] [--only embedded|server]
+ * folders — the same function (publishRuns) with the same defaults: runs read, validated, trimmed,
+ * screened, hashed and printed by worker threads a batch ahead, one connection, a batch of runs
+ * per transaction (PUBLISH_BATCH_RUNS).
+ * Usage: tsx scripts/bench-store.ts [--runs N] [--cells N] [--only embedded|server] [--workers N (comparisons; default: the CLI's)]
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeRun } from '../src/analyze/analyze-run.ts';
-import { loadReferences } from '../src/references/load.ts';
 import type { StoreDb } from '../src/store/db.ts';
 import { queryLeaderboard } from '../src/store/leaderboard.ts';
 import { openStore, type StoreTarget } from '../src/store/open-store.ts';
-import { PUBLISH_BATCH_RUNS, prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
+import { PUBLISH_BATCH_RUNS } from '../src/store/publish-runs.ts';
+import { defaultWorkers, publishRuns } from '../src/store/publish-stream.ts';
 import { recordLatest } from '../src/store/publish-latest.ts';
 import { writeStoreRun } from '../test/fixtures/store/runs.ts';
 import { findPostgresBin, startPostgres } from '../test/helpers/postgres-server.ts';
@@ -29,6 +30,8 @@ const arg = (name: string, def: string) => {
 const RUNS = Number(arg('runs', '1000'));
 const TARGET_CELLS = Number(arg('cells', '100000'));
 const ONLY = arg('only', '');
+/** worker threads preparing runs; default: what `edgebench publish` uses (for comparisons only) */
+const WORKERS = arg('workers', '');
 const TEMPLATES = 20;
 const DEVICES = 200;
 const MODELS = ['llama-3.2-1b', 'qwen2.5-0.5b'];
@@ -81,38 +84,30 @@ async function makeRuns(): Promise<string[]> {
 
 interface PublishFigures {
   wallS: number;
-  prepareCpuMs: number;
-  writeCpuMs: number;
-  prepareWallMs: number;
-  writeWallMs: number;
+  cpuMs: number;
+  waitMs: number;
+  writeMs: number;
+  workers: number;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
-/** As `edgebench publish <dirs…>` does it: prepare every run first, then one connection. */
+/** Exactly `edgebench publish <dirs…>`: publishRuns with the CLI's defaults (worker threads, batches, the shipped references). */
 async function publishAll(target: StoreTarget, dirs: string[]): Promise<PublishFigures> {
-  const refs = loadReferences();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const prepared = await prepareRuns(dirs, { source: 'cli', references: refs });
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
-  const db = await openStore(target);
-  try {
-    const results = await publishPrepared(db, prepared);
-    const published = results.filter((r) => r.outcome === 'published').length;
-    if (published !== dirs.length) throw new Error(`published ${published} of ${dirs.length} runs`);
-  } finally {
-    await db.close();
-  }
-  const t2 = performance.now();
-  const c2 = process.cpuUsage();
+  const { results, figures } = await publishRuns(dirs, () => openStore(target), {
+    source: 'cli',
+    ...(WORKERS !== '' && { workers: Number(WORKERS) }),
+  });
+  const published = results.filter((r) => r.outcome === 'published').length;
+  if (published !== dirs.length) throw new Error(`published ${published} of ${dirs.length} runs`);
   return {
-    wallS: (t2 - t0) / 1000,
-    prepareWallMs: t1 - t0,
-    writeWallMs: t2 - t1,
-    prepareCpuMs: cpuMs(c1) - cpuMs(c0),
-    writeCpuMs: cpuMs(c2) - cpuMs(c1),
+    wallS: (performance.now() - t0) / 1000,
+    cpuMs: cpuMs(process.cpuUsage(c0)),
+    waitMs: figures.waitMs,
+    writeMs: figures.writeMs,
+    workers: figures.workers,
   };
 }
 
@@ -182,11 +177,13 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
   const perS = dirs.length / p.wallS;
   const n = dirs.length;
   console.log(
-    `[${name}] publish: ${perS.toFixed(1)} runs/s wall (${((p.wallS * 1000) / n).toFixed(1)} ms/run: read+validate+payload+hash ${(p.prepareWallMs / n).toFixed(1)}, store write ${(p.writeWallMs / n).toFixed(1)}; target ≥ 50 runs/s) ${perS >= 50 ? 'OK' : 'BELOW TARGET'}`,
+    `[${name}] publish: ${perS.toFixed(1)} runs/s wall (${((p.wallS * 1000) / n).toFixed(1)} ms/run; target ≥ 50 runs/s) ${perS >= 50 ? 'OK' : 'BELOW TARGET'}`,
   );
-  const cpu = p.prepareCpuMs + p.writeCpuMs;
   console.log(
-    `[${name}] publish CPU of this process: ${(cpu / n).toFixed(1)} ms/run (prepare ${(p.prepareCpuMs / n).toFixed(1)}, write ${(p.writeCpuMs / n).toFixed(1)}) → ${(n / (cpu / 1000)).toFixed(0)} runs/s if this process had a core to itself${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`,
+    `[${name}]   split: store transactions ${(p.writeMs / n).toFixed(1)} ms/run, waiting for prepared runs ${(p.waitMs / n).toFixed(1)} ms/run (${p.workers ? `${p.workers} worker thread${p.workers > 1 ? 's' : ''} read, validate, screen, hash and print runs while the store writes` : 'prepared in this thread, before each batch'})`,
+  );
+  console.log(
+    `[${name}]   CPU of this process (all threads): ${(p.cpuMs / n).toFixed(1)} ms/run${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`,
   );
   const db = await openStore(target);
   try {
@@ -203,7 +200,7 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
 const load0 = load();
 try {
   console.log(
-    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction; machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`,
+    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction, ${WORKERS || defaultWorkers(RUNS, {})} preparing worker thread(s); machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`,
   );
   const dirs = await makeRuns();
   if (ONLY !== 'server') await bench('embedded (PGlite)', { kind: 'embedded', dir: join(root, 'store') }, dirs);

@@ -173,3 +173,8 @@ export async function readSummary(dir: string): Promise<RunSummary> {
   if (!(await exists(path))) throw new EdgebenchError('RESULTS_INVALID', `${dir}: no ${SUMMARY_FILE} yet`, hint);
   return validate(RunSummary, await readJson(path, hint), path, hint);
 }
+
+/** summary.json's content already read and parsed (the loader peeks at its schema version first), validated as readSummary does. */
+export function validateSummary(dir: string, raw: unknown): RunSummary {
+  return validate(RunSummary, raw, join(dir, SUMMARY_FILE), `recompute it with: edgebench analyze ${dir}`);
+}

@@ -12,7 +12,7 @@ import { EdgebenchError } from '../errors.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
 import { checkDir } from '../util/input-path.ts';
 import { deviceClassOf, deviceLabel } from './device.ts';
-import { readCells, readManifest, readSummary, SUMMARY_FILE } from './io.ts';
+import { readCells, readManifest, readSummary, SUMMARY_FILE, validateSummary } from './io.ts';
 import { readQualityEntries } from './quality-io.ts';
 import type { QualityEntry } from './quality-schema.ts';
 import { SCHEMA_VERSION, type CellResult, type RunManifest, type RunSummary } from './schema.ts';
@@ -71,20 +71,21 @@ export async function openRun(dir: string, opts: OpenOptions = {}): Promise<Open
   return { dir, runId: manifest.runId, manifest, cells, quality, device: deviceLabel(env), deviceClass: deviceClassOf(env), devicePriceUsd: env.device.priceUsd };
 }
 
-async function storedSummaryVersion(path: string): Promise<number | null | 'absent'> {
+/** summary.json's schema version and parsed content (parsed once: it is most of a run's bytes). */
+async function storedSummary(path: string): Promise<{ version: number | null; raw: unknown } | 'absent'> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     // any other read error: readSummary reports it with the file name
-    return e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'absent' : null;
+    return e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'absent' : { version: null, raw: undefined };
   }
   try {
     const raw: unknown = JSON.parse(text);
     const v = typeof raw === 'object' && raw !== null && 'schemaVersion' in raw ? raw.schemaVersion : null;
-    return typeof v === 'number' ? v : null;
+    return { version: typeof v === 'number' ? v : null, raw };
   } catch {
-    return null; // truncated: readSummary reports it with the file name
+    return { version: null, raw: undefined }; // truncated: readSummary reports it with the file name
   }
 }
 
@@ -97,9 +98,9 @@ function describesCells(summary: RunSummary, cells: readonly CellResult[]): bool
 async function summaryOf(run: OpenRun, policy: SummaryPolicy): Promise<[RunSummary, AnalyzedRun['summarySource']]> {
   const recomputed = (): [RunSummary, AnalyzedRun['summarySource']] => [summarizeRun(run, { now: new Date(run.manifest.createdAt) }), 'recomputed from raw traces'];
   if (policy === 'recompute') return recomputed();
-  const v = await storedSummaryVersion(join(run.dir, SUMMARY_FILE));
-  if (v === 'absent' || (v !== null && v < SCHEMA_VERSION)) return recomputed();
-  const summary = await readSummary(run.dir);
+  const stored = await storedSummary(join(run.dir, SUMMARY_FILE));
+  if (stored === 'absent' || (stored.version !== null && stored.version < SCHEMA_VERSION)) return recomputed();
+  const summary = stored.raw === undefined ? await readSummary(run.dir) : validateSummary(run.dir, stored.raw);
   if (summary.runId !== run.runId) {
     throw new EdgebenchError('RESULTS_INVALID', `${join(run.dir, SUMMARY_FILE)}: runId "${summary.runId}" does not match run.json ("${run.runId}")`, `recompute it with: edgebench analyze ${run.dir}`);
   }
