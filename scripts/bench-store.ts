@@ -88,6 +88,9 @@ interface PublishFigures {
   waitMs: number;
   writeMs: number;
   workers: number;
+  /** the process's RSS after each batch, highest */
+  peakRss: number;
+  rssBefore: number;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -96,9 +99,14 @@ const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 async function publishAll(target: StoreTarget, dirs: string[]): Promise<PublishFigures> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
   const { results, figures } = await publishRuns(dirs, () => openStore(target), {
     source: 'cli',
     ...(WORKERS !== '' && { workers: Number(WORKERS) }),
+    onBatch: () => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    },
   });
   const published = results.filter((r) => r.outcome === 'published').length;
   if (published !== dirs.length) throw new Error(`published ${published} of ${dirs.length} runs`);
@@ -108,6 +116,8 @@ async function publishAll(target: StoreTarget, dirs: string[]): Promise<PublishF
     waitMs: figures.waitMs,
     writeMs: figures.writeMs,
     workers: figures.workers,
+    peakRss,
+    rssBefore,
   };
 }
 
@@ -183,7 +193,7 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
     `[${name}]   split: store transactions ${(p.writeMs / n).toFixed(1)} ms/run, waiting for prepared runs ${(p.waitMs / n).toFixed(1)} ms/run (${p.workers ? `${p.workers} worker thread${p.workers > 1 ? 's' : ''} read, validate, screen, hash and print runs while the store writes` : 'prepared in this thread, before each batch'})`,
   );
   console.log(
-    `[${name}]   CPU of this process (all threads): ${(p.cpuMs / n).toFixed(1)} ms/run${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}`,
+    `[${name}]   CPU of this process (all threads): ${(p.cpuMs / n).toFixed(1)} ms/run${target.kind === 'server' ? " (the server's own CPU not counted)" : ' (PGlite runs in this process: included)'}; RSS ${(p.rssBefore / 2 ** 20).toFixed(0)} MB before, at most ${(p.peakRss / 2 ** 20).toFixed(0)} MB during the publish (sampled after each batch)`,
   );
   const db = await openStore(target);
   try {

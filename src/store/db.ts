@@ -5,8 +5,13 @@
  */
 import { dataJson } from './json-text.ts';
 
-/** A value bound to a placeholder. JSON goes in as text and is cast with `::jsonb` in the SQL. */
-export type SqlParam = string | number | boolean | null;
+/**
+ * A value bound to a placeholder. JSON goes in as text and is cast with `::json`/`::jsonb` in the
+ * SQL. Bytes are sent in binary format, which for a `::json` parameter is exactly its UTF-8 text:
+ * publish's multi-MB row parameters go in that way, so neither driver re-encodes (nor, in PGlite,
+ * measures character by character) a string that a worker thread already encoded. Only for `::json`.
+ */
+export type SqlParam = string | number | boolean | null | Uint8Array;
 
 export interface Sql {
   query<T extends object>(text: string, params?: readonly SqlParam[]): Promise<T[]>;

@@ -33,7 +33,9 @@ export function connectionError(e: unknown, shown: string): EdgebenchError {
 function sqlOf(client: pg.ClientBase): Sql {
   return {
     async query<T extends object>(text: string, params: readonly SqlParam[] = []): Promise<T[]> {
-      const r = await client.query<T & pg.QueryResultRow>(text, [...params]);
+      // bytes as a Buffer over the same memory: pg sends a Buffer in binary format (db.ts SqlParam)
+      const values = params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+      const r = await client.query<T & pg.QueryResultRow>(text, values);
       return r.rows;
     },
     async exec(text: string): Promise<void> {

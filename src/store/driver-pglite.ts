@@ -11,10 +11,22 @@ import { acquireFolderLock, type FolderLock } from './embedded-lock.ts';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
-function sqlOf(q: Queryable): Sql {
+/** PostgreSQL's type oid of json. */
+const JSON_OID = 114;
+
+/**
+ * PGlite serializes a `json` parameter with JSON.stringify unless it is a string; bytes (db.ts
+ * SqlParam) must reach the protocol as they are, which sends them in binary format.
+ */
+function bytesAsIs(fallback: ((x: unknown) => string) | undefined) {
+  return { serializers: { [JSON_OID]: (x: unknown) => (x instanceof Uint8Array ? x : fallback ? fallback(x) : String(x)) } };
+}
+
+function sqlOf(q: Queryable, serializers: ReturnType<typeof bytesAsIs>): Sql {
   return {
     async query<T extends object>(text: string, params: readonly SqlParam[] = []): Promise<T[]> {
-      const r = await q.query<T>(text, [...params]);
+      const bytes = params.some((p) => p instanceof Uint8Array);
+      const r = await q.query<T>(text, [...params], bytes ? (serializers as Parameters<PGlite['query']>[2]) : undefined);
       return r.rows;
     },
     async exec(text: string): Promise<void> {
@@ -44,13 +56,14 @@ export async function openPglite(dir: string, opts: { lockTimeoutMs?: number } =
       'the folder is not a PGlite store, or it is damaged; point --db (or EDGEBENCH_DB) at another folder',
     );
   }
-  const base = sqlOf(pg);
+  const serializers = bytesAsIs(pg.serializers[JSON_OID] as ((x: unknown) => string) | undefined);
+  const base = sqlOf(pg, serializers);
   return {
     kind: 'embedded',
     location: dir,
     query: base.query,
     exec: base.exec,
-    transaction: <T>(fn: (tx: Sql) => Promise<T>) => pg.transaction((tx) => fn(sqlOf(tx))),
+    transaction: <T>(fn: (tx: Sql) => Promise<T>) => pg.transaction((tx) => fn(sqlOf(tx, serializers))),
     async close() {
       try {
         await pg.close();

@@ -18,9 +18,12 @@ import { prepareRun, PUBLISH_BATCH_RUNS, resolveReferences, type PrepareOptions,
 /** Below this many folders worker threads cost more to start (≈ 0.5 s: loading the sources) than they save. */
 export const POOL_MIN_RUNS = 2 * PUBLISH_BATCH_RUNS;
 
+/** Each worker holds its own copy of the sources and references (≈ 100 MB): more rarely pay on a writer-bound publish. */
+export const MAX_WORKERS = 4;
+
 export interface PublishRunsOptions extends PrepareOptions, PublishOptions {
   batchRuns?: number;
-  /** worker threads preparing runs; default: one per core but one (the writer's), at least one, for ≥ POOL_MIN_RUNS folders; 0: this thread */
+  /** worker threads preparing runs; default: one per core (at most MAX_WORKERS) for ≥ POOL_MIN_RUNS folders; 0: this thread */
   workers?: number;
   /** each batch once written (the CLI prints its lines; the bench adds up time) */
   onBatch?: (runs: readonly PreparedRun[], results: readonly PublishResult[]) => void;
@@ -37,7 +40,9 @@ export interface PublishRunsFigures {
 export function defaultWorkers(runs: number, opts: Pick<PrepareOptions, 'references'>): number {
   // a custom reference set (tests, serve) is not sent to workers: prepared here
   if (runs < POOL_MIN_RUNS || (opts.references !== undefined && opts.references !== false)) return 0;
-  return Math.max(1, availableParallelism() - 1);
+  // one per core, the writer's included: the writer mostly waits on the store (a server, or PGlite
+  // between statements), and on 2 cores 2 workers beat 1 (bench:store: 34.6 vs 23.5 runs/s embedded)
+  return Math.min(MAX_WORKERS, availableParallelism());
 }
 
 /** A later folder was refused: say what is already in the store. */
@@ -58,8 +63,13 @@ export async function publishRuns(
 ): Promise<{ results: PublishResult[]; figures: PublishRunsFigures }> {
   const size = opts.batchRuns ?? PUBLISH_BATCH_RUNS;
   const workers = opts.workers ?? defaultWorkers(dirs.length, opts);
-  const { references, ...rest } = opts;
-  const pool = workers > 0 ? new PreparePool(workers, { opts: rest, references: references === false ? 'none' : 'shipped' }) : null;
+  const pool =
+    workers > 0
+      ? new PreparePool(workers, {
+          opts: { source: opts.source, ...(opts.deviceClass && { deviceClass: opts.deviceClass }) },
+          references: opts.references === false ? 'none' : 'shipped',
+        })
+      : null;
   const refs = pool ? null : resolveReferences(opts);
   const prepare = (dir: string) => (pool ? pool.prepare(dir) : prepareRun(dir, opts, refs));
   // up to two batches in flight: one being written, the next being prepared

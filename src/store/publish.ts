@@ -85,16 +85,20 @@ const names = (columns: string, prefix = '') =>
     .map((c) => prefix + c.trim().split(/\s+/)[0])
     .join(', ');
 
-/** The rendered rows of a table for these runs, as one JSON array (render-run.ts). */
-const rowsParam = (runs: readonly RenderedRun[], table: keyof RenderedRun['rows']) =>
-  `[${runs
-    .map((r) => r.rows[table])
-    .filter((x) => x !== '')
-    .join(',')}]`;
+const OPEN = Uint8Array.of(0x5b); // [
+const COMMA = Uint8Array.of(0x2c);
+const CLOSE = Uint8Array.of(0x5d); // ]
+
+/** The rendered rows of a table for these runs, as the UTF-8 of one JSON array (render-run.ts); null when there are none. */
+function rowsParam(runs: readonly RenderedRun[], table: keyof RenderedRun['rows']): Uint8Array | null {
+  const parts = runs.map((r) => r.rows[table]).filter((b) => b.byteLength > 0);
+  if (!parts.length) return null;
+  return Buffer.concat([OPEN, ...parts.flatMap((b, i) => (i ? [COMMA, b] : [b])), CLOSE]);
+}
 
 /** Rows keyed by (run_id, idx) → the cell row ids of the runs this batch inserted (only theirs are passed). */
-async function insertPerCell(tx: Sql, table: string, columns: string, param: string): Promise<void> {
-  if (param === '[]') return;
+async function insertPerCell(tx: Sql, table: string, columns: string, param: Uint8Array | null): Promise<void> {
+  if (!param) return;
   await tx.query(
     `INSERT INTO ${table} (cell_id, ${names(columns)}) SELECT c.id, ${names(columns, 'x.')}
      FROM json_to_recordset($1::json) AS x(run_id text, idx int, ${columns})
@@ -137,7 +141,7 @@ async function writeRuns(tx: Sql, todo: readonly RenderedRun[], stage: (s: Publi
   // only the runs this transaction inserted: their run_id now names our row, so the joins below find only ours
   const mine = todo.filter((r) => runPk.has(r.runId));
   const cells = rowsParam(mine, 'cells');
-  if (cells !== '[]')
+  if (cells)
     await tx.query(
       `INSERT INTO cells (run_pk, ${names(CELL_COLUMNS)}) SELECT r.id, ${names(CELL_COLUMNS, 'x.')}
        FROM json_to_recordset($1::json) AS x(run_id text, ${CELL_COLUMNS}) JOIN runs r ON r.run_id = x.run_id`,
@@ -152,7 +156,7 @@ async function writeRuns(tx: Sql, todo: readonly RenderedRun[], stage: (s: Publi
   for (const r of mine) if (r.referenceSet) sets.set(r.referenceSet.hash, { ...r.referenceSet });
   const uses = rowsParam(mine, 'uses');
   if (sets.size) await idsByKey(tx, 'reference_sets', 'hash', 'hash text, title text, compiled text, audit_date text', sets);
-  if (uses !== '[]') {
+  if (uses) {
     await tx.query(
       `INSERT INTO run_references (run_pk, reference_set_id, cell_idx, metric, figure_id, comparable)
        SELECT DISTINCT ON (r.id, x.cell_idx, x.metric, x.figure_id) r.id, s.id, x.cell_idx, x.metric, x.figure_id, x.comparable

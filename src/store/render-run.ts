@@ -2,8 +2,8 @@
  * A publish payload turned into the rows `publish` writes, as JSON text keyed by the run id and
  * the cell index instead of database row ids: the statements join them to `runs` and `cells`
  * (publish.ts). So a run's rows — ≈ 250 KB of JSON, most of it traces and raw samples — are
- * printed once, where the run is prepared (a worker thread for a long publish, prepare-pool.ts),
- * and the writer only joins the texts of a batch.
+ * printed and UTF-8-encoded once, where the run is prepared (a worker thread for a long publish,
+ * prepare-pool.ts), and the writer only concatenates the bytes of a batch.
  */
 import { dataJson } from './json-text.ts';
 import { contentHash } from './hash.ts';
@@ -56,13 +56,15 @@ export interface RenderedRun {
   /** the `runs` row without the ids the store assigns (device, environment) and the publisher's version */
   run: RunRow;
   referenceSet: ReferenceSetRow | null;
-  /** JSON objects separated by commas ('' when none), one per row of `cells`, `metric_summaries`, `traces`, `run_references` */
-  rows: { cells: string; metrics: string; traces: string; uses: string };
+  /** UTF-8 of JSON objects separated by commas (empty when none), one per row of `cells`, `metric_summaries`, `traces`, `run_references` */
+  rows: { cells: Uint8Array; metrics: Uint8Array; traces: Uint8Array; uses: Uint8Array };
   cellCount: number;
   implausible: ImplausibleCell[];
 }
 
-const joinRows = (rows: readonly object[]) => rows.map(dataJson).join(',');
+const utf8 = new TextEncoder();
+/** Bytes, not a string: a worker hands them over without a copy, and the drivers send them as they are (db.ts SqlParam). */
+const joinRows = (rows: readonly object[]) => utf8.encode(rows.map(dataJson).join(','));
 
 export function renderRun(p: PublishPayload, hash: string): RenderedRun {
   const r = p.run;
