@@ -1,8 +1,8 @@
 /**
  * Worker threads that prepare runs for publish (prepare-worker.ts) while the main thread writes
  * the previous batch into the store: reading, validating, screening, hashing and printing a run's
- * ≈ 250 KB of JSON cost more CPU than writing it, and on a 2-core machine the two overlap. Each
- * worker takes one folder at a time from a shared queue; answers come back in the order asked.
+ * ≈ 250 KB of JSON cost more CPU than writing it, and on a 2-core machine the two overlap. Folders
+ * go from a shared queue to the least busy worker (a few at a time each).
  */
 import { Worker } from 'node:worker_threads';
 import { EdgebenchError, type ErrorCode } from '../errors.ts';
@@ -23,16 +23,22 @@ export type PrepareAnswer =
   | { id: number; run: PreparedRun }
   | { id: number; error: { code: ErrorCode | null; message: string; hint: string | null } };
 
+/**
+ * Folders a worker prepares at once: a run is a dozen small file reads, each a hop through the
+ * thread pool, and on a busy machine a worker with one task sat idle half the time waiting for them.
+ */
+const TASKS_PER_WORKER = 3;
+
 interface Pending {
   resolve: (r: PreparedRun) => void;
   reject: (e: unknown) => void;
 }
 
 export class PreparePool {
-  private readonly idle: Worker[] = [];
   private readonly queue: PrepareTask[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly busy = new Map<Worker, number>();
+  /** tasks sent to each worker and not answered yet */
+  private readonly load = new Map<Worker, number>();
   private nextId = 0;
   private failed: Error | null = null;
   private readonly workers: Worker[] = [];
@@ -46,7 +52,7 @@ export class PreparePool {
       w.on('error', (e) => this.fail(new Error(`a publish worker crashed: ${e.message.split('\n')[0]}`)));
       w.on('exit', (code) => this.fail(new Error(`a publish worker exited (code ${code})`)));
       this.workers.push(w);
-      this.idle.push(w);
+      this.load.set(w, 0);
     }
   }
 
@@ -65,17 +71,17 @@ export class PreparePool {
   }
 
   private dispatch(): void {
-    while (this.idle.length && this.queue.length) {
-      const w = this.idle.pop()!;
-      const task = this.queue.shift()!;
-      this.busy.set(w, task.id);
-      w.postMessage(task);
+    while (this.queue.length) {
+      let w: Worker | null = null;
+      for (const [x, n] of this.load) if (n < TASKS_PER_WORKER && (w === null || n < this.load.get(w)!)) w = x;
+      if (!w) return;
+      this.load.set(w, this.load.get(w)! + 1);
+      w.postMessage(this.queue.shift()!);
     }
   }
 
   private answer(w: Worker, m: PrepareAnswer): void {
-    this.busy.delete(w);
-    this.idle.push(w);
+    this.load.set(w, this.load.get(w)! - 1);
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
     if ('run' in m) p?.resolve(m.run);
