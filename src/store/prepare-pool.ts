@@ -29,6 +29,12 @@ export type PrepareAnswer =
  */
 const TASKS_PER_WORKER = 3;
 
+/**
+ * A run is a few MB of short-lived objects (parsed JSON, payload, text): a larger young generation
+ * than V8's default collects them less often (bench:store, ABAB at load ≈ 2: 4–6 % less CPU a run).
+ */
+const YOUNG_MB = 64;
+
 interface Pending {
   resolve: (r: PreparedRun) => void;
   reject: (e: unknown) => void;
@@ -47,6 +53,7 @@ export class PreparePool {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./prepare-worker-boot.mjs', import.meta.url), {
         workerData: { entry: new URL('./prepare-worker.ts', import.meta.url).href, setup },
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
       });
       w.on('message', (m: PrepareAnswer) => this.answer(w, m));
       w.on('error', (e) => this.fail(new Error(`a publish worker crashed: ${e.message.split('\n')[0]}`)));
