@@ -34,7 +34,9 @@ function sqlOf(client: pg.ClientBase): Sql {
   return {
     async query<T extends object>(text: string, params: readonly SqlParam[] = []): Promise<T[]> {
       // bytes as a Buffer over the same memory: pg sends a Buffer in binary format (db.ts SqlParam)
-      const values = params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+      const values = params.map((p) =>
+        p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p,
+      );
       const r = await client.query<T & pg.QueryResultRow>(text, values);
       return r.rows;
     },

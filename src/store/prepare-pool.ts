@@ -20,8 +20,7 @@ export interface PrepareTask {
 }
 
 export type PrepareAnswer =
-  | { id: number; run: PreparedRun }
-  | { id: number; error: { code: ErrorCode | null; message: string; hint: string | null } };
+  { id: number; run: PreparedRun } | { id: number; error: { code: ErrorCode | null; message: string; hint: string | null } };
 
 /**
  * Folders a worker prepares at once: a run is a dozen small file reads, each a hop through the

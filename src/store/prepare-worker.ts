@@ -15,7 +15,11 @@ const port = parentPort!;
 port.on('message', (task: PrepareTask) => {
   prepareRun(task.dir, setup.opts, refs).then(
     // the row bytes are moved, not copied (each has its own buffer: TextEncoder)
-    (run) => port.postMessage({ id: task.id, run } satisfies PrepareAnswer, Object.values(run.rows).map((b) => b.buffer as ArrayBuffer)),
+    (run) =>
+      port.postMessage(
+        { id: task.id, run } satisfies PrepareAnswer,
+        Object.values(run.rows).map((b) => b.buffer as ArrayBuffer),
+      ),
     (e: unknown) =>
       port.postMessage({
         id: task.id,
