@@ -42,6 +42,20 @@ const env = () => {
   return e;
 };
 
+/** `edgebench run` of a suite whose runner needs VAR, 30 ms per decoded token, in the background. */
+function startRun(prefix: string, shapes: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const out = join(dir, 'out');
+  const f = suiteNeeding(dir, 30, shapes);
+  const args = [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', f, '--out', out];
+  return { out, child: spawn(process.execPath, args, { stdio: 'ignore', env: env() }) };
+}
+
+async function cellsWritten(out: string, n: number): Promise<void> {
+  const t0 = Date.now();
+  while (cellFiles(out).length < n && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('restart for a runner start environment', () => {
   it('restarts once with the variable and says so; a variable the user set is kept', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eb-restart-'));
@@ -60,20 +74,9 @@ describe('restart for a runner start environment', () => {
   });
 
   it('forwards SIGINT once: the restarted run stops after the current request (130, interrupted)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eb-restart-int-'));
-    const out = join(dir, 'out');
-    const f = suiteNeeding(dir, 30, 'tg8, tg9, tg10, tg11, tg12, tg13');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', f, '--out', out],
-      {
-        stdio: 'ignore',
-        env: env(),
-      },
-    );
+    const { out, child } = startRun('eb-restart-int-', 'tg8, tg9, tg10, tg11, tg12, tg13');
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const t0 = Date.now();
-    while (cellFiles(out).length < 2 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    await cellsWritten(out, 2);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const run = await openRun(out);
@@ -83,20 +86,9 @@ describe('restart for a runner start environment', () => {
   });
 
   it('a SIGKILLed first process takes the restarted one with it (no orphan writing on)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eb-restart-kill-'));
-    const out = join(dir, 'out');
-    const f = suiteNeeding(dir, 30, 'tg8, tg9, tg10, tg11, tg12, tg13, tg14, tg15');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'run', '--no-bandwidth', '--no-report', '--quiet', '--energy', 'off', '--suite', f, '--out', out],
-      {
-        stdio: 'ignore',
-        env: env(),
-      },
-    );
+    const { out, child } = startRun('eb-restart-kill-', 'tg8, tg9, tg10, tg11, tg12, tg13, tg14, tg15');
     const exited = new Promise<void>((res) => child.on('exit', () => res()));
-    const t0 = Date.now();
-    while (cellFiles(out).length < 1 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    await cellsWritten(out, 1);
     child.kill('SIGKILL');
     await exited;
     await new Promise((r) => setTimeout(r, 1000)); // the orphan notices within 250 ms and ends
