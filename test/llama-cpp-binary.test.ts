@@ -49,7 +49,7 @@ describe('binary setting', () => {
     expect(threadsSetup(true, 2, 1)).toBeNull();
     expect(threadsSetup(false, 2, 1)).toMatchObject({
       setupWarning: expect.stringMatching(/prebuilt binaries start and join 1 thread\(s\) in every llama_decode/),
-      setupFix: expect.stringMatching(/npm run build:llamacpp-local.*UV_THREADPOOL_SIZE=1.*--threads 1/),
+      setupFix: expect.stringMatching(/npm run build:llamacpp-local.*one libuv pool thread.*--threads 1/),
     });
     expect(threadsSetup(true, 2, 4)).toMatchObject({
       setupWarning: expect.stringMatching(/4 libuv pool threads/),

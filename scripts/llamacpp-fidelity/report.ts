@@ -19,8 +19,27 @@ export interface FidelityRow {
   decodeOnly: number[];
 }
 
-const ratioText = (base: number[], head: number[]): string => {
-  const c = compareSamples(base, head, 'higher-is-better', { seed: 1, resamples: 4000, confidence: 0.95 });
+/** The issue's target: the driving path within ±3 % of llama-bench. */
+export const FIDELITY_TOLERANCE = 0.03;
+
+/**
+ * What a ratio's 95 % CI says about the ±3 % target: inside it (the whole CI), outside it (the
+ * whole CI on one side), or not resolved (the CI reaches past it: more rounds or a steadier machine).
+ */
+export function fidelityVerdict(ci: { lo: number; hi: number } | null): string {
+  if (!ci) return 'n/a';
+  const lo = 1 - FIDELITY_TOLERANCE;
+  const hi = 1 + FIDELITY_TOLERANCE;
+  if (ci.lo >= lo && ci.hi <= hi) return 'within ±3 %';
+  if (ci.hi < lo) return 'slower by > 3 %';
+  if (ci.lo > hi) return 'faster by > 3 %';
+  return ci.lo <= 1 && ci.hi >= 1 ? 'holds 1, CI wider than ±3 %' : 'not resolved (CI wider than ±3 %)';
+}
+
+const ratioOf = (base: number[], head: number[]) =>
+  compareSamples(base, head, 'higher-is-better', { seed: 1, resamples: 4000, confidence: 0.95 });
+
+const ratioText = (c: ReturnType<typeof ratioOf>): string => {
   const ci = c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : '';
   return `${c.ratio?.toFixed(3) ?? 'n/a'}${ci}`;
 };
@@ -45,14 +64,16 @@ export function samplingCostMs(r: FidelityRow): number {
 
 export function fidelityTable(rows: FidelityRow[]): string[] {
   const out = [
-    '| model | threads | test | llama-bench t/s | edgebench t/s | decode-only t/s | edgebench ÷ llama-bench [95 % CI] | decode-only ÷ llama-bench [95 % CI] | sampling step |',
-    '|---|--:|---|--:|--:|--:|---|---|--:|',
+    '| model | threads | test | llama-bench t/s | edgebench t/s | decode-only t/s | edgebench ÷ llama-bench [95 % CI] | decode-only ÷ llama-bench [95 % CI] | decode-only vs ±3 % | sampling step |',
+    '|---|--:|---|--:|--:|--:|---|---|---|--:|',
   ];
   for (const r of rows) {
     const cost = samplingCostMs(r);
     const costText = r.genTokens > 0 ? `${cost.toFixed(2)} ms/token` : `${cost.toFixed(1)} ms once`;
+    const eb = ratioOf(r.lb, r.eb);
+    const driving = ratioOf(r.lb, r.decodeOnly);
     out.push(
-      `| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${median(r.lb).toFixed(1)} | ${median(r.eb).toFixed(1)} | ${median(r.decodeOnly).toFixed(1)} | ${ratioText(r.lb, r.eb)} | ${ratioText(r.lb, r.decodeOnly)} | ${costText} |`,
+      `| ${r.model} (synthetic) | ${r.threads} | ${r.shape} | ${median(r.lb).toFixed(1)} | ${median(r.eb).toFixed(1)} | ${median(r.decodeOnly).toFixed(1)} | ${ratioText(eb)} | ${ratioText(driving)} | ${fidelityVerdict(driving.ratioCi)} | ${costText} |`,
     );
   }
   return out;

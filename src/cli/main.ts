@@ -3,8 +3,10 @@ import { formatError } from '../errors.ts';
 import { registerCommands } from './commands.ts';
 import { readPackageVersion } from '../version.ts';
 import { EXIT_CODES_HELP } from './run-outcome.ts';
+import { watchParentOfRestart } from './restart.ts';
 
 export async function main(argv: string[]): Promise<number> {
+  watchParentOfRestart();
   const program = new Command('edgebench')
     .description(
       'Benchmark small quantized LLMs on this device and compare with published cloud GPU/ASIC figures.\n' +

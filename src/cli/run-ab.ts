@@ -4,6 +4,7 @@
  * hub id) replacing the suite's one model, or a suite YAML (e.g. the same suite with other runner
  * settings). Writes <out>/baseline and <out>/head (normal results folders) and <out>/ab.json.
  */
+import { restartForRunners, usesOfSuite } from './restart.ts';
 import { runStamp, shownPath } from '../util/shown-path.ts';
 import { progressLabel } from '../format/labels.ts';
 import { listenForStop } from '../util/wait-for-stop.ts';
@@ -54,6 +55,8 @@ export async function runAbCommand(flags: AbFlags): Promise<number> {
   const head = suiteFromFlags(flags);
   const baseline = baselineArm(flags.ab, flags, head);
   const pairs = pairAbCells(baseline, head);
+  const restarted = await restartForRunners([...usesOfSuite(baseline), ...usesOfSuite(head)], log);
+  if (restarted !== null) return restarted;
   const stamp = runStamp();
   const out = flags.out ?? join(PROJECT_ROOT, 'results', `${head.name}-ab-${stamp}`);
   const dirs: Record<Arm, string> = { baseline: join(out, 'baseline'), head: join(out, 'head') };

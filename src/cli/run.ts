@@ -12,6 +12,7 @@ import { EdgebenchError } from '../errors.ts';
 import { formatRunTable, formatWarningsCompact } from './run-table.ts';
 import { cellId } from '../config/matrix.ts';
 import { runSuite, type RunEvent } from '../measure/run-suite.ts';
+import { restartForRunners, usesOfSuite } from './restart.ts';
 import { realRunDeps } from '../measure/run-deps.ts';
 import { clockResolutionNs } from '../clock.ts';
 import { collectEnvironment } from '../probes/environment.ts';
@@ -204,6 +205,8 @@ async function runCommand(flags: Flags): Promise<number> {
   const claimsConfig = applyCostFlags(defaultClaimsConfig(), flags);
   const energy = await energyFromFlags(flags, suite.eps, log);
   for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
+  const restarted = await restartForRunners(usesOfSuite(suite), log);
+  if (restarted !== null) return restarted;
   const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION,

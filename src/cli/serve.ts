@@ -3,6 +3,7 @@
  *   --openai   an OpenAI-compatible API over a local model (src/serve/openai)
  *   (none)     the benchmark page for phones and browsers (src/serve/page)
  */
+import { restartForRunners } from './restart.ts';
 import { waitForStop } from '../util/wait-for-stop.ts';
 import type { Command } from 'commander';
 import { EdgebenchError } from '../errors.ts';
@@ -64,13 +65,16 @@ async function serveOpenAi(flags: ServeFlags): Promise<number> {
   const { createServeEngine } = await import('../serve/openai/engine.ts');
   const { startOpenAiServer } = await import('../serve/openai/server.ts');
   const parallel = parallelFlag(flags.parallel);
+  const runner = flags.runner ?? runnerIdFor('default');
+  const restarted = await restartForRunners([{ runner, ep: 'cpu', threads, settings: {} }], log);
+  if (restarted !== null) return restarted;
   const engine = await createServeEngine({
     model: flags.model,
     dtype: flags.dtype,
     style: flags.style,
     threads,
     log,
-    runner: flags.runner ?? runnerIdFor('default'),
+    runner,
     parallel,
   });
   let server: OpenAiServer;

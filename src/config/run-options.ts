@@ -55,6 +55,8 @@ export function suiteFromFlags(f: RunFlags): SuiteFile {
   const s: SuiteFile = structuredClone(base);
   if (f.model) s.models = list(f.model);
   if (f.runner) s.runners = list(f.runner);
+  // .gguf files are read by one runner: naming it would only repeat the file's extension
+  else if (f.model && s.models.every((m) => m.toLowerCase().endsWith('.gguf'))) s.runners = [runnerIdFor('gguf')];
   if (f.ep) s.eps = list(f.ep);
   if (f.gpu) s.eps = list(f.gpu);
   if (f.threads) s.threads = parseThreads(f.threads);

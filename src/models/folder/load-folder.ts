@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelArch, ModelDtype } from '../arch.ts';
 import { EdgebenchError } from '../../errors.ts';
+import { runnerIdFor } from '../../runners/registry.ts';
 import { findPreset, presetForArch, type ModelPreset } from '../presets.ts';
 import { assertDecoderIo, HF_DECODER_IO } from './decoder-io.ts';
 import { isLfsPointer, lfsPointerError, sha256File } from './file-checks.ts';
@@ -48,7 +49,12 @@ function readJson(file: string): unknown {
 export function resolveModelDir(pathOrId: string): string {
   if (existsSync(pathOrId)) {
     if (!statSync(pathOrId).isDirectory()) {
-      throw new EdgebenchError('MODEL_INVALID', `${pathOrId} is a file; edgebench loads model folders`, 'pass the folder that holds config.json and onnx/');
+      const gguf = pathOrId.toLowerCase().endsWith('.gguf');
+      throw new EdgebenchError(
+        'MODEL_INVALID',
+        `${pathOrId} is a file; this runner loads model folders`,
+        gguf ? `.gguf files run with --runner ${runnerIdFor('gguf')}` : 'pass the folder that holds config.json and onnx/',
+      );
     }
     return resolve(pathOrId);
   }

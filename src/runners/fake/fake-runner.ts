@@ -22,6 +22,12 @@ export const fakeRunner: RunnerFactory = {
   async probe() {
     return { ok: true };
   },
+  startEnv(opts) {
+    const s = parseRunnerSettings(fakeInfo.id, fakeInfo.settings, opts.settings);
+    if (!s.startEnv) return null;
+    const [name, value] = s.startEnv.split('=') as [string, string];
+    return { env: { [name]: value }, why: 'the fake runner was told to need it (startEnv)' };
+  },
   async load(model: ModelSource, opts: LoadOptions): Promise<LoadedModel> {
     const s = parseRunnerSettings(fakeInfo.id, fakeInfo.settings, opts.settings);
     if (s.failOn === 'load')
@@ -50,7 +56,12 @@ export const fakeRunner: RunnerFactory = {
         executionProvider: opts.ep,
         dtype: model.dtype,
         threads: opts.threads,
-        settings: { prefillMsPerToken: prefill, decodeMs: decode, jitter },
+        settings: {
+          prefillMsPerToken: prefill,
+          decodeMs: decode,
+          jitter,
+          ...(s.startEnv && { startEnvSeen: process.env[s.startEnv.split('=')[0]!] ?? 'unset' }),
+        },
         fallback: false,
         versions: {},
       },

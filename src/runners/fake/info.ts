@@ -10,6 +10,11 @@ export const FakeSettings = z.strictObject({
   jitter: z.number().min(0).max(1).default(0),
   failOn: z.enum(['load', 'generate']).optional(),
   seed: z.number().int().default(1),
+  /** NAME=value the process must start with (exercises the CLI's restart, src/cli/restart.ts); the value seen is recorded */
+  startEnv: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*=[\w.-]*$/, 'expected NAME=value, e.g. EDGEBENCH_FAKE=1')
+    .optional(),
 });
 
 export const fakeInfo = {

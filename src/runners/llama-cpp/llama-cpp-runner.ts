@@ -4,6 +4,7 @@
  * request decodes exactly the length asked for. The harness reads the clock in `onToken`, which
  * runs the moment the generator yields a sampled token. Depth (`@ d<D>`) is evaluated in prepare().
  */
+import { availableParallelism } from 'node:os';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { EdgebenchError } from '../../errors.ts';
 import { GGML_TYPE_NOTE } from '../../models/gguf/pairing.ts';
@@ -20,7 +21,7 @@ import {
   type LlamaCppEp,
 } from './backend.ts';
 import { contextSizeFor, LLAMA_BENCH_DEFAULTS, parseLlamaCppSettings, type LlamaCppSettings } from './settings.ts';
-import { describeBinary, ggmlThreadsNote, threadsSetup } from './local-build.ts';
+import { describeBinary, ggmlThreadsNote, localBuildDir, startEnvFor, threadsSetup } from './local-build.ts';
 import { llamaCppScorer } from './scorer.ts';
 import { llamaCppInfo } from './info.ts';
 import { resolveGgufModel } from './resolve-gguf.ts';
@@ -72,6 +73,15 @@ export const llamaCppRunner: RunnerFactory = {
     return b.ok ? { ok: true, detail: `llama.cpp ${b.backend}` } : { ok: false, reason: b.reason, hint: b.hint };
   },
   load: (source, opts) => loadLlamaCpp(source, opts),
+  startEnv(opts) {
+    let binary: LlamaCppSettings['binary'];
+    try {
+      binary = parseLlamaCppSettings(opts.settings).binary;
+    } catch {
+      return null; // bad settings are reported where the runner loads, as a cell error
+    }
+    return startEnvFor({ ep: opts.ep, threads: opts.threads, binary }, localBuildDir() !== null, availableParallelism());
+  },
 };
 
 /** A loaded llama-cpp model; `sequence` is exposed for the bare-loop overhead check (scripts/bench-llamacpp.ts). */

@@ -102,7 +102,7 @@ export function libuvPoolSize(env: NodeJS.ProcessEnv = process.env): number {
 export function ggmlThreadsNote(openmp: boolean, threads: number, poolSize = libuvPoolSize()): string {
   if (threads <= 1) return 'none needed (1 thread)';
   if (openmp && poolSize > 1)
-    return `OpenMP, but libuv has ${poolSize} pool threads: each llama_decode may run on another one, each with its own team of ${threads}, and idle teams spin on the cores the active one needs — start edgebench with UV_THREADPOOL_SIZE=1 (README "llama.cpp as llama-bench measures it")`;
+    return `OpenMP, but libuv has ${poolSize} pool threads: each llama_decode may run on another one, each with its own team of ${threads}, and idle teams spin on the cores the active one needs — UV_THREADPOOL_SIZE=1 fixes it (README "llama.cpp as llama-bench measures it")`;
   if (openmp)
     return `OpenMP: libgomp's persistent team of ${threads} threads on the one libuv pool thread (UV_THREADPOOL_SIZE=1), reused by every llama_decode (no threadpool attached; none started per decode)`;
   return `none attached: ggml starts and joins ${threads - 1} worker thread(s) in every llama_decode`;
@@ -122,14 +122,36 @@ export function threadsSetup(
   if (!openmp)
     return {
       setupWarning: `node-llama-cpp's prebuilt binaries start and join ${threads - 1} thread(s) in every llama_decode: decode is slower than llama.cpp can be`,
-      setupFix: `build llama.cpp once with \`${LOCAL_BUILD_COMMAND}\` and start edgebench with UV_THREADPOOL_SIZE=1, or measure with --threads 1`,
+      setupFix: `build llama.cpp once with \`${LOCAL_BUILD_COMMAND}\` (edgebench then runs it with one libuv pool thread), or measure with --threads 1`,
     };
   if (poolSize > 1)
     return {
       setupWarning: `the OpenMP build with ${poolSize} libuv pool threads: decodes hop between pool threads, each with its own OpenMP team, and the idle teams spin on the cores the active one needs`,
-      setupFix: 'start edgebench with UV_THREADPOOL_SIZE=1 in its environment (e.g. UV_THREADPOOL_SIZE=1 edgebench run …)',
+      setupFix:
+        process.env['UV_THREADPOOL_SIZE'] !== undefined
+          ? `UV_THREADPOOL_SIZE=${process.env['UV_THREADPOOL_SIZE']} was set: unset it (the edgebench command then restarts itself with 1) or set it to 1`
+          : 'run through the edgebench command (it restarts itself with UV_THREADPOOL_SIZE=1), or start this program with UV_THREADPOOL_SIZE=1',
     };
   return null;
+}
+
+/**
+ * The start environment the llama-cpp runner asks for (RunnerFactory.startEnv): one libuv pool
+ * thread when the local OpenMP build will run on the CPU with > 1 thread. `threads` null = the
+ * runtime's default (all cores). GPU binaries and the prebuilt CPU one need nothing.
+ */
+export function startEnvFor(
+  o: { ep: string; threads: number | null; binary: 'auto' | 'local' | 'prebuilt' },
+  hasLocalBuild: boolean,
+  cores: number,
+): { env: Record<string, string>; why: string } | null {
+  if (o.ep !== 'cpu' && o.ep !== 'auto') return null;
+  if (o.binary === 'prebuilt' || !hasLocalBuild) return null;
+  if ((o.threads ?? cores) <= 1) return null;
+  return {
+    env: { UV_THREADPOOL_SIZE: '1' },
+    why: 'llama.cpp\'s OpenMP build keeps one thread team per calling thread, and node-llama-cpp calls it from any libuv pool thread: one pool thread keeps one team, always hot (README "llama.cpp as llama-bench measures it")',
+  };
 }
 
 /** The tools a build needs that are missing from PATH (cmake, a C/C++ compiler, git, make or ninja). */
