@@ -210,7 +210,7 @@ async function bench(name: string, target: StoreTarget, dirs: string[]): Promise
 const load0 = load();
 try {
   console.log(
-    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction, ${WORKERS || defaultWorkers(RUNS, {})} preparing worker thread(s); machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`,
+    `bench:store — ${RUNS} runs × ${MODELS.length * SHAPES.length} cells, ${DEVICES} devices, ${PUBLISH_BATCH_RUNS} runs per transaction, ${WORKERS || defaultWorkers(RUNS)} preparing worker thread(s); machine: ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load avg ${load0}`,
   );
   const dirs = await makeRuns();
   if (ONLY !== 'server') await bench('embedded (PGlite)', { kind: 'embedded', dir: join(root, 'store') }, dirs);

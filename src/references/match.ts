@@ -135,7 +135,10 @@ function ratioOf(local: LocalMetric, lo: number, hi: number, mid: number): Ratio
   return { value: local.median / mid, lo: local.ci95.lo / hi, hi: local.ci95.hi / lo };
 }
 
-/** All figures comparable with one local metric of one cell, nearest conditions first. */
+/**
+ * All figures comparable with one local metric of one cell, nearest conditions first. The choice
+ * reads only the cell's setup (src/store/payload.ts caches it by that: extend its key if this reads more).
+ */
 export function matchCell(cell: LocalCell, metric: LocalMetricName, figures: readonly Figure[], opts: MatchOptions = {}): ReferenceMatch[] {
   const local = cell.metrics[metric];
   const links = METRIC_LINKS[metric];

@@ -6,18 +6,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import { EdgebenchError, type ErrorCode } from '../errors.ts';
+import type { ReferenceSet } from '../references/load.ts';
 import type { PrepareOptions, PreparedRun } from './publish-runs.ts';
 
 export interface PoolSetup {
   opts: Omit<PrepareOptions, 'references'>;
-  /** the reference figures shipped with edgebench, or none (a custom set is prepared in the main thread) */
-  references: 'shipped' | 'none';
+  /** loaded once by the main thread (parsing them cost each worker ≈ 1 s of CPU) */
+  references: ReferenceSet | null;
 }
 
 export interface PrepareTask {
+  type: 'task';
   id: number;
   dir: string;
 }
+
+export type ToWorker = { type: 'setup'; setup: PoolSetup } | PrepareTask;
 
 export type PrepareAnswer =
   { id: number; run: PreparedRun } | { id: number; error: { code: ErrorCode | null; message: string; hint: string | null } };
@@ -48,10 +52,11 @@ export class PreparePool {
   private failed: Error | null = null;
   private readonly workers: Worker[] = [];
 
-  constructor(size: number, setup: PoolSetup) {
+  /** Workers start loading their code at once; `setup` must be called before the first `prepare`. */
+  constructor(size: number) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./prepare-worker-boot.mjs', import.meta.url), {
-        workerData: { entry: new URL('./prepare-worker.ts', import.meta.url).href, setup },
+        workerData: { entry: new URL('./prepare-worker.ts', import.meta.url).href },
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
       });
       w.on('message', (m: PrepareAnswer) => this.answer(w, m));
@@ -62,11 +67,16 @@ export class PreparePool {
     }
   }
 
+  /** The options and references, to every worker, ahead of any task (a port keeps its messages in order). */
+  setup(setup: PoolSetup): void {
+    for (const w of this.workers) w.postMessage({ type: 'setup', setup } satisfies ToWorker);
+  }
+
   prepare(dir: string): Promise<PreparedRun> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     const p = new Promise<PreparedRun>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.queue.push({ id, dir });
+    this.queue.push({ type: 'task', id, dir });
     this.dispatch();
     return p;
   }

@@ -37,9 +37,8 @@ export interface PublishRunsFigures {
   workers: number;
 }
 
-export function defaultWorkers(runs: number, opts: Pick<PrepareOptions, 'references'>): number {
-  // a custom reference set (tests, serve) is not sent to workers: prepared here
-  if (runs < POOL_MIN_RUNS || (opts.references !== undefined && opts.references !== false)) return 0;
+export function defaultWorkers(runs: number): number {
+  if (runs < POOL_MIN_RUNS) return 0;
   // one per core, the writer's included: the writer mostly waits on the store (a server, or PGlite
   // between statements), and on 2 cores 2 workers beat 1 (bench:store: 34.6 vs 23.5 runs/s embedded)
   return Math.min(MAX_WORKERS, availableParallelism());
@@ -62,15 +61,17 @@ export async function publishRuns(
   opts: PublishRunsOptions,
 ): Promise<{ results: PublishResult[]; figures: PublishRunsFigures }> {
   const size = opts.batchRuns ?? PUBLISH_BATCH_RUNS;
-  const workers = opts.workers ?? defaultWorkers(dirs.length, opts);
-  const pool =
-    workers > 0
-      ? new PreparePool(workers, {
-          opts: { source: opts.source, ...(opts.deviceClass && { deviceClass: opts.deviceClass }) },
-          references: opts.references === false ? 'none' : 'shipped',
-        })
-      : null;
-  const refs = pool ? null : resolveReferences(opts);
+  const workers = opts.workers ?? defaultWorkers(dirs.length);
+  const pool = workers > 0 ? new PreparePool(workers) : null;
+  let refs: ReturnType<typeof resolveReferences>;
+  try {
+    // loaded here once, while the workers load their code, and cloned to each
+    refs = resolveReferences(opts);
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
+  pool?.setup({ opts: { source: opts.source, ...(opts.deviceClass && { deviceClass: opts.deviceClass }) }, references: refs });
   const prepare = (dir: string) => (pool ? pool.prepare(dir) : prepareRun(dir, opts, refs));
   // up to two batches in flight: one being written, the next being prepared
   const window = pool ? 2 * size : size;
