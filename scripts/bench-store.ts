@@ -32,6 +32,10 @@ const TARGET_CELLS = Number(arg('cells', '100000'));
 const ONLY = arg('only', '');
 /** worker threads preparing runs; default: what `edgebench publish` uses (for comparisons only) */
 const WORKERS = arg('workers', '');
+if (WORKERS !== '' && !(Number.isInteger(Number(WORKERS)) && Number(WORKERS) >= 0 && Number(WORKERS) <= 16)) {
+  console.error(`--workers ${WORKERS}: expected an integer from 0 (prepare in the main thread) to 16`);
+  process.exit(2);
+}
 const TEMPLATES = 20;
 const DEVICES = 200;
 const MODELS = ['llama-3.2-1b', 'qwen2.5-0.5b'];
