@@ -1,12 +1,11 @@
 /**
  * Write prepared runs (their rows rendered by render-run.ts) into the store, a batch of runs per
  * transaction: a killed publish leaves no run half-written (the batch is all or nothing), a run id
- * already present is a no-op when its
- * content hash is the same (idempotent) and a refusal when it differs. Each table gets ONE
- * multi-row statement per batch (json_to_recordset over one parameter) — per-statement round trips,
- * not the rows, were what a publish cost. Concurrent publishers of the same run meet at the
- * UNIQUE(run_id) constraint: the second waits for the first to commit, then finds the run and
- * does nothing.
+ * already present is a no-op when its content hash is the same (idempotent) and a refusal when it
+ * differs. Each table gets ONE multi-row statement per batch (json_to_recordset over one
+ * parameter) — per-statement round trips, not the rows, were what a publish cost. Concurrent
+ * publishers of the same run meet at the UNIQUE(run_id) constraint: the second waits for the first
+ * to commit, then finds the run and does nothing.
  */
 import { EdgebenchError } from '../errors.ts';
 import { readPackageVersion } from '../version.ts';
