@@ -27,10 +27,11 @@ export type PrepareAnswer =
   { id: number; run: PreparedRun } | { id: number; error: { code: ErrorCode | null; message: string; hint: string | null } };
 
 /**
- * Folders a worker prepares at once: a run is a dozen small file reads, each a hop through the
- * thread pool, and on a busy machine a worker with one task sat idle half the time waiting for them.
+ * Folders a worker prepares at once (prepare-worker.ts): a run is a dozen small file reads, each a
+ * hop through the thread pool, and on a busy machine a worker with one task sat idle half the time
+ * waiting for them.
  */
-const TASKS_PER_WORKER = 3;
+export const TASKS_PER_WORKER = 3;
 
 /**
  * A run is a few MB of short-lived objects (parsed JSON, payload, text): a larger young generation
@@ -86,10 +87,15 @@ export class PreparePool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /**
+   * Every queued folder goes to a worker at once (the least loaded; they queue it themselves): the
+   * main thread is blocked inside each PGlite statement, sometimes for 100 ms, and workers that
+   * waited for it to hand out the next folder sat idle.
+   */
   private dispatch(): void {
     while (this.queue.length) {
       let w: Worker | null = null;
-      for (const [x, n] of this.load) if (n < TASKS_PER_WORKER && (w === null || n < this.load.get(w)!)) w = x;
+      for (const [x, n] of this.load) if (w === null || n < this.load.get(w)!) w = x;
       if (!w) return;
       this.load.set(w, this.load.get(w)! + 1);
       w.postMessage(this.queue.shift()!);

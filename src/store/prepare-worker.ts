@@ -6,31 +6,48 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isEdgebenchError } from '../errors.ts';
-import type { PrepareAnswer, PoolSetup, ToWorker } from './prepare-pool.ts';
+import { TASKS_PER_WORKER, type PrepareAnswer, type PrepareTask, type PoolSetup, type ToWorker } from './prepare-pool.ts';
 import { prepareRun } from './publish-runs.ts';
 
 const port = parentPort!;
 let setup: PoolSetup | null = null;
 
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'setup') {
-    setup = m.setup;
-    return;
+const queue: PrepareTask[] = [];
+let running = 0;
+
+/** Up to TASKS_PER_WORKER folders at once, the rest queued here (the pool hands them all out at once). */
+function next(): void {
+  while (running < TASKS_PER_WORKER && queue.length) {
+    const m = queue.shift()!;
+    running++;
+    const { opts, references } = setup!; // the pool posts the setup before any task
+    prepareRun(m.dir, opts, references)
+      .then(
+        // the row bytes are moved, not copied (each has its own buffer: TextEncoder)
+        (run) =>
+          port.postMessage(
+            { id: m.id, run } satisfies PrepareAnswer,
+            Object.values(run.rows).map((b) => b.buffer as ArrayBuffer),
+          ),
+        (e: unknown) =>
+          port.postMessage({
+            id: m.id,
+            error: isEdgebenchError(e)
+              ? { code: e.code, message: e.message, hint: e.hint ?? null }
+              : { code: null, message: e instanceof Error ? (e.stack ?? e.message) : String(e), hint: null },
+          } satisfies PrepareAnswer),
+      )
+      .finally(() => {
+        running--;
+        next();
+      });
   }
-  const { opts, references } = setup!; // the pool posts the setup before any task
-  prepareRun(m.dir, opts, references).then(
-    // the row bytes are moved, not copied (each has its own buffer: TextEncoder)
-    (run) =>
-      port.postMessage(
-        { id: m.id, run } satisfies PrepareAnswer,
-        Object.values(run.rows).map((b) => b.buffer as ArrayBuffer),
-      ),
-    (e: unknown) =>
-      port.postMessage({
-        id: m.id,
-        error: isEdgebenchError(e)
-          ? { code: e.code, message: e.message, hint: e.hint ?? null }
-          : { code: null, message: e instanceof Error ? (e.stack ?? e.message) : String(e), hint: null },
-      } satisfies PrepareAnswer),
-  );
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'setup') setup = m.setup;
+  else {
+    queue.push(m);
+    next();
+  }
 });
