@@ -1,6 +1,6 @@
 /** The fidelity bench's verdict against the ±3 % target and its sampling-step arithmetic (hand-computed). */
 import { describe, expect, it } from 'vitest';
-import { fidelityVerdict, samplingCostMs, type FidelityRow } from '../scripts/llamacpp-fidelity/report.ts';
+import { fidelityVerdict, samplingCostMs, samplingStepText, type FidelityRow } from '../scripts/llamacpp-fidelity/report.ts';
 
 describe('llama.cpp fidelity report', () => {
   it('judges the whole 95 % CI against ±3 %', () => {
@@ -28,5 +28,10 @@ describe('llama.cpp fidelity report', () => {
     expect(samplingCostMs(row(128, 0, [39, 40, 45], [50, 49, 60]))).toBeCloseTo(5, 10);
     // pp512: 512/256 − 512/512 s = 2 − 1 = 1 s = 1000 ms once
     expect(samplingCostMs(row(0, 512, [256], [512]))).toBeCloseTo(1000, 10);
+    // shown only where edgebench and decode-only differ beyond noise
+    expect(samplingStepText(row(128, 0, [40, 40, 40, 40, 40], [50, 50, 50, 50, 50]))).toBe('5.00 ms/token');
+    expect(samplingStepText(row(128, 0, [40, 52, 45, 50, 47], [50, 44, 49, 41, 46]))).toMatch(
+      /^within noise \(edgebench ÷ decode-only \[.*\] holds 1\)$/,
+    );
   });
 });
