@@ -19,7 +19,7 @@ import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
 import { cliInProcess } from './fixtures/compare/cli.ts';
 import { writeStoreRun } from './fixtures/store/runs.ts';
 import { postgresAvailable } from './helpers/postgres-server.ts';
-import { embeddedBackend, serverBackend, type Backend } from './helpers/store-backends.ts';
+import { embeddedBackend, serverBackend, withStore, type Backend } from './helpers/store-backends.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'eb-store-runs-'));
@@ -46,15 +46,6 @@ async function counts(db: StoreDb): Promise<Record<string, number>> {
     out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n;
   }
   return out;
-}
-
-async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>): Promise<T> {
-  const db = await openStore(target);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 /** A helper script in its own node process (tsx loader, no CLI start-up). */

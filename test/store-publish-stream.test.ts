@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDb } from '../src/store/db.ts';
-import { openStore, type StoreTarget } from '../src/store/open-store.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { prepareRuns, publishPrepared } from '../src/store/publish-runs.ts';
 import { publishRuns } from '../src/store/publish-stream.ts';
 import { writeStoreRun } from './fixtures/store/runs.ts';
 import { postgresAvailable } from './helpers/postgres-server.ts';
-import { embeddedBackend, serverBackend, type Backend } from './helpers/store-backends.ts';
+import { embeddedBackend, serverBackend, withStore, type Backend } from './helpers/store-backends.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'eb-store-stream-'));
 
@@ -47,15 +47,6 @@ async function dump(db: StoreDb): Promise<unknown[]> {
      FROM runs r JOIN devices d ON d.id = r.device_id JOIN environments e ON e.id = r.environment_id JOIN cells c ON c.run_pk = r.id
      ORDER BY r.run_id, c.idx`,
   );
-}
-
-async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>): Promise<T> {
-  const db = await openStore(target);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }
 
 const pgOk = postgresAvailable();

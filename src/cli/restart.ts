@@ -76,7 +76,7 @@ function isEdgebenchExecutable(): boolean {
  * command's exit code, or null when no restart is needed (or possible) and the caller goes on.
  */
 export async function restartForRunners(uses: readonly RunnerUse[], log: (m: string) => void): Promise<number | null> {
-  if (isRestarted || process.env[RESTARTED] !== undefined || !isEdgebenchExecutable()) return null;
+  if (isRestarted || !isEdgebenchExecutable()) return null; // isRestarted: watchParentOfRestart, first thing in main
   const missing = await missingStartEnv(uses);
   const names = Object.keys(missing.env);
   if (names.length === 0) return null;

@@ -203,10 +203,11 @@ async function runCommand(flags: Flags): Promise<number> {
   }
   const device = parseDeviceFlags(flags); // bad class / price → usage error before any work
   const claimsConfig = applyCostFlags(defaultClaimsConfig(), flags);
-  const energy = await energyFromFlags(flags, suite.eps, log);
   for (const r of suite.runners) runnerEntry(r); // unknown runner → usage error before any folder is created
+  // before anything probes or prints: the restarted process does all of it once
   const restarted = await restartForRunners(usesOfSuite(suite), log);
   if (restarted !== null) return restarted;
+  const energy = await energyFromFlags(flags, suite.eps, log);
   const environment = await collectEnvironment(device);
   const manifest: RunManifest = {
     schemaVersion: SCHEMA_VERSION,

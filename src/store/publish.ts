@@ -10,9 +10,8 @@
 import { EdgebenchError } from '../errors.ts';
 import { readPackageVersion } from '../version.ts';
 import { jsonParam, type Sql, type StoreDb } from './db.ts';
-import { payloadHash, type PublishPayload } from './payload.ts';
 import { recordLatest } from './publish-latest.ts';
-import { renderRun, type RenderedRun } from './render-run.ts';
+import type { RenderedRun } from './render-run.ts';
 
 export type PublishStage = 'device' | 'run' | 'cells' | 'metrics' | 'traces' | 'references';
 
@@ -224,9 +223,4 @@ export async function publishBatch(db: StoreDb, batch: readonly RenderedRun[], o
     implausible: b.implausible.length,
     location: db.location,
   }));
-}
-
-/** One run, one transaction. */
-export async function publishPayload(db: StoreDb, p: PublishPayload, opts: PublishOptions = {}): Promise<PublishResult> {
-  return (await publishBatch(db, [renderRun(p, payloadHash(p))], opts))[0]!;
 }

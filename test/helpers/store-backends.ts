@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { StoreTarget } from '../../src/store/open-store.ts';
+import type { StoreDb } from '../../src/store/db.ts';
+import { openStore, type StoreTarget } from '../../src/store/open-store.ts';
 import { postgresAvailable, startPostgres, type PostgresServer } from './postgres-server.ts';
 
 export interface Backend {
@@ -63,4 +64,14 @@ export function serverBackend(): Backend {
 /** Both backends, the server one only where PostgreSQL is installed (else a one-line skip notice). */
 export function backends(): Backend[] {
   return postgresAvailable() ? [embeddedBackend(), serverBackend()] : [embeddedBackend()];
+}
+
+/** Opens the store, runs fn on it, closes it. */
+export async function withStore<T>(target: StoreTarget, fn: (db: StoreDb) => Promise<T>): Promise<T> {
+  const db = await openStore(target);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
 }
