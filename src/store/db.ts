@@ -7,9 +7,10 @@ import { dataJson } from './json-text.ts';
 
 /**
  * A value bound to a placeholder. JSON goes in as text and is cast with `::json`/`::jsonb` in the
- * SQL. Bytes are sent in binary format, which for a `::json` parameter is exactly its UTF-8 text:
- * publish's multi-MB row parameters go in that way, so neither driver re-encodes (nor, in PGlite,
- * measures character by character) a string that a worker thread already encoded. Only for `::json`.
+ * SQL. Bytes are sent as they are, in binary format: for a `::json` parameter its UTF-8 text, for
+ * an array parameter (`$n::float8[]`, …) PostgreSQL's binary array format (pg-columns.ts) —
+ * publish's multi-MB row columns go in that way, encoded once by a worker thread, and neither
+ * driver re-encodes them nor PostgreSQL parses them. Only for `::json` and those arrays.
  */
 export type SqlParam = string | number | boolean | null | Uint8Array;
 

@@ -8,18 +8,27 @@ import { PGlite } from '@electric-sql/pglite';
 import { EdgebenchError } from '../errors.ts';
 import type { Sql, SqlParam, StoreDb } from './db.ts';
 import { acquireFolderLock, type FolderLock } from './embedded-lock.ts';
+import { ARRAY_OIDS } from './pg-columns.ts';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
 /** PostgreSQL's type oid of json. */
 const JSON_OID = 114;
 
+type Serializer = (x: unknown) => string | Uint8Array;
+
 /**
- * PGlite serializes a `json` parameter with JSON.stringify unless it is a string; bytes (db.ts
- * SqlParam) must reach the protocol as they are, which sends them in binary format.
+ * PGlite serializes a `json` parameter with JSON.stringify unless it is a string, and an array
+ * parameter element by element; bytes (db.ts SqlParam: a json text, or a column in binary array
+ * format, pg-columns.ts) must reach the protocol as they are, which sends them in binary format.
  */
-function bytesAsIs(fallback: ((x: unknown) => string) | undefined) {
-  return { serializers: { [JSON_OID]: (x: unknown) => (x instanceof Uint8Array ? x : fallback ? fallback(x) : String(x)) } };
+function bytesAsIs(own: Record<number, Serializer | undefined>) {
+  const serializers: Record<number, Serializer> = {};
+  for (const oid of [JSON_OID, ...ARRAY_OIDS]) {
+    const fallback = own[oid];
+    serializers[oid] = (x) => (x instanceof Uint8Array ? x : fallback ? fallback(x) : String(x));
+  }
+  return { serializers };
 }
 
 function sqlOf(q: Queryable, serializers: ReturnType<typeof bytesAsIs>): Sql {
@@ -56,7 +65,7 @@ export async function openPglite(dir: string, opts: { lockTimeoutMs?: number } =
       'the folder is not a PGlite store, or it is damaged; point --db (or EDGEBENCH_DB) at another folder',
     );
   }
-  const serializers = bytesAsIs(pg.serializers[JSON_OID] as ((x: unknown) => string) | undefined);
+  const serializers = bytesAsIs(pg.serializers as Record<number, Serializer | undefined>);
   const base = sqlOf(pg, serializers);
   return {
     kind: 'embedded',

@@ -23,11 +23,11 @@ function next(): void {
     const { opts, references } = setup!; // the pool posts the setup before any task
     prepareRun(m.dir, opts, references)
       .then(
-        // the row bytes are moved, not copied (each has its own buffer: TextEncoder)
+        // the rows' column bytes are moved, not copied (each column has its own buffer: pg-columns.ts)
         (run) =>
           port.postMessage(
             { id: m.id, run } satisfies PrepareAnswer,
-            Object.values(run.rows).map((b) => b.buffer as ArrayBuffer),
+            Object.values(run.rows).flatMap((cols) => cols.map((c) => c.bytes.buffer as ArrayBuffer)),
           ),
         (e: unknown) =>
           port.postMessage({

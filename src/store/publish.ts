@@ -2,8 +2,9 @@
  * Write prepared runs (their rows rendered by render-run.ts) into the store, a batch of runs per
  * transaction: a killed publish leaves no run half-written (the batch is all or nothing), a run id
  * already present is a no-op when its content hash is the same (idempotent) and a refusal when it
- * differs. Each table gets ONE multi-row statement per batch (json_to_recordset over one
- * parameter) — per-statement round trips, not the rows, were what a publish cost. Concurrent
+ * differs. Each table gets ONE multi-row statement per batch — per-statement round trips, not the
+ * rows, were what a publish cost — and the big tables' rows come as columns in binary format
+ * (`unnest`, publish-tables.ts): PostgreSQL parses nothing but the JSON values, once each. Concurrent
  * publishers of the same run meet at the UNIQUE(run_id) constraint: the second waits for the first
  * to commit, then finds the run and does nothing.
  */
@@ -12,6 +13,7 @@ import { readPackageVersion } from '../version.ts';
 import { jsonParam, type Sql, type StoreDb } from './db.ts';
 import { recordLatest } from './publish-latest.ts';
 import type { RenderedRun } from './render-run.ts';
+import { tableParams, unnestFrom, valueColumns, type TableName } from './publish-tables.ts';
 
 export type PublishStage = 'device' | 'run' | 'cells' | 'metrics' | 'traces' | 'references';
 
@@ -68,13 +70,6 @@ async function idsByKey(
   return ids;
 }
 
-const CELL_COLUMNS = `idx int, model text, dtype text, runner text, ep text, threads int, shape text, prompt_tokens int, gen_tokens int, depth int,
-  status text, error jsonb, boundary text, resolved jsonb, model_info jsonb, synthetic boolean, load_ms float8, peak_rss_bytes float8,
-  memory_bandwidth_bytes_per_s float8, started_at timestamptz, ended_at timestamptz, plausibility text, implausible_reasons jsonb, warnings jsonb`;
-
-const METRIC_COLUMNS = `metric text, unit text, boundary text, n int, median float8, mean float8, sd float8, cv float8, p90 float8, p99 float8,
-  min float8, max float8, ci_lo float8, ci_hi float8, ci_resamples int, ci_seed float8, samples json`;
-
 const RUN_COLUMNS = `run_id text, content_hash text, device_id int, environment_id int, created_at timestamptz, status text, results_schema_version int,
   edgebench_version text, published_by text, git_commit text, git_dirty boolean, seed float8, suite jsonb, source text`;
 
@@ -84,25 +79,23 @@ const names = (columns: string, prefix = '') =>
     .map((c) => prefix + c.trim().split(/\s+/)[0])
     .join(', ');
 
-const OPEN = Uint8Array.of(0x5b); // [
-const COMMA = Uint8Array.of(0x2c);
-const CLOSE = Uint8Array.of(0x5d); // ]
+/** The runs' rows of a table as its column parameters (render-run.ts encoded them); null when there are none. */
+const paramsOf = (runs: readonly RenderedRun[], table: TableName) =>
+  tableParams(
+    table,
+    runs.map((r) => r.rows[table]),
+  );
 
-/** The rendered rows of a table for these runs, as the UTF-8 of one JSON array (render-run.ts); null when there are none. */
-function rowsParam(runs: readonly RenderedRun[], table: keyof RenderedRun['rows']): Uint8Array | null {
-  const parts = runs.map((r) => r.rows[table]).filter((b) => b.byteLength > 0);
-  if (!parts.length) return null;
-  return Buffer.concat([OPEN, ...parts.flatMap((b, i) => (i ? [COMMA, b] : [b])), CLOSE]);
-}
+/** How per-cell rows name their cell until the store gives it a row id. */
+const KEYS = ['run_id', 'idx'];
 
 /** Rows keyed by (run_id, idx) → the cell row ids of the runs this batch inserted (only theirs are passed). */
-async function insertPerCell(tx: Sql, table: string, columns: string, param: Uint8Array | null): Promise<void> {
-  if (!param) return;
+async function insertPerCell(tx: Sql, table: string, rows: 'metrics' | 'traces', params: Uint8Array[] | null): Promise<void> {
+  if (!params) return;
   await tx.query(
-    `INSERT INTO ${table} (cell_id, ${names(columns)}) SELECT c.id, ${names(columns, 'x.')}
-     FROM json_to_recordset($1::json) AS x(run_id text, idx int, ${columns})
-     JOIN runs r ON r.run_id = x.run_id JOIN cells c ON c.run_pk = r.id AND c.idx = x.idx`,
-    [param],
+    `INSERT INTO ${table} (cell_id, ${valueColumns(rows, KEYS)}) SELECT c.id, ${valueColumns(rows, KEYS, 'x')}
+     FROM ${unnestFrom(rows)} JOIN runs r ON r.run_id = x.run_id JOIN cells c ON c.run_pk = r.id AND c.idx = x.idx`,
+    params,
   );
 }
 
@@ -139,30 +132,30 @@ async function writeRuns(tx: Sql, todo: readonly RenderedRun[], stage: (s: Publi
   await stage('run');
   // only the runs this transaction inserted: their run_id now names our row, so the joins below find only ours
   const mine = todo.filter((r) => runPk.has(r.runId));
-  const cells = rowsParam(mine, 'cells');
+  const cells = paramsOf(mine, 'cells');
   if (cells)
     await tx.query(
-      `INSERT INTO cells (run_pk, ${names(CELL_COLUMNS)}) SELECT r.id, ${names(CELL_COLUMNS, 'x.')}
-       FROM json_to_recordset($1::json) AS x(run_id text, ${CELL_COLUMNS}) JOIN runs r ON r.run_id = x.run_id`,
-      [cells],
+      `INSERT INTO cells (run_pk, ${valueColumns('cells', ['run_id'])}) SELECT r.id, ${valueColumns('cells', ['run_id'], 'x')}
+       FROM ${unnestFrom('cells')} JOIN runs r ON r.run_id = x.run_id`,
+      cells,
     );
   await stage('cells');
-  await insertPerCell(tx, 'metric_summaries', METRIC_COLUMNS, rowsParam(mine, 'metrics'));
+  await insertPerCell(tx, 'metric_summaries', 'metrics', paramsOf(mine, 'metrics'));
   await stage('metrics');
-  await insertPerCell(tx, 'traces', 'requests json, energy json', rowsParam(mine, 'traces'));
+  await insertPerCell(tx, 'traces', 'traces', paramsOf(mine, 'traces'));
   await stage('traces');
   const sets = new Map<string, Record<string, unknown>>();
   for (const r of mine) if (r.referenceSet) sets.set(r.referenceSet.hash, { ...r.referenceSet });
-  const uses = rowsParam(mine, 'uses');
+  const uses = paramsOf(mine, 'uses');
   if (sets.size) await idsByKey(tx, 'reference_sets', 'hash', 'hash text, title text, compiled text, audit_date text', sets);
   if (uses) {
     await tx.query(
       `INSERT INTO run_references (run_pk, reference_set_id, cell_idx, metric, figure_id, comparable)
        SELECT DISTINCT ON (r.id, x.cell_idx, x.metric, x.figure_id) r.id, s.id, x.cell_idx, x.metric, x.figure_id, x.comparable
-       FROM json_to_recordset($1::json) AS x(run_id text, set_hash text, cell_idx int, metric text, figure_id text, comparable boolean)
+       FROM ${unnestFrom('uses')}
        JOIN runs r ON r.run_id = x.run_id JOIN reference_sets s ON s.hash = x.set_hash
        ORDER BY r.id, x.cell_idx, x.metric, x.figure_id, x.comparable DESC`,
-      [uses],
+      uses,
     );
   }
   await stage('references');

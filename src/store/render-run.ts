@@ -1,12 +1,13 @@
 /**
- * A publish payload turned into the rows `publish` writes, as JSON text keyed by the run id and
- * the cell index instead of database row ids: the statements join them to `runs` and `cells`
- * (publish.ts). So a run's rows — ≈ 250 KB of JSON, most of it traces and raw samples — are
- * printed and UTF-8-encoded once, where the run is prepared (a worker thread for a long publish,
- * prepare-pool.ts), and the writer only concatenates the bytes of a batch.
+ * A publish payload turned into the rows `publish` writes, keyed by the run id and the cell index
+ * instead of database row ids: the statements join them to `runs` and `cells` (publish.ts). A
+ * run's rows — ≈ 250 KB, most of it traces and raw samples — are encoded once, column by column
+ * in PostgreSQL's binary format (publish-tables.ts), where the run is prepared (a worker thread
+ * for a long publish, prepare-pool.ts); the writer only puts the columns of a batch together.
  */
-import { dataJson } from './json-text.ts';
 import { contentHash } from './hash.ts';
+import type { EncodedColumn } from './pg-columns.ts';
+import { encodeRows, type TableName } from './publish-tables.ts';
 import type { PublishPayload } from './payload.ts';
 import type { Plausibility } from './plausibility/index.ts';
 
@@ -56,15 +57,11 @@ export interface RenderedRun {
   /** the `runs` row without the ids the store assigns (device, environment) and the publisher's version */
   run: RunRow;
   referenceSet: ReferenceSetRow | null;
-  /** UTF-8 of JSON objects separated by commas (empty when none), one per row of `cells`, `metric_summaries`, `traces`, `run_references` */
-  rows: { cells: Uint8Array; metrics: Uint8Array; traces: Uint8Array; uses: Uint8Array };
+  /** the rows of `cells`, `metric_summaries`, `traces`, `run_references`, as columns (publish-tables.ts TABLE_COLUMNS) */
+  rows: Record<TableName, EncodedColumn[]>;
   cellCount: number;
   implausible: ImplausibleCell[];
 }
-
-const utf8 = new TextEncoder();
-/** Bytes, not a string: a worker hands them over without a copy, and the drivers send them as they are (db.ts SqlParam). */
-const joinRows = (rows: readonly object[]) => utf8.encode(rows.map(dataJson).join(','));
 
 export function renderRun(p: PublishPayload, hash: string): RenderedRun {
   const r = p.run;
@@ -155,7 +152,12 @@ export function renderRun(p: PublishPayload, hash: string): RenderedRun {
       source: r.source,
     },
     referenceSet: set && setHash ? { hash: setHash, title: set.title, compiled: set.compiled, audit_date: set.auditDate } : null,
-    rows: { cells: joinRows(cells), metrics: joinRows(metrics), traces: joinRows(traces), uses: joinRows(uses) },
+    rows: {
+      cells: encodeRows('cells', cells),
+      metrics: encodeRows('metrics', metrics),
+      traces: encodeRows('traces', traces),
+      uses: encodeRows('uses', uses),
+    },
     cellCount: p.cells.length,
     implausible: p.cells
       .filter((c) => c.plausibility.verdict === 'IMPLAUSIBLE')
