@@ -182,14 +182,29 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
       const err = await openStore(target).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EdgebenchError);
       expect((err as EdgebenchError).code).toBe('STORE_VERSION');
-      expect((err as EdgebenchError).message).toMatch(/schema v99 \(written by edgebench 9\.9\.9\).*knows up to v3/);
+      expect((err as EdgebenchError).message).toMatch(
+        new RegExp(`schema v99 \\(written by edgebench 9\\.9\\.9\\).*knows up to v${STORE_SCHEMA_VERSION}`),
+      );
     });
 
-    it('a store of the previous schema with runs in it: the upgrade fills the leaderboard table, keeps samples, and publishing goes on', async () => {
+    it('compresses raw samples and traces with lz4 (migration 4: pglz spent ms a run on them)', async () => {
+      const { target } = await backend.fresh();
+      await publish(target, [await run({ runId: 'lz4', cells: [{ shape: 'tg128' }] })]);
+      await withStore(target, async (db) => {
+        const rows = await db.query<{ requests: string | null; samples: string | null }>(
+          `SELECT pg_column_compression(t.requests) AS requests, pg_column_compression(m.samples) AS samples
+           FROM traces t JOIN metric_summaries m ON m.cell_id = t.cell_id WHERE m.metric = 'itlMs'`,
+        );
+        // both backends here have lz4 (PGlite always; Debian's PostgreSQL is built with it)
+        expect(rows).toEqual([{ requests: 'lz4', samples: 'lz4' }]);
+      });
+    });
+
+    it('a store of schema v2 with runs in it: the upgrade fills the leaderboard table, keeps samples, and publishing goes on', async () => {
       const { target } = await backend.fresh();
       const db = await openStore(target, { migrate: false });
       try {
-        await migrate(db, { upTo: STORE_SCHEMA_VERSION - 1 });
+        await migrate(db, { upTo: 2 });
         // three runs of one device as v2 stored them: the newest cell is implausible
         await db.query(
           "INSERT INTO devices (fingerprint, label, device_class, device_class_source, kind) VALUES ('dev-v2', 'Old laptop', 'laptop', 'detected', 'node')",
@@ -216,7 +231,7 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
             [`v2-run-${i}`, median, JSON.stringify([median - 0.5, median, median + 0.5])],
           );
         }
-        expect(await migrate(db)).toEqual({ from: STORE_SCHEMA_VERSION - 1, to: STORE_SCHEMA_VERSION });
+        expect(await migrate(db)).toEqual({ from: 2, to: STORE_SCHEMA_VERSION });
         const lb = await queryLeaderboard(db, { model: 'llama-3.2-1b', metric: 'decodeTokensPerS', limit: 5 });
         expect(lb.groups.map((g) => g.rows.map((r) => [r.runId, r.median, r.device]))).toEqual([[['v2-run-2', 12, 'Old laptop']]]);
         expect(lb.hiddenImplausible).toBe(1);
