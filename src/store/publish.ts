@@ -41,6 +41,13 @@ function conflict(runId: string, stored: string, hash: string): EdgebenchError {
 
 const textArray = (xs: readonly string[]) => jsonParam(xs);
 
+/** `a int, b text` → `a, b` (or `x.a, x.b`): the names of a json_to_recordset column list. */
+const names = (columns: string, prefix = '') =>
+  columns
+    .split(',')
+    .map((c) => prefix + c.trim().split(/\s+/)[0])
+    .join(', ');
+
 /** Row ids by key for rows that may exist: look up, insert the missing (first wins), look up what a concurrent publisher inserted meanwhile. */
 async function idsByKey(
   tx: Sql,
@@ -57,12 +64,9 @@ async function idsByKey(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, r]) => r);
   if (missing.length) {
-    const names = columns
-      .split(',')
-      .map((c) => c.trim().split(/\s+/)[0])
-      .join(', ');
+    const cols = names(columns);
     await tx.query(
-      `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS x(${columns}) ON CONFLICT (${key}) DO NOTHING`,
+      `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM json_to_recordset($1::json) AS x(${columns}) ON CONFLICT (${key}) DO NOTHING`,
       [jsonParam(missing)],
     );
     for (const r of await tx.query<{ id: number; k: string }>(select, [textArray(missing.map((r) => String(r[key])))])) ids.set(r.k, r.id);
@@ -72,12 +76,6 @@ async function idsByKey(
 
 const RUN_COLUMNS = `run_id text, content_hash text, device_id int, environment_id int, created_at timestamptz, status text, results_schema_version int,
   edgebench_version text, published_by text, git_commit text, git_dirty boolean, seed float8, suite jsonb, source text`;
-
-const names = (columns: string, prefix = '') =>
-  columns
-    .split(',')
-    .map((c) => prefix + c.trim().split(/\s+/)[0])
-    .join(', ');
 
 /** The runs' rows of a table as its column parameters (render-run.ts encoded them); null when there are none. */
 const paramsOf = (runs: readonly RenderedRun[], table: TableName) =>
@@ -89,7 +87,7 @@ const paramsOf = (runs: readonly RenderedRun[], table: TableName) =>
 /** How per-cell rows name their cell until the store gives it a row id. */
 const KEYS = ['run_id', 'idx'];
 
-/** Rows keyed by (run_id, idx) → the cell row ids of the runs this batch inserted (only theirs are passed). */
+/** `rows` (keyed by run_id, idx) into `table` with the cell row ids of the runs this batch inserted (only theirs are passed). */
 async function insertPerCell(tx: Sql, table: string, rows: 'metrics' | 'traces', params: Uint8Array[] | null): Promise<void> {
   if (!params) return;
   await tx.query(
