@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bootstrapMedianCI,
   bootstrapMedians,
+  median,
   minSamplesForPercentile,
   modifiedZScores,
   mulberry32,
@@ -26,6 +27,15 @@ describe('mulberry32', () => {
     const m = xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(Math.abs(m - 0.5)).toBeLessThan(0.01);
     expect(() => mulberry32(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, or the mean of the two middle ones; NaN for none', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
   });
 });
 

@@ -5,7 +5,7 @@
  * ASCII, the float8 edges — compared with what the same values give through JSON.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnParam, ColumnWriter, SQL_ARRAY_TYPE, type ColumnType } from '../src/store/pg-columns.ts';
+import { columnParam, ColumnWriter, sqlArrayType, type ColumnType } from '../src/store/pg-columns.ts';
 import { postgresAvailable } from './helpers/postgres-server.ts';
 import { embeddedBackend, serverBackend, withStore, type Backend } from './helpers/store-backends.ts';
 
@@ -81,7 +81,7 @@ for (const backend of [embeddedBackend(), serverBackend()] as Backend[]) {
           const w = new ColumnWriter('v', type);
           for (const v of values) w.push(v);
           const binary = await db.query<{ v: unknown }>(
-            `SELECT to_json(v)::text AS v FROM unnest($1::${SQL_ARRAY_TYPE[type]}) WITH ORDINALITY AS x(v, i) ORDER BY i`,
+            `SELECT to_json(v)::text AS v FROM unnest($1::${sqlArrayType(type)}) WITH ORDINALITY AS x(v, i) ORDER BY i`,
             [columnParam(type, [w.done()])],
           );
           // the reference: each value as JSON, read as the column's type (non-finite numbers as null, as JSON has them)

@@ -1,7 +1,7 @@
 /**
  * Some runtimes read their environment once, when the process starts (libuv's pool size, read
  * before any user code runs): a runner that needs such a setting declares it (`startEnv`), and
- * `edgebench run | serve | quality` restarts itself once with it before doing any work, so that a
+ * `edgebench run`, `run --ab` and `serve --openai` restart themselves once with it before any work, so that a
  * user gets the fast setup without knowing about it. The restarted process is the one that works;
  * this one only forwards signals and returns its exit status.
  *

@@ -8,6 +8,7 @@ import { isDecisive } from '../references/load.ts';
 import { sizeClass, type SizeClass } from '../references/local.ts';
 import type { Figure } from '../references/schema.ts';
 import { numericValue, priceValue } from '../references/value.ts';
+import { median } from '../stats/index.ts';
 
 export interface Spread {
   n: number;
@@ -20,12 +21,6 @@ export interface Spread {
 export interface ContextFigure {
   figure: Figure;
   why: string;
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 export function spreadOf(items: readonly { f: Figure; v: number }[]): Spread | null {

@@ -5,7 +5,7 @@
  * replaces the published range as the network part (unless --network-rtt-ms was given).
  */
 import { onDevice, paramsB, sizeClass, type LocalCell, type SizeClass } from '../references/local.ts';
-import { median } from './cloud-side.ts';
+import { median } from '../stats/index.ts';
 import type { LocalPick } from './compare.ts';
 
 export interface MeasuredCloud {

@@ -4,7 +4,7 @@ import { energySourceOf } from '../analyze/energy.ts';
 import type { CellResult, CellSummary, MetricName, RunSummary } from '../results/schema.ts';
 import type { LocalCell, LocalMetric, LocalMetricName, RemoteSide } from './local.ts';
 import type { DeviceClassName } from '../edge-cloud/device-class.ts';
-import { median } from '../edge-cloud/cloud-side.ts';
+import { median } from '../stats/index.ts';
 
 /** Every metric of a cell summary as median + CI: the trace metrics' summaries, then the cell metrics. */
 export function localMetrics(c: CellSummary): Partial<Record<LocalMetricName, LocalMetric>> {

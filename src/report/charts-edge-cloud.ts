@@ -5,7 +5,7 @@
  * points of the cost lines, from the same formulas: src/edge-cloud/cost.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { median } from '../edge-cloud/cloud-side.ts';
+import { median } from '../stats/index.ts';
 import type { EdgeCloudRow } from '../edge-cloud/compare.ts';
 import { costPerDay } from '../edge-cloud/cost.ts';
 import type { Chart } from './charts.ts';

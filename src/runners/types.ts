@@ -132,7 +132,7 @@ export interface RunnerFactory extends RunnerInfo {
   /**
    * Optional: environment variables the process must have been started with for this runner to run
    * as fast as its engine can (read by a runtime before any user code: libuv's pool size), and why.
-   * `edgebench run | serve | quality` restart themselves once with them (src/cli/restart.ts).
+   * `edgebench run`, `run --ab` and `serve --openai` restart themselves once with them (src/cli/restart.ts).
    */
   startEnv?(opts: Pick<LoadOptions, 'ep' | 'threads' | 'settings'>): { env: Record<string, string>; why: string } | null;
 }

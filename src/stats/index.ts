@@ -1,5 +1,6 @@
 /** Pure statistics for edgebench. Imports nothing from the rest of the project. */
 export { mulberry32, type Rng } from './prng.ts';
+export { median } from './median.ts';
 export { nearestRank, percentile, percentileSorted, percentileOrNull, minSamplesForPercentile } from './percentile.ts';
 export { modifiedZScores, outlierIndices, MODIFIED_Z_THRESHOLD } from './outliers.ts';
 export { bootstrapMedianCI, bootstrapMedians, DEFAULT_RESAMPLES, type BootstrapCI } from './bootstrap.ts';

@@ -9,21 +9,21 @@
 
 export type ColumnType = 'text' | 'int4' | 'float8' | 'bool' | 'json' | 'jsonb';
 
-/** The element types' oids: array_recv refuses elements of another type than the cast names. */
-const ELEMENT_OID: Record<ColumnType, number> = { text: 25, int4: 23, float8: 701, bool: 16, json: 114, jsonb: 3802 };
+/** Each type's oid and its array type's: array_recv refuses elements of another type than the cast names. */
+const OIDS: Record<ColumnType, { element: number; array: number }> = {
+  text: { element: 25, array: 1009 },
+  int4: { element: 23, array: 1007 },
+  float8: { element: 701, array: 1022 },
+  bool: { element: 16, array: 1000 },
+  json: { element: 114, array: 199 },
+  jsonb: { element: 3802, array: 3807 },
+};
 
 /** The array types' oids (what a `$n::<type>[]` parameter is described as), for the drivers. */
-export const ARRAY_OIDS: readonly number[] = [1009, 1007, 1022, 1000, 199, 3807];
+export const ARRAY_OIDS: readonly number[] = Object.values(OIDS).map((o) => o.array);
 
 /** The SQL type of a column's parameter. */
-export const SQL_ARRAY_TYPE: Record<ColumnType, string> = {
-  text: 'text[]',
-  int4: 'int4[]',
-  float8: 'float8[]',
-  bool: 'bool[]',
-  json: 'json[]',
-  jsonb: 'jsonb[]',
-};
+export const sqlArrayType = (type: ColumnType): string => `${type}[]`;
 
 /** A column's elements (each: int32 length, −1 for null, then the value's bytes), without the array header. */
 export interface EncodedColumn {
@@ -137,7 +137,7 @@ export function columnParam(type: ColumnType, parts: readonly EncodedColumn[]): 
   const head = new DataView(new ArrayBuffer(20));
   head.setInt32(0, 1); // dimensions
   head.setInt32(4, parts.some((p) => p.hasNull) ? 1 : 0);
-  head.setInt32(8, ELEMENT_OID[type]);
+  head.setInt32(8, OIDS[type].element);
   head.setInt32(12, count); // length of the one dimension
   head.setInt32(16, 1); // its lower bound
   return Buffer.concat([new Uint8Array(head.buffer), ...parts.map((p) => p.bytes)]);

@@ -6,7 +6,7 @@
  * the store knows); the statements join them to `runs` and `cells`.
  */
 import { dataJson } from './json-text.ts';
-import { columnParam, ColumnWriter, SQL_ARRAY_TYPE, type ColumnType, type EncodedColumn } from './pg-columns.ts';
+import { columnParam, ColumnWriter, sqlArrayType, type ColumnType, type EncodedColumn } from './pg-columns.ts';
 
 export interface Column {
   name: string;
@@ -112,7 +112,7 @@ export function tableParams(table: TableName, runs: readonly (readonly EncodedCo
 /** `unnest($1::text[], $2::int4[], …) AS x(run_id, idx, …)` for a table's parameters. */
 export function unnestFrom(table: TableName): string {
   const cols = TABLE_COLUMNS[table];
-  return `unnest(${cols.map((c, i) => `$${i + 1}::${SQL_ARRAY_TYPE[c.type]}`).join(', ')}) AS x(${cols.map((c) => c.name).join(', ')})`;
+  return `unnest(${cols.map((c, i) => `$${i + 1}::${sqlArrayType(c.type)}`).join(', ')}) AS x(${cols.map((c) => c.name).join(', ')})`;
 }
 
 /** The table's columns other than the keys, plain (`a, b`) or read from `x` with their casts (`x.a, x.b::timestamptz`). */
